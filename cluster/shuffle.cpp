@@ -1,0 +1,67 @@
+#include "cluster/shuffle.hpp"
+
+#include <algorithm>
+
+#include "cluster/collectives.hpp"
+
+namespace ch::cluster {
+
+std::vector<std::vector<std::byte>> shuffle_bytes(
+    const Context& ctx, const std::vector<std::vector<std::byte>>& outgoing) {
+  const auto p = static_cast<std::size_t>(ctx.size());
+  if (outgoing.size() != p) throw std::invalid_argument("shuffle_bytes: one buffer per rank needed");
+
+  std::vector<std::uint64_t> send_total(p), recv_total(p);
+  std::uint64_t local_max = 0;
+  for (std::size_t r = 0; r < p; ++r) {
+    send_total[r] = outgoing[r].size();
+    local_max = std::max(local_max, send_total[r]);
+    if (static_cast<int>(r) != ctx.rank()) ctx.add_bytes_sent(send_total[r]);
+  }
+  detail::check(MPI_Alltoall(send_total.data(), 1, MPI_UINT64_T, recv_total.data(), 1,
+                             MPI_UINT64_T, ctx.comm()),
+                "MPI_Alltoall");
+  // A round's packed buffer holds one piece per peer and is indexed by `int`.
+  const std::uint64_t piece = std::max<std::uint64_t>(
+      1, std::min<std::uint64_t>(ctx.max_message_bytes(), INT32_MAX / p));
+  const std::uint64_t rounds = (allreduce_max(ctx, local_max) + piece - 1) / piece;
+
+  std::vector<std::vector<std::byte>> incoming(p);
+  for (std::size_t r = 0; r < p; ++r) incoming[r].resize(recv_total[r]);
+
+  std::vector<int> scount(p), sdispl(p), rcount(p), rdispl(p);
+  std::vector<std::byte> sendbuf, recvbuf;
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    const std::uint64_t begin = round * piece;
+    std::uint64_t soff = 0, roff = 0;
+    for (std::size_t r = 0; r < p; ++r) {
+      const auto s = send_total[r] > begin ? std::min(piece, send_total[r] - begin) : 0;
+      const auto v = recv_total[r] > begin ? std::min(piece, recv_total[r] - begin) : 0;
+      scount[r] = static_cast<int>(s);
+      rcount[r] = static_cast<int>(v);
+      // Displacements are `int` too: pack per round into a buffer small enough to index.
+      sdispl[r] = static_cast<int>(soff);
+      rdispl[r] = static_cast<int>(roff);
+      soff += s;
+      roff += v;
+    }
+    if (soff > INT32_MAX || roff > INT32_MAX)
+      throw std::runtime_error("shuffle round exceeds 2 GiB; lower max_message_bytes");
+    sendbuf.resize(soff);
+    recvbuf.resize(roff);
+    for (std::size_t r = 0; r < p; ++r)
+      if (scount[r] > 0)
+        std::memcpy(sendbuf.data() + sdispl[r], outgoing[r].data() + begin,
+                    static_cast<std::size_t>(scount[r]));
+    detail::check(MPI_Alltoallv(sendbuf.data(), scount.data(), sdispl.data(), MPI_BYTE,
+                                recvbuf.data(), rcount.data(), rdispl.data(), MPI_BYTE, ctx.comm()),
+                  "MPI_Alltoallv");
+    for (std::size_t r = 0; r < p; ++r)
+      if (rcount[r] > 0)
+        std::memcpy(incoming[r].data() + begin, recvbuf.data() + rdispl[r],
+                    static_cast<std::size_t>(rcount[r]));
+  }
+  return incoming;
+}
+
+}  // namespace ch::cluster

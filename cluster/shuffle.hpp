@@ -1,0 +1,99 @@
+// Key-partitioned shuffle: send each item to the rank that owns its key.
+//
+// Built on MPI_Alltoallv in rounds: each round moves at most Context::max_message_bytes() between
+// any pair of ranks, so no single message reaches MPI's 2 GiB `int` limit however large the data.
+// The number of rounds is agreed by all ranks (a max-reduction), so ranks with little data still
+// join every round.
+//
+// Order contract: the result holds what rank 0 sent, then rank 1, ... and within each source the
+// items keep the order in which they were sent. Callers that need a rank-count-independent order
+// sort the result by a stable id.
+#pragma once
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+#include <boost/iostreams/device/array.hpp>
+#include <boost/iostreams/device/back_inserter.hpp>
+#include <boost/iostreams/stream.hpp>
+#include <cstddef>
+#include <cstring>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+#include "cluster/context.hpp"
+
+namespace ch::cluster {
+
+// Raw form: `outgoing[r]` goes to rank r; the result's element s is what rank s sent here.
+std::vector<std::vector<std::byte>> shuffle_bytes(const Context& ctx,
+                                                  const std::vector<std::vector<std::byte>>& outgoing);
+
+// Fast path for plain structs. `owner(item)` returns the destination rank in [0, ctx.size()).
+template <class T, class OwnerFn>
+std::vector<T> shuffle(const Context& ctx, std::span<const T> items, OwnerFn owner) {
+  static_assert(std::is_trivially_copyable_v<T>, "use shuffle_serialized for types with pointers");
+  const auto p = static_cast<std::size_t>(ctx.size());
+  std::vector<std::size_t> count(p, 0);
+  std::vector<int> dest(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    dest[i] = owner(items[i]);
+    ++count[static_cast<std::size_t>(dest[i])];
+  }
+  std::vector<std::vector<std::byte>> outgoing(p);
+  for (std::size_t r = 0; r < p; ++r) outgoing[r].reserve(count[r] * sizeof(T));
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto& buf = outgoing[static_cast<std::size_t>(dest[i])];
+    const auto* b = reinterpret_cast<const std::byte*>(&items[i]);
+    buf.insert(buf.end(), b, b + sizeof(T));
+  }
+  const auto incoming = shuffle_bytes(ctx, outgoing);
+  std::size_t total = 0;
+  for (const auto& buf : incoming) total += buf.size() / sizeof(T);
+  std::vector<T> out(total);
+  std::size_t at = 0;
+  for (const auto& buf : incoming) {
+    if (!buf.empty()) std::memcpy(out.data() + at, buf.data(), buf.size());
+    at += buf.size() / sizeof(T);
+  }
+  return out;
+}
+
+// General path for types with strings/vectors, through Boost.Serialization (T needs serialize()).
+template <class T, class OwnerFn>
+std::vector<T> shuffle_serialized(const Context& ctx, std::span<const T> items, OwnerFn owner) {
+  namespace bio = boost::iostreams;
+  const auto p = static_cast<std::size_t>(ctx.size());
+  std::vector<std::vector<T const*>> by_dest(p);
+  for (const auto& item : items) by_dest[static_cast<std::size_t>(owner(item))].push_back(&item);
+  std::vector<std::vector<std::byte>> outgoing(p);
+  for (std::size_t r = 0; r < p; ++r) {
+    std::vector<char> buf;
+    {
+      bio::stream<bio::back_insert_device<std::vector<char>>> os(buf);
+      boost::archive::binary_oarchive ar(os, boost::archive::no_header);
+      std::size_t n = by_dest[r].size();
+      ar << n;
+      for (const T* item : by_dest[r]) ar << *item;
+    }
+    outgoing[r].resize(buf.size());
+    if (!buf.empty()) std::memcpy(outgoing[r].data(), buf.data(), buf.size());
+  }
+  const auto incoming = shuffle_bytes(ctx, outgoing);
+  std::vector<T> out;
+  for (const auto& buf : incoming) {
+    if (buf.empty()) continue;
+    bio::stream<bio::array_source> is(reinterpret_cast<const char*>(buf.data()), buf.size());
+    boost::archive::binary_iarchive ar(is, boost::archive::no_header);
+    std::size_t n = 0;
+    ar >> n;
+    for (std::size_t i = 0; i < n; ++i) {
+      T item;
+      ar >> item;
+      out.push_back(std::move(item));
+    }
+  }
+  return out;
+}
+
+}  // namespace ch::cluster

@@ -1,0 +1,31 @@
+#include "cluster/signals.hpp"
+
+#include <csignal>
+
+#include "cluster/collectives.hpp"
+
+namespace ch::cluster {
+namespace {
+volatile std::sig_atomic_t g_stop = 0;
+
+extern "C" void on_stop_signal(int sig) {
+  g_stop = 1;
+  if (sig == SIGINT) std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+}  // namespace
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGUSR1, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+bool stop_requested(const Context& ctx) { return allreduce_or(ctx, g_stop != 0); }
+
+void request_stop() { g_stop = 1; }
+
+}  // namespace ch::cluster

@@ -1,0 +1,134 @@
+// Columnar tables in HDF5, written collectively by all ranks.
+//
+// A table is an HDF5 group; each column is a 1-D dataset of the same length, chunked and
+// deflated. Each rank contributes a contiguous slab of rows; slabs are laid out in rank order
+// at offsets from an exclusive scan, so the file content depends only on the concatenated rows,
+// never on the number of ranks. Ranks with no rows still join every collective call.
+//
+// Strings are stored either fixed-length (NUL-padded, UTF-8; width = longest value on any rank)
+// or dictionary-encoded (uint32 codes in the column, the sorted distinct values in
+// GROUP/_dict/COLUMN). Parallel HDF5 cannot write variable-length strings.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cluster/context.hpp"
+
+namespace ch::io {
+
+enum class StringEncoding { kFixed, kDictionary };
+
+using ColumnData =
+    std::variant<std::vector<std::int8_t>, std::vector<std::uint8_t>, std::vector<std::int32_t>,
+                 std::vector<std::uint32_t>, std::vector<std::int64_t>, std::vector<std::uint64_t>,
+                 std::vector<float>, std::vector<double>, std::vector<std::string>>;
+
+struct Column {
+  std::string name;
+  ColumnData data;
+  StringEncoding encoding = StringEncoding::kFixed;
+};
+
+std::size_t column_size(const ColumnData& data);
+// "int64", "uint64", "string", ... as shown by `inspect` and documented in docs/schema.md.
+std::string column_type_name(const ColumnData& data);
+
+class Table {
+ public:
+  template <class T>
+  Table& add(std::string name, std::vector<T> values,
+             StringEncoding encoding = StringEncoding::kFixed) {
+    columns_.push_back(Column{std::move(name), ColumnData(std::move(values)), encoding});
+    return *this;
+  }
+  Table& add_column(Column c) {
+    columns_.push_back(std::move(c));
+    return *this;
+  }
+
+  std::size_t rows() const { return columns_.empty() ? 0 : column_size(columns_.front().data); }
+  const std::vector<Column>& columns() const { return columns_; }
+  std::vector<Column>& columns() { return columns_; }
+  bool has(const std::string& name) const;
+  const Column& column(const std::string& name) const;  // throws naming the column if missing
+
+  // Typed access; throws if the column is missing or of another type.
+  template <class T>
+  const std::vector<T>& get(const std::string& name) const {
+    const auto& c = column(name);
+    if (const auto* v = std::get_if<std::vector<T>>(&c.data)) return *v;
+    throw std::runtime_error("column '" + name + "' has type " + column_type_name(c.data));
+  }
+
+ private:
+  std::vector<Column> columns_;
+};
+
+using AttributeValue = std::variant<std::int64_t, double, std::string>;
+using Attributes = std::map<std::string, AttributeValue>;
+
+class H5File;  // RAII handle, private to io/
+
+// Creates PATH.partial collectively; commit() closes it and renames it to PATH once every rank
+// has closed successfully. If the writer is destroyed without commit() (an exception unwinding),
+// the partial file is removed, so a final name never points at a half-written file.
+class TableWriter {
+ public:
+  TableWriter(const cluster::Context& ctx, std::filesystem::path final_path);
+  ~TableWriter();
+  TableWriter(const TableWriter&) = delete;
+  TableWriter& operator=(const TableWriter&) = delete;
+
+  // Collective. `group` like "/observations" (intermediate groups are created).
+  void write_table(const std::string& group, const Table& local_rows);
+  // Collective; every rank passes the same values. `object` is "/" or a table's group.
+  void set_attributes(const std::string& object, const Attributes& attributes);
+  void commit();
+
+  const std::filesystem::path& final_path() const { return final_path_; }
+
+ private:
+  const cluster::Context& ctx_;
+  std::filesystem::path final_path_, partial_path_;
+  std::unique_ptr<H5File> file_;
+  bool committed_ = false;
+};
+
+// Opens an existing file on every rank of `ctx` (read-only).
+class TableReader {
+ public:
+  TableReader(const cluster::Context& ctx, const std::filesystem::path& path);
+  ~TableReader();
+  TableReader(const TableReader&) = delete;
+  TableReader& operator=(const TableReader&) = delete;
+
+  std::vector<std::string> tables() const;  // groups holding columns, e.g. "/observations"
+  bool has_table(const std::string& group) const;
+  std::uint64_t rows(const std::string& group) const;
+  std::vector<std::string> column_names(const std::string& group) const;
+  // Rows [begin, end) of the named columns (all columns when empty); strings decoded.
+  Table read(const std::string& group, std::uint64_t begin, std::uint64_t end,
+             const std::vector<std::string>& columns = {}) const;
+  Table read_all(const std::string& group, const std::vector<std::string>& columns = {}) const;
+  // This rank's even share of the rows: [rank*n/size, (rank+1)*n/size).
+  Table read_my_share(const std::string& group, const std::vector<std::string>& columns = {}) const;
+  Attributes attributes(const std::string& object) const;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  const cluster::Context& ctx_;
+  std::filesystem::path path_;
+  std::unique_ptr<H5File> file_;
+};
+
+// The row range [begin, end) of rank `rank` when n rows are split evenly over `size` ranks.
+std::pair<std::uint64_t, std::uint64_t> even_share(std::uint64_t n, int rank, int size);
+
+}  // namespace ch::io

@@ -1,0 +1,204 @@
+#include "jobs/generate.hpp"
+
+#include <spdlog/spdlog.h>
+#include <tbb/parallel_for.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "cluster/collectives.hpp"
+#include "io/parallel_file.hpp"
+#include "io/provenance.hpp"
+#include "io/table.hpp"
+#include "jobs/cli.hpp"
+#include "jobs/config.hpp"
+#include "jobs/log.hpp"
+#include "kernels/world/world.hpp"
+
+namespace ch::jobs {
+namespace {
+
+// Units per collective append: large enough to amortize the collective, small enough that a
+// rank's CSV buffer stays in the tens of megabytes.
+constexpr std::uint64_t kUnitsPerBatch = 1 << 14;
+constexpr std::uint64_t kUnitsPerTask = 256;
+
+struct FeedTruth {
+  std::vector<std::string> record_id;
+  std::vector<std::uint64_t> person;
+  std::vector<std::uint32_t> identity;
+};
+
+// Generates this rank's share of one feed's units, appending CSV to the shared file in rank
+// order, batch by batch. Returns the truth rows for this rank's records.
+FeedTruth generate_feed(const JobEnv& env, const world::World& world, world::Feed feed,
+                        io::ParallelFileWriter& file, std::uint64_t& local_bytes) {
+  const auto& ctx = env.ctx;
+  const std::uint64_t units = world.unit_count(feed);
+  const auto [begin, end] = io::even_share(units, ctx.rank(), ctx.size());
+  const std::uint64_t batches =
+      cluster::allreduce_max(ctx, (end - begin + kUnitsPerBatch - 1) / kUnitsPerBatch);
+  FeedTruth truth;
+  Progress progress(ctx, std::string(world::feed_name(feed)), end - begin);
+  for (std::uint64_t b = 0; b < batches; ++b) {
+    const std::uint64_t lo = std::min(end, begin + b * kUnitsPerBatch);
+    const std::uint64_t hi = std::min(end, lo + kUnitsPerBatch);
+    const std::uint64_t tasks = (hi - lo + kUnitsPerTask - 1) / kUnitsPerTask;
+    std::vector<world::FeedChunk> parts(tasks);
+    // Each task owns a fixed unit range, so the concatenation below is independent of how TBB
+    // schedules the tasks.
+    tbb::parallel_for(std::uint64_t{0}, tasks, [&](std::uint64_t t) {
+      const std::uint64_t a = lo + t * kUnitsPerTask;
+      world.generate(feed, a, std::min(hi, a + kUnitsPerTask), parts[t]);
+    });
+    world::FeedChunk batch;
+    for (auto& part : parts) batch.append(std::move(part));
+    local_bytes += batch.csv.size();
+    file.append(batch.csv);
+    truth.record_id.insert(truth.record_id.end(), std::make_move_iterator(batch.record_id.begin()),
+                           std::make_move_iterator(batch.record_id.end()));
+    truth.person.insert(truth.person.end(), batch.person.begin(), batch.person.end());
+    truth.identity.insert(truth.identity.end(), batch.identity.begin(), batch.identity.end());
+    progress.advance(hi - begin);
+    env.stop_point("generate");
+  }
+  return truth;
+}
+
+}  // namespace
+
+world::Scenario load_scenario(const JobEnv& env, const std::string& name_or_path) {
+  std::string text(world::builtin_scenario(name_or_path));
+  std::string source = "builtin:" + name_or_path;
+  if (text.empty()) {
+    source = name_or_path;
+    std::string error;
+    if (env.ctx.is_root()) {
+      std::ifstream in(name_or_path);
+      if (!in) {
+        error = "--scenario: '" + name_or_path +
+                "' is neither a built-in scenario (demo, small, medium, large) nor a readable file";
+      } else {
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+      }
+    }
+    error = cluster::broadcast_string(env.ctx, error);
+    if (!error.empty()) throw UsageError(error);
+    text = cluster::broadcast_string(env.ctx, text);
+  }
+  return world::parse_scenario(text, source, scenario_overrides(env.overrides));
+}
+
+void generate(const JobEnv& env, const world::Scenario& scenario, const std::filesystem::path& dir) {
+  const auto& ctx = env.ctx;
+  StageTimer timer(env, "generate");
+  io::Provenance prov{.stage = "generate", .config_text = scenario.effective_toml,
+                      .inputs = {{scenario.source, io::sha256_hex(scenario.effective_toml)}},
+                      .started_utc = io::utc_now(), .row_counts = {}};
+  env.fault_point("generate", "start");
+  const world::World world(scenario);
+
+  io::TableWriter truth(ctx, dir / "truth.h5");
+  std::uint64_t rows = 0, local_bytes = 0;
+  for (const auto feed : world::kAllFeeds) {
+    const std::string name(world::feed_name(feed));
+    io::ParallelFileWriter file(ctx, dir / "feeds" / (name + ".csv"));
+    file.append(ctx.is_root() ? std::string(world::feed_header(feed)) + "\n" : std::string());
+    FeedTruth t = generate_feed(env, world, feed, file, local_bytes);
+    env.fault_point("generate", "write");
+    file.commit();
+    io::Table table;
+    table.add("record_id", std::move(t.record_id))
+        .add("person", std::move(t.person))
+        .add("identity", std::move(t.identity));
+    truth.write_table("/records/" + name, table);
+    const auto n = cluster::allreduce_sum<std::uint64_t>(ctx, table.rows());
+    prov.row_counts["feeds/" + name + ".csv"] = n;
+    rows += n;
+    spdlog::info("generate: {} {} rows", n, name);
+  }
+
+  // Persons: an even share of the person id range per rank.
+  const auto [pb, pe] = io::even_share(world.person_count(), ctx.rank(), ctx.size());
+  auto p = world.persons(pb, pe);
+  io::Table persons;
+  persons.add("person", std::move(p.person))
+      .add("organization", std::move(p.organization))
+      .add("role", std::move(p.role))
+      .add("identities", std::move(p.identities))
+      .add("nationality", std::move(p.nationality), io::StringEncoding::kDictionary)
+      .add("category", std::move(p.category), io::StringEncoding::kDictionary);
+  truth.write_table("/persons", persons);
+  prov.row_counts["/persons"] = world.person_count();
+
+  // Organization timelines are replicated on every rank; rank 0 writes them.
+  auto months = world.org_months();
+  auto members = world.org_membership();
+  if (!ctx.is_root()) {
+    months = {};
+    members = {};
+  }
+  io::Table org_months;
+  org_months.add("month", std::move(months.month))
+      .add("organization", std::move(months.organization))
+      .add("status", std::move(months.status))
+      .add("members", std::move(months.members))
+      .add("parent", std::move(months.parent));
+  truth.write_table("/org_months", org_months);
+  io::Table org_members;
+  org_members.add("month", std::move(members.month))
+      .add("organization", std::move(members.organization))
+      .add("person", std::move(members.person))
+      .add("role", std::move(members.role));
+  truth.write_table("/org_membership", org_members);
+
+  // Code tables so analysts can read role and status codes without the source.
+  std::vector<std::uint8_t> role_code, status_code;
+  std::vector<std::string> role_names, status_names;
+  if (ctx.is_root()) {
+    for (int r = 0; r <= static_cast<int>(world::Role::kMigrant); ++r) {
+      role_code.push_back(static_cast<std::uint8_t>(r));
+      role_names.emplace_back(world::role_name(static_cast<world::Role>(r)));
+    }
+    for (int s = 0; s <= static_cast<int>(world::OrgStatus::kReconstituted); ++s) {
+      status_code.push_back(static_cast<std::uint8_t>(s));
+      status_names.emplace_back(world::org_status_name(static_cast<world::OrgStatus>(s)));
+    }
+  }
+  io::Table roles, statuses;
+  roles.add("code", std::move(role_code)).add("name", std::move(role_names));
+  statuses.add("code", std::move(status_code)).add("name", std::move(status_names));
+  truth.write_table("/codes/role", roles);
+  truth.write_table("/codes/status", statuses);
+
+  prov.write(ctx, truth, env.threads);
+  env.fault_point("generate", "commit");
+  truth.commit();
+  timer.report(rows, cluster::allreduce_sum<std::uint64_t>(ctx, local_bytes));
+}
+
+}  // namespace ch::jobs
+
+namespace ch::jobs {
+
+void add_generate_command(Cli& cli) {
+  struct Options {
+    std::string scenario = "demo";
+    std::filesystem::path out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = cli.add_command("generate", "Write a synthetic world: feeds/*.csv and truth.h5");
+  sub->add_option("--scenario", o->scenario, "demo|small|medium|large or a TOML file")
+      ->capture_default_str();
+  sub->add_option("--out", o->out, "Output directory")->required();
+  sub->callback([o, &action = cli.action] {
+    action = [o](const JobEnv& env) {
+      generate(env, load_scenario(env, o->scenario), o->out);
+      return 0;
+    };
+  });
+}
+
+}  // namespace ch::jobs

@@ -1,0 +1,90 @@
+#include "jobs/log.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "cluster/collectives.hpp"
+#include "jobs/job.hpp"
+
+#include "kernels/error.hpp"
+
+namespace ch::jobs {
+
+void init_logging(const cluster::Context& ctx, const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("clearinghouse");
+  const auto lvl = spdlog::level::from_str(level);
+  if (lvl == spdlog::level::off && level != "off")
+    throw UsageError("--log-level: unknown level '" + level +
+                     "' (trace, debug, info, warn, error, critical, off)");
+  logger->set_level(ctx.is_root() ? lvl : std::max(lvl, spdlog::level::warn));
+  logger->set_pattern(ctx.is_root() ? "[%H:%M:%S] %^%l%$ %v"
+                                    : "[%H:%M:%S] %^%l%$ rank " + std::to_string(ctx.rank()) + ": %v");
+  spdlog::set_default_logger(logger);
+}
+
+StageTimer::StageTimer(const JobEnv& env, std::string stage)
+    : env_(env),
+      stage_(std::move(stage)),
+      start_(std::chrono::steady_clock::now()),
+      shuffled_at_start_(env.ctx.bytes_sent()) {}
+
+double StageTimer::seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void StageTimer::report(std::uint64_t rows, std::uint64_t bytes) const {
+  const auto& ctx = env_.ctx;
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const std::uint64_t rss = cluster::allreduce_max(ctx, static_cast<std::uint64_t>(usage.ru_maxrss) * 1024);
+  const std::uint64_t shuffled = cluster::allreduce_max(ctx, ctx.bytes_sent() - shuffled_at_start_);
+  const double s = cluster::allreduce_max(ctx, std::max(seconds(), 1e-9));
+  spdlog::info("{}: {} rows in {:.2f} s ({:.0f} rows/s, {:.1f} MB/s, peak RSS {:.0f} MB/rank, "
+               "shuffled {:.1f} MB/rank)",
+               stage_, rows, s, rows / s, bytes / s / 1e6, rss / 1e6, shuffled / 1e6);
+  if (ctx.is_root() && !env_.metrics.empty()) {
+    std::ofstream out(env_.metrics, std::ios::app);
+    out << fmt::format(
+        "{{\"stage\":\"{}\",\"ranks\":{},\"threads\":{},\"seconds\":{:.4f},\"rows\":{},"
+        "\"bytes\":{},\"peak_rss_bytes_max\":{},\"shuffle_bytes_max\":{}}}\n",
+        stage_, ctx.size(), env_.threads, s, rows, bytes, rss, shuffled);
+    if (!out) spdlog::warn("cannot append metrics to {}", env_.metrics);
+  }
+}
+
+Progress::Progress(const cluster::Context& ctx, std::string what, std::uint64_t total)
+    : enabled_(ctx.is_root() && spdlog::default_logger()->should_log(spdlog::level::info)),
+      tty_(isatty(STDERR_FILENO) != 0),
+      what_(std::move(what)),
+      total_(total),
+      last_(std::chrono::steady_clock::now()) {}
+
+Progress::~Progress() {
+  if (enabled_ && tty_) std::fprintf(stderr, "\r\033[K");
+}
+
+void Progress::advance(std::uint64_t done) {
+  if (!enabled_ || total_ == 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  const double since = std::chrono::duration<double>(now - last_).count();
+  const double frac = static_cast<double>(done) / static_cast<double>(total_);
+  if (tty_) {
+    if (since < 0.2) return;
+    const int width = 30, filled = static_cast<int>(frac * width);
+    std::fprintf(stderr, "\r%s [%.*s%*s] %3.0f%%", what_.c_str(), filled,
+                 "##############################", width - filled, "", frac * 100);
+    std::fflush(stderr);
+  } else {
+    if (since < 10) return;
+    spdlog::info("{}: {:.0f}% ({} of {})", what_, frac * 100, done, total_);
+  }
+  last_ = now;
+}
+
+}  // namespace ch::jobs

@@ -1,0 +1,52 @@
+// One logger for the whole program. Rank 0 reports progress; other ranks speak only for
+// warnings and errors, prefixed with their rank, so a 1,000-rank job does not print 1,000 lines.
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "cluster/context.hpp"
+
+namespace ch::jobs {
+
+void init_logging(const cluster::Context& ctx, const std::string& level);
+
+struct JobEnv;
+
+// Per-stage summary line: "ingest: 1234567 rows in 2.31 s (534000 rows/s, 85.2 MB/s, peak RSS
+// 412 MB/rank, shuffled 12.0 MB/rank)". With --metrics FILE, rank 0 also appends the figures as
+// one JSON line, which bench/scale.sh collects.
+class StageTimer {
+ public:
+  StageTimer(const JobEnv& env, std::string stage);
+  double seconds() const;
+  // Collective (takes maxima over ranks). `rows` and `bytes` are global totals.
+  void report(std::uint64_t rows, std::uint64_t bytes) const;
+
+ private:
+  const JobEnv& env_;
+  std::string stage_;
+  std::chrono::steady_clock::time_point start_;
+  std::uint64_t shuffled_at_start_;
+};
+
+// Progress of a long loop on rank 0: a redrawn bar on a terminal, a plain line every
+// `interval` seconds otherwise (batch logs under Slurm).
+class Progress {
+ public:
+  Progress(const cluster::Context& ctx, std::string what, std::uint64_t total);
+  ~Progress();
+  void advance(std::uint64_t done_so_far);
+
+ private:
+  bool enabled_;
+  bool tty_;
+  std::string what_;
+  std::uint64_t total_;
+  std::chrono::steady_clock::time_point last_;
+};
+
+}  // namespace ch::jobs

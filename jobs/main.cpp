@@ -1,0 +1,72 @@
+// The `clearinghouse` command: one subcommand per pipeline stage plus run/inspect/compare.
+// Parsing happens identically on every rank, so a usage error stops all ranks together.
+#include <tbb/global_control.h>
+
+#include <thread>
+
+#include "cluster/context.hpp"
+#include "cluster/guard.hpp"
+#include "cluster/signals.hpp"
+#include "jobs/cli.hpp"
+#include "jobs/log.hpp"
+
+namespace ch::jobs {
+
+CLI::App* Cli::add_command(const std::string& name, const std::string& help) {
+  auto* sub = app.add_subcommand(name, help);
+  sub->add_option("--threads", common.threads,
+                  "Worker threads per rank (default: cores / ranks on the node)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--log-level", common.log_level, "trace, debug, info, warn, error, off")
+      ->capture_default_str();
+  sub->add_option("--set", common.overrides,
+                  "Override any scenario or config key, e.g. --set world.seed=7 (repeatable)")
+      ->type_name("KEY=VALUE");
+  sub->add_option("--inject-fault", common.fault,
+                  "Make one rank fail at a point, for failure tests: STAGE:RANK:POINT "
+                  "(e.g. generate:1:start; points: start, write, commit)")
+      ->group("Testing");
+  sub->add_option("--metrics", common.metrics,
+                  "Append per-stage figures (seconds, rows, peak RSS, shuffle bytes) as JSON lines");
+  return sub;
+}
+
+}  // namespace ch::jobs
+
+int main(int argc, char** argv) {
+  ch::cluster::MpiSession mpi(argc, argv);
+  ch::cluster::install_stop_handlers();
+  const auto ctx = ch::cluster::Context::world();
+
+  CLI::App app{"Clearinghouse: strategic assessments of smuggling networks from travel and "
+               "communication records.\nRun `clearinghouse SUBCOMMAND --help` for each stage."};
+  app.require_subcommand(1);
+  ch::jobs::CommonOptions common;
+  std::function<int(const ch::jobs::JobEnv&)> action;
+  ch::jobs::Cli cli{app, common, action};
+  ch::jobs::add_generate_command(cli);
+  ch::jobs::add_ingest_command(cli);
+  ch::jobs::add_planned_commands(cli);
+  ch::jobs::add_run_command(cli);
+  ch::jobs::add_inspect_command(cli);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help is a "parse error" with exit code 0.
+    if (ctx.is_root()) app.exit(e);
+    return e.get_exit_code() == 0 ? 0 : ch::kExitUsage;
+  }
+
+  return ch::cluster::run_guarded(ctx, [&] {
+    ch::jobs::init_logging(ctx, common.log_level);
+    int threads = common.threads;
+    if (threads == 0)
+      threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) /
+                                std::max(1, ctx.node_local_size()));
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                              static_cast<std::size_t>(threads));
+    const ch::jobs::JobEnv env{ctx, threads, common.overrides, common.fault, common.metrics};
+    return action(env);
+  });
+}

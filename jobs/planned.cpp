@@ -1,0 +1,35 @@
+// Subcommands whose stages later issues build. They are on the command line already, with the
+// options scripts will use, so that `--help` works and a run stops with a plain message.
+#include "jobs/cli.hpp"
+
+namespace ch::jobs {
+
+void add_planned_commands(Cli& cli) {
+  struct Planned {
+    const char* name;
+    const char* help;
+  };
+  static const Planned planned[] = {
+      {"resolve", "Entity resolution: which records are the same person"},
+      {"network", "Person networks from co-travel and communication"},
+      {"communities", "Organizations from the person network (distributed Leiden-class)"},
+      {"assess", "Assessment datasets: organizations, key actors, corridors, trends, leads"},
+      {"release", "Partner extracts with nothing a partner may not see"},
+      {"evaluate", "Accuracy against ground truth"},
+      {"explain", "Why a record sits in its entity"},
+      {"report", "A briefing (HTML) from an assessment"},
+      {"compare", "Key metrics of several runs side by side"},
+  };
+  for (const auto& p : planned) {
+    auto* sub = cli.add_command(p.name, std::string(p.help) + " (not implemented yet)");
+    sub->add_option("--run", "Run directory");
+    sub->add_option("--out", "Output file");
+    sub->allow_extras();
+    const std::string name = p.name;
+    sub->callback([&action = cli.action, name] {
+      action = [name](const JobEnv&) -> int { not_implemented(name); };
+    });
+  }
+}
+
+}  // namespace ch::jobs

@@ -1,0 +1,106 @@
+#include "jobs/run.hpp"
+
+#include <fmt/core.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "io/hash.hpp"
+#include "io/provenance.hpp"
+#include "io/table.hpp"
+#include "jobs/cli.hpp"
+#include "jobs/generate.hpp"
+
+namespace ch::jobs {
+namespace {
+
+struct Stage {
+  std::string name;
+  std::filesystem::path output;           // written last by the stage: its checkpoint
+  std::function<std::string()> inputs;    // expected `inputs` provenance text, for --resume
+  std::function<void()> execute;
+};
+
+}  // namespace
+
+int run_pipeline(const JobEnv& env, const std::string& scenario_name, const RunLayout& layout,
+                 bool resume, const std::string& until) {
+  const auto scenario = load_scenario(env, scenario_name);
+  const std::vector<Stage> stages = {
+      {"generate", layout.truth(),
+       [&] { return io::inputs_text({{scenario.source, io::sha256_hex(scenario.effective_toml)}}); },
+       [&] { generate(env, scenario, layout.dir); }},
+      {"ingest", layout.records(), [] { return std::string(); }, [] { not_implemented("ingest"); }},
+      {"resolve", layout.entities(), [] { return std::string(); }, [] { not_implemented("resolve"); }},
+      {"network", layout.network(), [] { return std::string(); }, [] { not_implemented("network"); }},
+      {"communities", layout.communities(), [] { return std::string(); },
+       [] { not_implemented("communities"); }},
+      {"assess", layout.assessment(), [] { return std::string(); }, [] { not_implemented("assess"); }},
+      {"evaluate", layout.evaluation(), [] { return std::string(); },
+       [] { not_implemented("evaluate"); }},
+  };
+  if (!until.empty() && std::none_of(stages.begin(), stages.end(),
+                                      [&](const Stage& s) { return s.name == until; }))
+    throw UsageError("--until: unknown stage '" + until + "'");
+  try {
+    for (const auto& stage : stages) {
+      env.stop_point(stage.name);
+      if (resume && io::output_is_current(env.ctx, stage.output, stage.inputs()))
+        spdlog::info("{}: up to date ({}), skipped", stage.name, stage.output.string());
+      else
+        stage.execute();
+      if (stage.name == until) break;
+    }
+  } catch (const Error& e) {
+    // A stage that is not built yet ends the run, but what was produced is still summarized.
+    if (e.collective()) print_run_summary(env, layout);
+    throw;
+  }
+  print_run_summary(env, layout);
+  return 0;
+}
+
+void print_run_summary(const JobEnv& env, const RunLayout& layout) {
+  const std::filesystem::path outputs[] = {layout.truth(),       layout.records(),
+                                           layout.entities(),    layout.network(),
+                                           layout.communities(), layout.assessment(),
+                                           layout.evaluation()};
+  if (env.ctx.is_root()) fmt::print("\nRun directory: {}\n", layout.dir.string());
+  if (env.ctx.is_root() && std::filesystem::is_directory(layout.feeds())) {
+    fmt::print("  feeds/\n");
+    for (const auto& e : std::filesystem::directory_iterator(layout.feeds()))
+      if (e.path().extension() == ".csv")
+        fmt::print("    {:<22} {:>10.1f} MB\n", e.path().filename().string(),
+                   static_cast<double>(e.file_size()) / 1e6);
+  }
+  for (const auto& path : outputs) {
+    if (!std::filesystem::is_regular_file(path)) continue;
+    const io::TableReader file(env.ctx, path);
+    if (!env.ctx.is_root()) continue;
+    fmt::print("  {}\n", path.filename().string());
+    for (const auto& table : file.tables())
+      fmt::print("    {:<22} {:>10} rows\n", table, file.rows(table));
+  }
+}
+
+void add_run_command(Cli& cli) {
+  struct Options {
+    std::string scenario = "demo";
+    std::filesystem::path out;
+    bool resume = false;
+    std::string until;
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = cli.add_command("run", "Run the whole pipeline on a scenario into a run directory");
+  sub->add_option("--scenario", o->scenario, "demo|small|medium|large or a TOML file")
+      ->capture_default_str();
+  sub->add_option("--out", o->out, "Run directory (feeds/, truth.h5, records.h5, ...)")->required();
+  sub->add_flag("--resume", o->resume, "Reuse finished stages whose inputs are unchanged");
+  sub->add_option("--until", o->until, "Stop after this stage (generate, ingest, resolve, ...)");
+  sub->callback([o, &action = cli.action] {
+    action = [o](const JobEnv& env) { return run_pipeline(env, o->scenario, RunLayout{o->out}, o->resume, o->until); };
+  });
+}
+
+}  // namespace ch::jobs

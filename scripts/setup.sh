@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Shared set-up for ./demo.sh and ./test.sh: install missing Debian packages, configure, build.
+# Sourced, not executed, so that callers get BUILD_DIR and the MPI environment.
+set -euo pipefail
+
+CH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$CH_ROOT/build/release}"
+PRESET="${PRESET:-release}"
+
+CH_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
+  libtbb-dev libboost-serialization-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
+  python3 python3-h5py python3-pandas python3-numpy python3-igraph
+  slurmctld slurmd slurm-client munge
+)
+
+ch_install_packages() {
+  local missing=()
+  for p in "${CH_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+ch_build() {
+  cmake --preset "$PRESET" -S "$CH_ROOT" -B "$BUILD_DIR" >/dev/null
+  cmake --build "$BUILD_DIR" -j "$(nproc)"
+}
+
+# Open MPI as root in containers with few cores (see ../shared/notes/mpi-hdf5-facts.md).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+export OMPI_MCA_rmaps_base_oversubscribe=1
+
+ch_install_packages
+ch_build
