@@ -1,0 +1,66 @@
+// Fellegi–Sunter record-linkage model (Fellegi & Sunter, JASA 64(328), 1969) with parameters
+// estimated without labels by EM over agreement-pattern counts (Winkler 1988; Jaro 1989).
+//
+// Each candidate pair is summarized by one level per comparison (e.g. family name: exact,
+// Jaro-Winkler ≥ 0.92, ≥ 0.80, else). Level 0 means "missing on either side" and is neutral
+// (contributes weight 0, as in Splink). A pair's pattern is the mixed-radix code of its levels.
+// EM needs only the count of pairs per pattern, so ranks count locally, sum the counts with an
+// exact integer Allreduce, and every rank runs the same EM on the same numbers: no pass over
+// all pairs per iteration, and identical results for any rank count.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ch::match {
+
+struct ComparisonLevels {
+  std::string name;      // "family_name", "dob", ...
+  std::uint8_t levels;   // including level 0 = missing; highest level = strongest agreement
+};
+
+// Pattern code ↔ levels (mixed radix, comparison 0 least significant).
+std::uint64_t encode_pattern(std::span<const ComparisonLevels> spec, std::span<const std::uint8_t> levels);
+void decode_pattern(std::span<const ComparisonLevels> spec, std::uint64_t code, std::span<std::uint8_t> levels);
+std::uint64_t pattern_space(std::span<const ComparisonLevels> spec);
+
+struct EmIteration {
+  int iteration;
+  double lambda;           // estimated share of matches among candidate pairs
+  double log_likelihood;
+  double max_change;       // largest change of any m or u probability
+};
+
+struct FsModel {
+  std::vector<ComparisonLevels> spec;
+  // m[c][l] = P(level l of comparison c | match), u[c][l] = P(level l | non-match); l ≥ 1.
+  std::vector<std::vector<double>> m, u;
+  double lambda = 0.01;
+  std::vector<EmIteration> trace;
+
+  // log2 Bayes factor of the pattern: Σ_c log2(m[c][l] / u[c][l]) over non-missing levels.
+  double match_weight(std::span<const std::uint8_t> levels) const;
+  double match_weight(std::uint64_t pattern) const;
+  // Posterior P(match | pattern) from the weight and the prior lambda.
+  double match_probability(double weight) const;
+};
+
+struct EmOptions {
+  int max_iterations = 50;
+  double tolerance = 1e-6;
+  bool fix_u = false;      // keep u (e.g. estimated from random pairs) and learn only m and lambda
+  double floor = 1e-6;     // no probability below this: a level never seen keeps a finite weight
+};
+
+// Starting point: m favours the top levels, u follows the overall level frequencies.
+FsModel initial_model(std::vector<ComparisonLevels> spec,
+                      std::span<const std::pair<std::uint64_t, std::uint64_t>> pattern_counts);
+
+// EM on (pattern, count) pairs; the counts must be sorted by pattern (deterministic sums).
+FsModel estimate_em(FsModel start, std::span<const std::pair<std::uint64_t, std::uint64_t>> pattern_counts,
+                    const EmOptions& options = {});
+
+}  // namespace ch::match
