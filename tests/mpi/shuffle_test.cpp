@@ -8,6 +8,9 @@
 
 #include "cluster/collectives.hpp"
 #include "cluster/shuffle.hpp"
+#include "cluster/sort.hpp"
+
+#include <tuple>
 
 using ch::cluster::Context;
 
@@ -92,4 +95,28 @@ TEST(Collectives, ScanSumMaxGather) {
   const auto strings = ch::cluster::allgatherv_strings(ctx, std::vector<std::string>(ctx.rank(), std::string("r") + std::to_string(ctx.rank())));
   EXPECT_EQ(strings.size(), static_cast<std::size_t>(ctx.size() * (ctx.size() - 1) / 2));
   EXPECT_EQ(ch::cluster::broadcast_string(ctx, ctx.is_root() ? "hello" : ""), "hello");
+}
+
+TEST(SortDistributed, SlicesConcatenateToTheSerialSort) {
+  const auto ctx = Context::world();
+  // Skewed keys with many duplicates; ties broken by a unique id.
+  std::vector<Item> mine;
+  for (std::uint32_t i = 0; i < 300 + 50 * static_cast<std::uint32_t>(ctx.rank()); ++i)
+    mine.push_back({(i * 7919ULL + ctx.rank()) % 97 * (i % 3 == 0 ? 1000 : 1), static_cast<std::uint32_t>(ctx.rank()), i});
+  auto less = [](const Item& a, const Item& b) {
+    return std::tie(a.key, a.source, a.seq) < std::tie(b.key, b.source, b.seq);
+  };
+  const auto sorted = ch::cluster::sort_distributed(ctx, mine, less);
+  EXPECT_TRUE(std::is_sorted(sorted.begin(), sorted.end(), less));
+  const auto gathered = ch::cluster::allgatherv<Item>(ctx, std::span<const Item>(sorted));
+  std::vector<Item> expected;
+  for (int r = 0; r < ctx.size(); ++r)
+    for (std::uint32_t i = 0; i < 300 + 50 * static_cast<std::uint32_t>(r); ++i)
+      expected.push_back({(i * 7919ULL + r) % 97 * (i % 3 == 0 ? 1000 : 1), static_cast<std::uint32_t>(r), i});
+  std::sort(expected.begin(), expected.end(), less);
+  ASSERT_EQ(gathered.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    ASSERT_EQ(gathered[i].key, expected[i].key);
+    ASSERT_EQ(gathered[i].seq, expected[i].seq);
+  }
 }

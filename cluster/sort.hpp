@@ -1,0 +1,45 @@
+// Distributed sort by regular sampling (PSRS: Shi & Schaeffer, J. Parallel Distrib. Comput.
+// 14(4), 1992). After the call, rank r holds the r-th slice of the globally sorted sequence, so
+// writing the slices in rank order (TableWriter does) gives a file whose row order is the same
+// for any number of ranks — provided `less` is a strict total order on the items (break ties on
+// a unique id).
+//
+// Cost: two local sorts, one allgather of P·s samples, one shuffle. Balance: with s samples per
+// rank, no rank receives more than about 2n/P items (the PSRS bound) unless many keys are equal.
+#pragma once
+
+#include <algorithm>
+#include <span>
+#include <vector>
+
+#include "cluster/collectives.hpp"
+#include "cluster/shuffle.hpp"
+
+namespace ch::cluster {
+
+template <class T, class Less>
+std::vector<T> sort_distributed(const Context& ctx, std::vector<T> items, Less less,
+                                std::size_t samples_per_rank = 0) {
+  static_assert(std::is_trivially_copyable_v<T>, "sort_distributed moves items with the fast shuffle");
+  std::sort(items.begin(), items.end(), less);
+  const auto p = static_cast<std::size_t>(ctx.size());
+  if (p == 1) return items;
+  if (samples_per_rank == 0) samples_per_rank = 16 * p;
+  std::vector<T> sample;
+  const std::size_t s = std::min(items.size(), samples_per_rank);
+  for (std::size_t i = 0; i < s; ++i) sample.push_back(items[(2 * i + 1) * items.size() / (2 * s)]);
+  auto all = allgatherv<T>(ctx, std::span<const T>(sample));
+  std::sort(all.begin(), all.end(), less);
+  std::vector<T> splitters;
+  for (std::size_t r = 1; r < p && !all.empty(); ++r) splitters.push_back(all[r * all.size() / p]);
+  // Item goes to the number of splitters not greater than it: equal keys land together.
+  auto owner = [&](const T& item) {
+    return static_cast<int>(std::upper_bound(splitters.begin(), splitters.end(), item, less) -
+                            splitters.begin());
+  };
+  auto mine = shuffle(ctx, std::span<const T>(items), owner);
+  std::sort(mine.begin(), mine.end(), less);
+  return mine;
+}
+
+}  // namespace ch::cluster
