@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "cluster/collectives.hpp"
+#include "cluster/lookup.hpp"
 #include "cluster/shuffle.hpp"
 
 namespace ch::cluster {
@@ -58,30 +59,10 @@ std::uint64_t owned_vertex_count(std::uint64_t n, int rank, int ranks) {
 
 std::vector<std::uint64_t> fetch_owned(const Context& ctx, std::span<const std::uint64_t> keys,
                                        const std::vector<std::uint64_t>& owned_values) {
-  const auto p = static_cast<std::size_t>(ctx.size());
-  std::vector<std::vector<std::uint64_t>> request(p);
-  std::vector<std::vector<std::size_t>> position(p);
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const auto r = static_cast<std::size_t>(vertex_owner(keys[i], ctx.size()));
-    request[r].push_back(keys[i]);
-    position[r].push_back(i);
-  }
-  std::vector<std::vector<std::byte>> bytes(p);
-  for (std::size_t r = 0; r < p; ++r) bytes[r] = as_bytes(request[r]);
-  // Answer each requester in the order it asked; the reply goes back to the same rank.
-  auto asked = shuffle_bytes(ctx, bytes);
-  for (std::size_t r = 0; r < p; ++r) {
-    auto words = as_words(asked[r]);
-    for (auto& w : words) w = owned_values[local_index(w, ctx.size())];
-    asked[r] = as_bytes(words);
-  }
-  const auto replies = shuffle_bytes(ctx, asked);
-  std::vector<std::uint64_t> out(keys.size());
-  for (std::size_t r = 0; r < p; ++r) {
-    const auto words = as_words(replies[r]);
-    for (std::size_t i = 0; i < words.size(); ++i) out[position[r][i]] = words[i];
-  }
-  return out;
+  const int p = ctx.size();
+  return fetch(
+      ctx, keys, [p](std::uint64_t k) { return vertex_owner(k, p); },
+      [&](std::uint64_t k) { return owned_values[local_index(k, p)]; });
 }
 
 ComponentsResult connected_components(const Context& ctx, std::uint64_t n,

@@ -1,0 +1,44 @@
+// Remote lookup: the value of a distributed array at arbitrary keys, in one request/reply
+// exchange. `owner(key)` names the rank holding the key; on that rank `value_at(key)` answers.
+// Replies come back in the order of `keys` (duplicates allowed).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <vector>
+
+#include "cluster/shuffle.hpp"
+
+namespace ch::cluster {
+
+template <class OwnerFn, class ValueFn>
+std::vector<std::uint64_t> fetch(const Context& ctx, std::span<const std::uint64_t> keys,
+                                 OwnerFn owner, ValueFn value_at) {
+  const auto p = static_cast<std::size_t>(ctx.size());
+  std::vector<std::vector<std::byte>> request(p);
+  std::vector<std::vector<std::size_t>> position(p);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto r = static_cast<std::size_t>(owner(keys[i]));
+    const auto* b = reinterpret_cast<const std::byte*>(&keys[i]);
+    request[r].insert(request[r].end(), b, b + sizeof(std::uint64_t));
+    position[r].push_back(i);
+  }
+  // Answer each requester in the order it asked; the reply goes back to the same rank.
+  auto asked = shuffle_bytes(ctx, request);
+  for (auto& buf : asked)
+    for (std::size_t at = 0; at < buf.size(); at += sizeof(std::uint64_t)) {
+      std::uint64_t key;
+      std::memcpy(&key, buf.data() + at, sizeof key);
+      const std::uint64_t value = value_at(key);
+      std::memcpy(buf.data() + at, &value, sizeof value);
+    }
+  const auto replies = shuffle_bytes(ctx, asked);
+  std::vector<std::uint64_t> out(keys.size());
+  for (std::size_t r = 0; r < p; ++r)
+    for (std::size_t i = 0; i < position[r].size(); ++i)
+      std::memcpy(&out[position[r][i]], replies[r].data() + i * sizeof(std::uint64_t), sizeof(std::uint64_t));
+  return out;
+}
+
+}  // namespace ch::cluster
