@@ -3,6 +3,8 @@
 // committed (flush + rename) as the stages do.
 #include <benchmark/benchmark.h>
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "cluster/context.hpp"
@@ -18,7 +20,7 @@ ch::io::Table make_rows(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     person[i] = i * 2654435761ULL % 1000003;
     when[i] = static_cast<std::int64_t>(1735689600 + i * 37);
-    id[i] = "T" + std::to_string(100000000 + i) + "-01";
+    id[i] = fmt::format("T{}-01", 100000000 + i);
     agency[i] = agencies[i % 4];
   }
   ch::io::Table t;

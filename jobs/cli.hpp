@@ -34,6 +34,11 @@ void add_generate_command(Cli& cli);
 void add_run_command(Cli& cli);
 void add_inspect_command(Cli& cli);
 void add_ingest_command(Cli& cli);
+void add_resolve_command(Cli& cli);
+void add_explain_command(Cli& cli);
+void add_evaluate_command(Cli& cli);
+void add_network_command(Cli& cli);
+void add_communities_command(Cli& cli);
 // Subcommands of stages not built yet: they parse, then exit 2 "not implemented yet".
 void add_planned_commands(Cli& cli);
 

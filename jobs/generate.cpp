@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cluster/collectives.hpp"
+#include "io/hash.hpp"
 #include "io/parallel_file.hpp"
 #include "io/provenance.hpp"
 #include "io/table.hpp"

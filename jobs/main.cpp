@@ -46,6 +46,11 @@ int main(int argc, char** argv) {
   ch::jobs::Cli cli{app, common, action};
   ch::jobs::add_generate_command(cli);
   ch::jobs::add_ingest_command(cli);
+  ch::jobs::add_resolve_command(cli);
+  ch::jobs::add_explain_command(cli);
+  ch::jobs::add_evaluate_command(cli);
+  ch::jobs::add_network_command(cli);
+  ch::jobs::add_communities_command(cli);
   ch::jobs::add_planned_commands(cli);
   ch::jobs::add_run_command(cli);
   ch::jobs::add_inspect_command(cli);

@@ -10,13 +10,8 @@ void add_planned_commands(Cli& cli) {
     const char* help;
   };
   static const Planned planned[] = {
-      {"resolve", "Entity resolution: which records are the same person"},
-      {"network", "Person networks from co-travel and communication"},
-      {"communities", "Organizations from the person network (distributed Leiden-class)"},
       {"assess", "Assessment datasets: organizations, key actors, corridors, trends, leads"},
       {"release", "Partner extracts with nothing a partner may not see"},
-      {"evaluate", "Accuracy against ground truth"},
-      {"explain", "Why a record sits in its entity"},
       {"report", "A briefing (HTML) from an assessment"},
       {"compare", "Key metrics of several runs side by side"},
   };

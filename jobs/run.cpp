@@ -11,6 +11,9 @@
 #include "io/table.hpp"
 #include "jobs/cli.hpp"
 #include "jobs/generate.hpp"
+#include "jobs/ingest.hpp"
+#include "jobs/network.hpp"
+#include "jobs/resolve.hpp"
 
 namespace ch::jobs {
 namespace {
@@ -31,9 +34,15 @@ int run_pipeline(const JobEnv& env, const std::string& scenario_name, const RunL
       {"generate", layout.truth(),
        [&] { return io::inputs_text({{scenario.source, io::sha256_hex(scenario.effective_toml)}}); },
        [&] { generate(env, scenario, layout.dir); }},
-      {"ingest", layout.records(), [] { return std::string(); }, [] { not_implemented("ingest"); }},
-      {"resolve", layout.entities(), [] { return std::string(); }, [] { not_implemented("resolve"); }},
-      {"network", layout.network(), [] { return std::string(); }, [] { not_implemented("network"); }},
+      {"ingest", layout.records(),
+       [&] { return io::inputs_text(io::hash_inputs(env.ctx, feed_files(layout.feeds()))); },
+       [&] { ingest_feeds(env, layout.feeds(), layout.records(), ingest_options(env.overrides)); }},
+      {"resolve", layout.entities(),
+       [&] { return io::inputs_text(io::hash_inputs(env.ctx, {layout.records()})); },
+       [&] { resolve(env, layout.records(), layout.entities(), load_resolve_config(env, "")); }},
+      {"network", layout.network(),
+       [&] { return io::inputs_text(io::hash_inputs(env.ctx, {layout.records(), layout.entities()})); },
+       [&] { build_network(env, layout.records(), layout.entities(), layout.network(), load_network_config(env)); }},
       {"communities", layout.communities(), [] { return std::string(); },
        [] { not_implemented("communities"); }},
       {"assess", layout.assessment(), [] { return std::string(); }, [] { not_implemented("assess"); }},

@@ -1,0 +1,429 @@
+#include "jobs/network.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/serialization/string.hpp>
+#include <charconv>
+#include <cstring>
+#include <map>
+#include <unordered_map>
+
+#include "cluster/collectives.hpp"
+#include "cluster/lookup.hpp"
+#include "cluster/shuffle.hpp"
+#include "cluster/sort.hpp"
+#include "io/provenance.hpp"
+#include "io/table.hpp"
+#include "jobs/cli.hpp"
+#include "jobs/config.hpp"
+#include "jobs/log.hpp"
+#include "kernels/rng.hpp"
+
+namespace ch::jobs {
+namespace {
+
+using network::EdgeType;
+using network::Evidence;
+
+constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
+
+// An identifier value seen on an observation of a person.
+struct KeyItem {
+  std::string value;
+  std::uint64_t person = 0;
+  std::int64_t utc = 0;
+  std::uint8_t type = 0;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar & value & person & utc & type;
+  }
+};
+
+// A call on its way to being attributed: first to the caller's persons, then the callee's.
+struct CallLeg {
+  std::string phone;          // the side still to resolve
+  std::string other;          // the callee while resolving the caller
+  std::uint64_t person = 0;   // resolved caller person (second leg)
+  std::uint32_t share = 1;    // persons sharing the caller's phone
+  std::int64_t start = 0;
+  std::uint64_t seconds = 0;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar & phone & other & person & share & start & seconds;
+  }
+};
+
+// Per-pair totals over all types and months.
+struct PairTotal {
+  std::uint64_t a = 0, b = 0;
+  std::int64_t weight = 0;
+  std::array<std::uint32_t, network::kEdgeTypeCount> count{};
+  std::uint64_t seconds = 0;
+  std::int64_t first_utc = 0, last_utc = 0;
+};
+
+// A phone number as a plain struct so phone rows can be sorted across ranks.
+struct PhoneUse {
+  std::uint64_t person = 0;
+  char phone[24] = {};
+  std::uint32_t persons_sharing = 0;
+};
+
+int owner_of_value(const std::string& value, std::uint8_t type, int ranks) {
+  return static_cast<int>(network::identifier_hash(value, type) % static_cast<std::uint64_t>(ranks));
+}
+int owner_of_pair(std::uint64_t a, std::uint64_t b, int ranks) {
+  return static_cast<int>(mix64(a * 0x9e3779b97f4a7c15ULL ^ b) % static_cast<std::uint64_t>(ranks));
+}
+
+std::string month_label(std::int32_t month) {
+  const int y = 1970 + static_cast<int>(month >= 0 ? month / 12 : (month - 11) / 12);
+  const int m = static_cast<int>(month - (y - 1970) * 12) + 1;
+  return fmt::format("{:04d}-{:02d}", y, m);
+}
+
+// Rank holding row k of a table split by io::even_share.
+struct EvenShareOwner {
+  std::uint64_t n;
+  int ranks;
+  int operator()(std::uint64_t k) const {
+    int r = static_cast<int>(k * static_cast<std::uint64_t>(ranks) / std::max<std::uint64_t>(n, 1));
+    while (r + 1 < ranks && io::even_share(n, r + 1, ranks).first <= k) ++r;
+    while (r > 0 && io::even_share(n, r, ranks).first > k) --r;
+    return r;
+  }
+};
+
+// Groups key items by (type, value) and turns each group into pair evidence.
+std::vector<Evidence> group_evidence(std::vector<KeyItem>& items, const NetworkConfig& config,
+                                     std::array<network::GroupStats, network::kEdgeTypeCount>& stats,
+                                     std::map<std::string, std::vector<std::uint64_t>>* phones) {
+  std::sort(items.begin(), items.end(), [](const KeyItem& x, const KeyItem& y) {
+    return std::tie(x.type, x.value, x.person, x.utc) < std::tie(y.type, y.value, y.person, y.utc);
+  });
+  std::vector<Evidence> out;
+  std::vector<std::uint64_t> persons;
+  for (std::size_t i = 0; i < items.size();) {
+    std::size_t j = i;
+    std::int64_t first = std::numeric_limits<std::int64_t>::max();
+    persons.clear();
+    for (; j < items.size() && items[j].type == items[i].type && items[j].value == items[i].value; ++j) {
+      if (persons.empty() || persons.back() != items[j].person) persons.push_back(items[j].person);
+      if (items[j].utc != kNoTime) first = std::min(first, items[j].utc);
+    }
+    if (first == std::numeric_limits<std::int64_t>::max()) first = 0;
+    const auto type = static_cast<EdgeType>(items[i].type);
+    const std::size_t cap = type == EdgeType::kCoTravelled ? config.max_flight_group : config.max_group;
+    network::group_pairs(persons, type, config.weight[items[i].type], cap, first, out,
+                         stats[items[i].type]);
+    if (phones && type == EdgeType::kSharedPhone) (*phones)[items[i].value] = persons;
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+NetworkConfig load_network_config(const JobEnv& env) {
+  NetworkConfig c;
+  static const char* weight_keys[] = {"weight_co_booked", "weight_co_travelled", "weight_shared_phone",
+                                      "weight_shared_email", "weight_shared_payment", "weight_call"};
+  for (const auto& o : stage_overrides(env.overrides, "network")) {
+    const auto eq = o.find('=');
+    const std::string key = o.substr(8, eq == std::string::npos ? std::string::npos : eq - 8);
+    const std::string value = eq == std::string::npos ? "" : o.substr(eq + 1);
+    double number = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (ec != std::errc() || end != value.data() + value.size() || number < 0)
+      throw UsageError("--set network." + key + ": expected a non-negative number, got '" + value + "'");
+    bool known = false;
+    for (std::size_t t = 0; t < network::kEdgeTypeCount; ++t)
+      if (key == weight_keys[t]) c.weight[t] = number, known = true;
+    if (key == "max_group") c.max_group = static_cast<std::size_t>(number), known = true;
+    if (key == "max_flight_group") c.max_flight_group = static_cast<std::size_t>(number), known = true;
+    if (key == "min_co_travel") c.min_co_travel = static_cast<std::uint64_t>(number), known = true;
+    if (key == "max_phone_persons") c.max_phone_persons = static_cast<std::size_t>(number), known = true;
+    if (!known)
+      throw UsageError("--set network." + key + ": unknown key (weight_co_booked, weight_co_travelled, "
+                       "weight_shared_phone, weight_shared_email, weight_shared_payment, weight_call, "
+                       "max_group, max_flight_group, min_co_travel, max_phone_persons)");
+  }
+  c.text = "[network]\n";
+  for (std::size_t t = 0; t < network::kEdgeTypeCount; ++t)
+    c.text += fmt::format("{} = {}\n", weight_keys[t], c.weight[t]);
+  c.text += fmt::format("max_group = {}\nmax_flight_group = {}\nmin_co_travel = {}\nmax_phone_persons = {}\n",
+                        c.max_group, c.max_flight_group, c.min_co_travel, c.max_phone_persons);
+  return c;
+}
+
+void build_network(const JobEnv& env, const std::filesystem::path& records_path,
+                   const std::filesystem::path& entities_path, const std::filesystem::path& out,
+                   const NetworkConfig& config) {
+  const auto& ctx = env.ctx;
+  const int p = ctx.size();
+  StageTimer timer(env, "network");
+  const std::string started = io::utc_now();
+  env.fault_point("network", "start");
+  const io::TableReader records(ctx, records_path);
+  const io::TableReader entities(ctx, entities_path);
+
+  // Observations and membership are both in obs order: the same even share lines them up.
+  const std::uint64_t n_obs = records.rows("/observations");
+  if (entities.rows("/membership") != n_obs)
+    throw UsageError(fmt::format("{} has {} memberships but {} has {} observations: they come from "
+                                 "different runs", entities_path.string(), entities.rows("/membership"),
+                                 records_path.string(), n_obs));
+  const auto obs = records.read_my_share("/observations", {"obs", "booking_ref", "phone", "email", "payment_ref", "event_utc"});
+  const auto member = entities.read_my_share("/membership", {"obs", "entity_id"});
+  const auto& obs_id = obs.get<std::uint64_t>("obs");
+  const auto& entity = member.get<std::uint64_t>("entity_id");
+  if (member.get<std::uint64_t>("obs") != obs_id)
+    throw UsageError(entities_path.string() + ": /membership is not in the order of the observations");
+  const auto [share_begin, share_end] = io::even_share(n_obs, ctx.rank(), p);
+
+  // 1. Shared identifiers (and flights, below) grouped at the owner of the identifier.
+  std::vector<KeyItem> keys;
+  const std::pair<const char*, EdgeType> identifier_columns[] = {
+      {"booking_ref", EdgeType::kCoBooked}, {"phone", EdgeType::kSharedPhone},
+      {"email", EdgeType::kSharedEmail}, {"payment_ref", EdgeType::kSharedPayment}};
+  const auto& utc = obs.get<std::int64_t>("event_utc");
+  for (const auto& [column, type] : identifier_columns) {
+    const auto& values = obs.get<std::string>(column);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (!values[i].empty()) keys.push_back({values[i], entity[i], utc[i], static_cast<std::uint8_t>(type)});
+  }
+
+  // 2. Flights: carrier + flight number + departure date; persons via their observation.
+  const auto segments = records.read_my_share("/segments", {"obs", "carrier", "flight_number", "departure_utc"});
+  const auto& seg_obs = segments.get<std::uint64_t>("obs");
+  const auto seg_person = cluster::fetch(
+      ctx, seg_obs, EvenShareOwner{n_obs, p},
+      [&](std::uint64_t k) { return entity[k - share_begin]; });
+  {
+    const auto& carrier = segments.get<std::string>("carrier");
+    const auto& flight = segments.get<std::string>("flight_number");
+    const auto& departure = segments.get<std::int64_t>("departure_utc");
+    for (std::size_t i = 0; i < seg_obs.size(); ++i) {
+      if (departure[i] == kNoTime) continue;
+      const std::int64_t day = departure[i] >= 0 ? departure[i] / 86400 : -((-departure[i] + 86399) / 86400);
+      keys.push_back({carrier[i] + flight[i] + "@" + std::to_string(day), seg_person[i], departure[i],
+                      static_cast<std::uint8_t>(EdgeType::kCoTravelled)});
+    }
+  }
+  const std::uint64_t key_rows = keys.size();
+  auto grouped = cluster::shuffle_serialized(ctx, std::span<const KeyItem>(keys),
+                                             [p](const KeyItem& k) { return owner_of_value(k.value, k.type, p); });
+  keys = {};
+  std::array<network::GroupStats, network::kEdgeTypeCount> stats{};
+  std::map<std::string, std::vector<std::uint64_t>> phone_persons;
+  auto evidence = group_evidence(grouped, config, stats, &phone_persons);
+  grouped = {};
+  env.stop_point("network");
+
+  // Co-flights become co-travel only for pairs sharing at least min_co_travel flights.
+  {
+    std::vector<Evidence> flights, rest;
+    for (auto& e : evidence) (e.type == static_cast<std::uint8_t>(EdgeType::kCoTravelled) ? flights : rest).push_back(e);
+    for (auto& f : flights) f.month = 0;  // count flights per pair over the whole period
+    auto per_pair = network::aggregate(cluster::shuffle(ctx, std::span<const Evidence>(flights),
+                                                        [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
+    evidence = std::move(rest);
+    for (auto& f : per_pair)
+      if (f.count >= config.min_co_travel) {
+        f.weight = network::to_fixed(config.weight[static_cast<std::size_t>(EdgeType::kCoTravelled)] *
+                                     static_cast<double>(f.count));
+        f.month = network::month_of(f.first_utc);
+        evidence.push_back(f);
+      }
+  }
+
+  // 3. Calls: attribute the caller's phone, then the callee's, to the persons who use them.
+  std::uint64_t calls_unattributed = 0, callee_unattributed = 0;
+  {
+    const auto calls = records.read_my_share("/calls", {"caller", "callee", "start_utc", "duration_s"});
+    const auto& caller = calls.get<std::string>("caller");
+    const auto& callee = calls.get<std::string>("callee");
+    const auto& start = calls.get<std::int64_t>("start_utc");
+    const auto& duration = calls.get<std::int64_t>("duration_s");
+    std::vector<CallLeg> legs(caller.size());
+    for (std::size_t i = 0; i < legs.size(); ++i)
+      legs[i] = {caller[i], callee[i], 0, 1, start[i], static_cast<std::uint64_t>(std::max<std::int64_t>(0, duration[i]))};
+    const auto phone_type = static_cast<std::uint8_t>(EdgeType::kSharedPhone);
+    auto at_caller = cluster::shuffle_serialized(ctx, std::span<const CallLeg>(legs),
+                                                 [&](const CallLeg& c) { return owner_of_value(c.phone, phone_type, p); });
+    legs.clear();
+    auto persons_of = [&](const std::string& phone) -> const std::vector<std::uint64_t>* {
+      const auto it = phone_persons.find(phone);
+      if (it == phone_persons.end() || it->second.size() > config.max_phone_persons) return nullptr;
+      return &it->second;
+    };
+    for (auto& c : at_caller) {
+      const auto* who = persons_of(c.phone);
+      if (!who) {
+        ++calls_unattributed;
+        continue;
+      }
+      for (std::uint64_t person : *who)
+        legs.push_back({c.other, "", person, static_cast<std::uint32_t>(who->size()), c.start, c.seconds});
+    }
+    at_caller = {};
+    const auto at_callee = cluster::shuffle_serialized(ctx, std::span<const CallLeg>(legs),
+                                                       [&](const CallLeg& c) { return owner_of_value(c.phone, phone_type, p); });
+    const double w = config.weight[static_cast<std::size_t>(EdgeType::kCalls)];
+    for (const auto& c : at_callee) {
+      const auto* who = persons_of(c.phone);
+      if (!who) {
+        ++callee_unattributed;  // per caller person: a shared caller phone counts once per user
+        continue;
+      }
+      for (std::uint64_t person : *who) {
+        if (person == c.person) continue;
+        const auto weight = network::to_fixed(w / (static_cast<double>(c.share) * static_cast<double>(who->size())));
+        evidence.push_back({std::min(person, c.person), std::max(person, c.person),
+                            static_cast<std::uint8_t>(EdgeType::kCalls), network::month_of(c.start), weight, 1,
+                            c.seconds, c.start, c.start});
+      }
+    }
+  }
+
+  // 4. Aggregate per (pair, type, month) at the pair's owner; totals per pair; global order.
+  auto monthly = network::aggregate(cluster::shuffle(ctx, std::span<const Evidence>(evidence),
+                                                     [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
+  evidence = {};
+  std::vector<PairTotal> totals;
+  for (const auto& e : monthly) {
+    if (totals.empty() || totals.back().a != e.a || totals.back().b != e.b)
+      totals.push_back({e.a, e.b, 0, {}, 0, e.first_utc, e.last_utc});
+    auto& t = totals.back();
+    t.weight += e.weight;
+    t.count[e.type] += static_cast<std::uint32_t>(e.count);
+    t.seconds += e.seconds;
+    t.first_utc = std::min(t.first_utc, e.first_utc);
+    t.last_utc = std::max(t.last_utc, e.last_utc);
+  }
+  monthly = cluster::sort_distributed(ctx, std::move(monthly), network::evidence_key_less);
+  totals = cluster::sort_distributed(ctx, std::move(totals), [](const PairTotal& x, const PairTotal& y) {
+    return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+  });
+
+  // 5. Who uses which phone, sorted by (person, phone).
+  std::vector<PhoneUse> uses;
+  for (const auto& [phone, persons] : phone_persons)
+    for (std::uint64_t person : persons) {
+      PhoneUse u;
+      u.person = person;
+      std::memcpy(u.phone, phone.data(), std::min(phone.size(), sizeof u.phone - 1));
+      u.persons_sharing = static_cast<std::uint32_t>(persons.size());
+      uses.push_back(u);
+    }
+  uses = cluster::sort_distributed(ctx, std::move(uses), [](const PhoneUse& x, const PhoneUse& y) {
+    const int c = std::strcmp(x.phone, y.phone);
+    return x.person != y.person ? x.person < y.person : c < 0;
+  });
+
+  // 6. Write.
+  io::TableWriter writer(ctx, out);
+  {
+    std::vector<std::uint64_t> a, b, seconds;
+    std::vector<double> weight;
+    std::array<std::vector<std::uint32_t>, network::kEdgeTypeCount> counts;
+    std::vector<std::int64_t> first, last;
+    for (const auto& t : totals) {
+      a.push_back(t.a);
+      b.push_back(t.b);
+      weight.push_back(network::from_fixed(t.weight));
+      for (std::size_t k = 0; k < network::kEdgeTypeCount; ++k) counts[k].push_back(t.count[k]);
+      seconds.push_back(t.seconds);
+      first.push_back(t.first_utc);
+      last.push_back(t.last_utc);
+    }
+    io::Table edges;
+    edges.add("source", std::move(a)).add("target", std::move(b)).add("weight", std::move(weight));
+    for (std::size_t k = 0; k < network::kEdgeTypeCount; ++k)
+      edges.add(std::string(network::edge_type_name(static_cast<EdgeType>(k))), std::move(counts[k]));
+    edges.add("call_seconds", std::move(seconds)).add("first_utc", std::move(first)).add("last_utc", std::move(last));
+    writer.write_table("/edges", edges);
+  }
+  {
+    std::vector<std::uint64_t> a, b, count, seconds;
+    std::vector<std::string> type, month;
+    std::vector<double> weight;
+    for (const auto& e : monthly) {
+      a.push_back(e.a);
+      b.push_back(e.b);
+      type.emplace_back(network::edge_type_name(static_cast<EdgeType>(e.type)));
+      month.push_back(month_label(e.month));
+      count.push_back(e.count);
+      weight.push_back(network::from_fixed(e.weight));
+      seconds.push_back(e.seconds);
+    }
+    io::Table t;
+    t.add("source", std::move(a)).add("target", std::move(b));
+    t.add("type", std::move(type), io::StringEncoding::kDictionary).add("month", std::move(month), io::StringEncoding::kDictionary);
+    t.add("count", std::move(count)).add("weight", std::move(weight)).add("seconds", std::move(seconds));
+    writer.write_table("/edges_monthly", t);
+  }
+  {
+    std::vector<std::uint64_t> person;
+    std::vector<std::string> phone;
+    std::vector<std::uint32_t> sharing;
+    for (const auto& u : uses) {
+      person.push_back(u.person);
+      phone.emplace_back(u.phone);
+      sharing.push_back(u.persons_sharing);
+    }
+    io::Table t;
+    t.add("person", std::move(person)).add("phone", std::move(phone)).add("persons_sharing", std::move(sharing));
+    writer.write_table("/person_phone", t);
+  }
+
+  const auto n_edges = cluster::allreduce_sum<std::uint64_t>(ctx, totals.size());
+  const auto n_monthly = cluster::allreduce_sum<std::uint64_t>(ctx, monthly.size());
+  const auto unattributed = cluster::allreduce_sum(ctx, calls_unattributed);
+  io::Attributes attrs;
+  for (std::size_t k = 0; k < network::kEdgeTypeCount; ++k) {
+    const std::string name(network::edge_type_name(static_cast<EdgeType>(k)));
+    attrs["groups_" + name] = static_cast<std::int64_t>(cluster::allreduce_sum(ctx, stats[k].groups));
+    attrs["hubs_skipped_" + name] = static_cast<std::int64_t>(cluster::allreduce_sum(ctx, stats[k].hubs));
+  }
+  attrs["calls_unattributed_caller"] = static_cast<std::int64_t>(unattributed);
+  attrs["calls_unattributed_callee"] = static_cast<std::int64_t>(cluster::allreduce_sum(ctx, callee_unattributed));
+  writer.set_attributes("/", attrs);
+  io::Provenance prov{.stage = "network", .config_text = config.text,
+                      .inputs = io::hash_inputs(ctx, {records_path, entities_path}),
+                      .started_utc = started,
+                      .row_counts = {{"/edges", n_edges}, {"/edges_monthly", n_monthly}}};
+  prov.write(ctx, writer, env.threads);
+  env.fault_point("network", "commit");
+  writer.commit();
+  spdlog::info("network: {} person pairs, {} pair-months, {} calls from phones of no known person",
+               n_edges, n_monthly, unattributed);
+  timer.report(cluster::allreduce_sum<std::uint64_t>(ctx, key_rows), 0);
+}
+
+void add_network_command(Cli& cli) {
+  struct Options {
+    std::filesystem::path run, records, entities, out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = cli.add_command("network", "Person networks from co-booking, co-travel, shared identifiers and calls");
+  sub->add_option("--run", o->run, "Run directory: reads records.h5 and entities.h5, writes network.h5");
+  sub->add_option("--records", o->records, "records.h5 (default RUN/records.h5)");
+  sub->add_option("--entities", o->entities, "entities.h5 (default RUN/entities.h5)");
+  sub->add_option("--out", o->out, "network.h5 (default RUN/network.h5)");
+  sub->callback([o, &action = cli.action] {
+    action = [o](const JobEnv& env) {
+      const RunLayout run{o->run};
+      if (o->run.empty() && (o->records.empty() || o->entities.empty() || o->out.empty()))
+        throw UsageError("network: give --run DIR, or --records, --entities and --out");
+      build_network(env, o->records.empty() ? run.records() : o->records,
+                    o->entities.empty() ? run.entities() : o->entities, o->out.empty() ? run.network() : o->out,
+                    load_network_config(env));
+      return 0;
+    };
+  });
+}
+
+}  // namespace ch::jobs

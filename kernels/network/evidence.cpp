@@ -1,0 +1,83 @@
+#include "kernels/network/evidence.hpp"
+
+#include <algorithm>
+#include <array>
+#include <tuple>
+
+#include "kernels/rng.hpp"
+
+namespace ch::network {
+
+std::string_view edge_type_name(EdgeType t) {
+  static constexpr std::array<std::string_view, kEdgeTypeCount> names = {
+      "co_booked", "co_travelled", "shared_phone", "shared_email", "shared_payment", "calls"};
+  return names[static_cast<std::size_t>(t)];
+}
+
+bool evidence_key_less(const Evidence& x, const Evidence& y) {
+  return std::tie(x.a, x.b, x.type, x.month) < std::tie(y.a, y.b, y.type, y.month);
+}
+bool same_key(const Evidence& x, const Evidence& y) {
+  return x.a == y.a && x.b == y.b && x.type == y.type && x.month == y.month;
+}
+
+std::int32_t month_of(std::int64_t utc) {
+  // Floor division: times before 1970 fall in negative months.
+  std::int64_t days = utc >= 0 ? utc / 86400 : -((-utc + 86399) / 86400);
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+  return static_cast<std::int32_t>((y - 1970) * 12 + (m - 1));
+}
+
+void group_pairs(std::span<const std::uint64_t> persons, EdgeType type, double type_weight,
+                 std::size_t max_group, std::int64_t utc, std::vector<Evidence>& out, GroupStats& stats) {
+  const std::size_t n = persons.size();
+  if (n < 2) return;
+  ++stats.groups;
+  if (n > max_group) {
+    ++stats.hubs;
+    return;
+  }
+  const std::int64_t w = to_fixed(type_weight / static_cast<double>(n - 1));
+  const std::int32_t month = month_of(utc);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j) {
+      out.push_back({persons[i], persons[j], static_cast<std::uint8_t>(type), month, w, 1, 0, utc, utc});
+      ++stats.pairs;
+    }
+}
+
+std::vector<Evidence> aggregate(std::vector<Evidence> items) {
+  std::sort(items.begin(), items.end(), evidence_key_less);
+  std::vector<Evidence> out;
+  for (const auto& e : items) {
+    if (!out.empty() && same_key(out.back(), e)) {
+      auto& acc = out.back();
+      acc.weight += e.weight;
+      acc.count += e.count;
+      acc.seconds += e.seconds;
+      acc.first_utc = std::min(acc.first_utc, e.first_utc);
+      acc.last_utc = std::max(acc.last_utc, e.last_utc);
+    } else {
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
+std::uint64_t identifier_hash(std::string_view value, std::uint64_t kind) {
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ mix64(kind);  // FNV-1a, then a strong finalizer
+  for (char c : value) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return mix64(h);
+}
+
+}  // namespace ch::network

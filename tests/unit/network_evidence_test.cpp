@@ -1,0 +1,59 @@
+// Network evidence kernels: Newman weighting, hub cap, exact aggregation, month bucketing.
+#include <gtest/gtest.h>
+
+#include "kernels/network/evidence.hpp"
+
+using namespace ch::network;
+
+TEST(GroupPairs, NewmanWeightsAndHubCap) {
+  std::vector<Evidence> out;
+  GroupStats stats;
+  const std::vector<std::uint64_t> two = {3, 9}, four = {1, 2, 5, 7}, one = {4};
+  group_pairs(two, EdgeType::kCoBooked, 1.0, 10, 0, out, stats);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].a, 3u);
+  EXPECT_EQ(out[0].b, 9u);
+  EXPECT_DOUBLE_EQ(from_fixed(out[0].weight), 1.0);
+  group_pairs(four, EdgeType::kSharedPhone, 1.0, 10, 0, out, stats);
+  ASSERT_EQ(out.size(), 7u);  // 1 + 6 pairs
+  EXPECT_NEAR(from_fixed(out[1].weight), 1.0 / 3.0, 1e-6);
+  group_pairs(one, EdgeType::kSharedPhone, 1.0, 10, 0, out, stats);
+  EXPECT_EQ(out.size(), 7u);
+  group_pairs(four, EdgeType::kSharedPhone, 1.0, 3, 0, out, stats);  // a hub: no pairs
+  EXPECT_EQ(out.size(), 7u);
+  EXPECT_EQ(stats.hubs, 1u);
+  EXPECT_EQ(stats.groups, 3u);
+  EXPECT_EQ(stats.pairs, 7u);
+}
+
+TEST(Aggregate, ExactAndOrderFree) {
+  std::vector<Evidence> items;
+  for (int i = 0; i < 30; ++i)
+    items.push_back({1, 2, 0, i % 2, to_fixed(0.1), 1, static_cast<std::uint64_t>(i), 100 + i, 100 + i});
+  auto reversed = items;
+  std::reverse(reversed.begin(), reversed.end());
+  const auto x = aggregate(items), y = aggregate(reversed);
+  ASSERT_EQ(x.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(x[i].weight, y[i].weight);  // fixed point: exact whatever the order
+    EXPECT_EQ(x[i].count, 15u);
+  }
+  EXPECT_EQ(x[0].first_utc, 100);
+  EXPECT_EQ(x[0].last_utc, 128);
+  EXPECT_EQ(x[1].seconds, 1u + 3 + 5 + 7 + 9 + 11 + 13 + 15 + 17 + 19 + 21 + 23 + 25 + 27 + 29);
+}
+
+TEST(Months, FromUnixTime) {
+  EXPECT_EQ(month_of(0), 0);
+  EXPECT_EQ(month_of(31 * 86400 - 1), 0);
+  EXPECT_EQ(month_of(31 * 86400), 1);
+  EXPECT_EQ(month_of(1735689600), (2025 - 1970) * 12);      // 2025-01-01
+  EXPECT_EQ(month_of(1740787200), (2025 - 1970) * 12 + 2);  // 2025-03-01
+  EXPECT_EQ(month_of(-1), -1);
+}
+
+TEST(IdentifierHash, KindSalts) {
+  EXPECT_EQ(identifier_hash("+4412345", 1), identifier_hash("+4412345", 1));
+  EXPECT_NE(identifier_hash("+4412345", 1), identifier_hash("+4412345", 2));
+  EXPECT_NE(identifier_hash("AB12", 1), identifier_hash("AB13", 1));
+}
