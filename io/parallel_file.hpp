@@ -1,12 +1,17 @@
-// One output file written by all ranks through MPI-IO: each collective append lays the ranks'
-// byte pieces one after another in rank order (offsets from an exclusive scan), so the file is
-// the same for any rank count when the concatenated pieces are. Used for the generator's CSV
-// feeds. Written as PATH.partial and renamed on commit(), like TableWriter.
+// One output file written by all ranks: each rank streams its own slice (in any number of
+// pieces), and commit() lays the slices out in rank order. The file is therefore the same for
+// any rank count whenever the concatenated slices are — the generator's feeds rely on that.
+//
+// A rank's slice is spilled to a rank-local side file (PATH.partial.rankN) as it is written, so
+// memory stays bounded however large the slice; commit() learns every slice's size (an exclusive
+// scan), copies each slice to its offset with MPI-IO, removes the side files and renames
+// PATH.partial to PATH. If the writer is destroyed without commit(), nothing is left behind.
 #pragma once
 
 #include <mpi.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <string_view>
 
@@ -21,16 +26,19 @@ class ParallelFileWriter {
   ParallelFileWriter(const ParallelFileWriter&) = delete;
   ParallelFileWriter& operator=(const ParallelFileWriter&) = delete;
 
-  // Collective: appends every rank's `local` bytes in rank order. Returns this rank's offset.
-  std::uint64_t append(std::string_view local);
+  // Local: appends bytes to this rank's slice.
+  void write(std::string_view bytes);
+  // Collective: assembles the file and renames it to its final name.
   void commit();
-  std::uint64_t size() const { return end_; }
+  std::uint64_t local_size() const { return local_size_; }
 
  private:
+  void discard();
+
   const cluster::Context& ctx_;
-  std::filesystem::path final_path_, partial_path_;
-  MPI_File file_ = MPI_FILE_NULL;
-  std::uint64_t end_ = 0;
+  std::filesystem::path final_path_, partial_path_, slice_path_;
+  std::FILE* slice_ = nullptr;
+  std::uint64_t local_size_ = 0;
   bool committed_ = false;
 };
 

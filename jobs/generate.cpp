@@ -30,8 +30,9 @@ struct FeedTruth {
   std::vector<std::uint32_t> identity;
 };
 
-// Generates this rank's share of one feed's units, appending CSV to the shared file in rank
-// order, batch by batch. Returns the truth rows for this rank's records.
+// Generates this rank's share of one feed's units into its slice of the shared file, batch by
+// batch (the batch loop is collective only for the stop signal). Returns the truth rows for this
+// rank's records.
 FeedTruth generate_feed(const JobEnv& env, const world::World& world, world::Feed feed,
                         io::ParallelFileWriter& file, std::uint64_t& local_bytes) {
   const auto& ctx = env.ctx;
@@ -55,7 +56,7 @@ FeedTruth generate_feed(const JobEnv& env, const world::World& world, world::Fee
     world::FeedChunk batch;
     for (auto& part : parts) batch.append(std::move(part));
     local_bytes += batch.csv.size();
-    file.append(batch.csv);
+    file.write(batch.csv);
     truth.record_id.insert(truth.record_id.end(), std::make_move_iterator(batch.record_id.begin()),
                            std::make_move_iterator(batch.record_id.end()));
     truth.person.insert(truth.person.end(), batch.person.begin(), batch.person.end());
@@ -89,7 +90,29 @@ world::Scenario load_scenario(const JobEnv& env, const std::string& name_or_path
     if (!error.empty()) throw UsageError(error);
     text = cluster::broadcast_string(env.ctx, text);
   }
-  return world::parse_scenario(text, source, scenario_overrides(env.overrides));
+  auto scenario = world::parse_scenario(text, source, scenario_overrides(env.overrides));
+  if (!scenario.geography.airports_csv.empty()) {
+    // Kernels do no file I/O: the airports table is read here (relative paths are taken from the
+    // scenario file's folder) and handed to the World as text.
+    std::filesystem::path csv = scenario.geography.airports_csv;
+    if (csv.is_relative() && source.rfind("builtin:", 0) != 0)
+      csv = std::filesystem::path(source).parent_path() / csv;
+    std::string error, csv_text;
+    if (env.ctx.is_root()) {
+      std::ifstream in(csv);
+      if (!in) {
+        error = source + ": key 'geography.airports_csv': cannot read " + csv.string();
+      } else {
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        csv_text = ss.str();
+      }
+    }
+    error = cluster::broadcast_string(env.ctx, error);
+    if (!error.empty()) throw UsageError(error);
+    scenario.airports_csv_text = cluster::broadcast_string(env.ctx, csv_text);
+  }
+  return scenario;
 }
 
 void generate(const JobEnv& env, const world::Scenario& scenario, const std::filesystem::path& dir) {
@@ -106,7 +129,7 @@ void generate(const JobEnv& env, const world::Scenario& scenario, const std::fil
   for (const auto feed : world::kAllFeeds) {
     const std::string name(world::feed_name(feed));
     io::ParallelFileWriter file(ctx, dir / "feeds" / (name + ".csv"));
-    file.append(ctx.is_root() ? std::string(world::feed_header(feed)) + "\n" : std::string());
+    if (ctx.is_root()) file.write(std::string(world::feed_header(feed)) + "\n");
     FeedTruth t = generate_feed(env, world, feed, file, local_bytes);
     env.fault_point("generate", "write");
     file.commit();

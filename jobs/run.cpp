@@ -10,6 +10,7 @@
 #include "io/provenance.hpp"
 #include "io/table.hpp"
 #include "jobs/cli.hpp"
+#include "jobs/config.hpp"
 #include "jobs/generate.hpp"
 #include "jobs/ingest.hpp"
 #include "jobs/network.hpp"
@@ -36,7 +37,7 @@ int run_pipeline(const JobEnv& env, const std::string& scenario_name, const RunL
        [&] { generate(env, scenario, layout.dir); }},
       {"ingest", layout.records(),
        [&] { return io::inputs_text(io::hash_inputs(env.ctx, feed_files(layout.feeds()))); },
-       [&] { ingest_feeds(env, layout.feeds(), layout.records(), ingest_options(env.overrides)); }},
+       [&] { ingest_feeds(env, layout.feeds(), layout.records(), ingest_options(stage_overrides(env.overrides, "ingest"))); }},
       {"resolve", layout.entities(),
        [&] { return io::inputs_text(io::hash_inputs(env.ctx, {layout.records()})); },
        [&] { resolve(env, layout.records(), layout.entities(), load_resolve_config(env, "")); }},
