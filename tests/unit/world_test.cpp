@@ -1,0 +1,449 @@
+// The synthetic world: split invariance (the property generate's MPI job relies on), CSV
+// well-formedness, ground-truth consistency and the realism properties DESIGN.md §7 asks for.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "kernels/error.hpp"
+#include "kernels/world/names.hpp"
+#include "kernels/world/world.hpp"
+
+namespace ch::world {
+namespace {
+
+// A tiny world: every mechanism (organizations, operations, aliases, burners) but few rows.
+Scenario tiny(std::vector<std::string> extra = {}) {
+  std::vector<std::string> o = {"world.persons=1500",          "world.months=6",
+                                "organizations.count=4",       "organizations.size_median=10",
+                                "enforcement.action_months=[2, 4]", "enforcement.target_share=1.0",
+                                "legit.agencies=12",           "enforcement.background_per_month=3"};
+  o.insert(o.end(), extra.begin(), extra.end());
+  return parse_scenario(builtin_scenario("demo"), "builtin:demo", o);
+}
+
+const World& demo_world() {
+  static const World w(parse_scenario(builtin_scenario("demo"), "builtin:demo"));
+  return w;
+}
+
+FeedChunk generate_all(const World& w, Feed f) {
+  FeedChunk c;
+  w.generate(f, 0, w.unit_count(f), c);
+  return c;
+}
+
+// RFC 4180 reader: records of fields; quoted fields may hold commas, quotes and line breaks.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false, at_start = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"' && at_start) {
+      quoted = true;
+      at_start = false;
+    } else if (c == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+      at_start = true;
+    } else if (c == '\n') {
+      row.push_back(std::move(field));
+      field.clear();
+      rows.push_back(std::move(row));
+      row.clear();
+      at_start = true;
+    } else {
+      EXPECT_NE(c, '"') << "bare quote inside an unquoted field near byte " << i;
+      field += c;
+      at_start = false;
+    }
+  }
+  EXPECT_FALSE(quoted) << "unterminated quoted field";
+  EXPECT_TRUE(row.empty() && field.empty()) << "last line lacks '\\n'";
+  return rows;
+}
+
+std::size_t header_fields(Feed f) {
+  return static_cast<std::size_t>(std::count(feed_header(f).begin(), feed_header(f).end(), ',')) + 1;
+}
+
+std::map<std::string, std::size_t> column_index(Feed f) {
+  std::map<std::string, std::size_t> idx;
+  const auto header = parse_csv(std::string(feed_header(f)) + "\n");
+  for (std::size_t i = 0; i < header[0].size(); ++i) idx[header[0][i]] = i;
+  return idx;
+}
+
+bool valid_utf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+    i += n;
+  }
+  return true;
+}
+
+TEST(World, HeadersMatchTheFeedContract) {
+  EXPECT_EQ(feed_header(Feed::kTravel),
+            "record_id,agency,releasable_to,booking_ref,given_name,family_name,date_of_birth,sex,"
+            "nationality,document_type,document_number,document_country,phone,email,payment_ref,"
+            "carrier,flight_number,origin,destination,departure_utc");
+  EXPECT_EQ(feed_header(Feed::kCalls),
+            "record_id,agency,releasable_to,caller,callee,start_utc,duration_s,caller_country,"
+            "callee_country");
+  EXPECT_EQ(feed_header(Feed::kSubscribers),
+            "record_id,agency,releasable_to,phone,given_name,family_name,date_of_birth,"
+            "nationality,document_number,registered_utc");
+  EXPECT_EQ(feed_header(Feed::kEnforcement),
+            "record_id,agency,releasable_to,date,action,document_number,given_name,family_name,"
+            "location");
+  EXPECT_EQ(feed_name(Feed::kSubscribers), "subscribers");
+}
+
+TEST(World, AnySplitOfTheUnitRangeConcatenatesToTheSameBytes) {
+  const World w(tiny());
+  for (Feed f : kAllFeeds) {
+    const std::uint64_t n = w.unit_count(f);
+    ASSERT_GT(n, 2u) << feed_name(f);
+    const FeedChunk whole = generate_all(w, f);
+    ASSERT_FALSE(whole.csv.empty()) << feed_name(f);
+    for (std::uint64_t k : {std::uint64_t{0}, std::uint64_t{1}, n / 3, n / 2, n - 1, n}) {
+      FeedChunk a, b;
+      w.generate(f, 0, k, a);
+      w.generate(f, k, n, b);
+      a.append(std::move(b));
+      EXPECT_EQ(a.csv, whole.csv) << feed_name(f) << " split at " << k;
+      EXPECT_EQ(a.record_id, whole.record_id) << feed_name(f) << " split at " << k;
+      EXPECT_EQ(a.person, whole.person) << feed_name(f) << " split at " << k;
+      EXPECT_EQ(a.identity, whole.identity) << feed_name(f) << " split at " << k;
+    }
+    // Many small pieces in reverse order, appended in unit order (as TBB tasks would).
+    std::vector<FeedChunk> parts;
+    const std::uint64_t step = std::max<std::uint64_t>(1, n / 7);
+    for (std::uint64_t b = 0; b < n; b += step) parts.emplace_back();
+    for (std::size_t i = parts.size(); i-- > 0;)
+      w.generate(f, i * step, std::min(n, (i + 1) * step), parts[i]);
+    FeedChunk joined;
+    for (auto& p : parts) joined.append(std::move(p));
+    EXPECT_EQ(joined.csv, whole.csv) << feed_name(f);
+  }
+}
+
+TEST(World, SameScenarioSameBytesOtherSeedOtherBytes) {
+  const World a(tiny()), b(tiny());
+  const World c(tiny({"world.seed=12345"}));
+  for (Feed f : kAllFeeds) EXPECT_EQ(generate_all(a, f).csv, generate_all(b, f).csv) << feed_name(f);
+  EXPECT_NE(generate_all(a, Feed::kTravel).csv, generate_all(c, Feed::kTravel).csv);
+}
+
+TEST(World, CsvIsWellFormedAndTruthLinesUp) {
+  const World w(tiny({"noise.punctuation=0.05"}));
+  const std::regex e164(R"(\+[1-9][0-9]{6,14})");
+  const std::regex timestamp(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)");
+  const std::regex date(R"(\d{4}-\d{2}-\d{2})");
+  std::size_t quoted_fields = 0;
+  for (Feed f : kAllFeeds) {
+    const FeedChunk c = generate_all(w, f);
+    ASSERT_TRUE(valid_utf8(c.csv)) << feed_name(f);
+    const auto rows = parse_csv(c.csv);
+    ASSERT_EQ(rows.size(), c.record_id.size()) << feed_name(f);
+    ASSERT_EQ(rows.size(), c.person.size()) << feed_name(f);
+    ASSERT_EQ(rows.size(), c.identity.size()) << feed_name(f);
+    ASSERT_EQ(static_cast<std::size_t>(std::count(c.csv.begin(), c.csv.end(), '\n')), rows.size())
+        << feed_name(f) << ": generated fields never contain line breaks";
+    quoted_fields += static_cast<std::size_t>(std::count(c.csv.begin(), c.csv.end(), '"'));
+    const auto col = column_index(f);
+    std::unordered_set<std::string> ids;
+    const char prefix = "TCSE"[static_cast<int>(f)];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto& r = rows[i];
+      ASSERT_EQ(r.size(), header_fields(f)) << feed_name(f) << " row " << i << ": " << c.record_id[i];
+      EXPECT_EQ(r[0], c.record_id[i]);
+      EXPECT_EQ(r[0][0], prefix);
+      EXPECT_TRUE(ids.insert(r[0]).second) << "duplicate record_id " << r[0];
+      EXPECT_FALSE(r[1].empty()) << "agency";
+      for (const char* phone_col : {"phone", "caller", "callee"}) {
+        const auto it = col.find(phone_col);
+        if (it != col.end() && !r[it->second].empty()) {
+          EXPECT_TRUE(std::regex_match(r[it->second], e164)) << r[it->second];
+        }
+      }
+      for (const char* ts_col : {"departure_utc", "start_utc", "registered_utc"}) {
+        const auto it = col.find(ts_col);
+        if (it != col.end()) {
+          EXPECT_TRUE(std::regex_match(r[it->second], timestamp)) << r[it->second];
+        }
+      }
+      for (const char* d_col : {"date_of_birth", "date"}) {
+        const auto it = col.find(d_col);
+        if (it != col.end() && !r[it->second].empty()) {
+          EXPECT_TRUE(std::regex_match(r[it->second], date)) << r[it->second];
+        }
+      }
+      const auto rel = r[2];
+      EXPECT_TRUE(rel.empty() || std::regex_match(rel, std::regex("(interpol|europol|frontex)(;(europol|frontex))*")))
+          << rel;
+    }
+  }
+  EXPECT_GT(quoted_fields, 0u) << "names with commas or quotes exercise RFC 4180 quoting";
+}
+
+TEST(World, TravelRowsLookLikePassengerData) {
+  const World& w = demo_world();
+  const FeedChunk c = generate_all(w, Feed::kTravel);
+  const auto rows = parse_csv(c.csv);
+  const auto col = column_index(Feed::kTravel);
+  const std::regex iata("[A-Z0-9]{3}"), iso3("[A-Z]{3}"), locator("[A-Z2-9]{6}");
+  std::size_t id_cards = 0, missing_dob = 0;
+  for (const auto& r : rows) {
+    EXPECT_TRUE(std::regex_match(r[col.at("origin")], iata));
+    EXPECT_TRUE(std::regex_match(r[col.at("destination")], iata));
+    EXPECT_NE(r[col.at("origin")], r[col.at("destination")]);
+    EXPECT_TRUE(std::regex_match(r[col.at("nationality")], iso3));
+    EXPECT_TRUE(std::regex_match(r[col.at("booking_ref")], locator));
+    EXPECT_TRUE(r[col.at("sex")] == "M" || r[col.at("sex")] == "F");
+    EXPECT_EQ(r[col.at("flight_number")].rfind(r[col.at("carrier")], 0), 0u);
+    id_cards += r[col.at("document_type")] == "I";
+    missing_dob += r[col.at("date_of_birth")].empty();
+  }
+  EXPECT_GT(id_cards, 0u);
+  EXPECT_GT(missing_dob, rows.size() / 50);
+  EXPECT_LT(missing_dob, rows.size() / 4);
+}
+
+TEST(World, DemoSizesAreAsDocumented) {
+  const World& w = demo_world();
+  const auto travel = generate_all(w, Feed::kTravel).record_id.size();
+  const auto calls = generate_all(w, Feed::kCalls).record_id.size();
+  EXPECT_GT(travel, 35000u);
+  EXPECT_LT(travel, 70000u);
+  EXPECT_GT(calls, 100000u);
+  EXPECT_LT(calls, 300000u);
+}
+
+TEST(World, LegitimateTravellersFarOutnumberSmugglingTraffic) {
+  const World& w = demo_world();
+  const PersonTruth p = w.persons(0, w.person_count());
+  const FeedChunk c = generate_all(w, Feed::kTravel);
+  std::size_t legit = 0, smuggling = 0;
+  for (auto pid : c.person) {
+    const auto& cat = p.category[pid];
+    (cat == "smuggler" || cat == "migrant" ? smuggling : legit)++;
+  }
+  EXPECT_GE(static_cast<double>(legit) / static_cast<double>(c.person.size()), 0.90);
+  EXPECT_GT(smuggling, 500u) << "the smuggling signal must be there to be found";
+}
+
+TEST(World, SomeSmugglersHaveSeveralIdentitiesAndUseThem) {
+  const World& w = demo_world();
+  const PersonTruth p = w.persons(0, w.person_count());
+  std::size_t multi = 0, smugglers = 0;
+  for (std::size_t i = 0; i < p.person.size(); ++i) {
+    if (p.category[i] != "smuggler") continue;
+    ++smugglers;
+    EXPECT_GE(p.identities[i], 1);
+    EXPECT_LE(p.identities[i], 4);
+    EXPECT_GE(p.organization[i], 0);
+    multi += p.identities[i] > 1;
+  }
+  EXPECT_GT(multi, 0u);
+  EXPECT_LT(multi, smugglers);
+  // Rows showing an alias identity exist in travel and belong to multi-identity persons.
+  const FeedChunk c = generate_all(w, Feed::kTravel);
+  std::size_t alias_rows = 0;
+  for (std::size_t i = 0; i < c.person.size(); ++i) {
+    ASSERT_LT(c.identity[i], p.identities[c.person[i]]) << c.record_id[i];
+    alias_rows += c.identity[i] > 0;
+  }
+  EXPECT_GT(alias_rows, 0u);
+}
+
+TEST(World, OrganizationsChangeAfterEnforcementAndArrestedMembersDisappear) {
+  const World& w = demo_world();
+  const OrgMonthTruth om = w.org_months();
+  const OrgMembershipTruth mem = w.org_membership();
+  ASSERT_FALSE(om.month.empty());
+  const auto& actions = w.scenario().enforcement.action_months;
+  ASSERT_FALSE(actions.empty());
+  const auto first_action = *std::min_element(actions.begin(), actions.end());
+  std::size_t changed = 0;
+  for (std::size_t i = 0; i < om.month.size(); ++i) {
+    if (om.status[i] != static_cast<std::uint8_t>(OrgStatus::kActive)) {
+      EXPECT_GE(om.month[i], first_action) << "status changes follow enforcement";
+      ++changed;
+    }
+  }
+  EXPECT_GT(changed, 0u);
+  // Member counts agree with the membership table.
+  std::map<std::pair<int, std::int64_t>, std::uint32_t> counts;
+  for (std::size_t i = 0; i < mem.month.size(); ++i) ++counts[{mem.month[i], mem.organization[i]}];
+  for (std::size_t i = 0; i < om.month.size(); ++i)
+    EXPECT_EQ((counts[{om.month[i], om.organization[i]}]), om.members[i]);
+
+  // Arrested smugglers: the enforcement feed records the arrest; afterwards they neither travel
+  // nor call.
+  const FeedChunk enf = generate_all(w, Feed::kEnforcement);
+  const auto enf_rows = parse_csv(enf.csv);
+  const PersonTruth p = w.persons(0, w.person_count());
+  std::map<std::uint64_t, std::string> arrested;  // person -> date
+  for (std::size_t i = 0; i < enf_rows.size(); ++i)
+    if (enf_rows[i][4] == "arrest" && p.category[enf.person[i]] == "smuggler")
+      arrested.emplace(enf.person[i], enf_rows[i][3]);
+  ASSERT_FALSE(arrested.empty());
+  for (Feed f : {Feed::kTravel, Feed::kCalls}) {
+    const FeedChunk c = generate_all(w, f);
+    const auto rows = parse_csv(c.csv);
+    const std::size_t time_col = f == Feed::kTravel ? 19 : 5;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto it = arrested.find(c.person[i]);
+      if (it == arrested.end()) continue;
+      EXPECT_LE(rows[i][time_col].substr(0, 10), it->second)
+          << feed_name(f) << " " << c.record_id[i] << " after arrest";
+    }
+  }
+}
+
+TEST(World, NamesVaryAcrossRecordsOfTheSameIdentity) {
+  const World& w = demo_world();
+  const FeedChunk c = generate_all(w, Feed::kTravel);
+  const auto rows = parse_csv(c.csv);
+  const auto& names = NameTables::get();
+  // Every (canonical, variant) pair in the tables, compared on folded lower case.
+  auto key = [](std::string s) {
+    s = fold_to_ascii(s);
+    for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  std::set<std::pair<std::string, std::string>> variant_pairs;
+  for (std::uint32_t id = 0; id < names.size(); ++id)
+    for (auto v : names.variants(id)) {
+      const auto a = key(names.entry(id).utf8), b = key(names.entry(v).utf8);
+      if (a != b) variant_pairs.insert({std::min(a, b), std::max(a, b)});
+    }
+  std::map<std::pair<std::uint64_t, std::uint32_t>, std::set<std::string>> given;
+  for (std::size_t i = 0; i < rows.size(); ++i) given[{c.person[i], c.identity[i]}].insert(key(rows[i][4]));
+  std::size_t with_variant = 0;
+  for (const auto& [who, spellings] : given)
+    for (const auto& a : spellings)
+      for (const auto& b : spellings)
+        with_variant += a < b && variant_pairs.count({a, b});
+  EXPECT_GT(with_variant, 20u) << "the same person appears under transliteration variants";
+  // Accented spellings appear both as written and folded.
+  EXPECT_NE(c.csv.find("é"), std::string::npos);
+}
+
+TEST(World, MigrantsChangeDocumentsBetweenLegs) {
+  const World& w = demo_world();
+  const PersonTruth p = w.persons(0, w.person_count());
+  const FeedChunk c = generate_all(w, Feed::kTravel);
+  const auto rows = parse_csv(c.csv);
+  std::map<std::uint64_t, std::set<std::string>> docs;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (p.category[c.person[i]] == "migrant" && !rows[i][10].empty())
+      docs[c.person[i]].insert(rows[i][10]);
+  std::size_t swapped = 0;
+  for (const auto& [pid, d] : docs) swapped += d.size() > 1;
+  EXPECT_GT(swapped, 10u);
+}
+
+TEST(World, PersonsTruthSplitsAndIsConsistent) {
+  const World w(tiny());
+  const auto n = w.person_count();
+  const PersonTruth all = w.persons(0, n);
+  ASSERT_EQ(all.person.size(), n);
+  const PersonTruth a = w.persons(0, n / 3), b = w.persons(n / 3, n);
+  EXPECT_EQ(a.person.size() + b.person.size(), n);
+  EXPECT_EQ(a.category.back(), all.category[n / 3 - 1]);
+  EXPECT_EQ(b.nationality.front(), all.nationality[n / 3]);
+  std::set<std::string> categories(all.category.begin(), all.category.end());
+  for (const char* cat : {"family", "tourist", "business", "student", "diaspora", "resident",
+                          "smuggler", "migrant"})
+    EXPECT_TRUE(categories.count(cat)) << cat;
+  for (std::size_t i = 0; i < n; ++i) {
+    EXPECT_EQ(all.person[i], i);
+    EXPECT_EQ(all.nationality[i].size(), 3u);
+    if (all.category[i] == "migrant") {
+      EXPECT_EQ(all.role[i], static_cast<std::uint8_t>(Role::kMigrant));
+    }
+    if (all.category[i] != "smuggler") {
+      EXPECT_EQ(all.organization[i], -1);
+    }
+  }
+  // Every row of every feed refers to a person of the world (or to no person: agency lines).
+  for (Feed f : kAllFeeds)
+    for (auto pid : generate_all(w, f).person) EXPECT_TRUE(pid < n || pid == kNoPerson);
+}
+
+TEST(World, CulturesAreWellStockedAndFoldingWorks) {
+  const auto& names = NameTables::get();
+  for (int c = 0; c < kCultureCount; ++c)
+    for (auto kind : {NameKind::kMale, NameKind::kFemale, NameKind::kFamily})
+      EXPECT_GE(names.pool(c, kind).size(), 40u) << kCultureNames[static_cast<std::size_t>(c)];
+  EXPECT_EQ(fold_to_ascii("Łukasz Wiśniewski"), "Lukasz Wisniewski");
+  EXPECT_EQ(fold_to_ascii("Nguyễn Thị Hương"), "Nguyen Thi Huong");
+  EXPECT_EQ(fold_to_ascii("Đặng"), "Dang");
+  EXPECT_EQ(fold_to_ascii("Müller José Cissé Søren Ōno ß"), "Muller Jose Cisse Soren Ono ss");
+  EXPECT_EQ(fold_to_ascii("O’Brien"), "O'Brien");
+}
+
+TEST(World, AirportsFromCsvText) {
+  const std::string csv =
+      "iata,city,country\nLHR,London,GBR\nCDG,Paris,FRA\nIST,Istanbul,TUR\nDXB,Dubai,ARE\n"
+      "ISB,Islamabad,PAK\nLOS,Lagos,NGA\n\"XYZ\",\"Somewhere, Else\",ZZZ\n";
+  Scenario s = tiny({"geography.airports_csv=airports.csv"});
+  EXPECT_THROW(World{s}, UsageError) << "the job must load the CSV text";
+  s.airports_csv_text = csv;
+  const World w(s);
+  const auto c = generate_all(w, Feed::kTravel);
+  const auto rows = parse_csv(c.csv);
+  ASSERT_FALSE(rows.empty());
+  const std::set<std::string> allowed = {"LHR", "CDG", "IST", "DXB", "ISB", "LOS", "XYZ"};
+  for (const auto& r : rows) {
+    EXPECT_TRUE(allowed.count(r[17])) << r[17];
+    EXPECT_TRUE(allowed.count(r[18])) << r[18];
+  }
+  s.airports_csv_text = "LHR,London\n";
+  try {
+    World bad(s);
+    FAIL() << "expected UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("airports.csv"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("line 1"), std::string::npos) << e.what();
+  }
+}
+
+TEST(World, CorridorsMustNameKnownAirports) {
+  const World ok(tiny({"geography.corridors=[\"ERI:KRT-IST-FCO\", \"LOS-CAI-FCO\"]"}));
+  EXPECT_GT(ok.unit_count(Feed::kTravel), 0u);
+  try {
+    World bad(tiny({"geography.corridors=[\"ISB-QQQ-LHR\"]"}));
+    FAIL() << "expected UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("geography.corridors"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("QQQ"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace ch::world
