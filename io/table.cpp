@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <exception>
 #include <cstring>
 #include <stdexcept>
 #include <type_traits>
@@ -39,6 +40,8 @@ class Hid {
     if (id_ >= 0 && closer_) closer_(id_);
     id_ = -1;
   }
+  // Forget the handle without closing it (see ~TableWriter for why).
+  void abandon() { id_ = -1; }
   hid_t get() const { return id_; }
   operator hid_t() const { return id_; }  // NOLINT: handles are passed straight to the C API
 
@@ -247,11 +250,15 @@ TableWriter::TableWriter(const cluster::Context& ctx, std::filesystem::path fina
   file_ = std::make_unique<H5File>(Hid(id, H5Fclose));
 }
 
+// Closing a parallel HDF5 file is collective. A writer destroyed without commit() is being
+// unwound by an exception that other ranks may not share (a local failure, after which the guard
+// aborts the job), so it must not wait for them: the handle is abandoned (HDF5 closes it when MPI
+// shuts down) and the partial file is unlinked by whichever rank gets here.
 TableWriter::~TableWriter() {
-  if (committed_) return;
-  file_.reset();
+  if (committed_ || !file_) return;
+  file_->id.abandon();
   std::error_code ec;
-  if (ctx_.is_root()) std::filesystem::remove(partial_path_, ec);
+  std::filesystem::remove(partial_path_, ec);
 }
 
 void TableWriter::write_table(const std::string& group_path, const Table& local) {
@@ -351,9 +358,14 @@ TableReader::TableReader(const cluster::Context& ctx, const std::filesystem::pat
                                 (readable ? ": not an HDF5 file" : ": no such file"),
                 true);
   file_ = std::make_unique<H5File>(Hid(id, H5Fclose));
+  uncaught_at_open_ = std::uncaught_exceptions();
 }
 
-TableReader::~TableReader() = default;
+// As for the writer: while an exception unwinds, closing (a collective call) could wait forever
+// for ranks that are not unwinding, so the handle is abandoned to HDF5's shutdown instead.
+TableReader::~TableReader() {
+  if (file_ && std::uncaught_exceptions() > uncaught_at_open_) file_->id.abandon();
+}
 
 std::vector<std::string> TableReader::tables() const {
   std::vector<std::string> out;

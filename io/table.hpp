@@ -126,6 +126,7 @@ class TableReader {
   const cluster::Context& ctx_;
   std::filesystem::path path_;
   std::unique_ptr<H5File> file_;
+  int uncaught_at_open_ = 0;
 };
 
 // The row range [begin, end) of rank `rank` when n rows are split evenly over `size` ranks.

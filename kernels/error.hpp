@@ -1,8 +1,9 @@
 // Errors that carry the process exit code the user sees.
 //
 // Exit codes are part of the CLI contract (docs/operations.md):
-//   1 internal failure, 2 bad usage/config/input file, 3 unusable input data (too many bad rows),
-//   4 not implemented yet, 75 interrupted by a scheduler signal (resume with --resume).
+//   1 internal failure, 2 bad usage/config/input file or a stage not implemented yet,
+//   3 unusable input data (too many bad rows),
+//   75 interrupted by a scheduler signal (resume with --resume).
 #pragma once
 
 #include <stdexcept>

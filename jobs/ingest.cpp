@@ -1,0 +1,683 @@
+// ingest: load → (read owned byte ranges) → compute (validate, normalize; TBB over record blocks)
+// → shuffle (duplicate record ids by hash of the id) → combine (summary, bad-fraction verdict)
+// → write records.h5 collectively. Method notes: docs/ingest.md; tables: docs/schema.md.
+#include "jobs/ingest.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "cluster/collectives.hpp"
+#include "cluster/shuffle.hpp"
+#include "io/csv.hpp"
+#include "io/hash.hpp"
+#include "io/provenance.hpp"
+#include "io/table.hpp"
+#include "jobs/cli.hpp"
+#include "jobs/config.hpp"
+#include "jobs/ingest_mapping.hpp"
+#include "jobs/ingest_model.hpp"
+#include "jobs/log.hpp"
+#include "kernels/text/date.hpp"
+#include "kernels/text/utf8.hpp"
+
+namespace ch::jobs {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace ingestion;
+
+// Records per TBB task: enough to amortize the task, small enough to balance 2–64 threads.
+constexpr std::size_t kRecordsPerTask = 2048;
+
+// Length-prefixed packing for broadcasting small structured values from rank 0.
+class Packer {
+ public:
+  void u64(std::uint64_t v) { text_.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void str(std::string_view s) {
+    u64(s.size());
+    text_.append(s);
+  }
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+class Unpacker {
+ public:
+  explicit Unpacker(std::string_view s) : s_(s) {}
+  std::uint64_t u64() {
+    std::uint64_t v;
+    std::memcpy(&v, s_.data() + at_, sizeof v);
+    at_ += sizeof v;
+    return v;
+  }
+  std::string str() {
+    const auto n = u64();
+    std::string out(s_.substr(at_, n));
+    at_ += n;
+    return out;
+  }
+
+ private:
+  std::string_view s_;
+  std::size_t at_ = 0;
+};
+
+// Reads a small text file on rank 0 and gives every rank its content or the same UsageError.
+std::string read_text_everywhere(const cluster::Context& ctx, const fs::path& path,
+                                 const std::string& what) {
+  std::string error, text;
+  if (ctx.is_root()) {
+    std::ifstream in(path, std::ios::binary);
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec) || !in) {
+      error = what + " " + path.string() + ": cannot read (no such file or not readable)";
+    } else {
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      text = ss.str();
+    }
+  }
+  error = cluster::broadcast_string(ctx, error);
+  if (!error.empty()) throw UsageError(error);
+  return cluster::broadcast_string(ctx, text);
+}
+
+// Rank 0 reads every header; all ranks get the same headers or the same error.
+void read_headers(const cluster::Context& ctx, std::vector<Source>& sources,
+                  std::vector<io::CsvSource>& data, std::uint64_t max_bytes) {
+  Packer pack;
+  if (ctx.is_root()) {
+    for (const auto& s : sources) {
+      const auto h = io::read_csv_header(s.file, s.dialect.quote, max_bytes);
+      pack.str(h.error);
+      pack.str(h.text);
+      pack.u64(h.data_begin);
+      pack.u64(h.data_line);
+      pack.u64(h.file_size);
+    }
+  }
+  const std::string packed = cluster::broadcast_string(ctx, pack.take());
+  Unpacker in(packed);
+  data.clear();
+  for (auto& s : sources) {
+    const std::string error = in.str();
+    const std::string text = in.str();
+    io::CsvSource d;
+    d.path = s.file;
+    d.data_begin = in.u64();
+    d.data_line = in.u64();
+    d.file_size = in.u64();
+    d.quote = s.dialect.quote;
+    if (!error.empty()) throw UsageError(error + " (source '" + s.name + "')");
+    std::vector<std::string_view> fields;
+    std::string scratch;
+    if (io::split_fields(text, s.dialect, fields, scratch) != io::FieldsStatus::kOk)
+      throw UsageError(s.file.string() + ": the header row has malformed quotes");
+    std::vector<std::string> header;
+    for (auto f : fields) header.emplace_back(text::trim(f));
+    bind_header(s, header);
+    data.push_back(std::move(d));
+  }
+}
+
+std::vector<Source> describe_sources(const JobEnv& env, const fs::path& feeds_dir,
+                                     const std::vector<MappedCsv>& csvs) {
+  std::vector<Source> sources;
+  if (!feeds_dir.empty()) {
+    const auto files = feed_files(feeds_dir);
+    const SourceKind kinds[] = {SourceKind::kTravel, SourceKind::kCalls, SourceKind::kSubscribers,
+                                SourceKind::kEnforcement};
+    for (std::size_t i = 0; i < files.size(); ++i) sources.push_back(feed_source(kinds[i], files[i]));
+  }
+  for (const auto& c : csvs) {
+    const std::string text = read_text_everywhere(env.ctx, c.mapping, "--mapping");
+    sources.push_back(parse_mapping(text, c.mapping.string(), c.csv));
+  }
+  // One mapping may serve several files: sources that share a name are told apart by file stem
+  // ("febrl/dataset1", "febrl/dataset2"), so every row's `source` names one file.
+  std::vector<std::string> names;
+  for (const auto& s : sources) names.push_back(s.name);
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    if (std::count(names.begin(), names.end(), names[i]) > 1)
+      sources[i].name = names[i] + "/" + sources[i].file.stem().string();
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (sources[i].name == sources[j].name)
+        throw UsageError("two inputs are both named '" + sources[i].name + "' (" +
+                         sources[j].file.string() + ", " + sources[i].file.string() +
+                         "): give one a different source.name in its mapping");
+  return sources;
+}
+
+std::int64_t reference_day(const cluster::Context& ctx, const IngestOptions& options) {
+  std::string date = options.reference_date;
+  if (date.empty() && ctx.is_root()) date = text::iso_date(std::time(nullptr) / 86400);
+  date = cluster::broadcast_string(ctx, date);  // one "today" for every rank, even at midnight
+  return text::parse_date(date, "%Y-%m-%d").days;
+}
+
+// FNV-1a: a fixed, platform-independent hash so that a key's owner rank is reproducible.
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+// ---- duplicate record ids ----------------------------------------------------------------------
+
+struct Duplicate {
+  std::uint64_t seq;         // the later row
+  std::uint64_t first_line;  // line of the row that is kept
+};
+
+// Shuffles (source, record_id) of every kept row to the rank owning hash(source, id); the owner
+// keeps the smallest global position per key and answers each origin with its later rows.
+// Returns this rank's duplicate rows, sorted by seq. Traffic: one id per kept row, once.
+std::vector<Duplicate> find_duplicates(const cluster::Context& ctx, const Batch& local) {
+  const auto p = static_cast<std::size_t>(ctx.size());
+  std::vector<std::vector<std::byte>> out(p);
+  auto put = [](std::vector<std::byte>& buf, const void* data, std::size_t n) {
+    const auto* b = static_cast<const std::byte*>(data);
+    buf.insert(buf.end(), b, b + n);
+  };
+  const auto origin = static_cast<std::uint32_t>(ctx.rank());
+  for (auto& buf : out) buf.reserve(32 * (local.obs.rows() + local.calls.rows()) / p);
+  auto send = [&](std::uint32_t source, std::uint64_t seq, std::uint64_t line, const std::string& id) {
+    const std::uint64_t h = fnv1a(id, fnv1a(std::string_view(reinterpret_cast<const char*>(&source), 4)));
+    auto& buf = out[h % p];
+    const auto len = static_cast<std::uint32_t>(id.size());
+    put(buf, &source, 4);
+    put(buf, &origin, 4);
+    put(buf, &seq, 8);
+    put(buf, &line, 8);
+    put(buf, &len, 4);
+    put(buf, id.data(), id.size());
+  };
+  for (std::size_t i = 0; i < local.obs.rows(); ++i)
+    send(local.obs.source[i], local.obs.seq[i], local.obs.line[i], local.obs.text[kObsRecordId][i]);
+  for (std::size_t i = 0; i < local.calls.rows(); ++i)
+    send(local.calls.source[i], local.calls.seq[i], local.calls.line[i], local.calls.text[kCallRecordId][i]);
+
+  const auto in = cluster::shuffle_bytes(ctx, out);
+  struct Entry {
+    std::uint64_t hash;
+    std::uint32_t source, origin;
+    std::uint64_t seq, line;
+    std::string_view id;
+  };
+  std::vector<Entry> entries;
+  for (const auto& buf : in) {
+    std::size_t at = 0;
+    while (at < buf.size()) {
+      Entry e{};
+      std::uint32_t len = 0;
+      std::memcpy(&e.source, buf.data() + at, 4);
+      std::memcpy(&e.origin, buf.data() + at + 4, 4);
+      std::memcpy(&e.seq, buf.data() + at + 8, 8);
+      std::memcpy(&e.line, buf.data() + at + 16, 8);
+      std::memcpy(&len, buf.data() + at + 24, 4);
+      e.id = std::string_view(reinterpret_cast<const char*>(buf.data() + at + 28), len);
+      e.hash = fnv1a(e.id);
+      at += 28 + len;
+      entries.push_back(e);
+    }
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    // Hash first: integer compares settle almost every pair; the id breaks hash ties exactly.
+    return std::tie(a.hash, a.source, a.id, a.seq) < std::tie(b.hash, b.source, b.id, b.seq);
+  });
+  std::vector<std::vector<std::byte>> replies(p);
+  for (std::size_t i = 0; i < entries.size();) {
+    std::size_t j = i + 1;
+    for (; j < entries.size() && entries[j].source == entries[i].source && entries[j].id == entries[i].id; ++j) {
+      const Duplicate d{entries[j].seq, entries[i].line};
+      put(replies[entries[j].origin], &d, sizeof d);
+    }
+    i = j;
+  }
+  const auto answers = cluster::shuffle_bytes(ctx, replies);
+  std::vector<Duplicate> dups;
+  for (const auto& buf : answers)
+    for (std::size_t at = 0; at + sizeof(Duplicate) <= buf.size(); at += sizeof(Duplicate)) {
+      Duplicate d;
+      std::memcpy(&d, buf.data() + at, sizeof d);
+      dups.push_back(d);
+    }
+  std::sort(dups.begin(), dups.end(), [](const Duplicate& a, const Duplicate& b) { return a.seq < b.seq; });
+  return dups;
+}
+
+template <class T>
+void keep_rows(std::vector<T>& v, const std::vector<std::uint8_t>& keep) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (keep[i]) {
+      if (w != i) v[w] = std::move(v[i]);
+      ++w;
+    }
+  v.resize(w);
+}
+template <class T>
+void permute(std::vector<T>& v, const std::vector<std::size_t>& order) {
+  std::vector<T> out;
+  out.reserve(v.size());
+  for (auto i : order) out.push_back(std::move(v[i]));
+  v = std::move(out);
+}
+
+// Moves duplicate rows from the observations/calls into the quarantine, keeping every table in
+// record order.
+void quarantine_duplicates(Batch& b, const std::vector<Duplicate>& dups,
+                           const std::vector<Source>& sources,
+                           const std::vector<io::CsvPiece>& pieces, std::size_t raw_bytes) {
+  if (dups.empty()) return;
+  auto find = [&](std::uint64_t seq) -> const Duplicate* {
+    auto it = std::lower_bound(dups.begin(), dups.end(), seq,
+                               [](const Duplicate& d, std::uint64_t s) { return d.seq < s; });
+    return it != dups.end() && it->seq == seq ? &*it : nullptr;
+  };
+  auto add = [&](std::uint32_t source, std::uint64_t seq, std::uint64_t line, const std::string& id,
+                 const RawRef& ref, std::uint64_t first_line) {
+    auto& q = b.quarantine;
+    q.seq.push_back(seq);
+    q.line.push_back(line);
+    q.source.push_back(source);
+    q.field.push_back(sources[source].spec(Field::kRecordId).column);
+    q.reason.emplace_back(reason_name(Reason::kDuplicateRecordId));
+    q.detail.push_back("record id already used on line " + std::to_string(first_line));
+    q.record_id.push_back(id);
+    q.raw.push_back(text::printable_utf8(
+        std::string_view(pieces[ref.piece].bytes).substr(ref.begin, ref.length), raw_bytes));
+    auto& c = b.counts[source];
+    --c.kept;
+    ++c.reasons[static_cast<std::size_t>(Reason::kDuplicateRecordId)];
+  };
+  {
+    auto& o = b.obs;
+    std::vector<std::uint8_t> keep(o.rows(), 1);
+    for (std::size_t i = 0; i < o.rows(); ++i)
+      if (const auto* d = find(o.seq[i])) {
+        keep[i] = 0;
+        add(o.source[i], o.seq[i], o.line[i], o.text[kObsRecordId][i], o.raw[i], d->first_line);
+      }
+    keep_rows(o.seq, keep);
+    keep_rows(o.line, keep);
+    keep_rows(o.source, keep);
+    for (auto& t : o.text) keep_rows(t, keep);
+    keep_rows(o.event_utc, keep);
+    keep_rows(o.flags, keep);
+    keep_rows(o.raw, keep);
+    for (auto& x : o.extras) keep_rows(x, keep);
+    auto& s = b.segments;
+    std::vector<std::uint8_t> keep_seg(s.rows(), 1);
+    for (std::size_t i = 0; i < s.rows(); ++i) keep_seg[i] = find(s.seq[i]) == nullptr;
+    keep_rows(s.seq, keep_seg);
+    for (auto& t : s.text) keep_rows(t, keep_seg);
+    keep_rows(s.departure_utc, keep_seg);
+  }
+  {
+    auto& c = b.calls;
+    std::vector<std::uint8_t> keep(c.rows(), 1);
+    for (std::size_t i = 0; i < c.rows(); ++i)
+      if (const auto* d = find(c.seq[i])) {
+        keep[i] = 0;
+        add(c.source[i], c.seq[i], c.line[i], c.text[kCallRecordId][i], c.raw[i], d->first_line);
+      }
+    keep_rows(c.seq, keep);
+    keep_rows(c.line, keep);
+    keep_rows(c.source, keep);
+    for (auto& t : c.text) keep_rows(t, keep);
+    keep_rows(c.start_utc, keep);
+    keep_rows(c.duration_s, keep);
+    keep_rows(c.raw, keep);
+  }
+  // Back into record order.
+  auto& q = b.quarantine;
+  std::vector<std::size_t> order(q.rows());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return q.seq[x] < q.seq[y]; });
+  permute(q.seq, order);
+  permute(q.line, order);
+  permute(q.source, order);
+  permute(q.field, order);
+  permute(q.reason, order);
+  permute(q.detail, order);
+  permute(q.record_id, order);
+  permute(q.raw, order);
+}
+
+// ---- summary -----------------------------------------------------------------------------------
+
+// Per-source counts summed over ranks (integers: exact, independent of the rank count).
+std::vector<SourceCounts> global_counts(const cluster::Context& ctx, const std::vector<SourceCounts>& local) {
+  constexpr std::size_t kWidth = 3 + kReasonCount;
+  std::vector<std::uint64_t> flat(local.size() * kWidth);
+  for (std::size_t s = 0; s < local.size(); ++s) {
+    flat[s * kWidth] = local[s].read;
+    flat[s * kWidth + 1] = local[s].blank;
+    flat[s * kWidth + 2] = local[s].kept;
+    for (std::size_t r = 0; r < kReasonCount; ++r) flat[s * kWidth + 3 + r] = local[s].reasons[r];
+  }
+  cluster::allreduce_sum(ctx, flat);
+  std::vector<SourceCounts> out(local.size());
+  for (std::size_t s = 0; s < local.size(); ++s) {
+    out[s].read = flat[s * kWidth];
+    out[s].blank = flat[s * kWidth + 1];
+    out[s].kept = flat[s * kWidth + 2];
+    for (std::size_t r = 0; r < kReasonCount; ++r) out[s].reasons[r] = flat[s * kWidth + 3 + r];
+  }
+  return out;
+}
+
+std::string describe_counts(const Source& s, const SourceCounts& c) {
+  std::string line = fmt::format("{}: {} rows read, {} kept, {} quarantined", s.name, c.read, c.kept,
+                                 c.quarantined());
+  std::string reasons;
+  for (std::size_t r = 0; r < kReasonCount; ++r)
+    if (c.reasons[r] > 0)
+      reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", reason_name(static_cast<Reason>(r)), c.reasons[r]);
+  if (!reasons.empty()) line += " (" + reasons + ")";
+  if (c.blank > 0) line += fmt::format(", {} blank lines skipped", c.blank);
+  return line;
+}
+
+// ---- output tables -------------------------------------------------------------------------------
+
+io::StringEncoding encoding(bool dictionary) {
+  return dictionary ? io::StringEncoding::kDictionary : io::StringEncoding::kFixed;
+}
+
+std::vector<std::string> names_of(const std::vector<std::uint32_t>& index, const std::vector<Source>& sources) {
+  std::vector<std::string> out;
+  out.reserve(index.size());
+  for (auto i : index) out.push_back(sources[i].name);
+  return out;
+}
+
+io::Table observations_table(ObservationRows& o, std::uint64_t first_obs, const std::vector<Source>& sources,
+                             const std::vector<ExtraColumn>& extras) {
+  io::Table t;
+  std::vector<std::uint64_t> obs(o.rows());
+  std::iota(obs.begin(), obs.end(), first_obs);
+  t.add("obs", std::move(obs));
+  t.add("source", names_of(o.source, sources), io::StringEncoding::kDictionary);
+  t.add("line", std::move(o.line));
+  for (std::size_t c = 0; c < kObsTextCount; ++c)
+    t.add(std::string(kObsTextColumns[c].name), std::move(o.text[c]), encoding(kObsTextColumns[c].dictionary));
+  t.add("event_utc", std::move(o.event_utc));
+  t.add("flags", std::move(o.flags));
+  o.extras.resize(2 * extras.size());
+  for (std::size_t x = 0; x < extras.size(); ++x) {
+    o.extras[2 * x].resize(t.rows());
+    o.extras[2 * x + 1].resize(t.rows());
+    t.add("x_" + extras[x].name, std::move(o.extras[2 * x]),
+          encoding(extras[x].type == ExtraType::kCategory));
+    t.add("x_" + extras[x].name + "_raw", std::move(o.extras[2 * x + 1]));
+  }
+  return t;
+}
+
+}  // namespace
+
+std::vector<fs::path> feed_files(const fs::path& feeds_dir) {
+  return {feeds_dir / "travel.csv", feeds_dir / "calls.csv", feeds_dir / "subscribers.csv",
+          feeds_dir / "enforcement.csv"};
+}
+
+void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<MappedCsv>& csvs,
+            const fs::path& out, const IngestOptions& options) {
+  const auto& ctx = env.ctx;
+  StageTimer timer(env, "ingest");
+  const std::string started = io::utc_now();
+  if (feeds_dir.empty() && csvs.empty()) throw UsageError("ingest: give --feeds DIR and/or --csv FILE --mapping MAP");
+
+  // Describe and check every input before reading any data.
+  auto sources = describe_sources(env, feeds_dir, csvs);
+  const auto extra_columns = assign_extra_slots(sources);
+  std::vector<io::CsvSource> data;
+  read_headers(ctx, sources, data, options.max_record_bytes);
+  std::vector<fs::path> files;
+  for (const auto& s : sources) files.push_back(s.file);
+  const auto inputs = io::hash_inputs(ctx, files);
+
+  Limits limits;
+  limits.max_field_bytes = options.max_field_bytes;
+  limits.quarantine_raw_bytes = options.quarantine_raw_bytes;
+  limits.max_age_years = options.max_age_years;
+  limits.today = reference_day(ctx, options);
+  limits.default_country_code = options.default_country_code;
+  limits.extra_slots = extra_columns.size();
+
+  // Phase times for --log-level debug: where a slow run spends its time.
+  // CPU time is printed too: on a shared machine it is the figure that means something.
+  auto phase_start = std::chrono::steady_clock::now();
+  auto cpu_start = std::clock();
+  auto phase = [&](const char* what) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto cpu = std::clock();
+    spdlog::debug("ingest: {} {:.3f} s (cpu {:.3f} s)", what,
+                  std::chrono::duration<double>(now - phase_start).count(),
+                  static_cast<double>(cpu - cpu_start) / CLOCKS_PER_SEC);
+    phase_start = now;
+    cpu_start = cpu;
+  };
+  // Load: this rank's whole records of every file.
+  env.fault_point("ingest", "read");
+  auto pieces = io::read_owned_records(ctx, data, options.max_record_bytes);
+  std::vector<std::vector<io::RecordSpan>> spans(pieces.size());
+  std::uint64_t local_records = 0, local_bytes = 0;
+  for (std::size_t k = 0; k < pieces.size(); ++k) {
+    spans[k] = io::split_records(pieces[k].bytes, data[pieces[k].source].quote, pieces[k].first_line);
+    local_records += spans[k].size();
+    local_bytes += pieces[k].bytes.size() + pieces[k].cut_bytes;
+  }
+  phase("read and split");
+  // Global record positions: ranks own consecutive stretches of the concatenated inputs.
+  std::uint64_t seq = cluster::exclusive_scan(ctx, local_records);
+
+  // Compute: validate and normalize, blocks of records in parallel, concatenated in order.
+  // Blocks of every piece first, then one concatenation with exact reservations: the columns
+  // are large vectors of strings, and regrowing them is what costs time and page faults.
+  std::vector<Batch> parts;
+  for (std::size_t k = 0; k < pieces.size(); ++k) {
+    const auto& piece = pieces[k];
+    const auto& sp = spans[k];
+    const auto src = static_cast<std::uint32_t>(piece.source);
+    const std::size_t tasks = (sp.size() + kRecordsPerTask - 1) / kRecordsPerTask;
+    const std::size_t first_part = parts.size();
+    parts.resize(first_part + tasks);
+    tbb::parallel_for(std::size_t{0}, tasks, [&](std::size_t t) {
+      auto& part = parts[first_part + t];
+      part.counts.resize(sources.size());
+      const std::size_t a = t * kRecordsPerTask, b = std::min(sp.size(), a + kRecordsPerTask);
+      process_records(sources[src], src, limits, static_cast<std::uint32_t>(k), piece.bytes, sp, a,
+                      b, seq, piece.cut_bytes > 0, part);
+    });
+    seq += sp.size();
+  }
+  phase("validate and normalize (blocks)");
+  Batch all;
+  all.counts.resize(sources.size());
+  all.reserve_for(parts);
+  for (auto& part : parts) {
+    all.append(std::move(part));
+    part = Batch();
+  }
+  parts.clear();
+  spans.clear();
+  phase("concatenate blocks");
+  env.stop_point("ingest");
+
+  // Shuffle: duplicate record ids, first by file position wins.
+  quarantine_duplicates(all, find_duplicates(ctx, all), sources, pieces, options.quarantine_raw_bytes);
+  pieces.clear();
+  pieces.shrink_to_fit();
+  phase("duplicates");
+
+  // Combine: the summary, and the verdict on unusable sources (same on every rank).
+  const auto counts = global_counts(ctx, all.counts);
+  std::string unusable;
+  std::uint64_t rows_read = 0;
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    const auto& c = counts[s];
+    rows_read += c.read;
+    spdlog::info("ingest: {}", describe_counts(sources[s], c));
+    const double fraction = c.read ? static_cast<double>(c.quarantined()) / static_cast<double>(c.read) : 0.0;
+    if (fraction > options.max_bad_fraction)
+      unusable += fmt::format("\n  {} ({}): {:.1f}% of {} rows quarantined, more than the {:.1f}% allowed\n    {}",
+                              sources[s].name, sources[s].file.string(), 100.0 * fraction, c.read,
+                              100.0 * options.max_bad_fraction, describe_counts(sources[s], c));
+  }
+  if (!unusable.empty())
+    throw Error(kExitBadData,
+                "ingest: unusable input, nothing written" + unusable +
+                    "\n  (raise --max-bad-fraction or ingest.max_bad_fraction to accept such data)",
+                true);
+
+  // Write: every table collectively, each rank its slab in record order.
+  io::TableWriter writer(ctx, out);
+  io::Provenance prov{.stage = "ingest", .config_text = "", .inputs = inputs, .started_utc = started, .row_counts = {}};
+  {
+    IngestOptions effective = options;
+    effective.reference_date = text::iso_date(limits.today);
+    prov.config_text = ingest_options_toml(effective);
+    for (const auto& s : sources)
+      if (!s.mapping_text.empty())
+        prov.config_text += "\n# mapping " + s.origin + " for " + s.file.string() + "\n" + s.mapping_text;
+  }
+  const std::uint64_t first_obs = cluster::exclusive_scan(ctx, all.obs.rows());
+  {
+    // Segments point at their observation: both are in record order, so one merge pass.
+    auto& sg = all.segments;
+    std::vector<std::uint64_t> seg_obs(sg.rows());
+    for (std::size_t i = 0, j = 0; i < sg.rows(); ++i) {
+      while (all.obs.seq[j] != sg.seq[i]) ++j;
+      seg_obs[i] = first_obs + j;
+    }
+    io::Table t;
+    t.add("obs", std::move(seg_obs));
+    for (std::size_t c = 0; c < kSegTextCount; ++c)
+      t.add(std::string(kSegTextColumns[c].name), std::move(sg.text[c]), encoding(kSegTextColumns[c].dictionary));
+    t.add("departure_utc", std::move(sg.departure_utc));
+    writer.write_table("/segments", t);
+    prov.row_counts["/segments"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    phase("write /segments");
+  }
+  {
+    const io::Table t = observations_table(all.obs, first_obs, sources, extra_columns);
+    all.obs = {};
+    writer.write_table("/observations", t);
+    prov.row_counts["/observations"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    phase("write /observations");
+  }
+  {
+    auto& c = all.calls;
+    io::Table t;
+    t.add("line", std::move(c.line));
+    for (std::size_t k = 0; k < kCallTextCount; ++k)
+      t.add(std::string(kCallTextColumns[k].name), std::move(c.text[k]), encoding(kCallTextColumns[k].dictionary));
+    t.add("start_utc", std::move(c.start_utc));
+    t.add("duration_s", std::move(c.duration_s));
+    all.calls = {};
+    writer.write_table("/calls", t);
+    prov.row_counts["/calls"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    phase("write /calls");
+  }
+  {
+    auto& q = all.quarantine;
+    std::vector<std::string> file;
+    for (auto s : q.source) file.push_back(sources[s].file.filename().string());
+    io::Table t;
+    t.add("source", names_of(q.source, sources), io::StringEncoding::kDictionary);
+    t.add("file", std::move(file), io::StringEncoding::kDictionary);
+    t.add("line", std::move(q.line));
+    t.add("field", std::move(q.field), io::StringEncoding::kDictionary);
+    t.add("reason", std::move(q.reason), io::StringEncoding::kDictionary);
+    t.add("detail", std::move(q.detail));
+    t.add("record_id", std::move(q.record_id));
+    t.add("raw", std::move(q.raw));
+    writer.write_table("/quarantine", t);
+    prov.row_counts["/quarantine"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    phase("write /quarantine");
+  }
+  {
+    // Replicated on every rank; rank 0 writes it.
+    io::Table t;
+    std::vector<std::string> name, file;
+    std::vector<std::uint64_t> read, kept, quarantined, blank;
+    std::vector<std::vector<std::uint64_t>> by_reason(kReasonCount);
+    if (ctx.is_root())
+      for (std::size_t s = 0; s < sources.size(); ++s) {
+        name.push_back(sources[s].name);
+        file.push_back(sources[s].file.filename().string());
+        read.push_back(counts[s].read);
+        kept.push_back(counts[s].kept);
+        quarantined.push_back(counts[s].quarantined());
+        blank.push_back(counts[s].blank);
+        for (std::size_t r = 0; r < kReasonCount; ++r) by_reason[r].push_back(counts[s].reasons[r]);
+      }
+    t.add("source", std::move(name), io::StringEncoding::kDictionary);
+    t.add("file", std::move(file));
+    t.add("rows_read", std::move(read));
+    t.add("kept", std::move(kept));
+    t.add("quarantined", std::move(quarantined));
+    t.add("blank_lines", std::move(blank));
+    for (std::size_t r = 0; r < kReasonCount; ++r)
+      t.add(std::string(reason_name(static_cast<Reason>(r))), std::move(by_reason[r]));
+    writer.write_table("/summary", t);
+    prov.row_counts["/summary"] = sources.size();
+  }
+  env.fault_point("ingest", "commit");
+  prov.write(ctx, writer, env.threads);
+  writer.commit();
+  phase("commit");
+  timer.report(rows_read, cluster::allreduce_sum(ctx, local_bytes));
+}
+
+void ingest_feeds(const JobEnv& env, const fs::path& feeds_dir, const fs::path& out,
+                  const IngestOptions& options) {
+  ingest(env, feeds_dir, {}, out, options);
+}
+
+void add_ingest_command(Cli& cli) {
+  struct Options {
+    fs::path feeds, out;
+    std::vector<fs::path> csv, mapping;
+    double max_bad_fraction = -1;
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = cli.add_command(
+      "ingest", "Validate and load agency feeds and external CSVs into records.h5 (with quarantine)");
+  sub->add_option("--feeds", o->feeds,
+                  "Directory with the generator feeds travel.csv, calls.csv, subscribers.csv, enforcement.csv");
+  sub->add_option("--csv", o->csv, "An external CSV (repeatable; each needs a --mapping, in the same order)");
+  sub->add_option("--mapping", o->mapping, "TOML file mapping the matching --csv's columns (see examples/)");
+  sub->add_option("--out", o->out, "Output file, e.g. records.h5")->required();
+  sub->add_option("--max-bad-fraction", o->max_bad_fraction,
+                  "Largest share of quarantined rows a source may have (default 0.05; exit 3 above)")
+      ->check(CLI::Range(0.0, 1.0));
+  sub->callback([o, &action = cli.action] {
+    action = [o](const JobEnv& env) {
+      auto options = ingest_options(stage_overrides(env.overrides, "ingest"));
+      if (o->max_bad_fraction >= 0) options.max_bad_fraction = o->max_bad_fraction;
+      if (o->csv.size() != o->mapping.size())
+        throw UsageError(fmt::format("ingest: {} --csv but {} --mapping; give one mapping per CSV",
+                                     o->csv.size(), o->mapping.size()));
+      std::vector<MappedCsv> csvs;
+      for (std::size_t i = 0; i < o->csv.size(); ++i) csvs.push_back({o->csv[i], o->mapping[i]});
+      ingest(env, o->feeds, csvs, o->out, options);
+      return 0;
+    };
+  });
+}
+
+}  // namespace ch::jobs
