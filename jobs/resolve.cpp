@@ -1,0 +1,705 @@
+#include "jobs/resolve.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <tbb/parallel_sort.h>
+
+#include <algorithm>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <map>
+#include <tuple>
+
+#include "cluster/collectives.hpp"
+#include "cluster/components.hpp"
+#include "cluster/shuffle.hpp"
+#include "io/provenance.hpp"
+#include "io/table.hpp"
+#include "jobs/cli.hpp"
+#include "jobs/log.hpp"
+#include "jobs/resolve_cluster.hpp"
+#include "jobs/resolve_data.hpp"
+#include "kernels/match/alias.hpp"
+#include "kernels/match/blocking.hpp"
+#include "kernels/match/chaining.hpp"
+#include "kernels/match/comparison.hpp"
+#include "kernels/rng.hpp"
+
+namespace boost::serialization {
+template <class Archive>
+void serialize(Archive& ar, ch::match::ObservationFields& f, const unsigned /*version*/) {
+  ar & f.row & f.given & f.family & f.given_phon1 & f.given_phon2 & f.family_phon1 & f.family_phon2;
+  ar & f.dob & f.sex & f.nationality & f.document & f.phone & f.email & f.extra;
+  ar & f.given_count & f.family_count;
+}
+}  // namespace boost::serialization
+
+namespace ch::jobs {
+namespace {
+
+using match::ObservationFields;
+
+struct TaggedFields {
+  int dest = 0;
+  ObservationFields fields;
+  template <class Archive>
+  void serialize(Archive& ar, const unsigned) {
+    ar & dest & fields;
+  }
+};
+
+struct RowRequest {
+  std::uint64_t row;
+  std::int32_t from;
+};
+
+// Observations by row: this rank's share plus fields fetched from other ranks.
+class FieldStore {
+ public:
+  FieldStore(std::uint64_t first, std::vector<ObservationFields>& local) : first_(first), local_(local) {}
+
+  // Fetches the fields of `rows` (any order, duplicates allowed) that are not local. Collective.
+  void fetch(const cluster::Context& ctx, const RowPartition& part, std::vector<std::uint64_t> rows) {
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    std::vector<RowRequest> req;
+    for (auto r : rows)
+      if (!is_local(r)) req.push_back({r, ctx.rank()});
+    const auto at_owner =
+        cluster::shuffle<RowRequest>(ctx, req, [&](const RowRequest& q) { return part.owner(q.row); });
+    std::vector<TaggedFields> replies;
+    replies.reserve(at_owner.size());
+    for (const auto& q : at_owner) replies.push_back({q.from, local_[q.row - first_]});
+    auto got = cluster::shuffle_serialized<TaggedFields>(ctx, replies, [](const TaggedFields& t) { return t.dest; });
+    remote_.clear();
+    remote_.reserve(got.size());
+    for (auto& g : got) remote_.push_back(std::move(g.fields));
+    std::sort(remote_.begin(), remote_.end(),
+              [](const ObservationFields& a, const ObservationFields& b) { return a.row < b.row; });
+  }
+
+  // Local then fetched, as one array for the comparison kernel; index() addresses it.
+  std::vector<ObservationFields> combined() const {
+    std::vector<ObservationFields> all;
+    all.reserve(local_.size() + remote_.size());
+    all.insert(all.end(), local_.begin(), local_.end());
+    all.insert(all.end(), remote_.begin(), remote_.end());
+    return all;
+  }
+  std::uint32_t index(std::uint64_t row) const {
+    if (is_local(row)) return static_cast<std::uint32_t>(row - first_);
+    const auto it = std::lower_bound(remote_.begin(), remote_.end(), row,
+                                     [](const ObservationFields& f, std::uint64_t r) { return f.row < r; });
+    return static_cast<std::uint32_t>(local_.size() + static_cast<std::size_t>(it - remote_.begin()));
+  }
+
+ private:
+  bool is_local(std::uint64_t r) const { return r >= first_ && r < first_ + local_.size(); }
+  std::uint64_t first_;
+  std::vector<ObservationFields>& local_;
+  std::vector<ObservationFields> remote_;
+};
+
+// Values of a row-partitioned array at arbitrary rows (request/reply). Collective.
+std::vector<std::uint64_t> fetch_by_row(const cluster::Context& ctx, const RowPartition& part,
+                                        std::uint64_t first, const std::vector<std::uint64_t>& local,
+                                        const std::vector<std::uint64_t>& rows) {
+  struct Req {
+    std::uint64_t row;
+    std::uint64_t index;
+    std::int32_t from;
+  };
+  struct Rep {
+    std::uint64_t index;
+    std::uint64_t value;
+    std::int32_t dest;
+  };
+  std::vector<Req> req(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) req[i] = {rows[i], i, ctx.rank()};
+  const auto at_owner = cluster::shuffle<Req>(ctx, req, [&](const Req& q) { return part.owner(q.row); });
+  std::vector<Rep> rep(at_owner.size());
+  for (std::size_t i = 0; i < at_owner.size(); ++i)
+    rep[i] = {at_owner[i].index, local[at_owner[i].row - first], at_owner[i].from};
+  const auto back = cluster::shuffle<Rep>(ctx, rep, [](const Rep& r) { return r.dest; });
+  std::vector<std::uint64_t> out(rows.size());
+  for (const auto& r : back) out[r.index] = r.value;
+  return out;
+}
+
+std::uint64_t hash_string(std::string_view s, std::uint64_t seed) {
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ mix64(seed);
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return mix64(h);
+}
+
+// Global counts of each family/given value, written into the fields (shuffle by value).
+void count_name_values(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
+                       std::vector<ObservationFields>& fields, match::TfTotals& totals) {
+  struct ValueRef {
+    std::uint64_t hash;
+    std::uint64_t row;
+    std::uint8_t field;  // 0 family, 1 given
+  };
+  struct ValueCount {
+    std::uint64_t row;
+    std::uint32_t count;
+    std::uint8_t field;
+  };
+  std::vector<ValueRef> refs;
+  std::uint64_t have[2] = {0, 0};
+  for (const auto& f : fields) {
+    if (!f.family.empty()) refs.push_back({hash_string(f.family, 1), f.row, 0}), ++have[0];
+    if (!f.given.empty()) refs.push_back({hash_string(f.given, 2), f.row, 1}), ++have[1];
+  }
+  totals.family = cluster::allreduce_sum<std::uint64_t>(ctx, have[0]);
+  totals.given = cluster::allreduce_sum<std::uint64_t>(ctx, have[1]);
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  auto at_owner = cluster::shuffle<ValueRef>(ctx, refs, [p](const ValueRef& v) { return static_cast<int>(v.hash % p); });
+  std::sort(at_owner.begin(), at_owner.end(), [](const ValueRef& a, const ValueRef& b) {
+    return std::tie(a.field, a.hash, a.row) < std::tie(b.field, b.hash, b.row);
+  });
+  std::vector<ValueCount> counts;
+  counts.reserve(at_owner.size());
+  for (std::size_t i = 0; i < at_owner.size();) {
+    std::size_t j = i;
+    while (j < at_owner.size() && at_owner[j].field == at_owner[i].field && at_owner[j].hash == at_owner[i].hash) ++j;
+    for (std::size_t k = i; k < j; ++k)
+      counts.push_back({at_owner[k].row, static_cast<std::uint32_t>(j - i), at_owner[k].field});
+    i = j;
+  }
+  const auto back = cluster::shuffle<ValueCount>(ctx, counts, [&](const ValueCount& c) { return part.owner(c.row); });
+  for (const auto& c : back) {
+    auto& f = fields[c.row - first];
+    (c.field == 0 ? f.family_count : f.given_count) = c.count;
+  }
+}
+
+// Sum of per-rank (pattern, count) lists, sorted by pattern: a dense integer Allreduce when
+// the pattern space is small, else a gather of the sparse lists merged in pattern order.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> global_pattern_counts(
+    const cluster::Context& ctx, const std::vector<match::ComparisonLevels>& spec,
+    const std::vector<match::PairLevels>& levels) {
+  const std::uint64_t space = match::pattern_space(spec);
+  std::vector<std::uint64_t> codes(levels.size());
+  for (std::size_t i = 0; i < levels.size(); ++i)
+    codes[i] = match::encode_pattern(spec, std::span<const std::uint8_t>(levels[i].level, spec.size()));
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+  if (space <= (std::uint64_t{1} << 22)) {
+    std::vector<std::uint64_t> dense(space, 0);
+    for (auto c : codes) ++dense[c];
+    cluster::allreduce_sum(ctx, dense);
+    for (std::uint64_t c = 0; c < space; ++c)
+      if (dense[c] > 0) out.emplace_back(c, dense[c]);
+    return out;
+  }
+  struct PatternCount {
+    std::uint64_t pattern, count;
+  };
+  std::sort(codes.begin(), codes.end());
+  std::vector<PatternCount> local;
+  for (std::size_t i = 0; i < codes.size();) {
+    std::size_t j = i;
+    while (j < codes.size() && codes[j] == codes[i]) ++j;
+    local.push_back({codes[i], j - i});
+    i = j;
+  }
+  auto all = cluster::allgatherv<PatternCount>(ctx, local);
+  std::sort(all.begin(), all.end(), [](const PatternCount& a, const PatternCount& b) { return a.pattern < b.pattern; });
+  for (const auto& pc : all) {
+    if (!out.empty() && out.back().first == pc.pattern) out.back().second += pc.count;
+    else out.emplace_back(pc.pattern, pc.count);
+  }
+  return out;
+}
+
+struct EntityPart {
+  std::uint64_t label = 0, row = 0;
+  std::string given, family, nationality, document, phone;
+  std::int32_t dob = match::kMissingDate;
+  template <class Archive>
+  void serialize(Archive& ar, const unsigned) {
+    ar & label & row & given & family & nationality & document & phone & dob;
+  }
+};
+
+std::string iso(std::int32_t days) {
+  if (days == match::kMissingDate) return {};
+  int y;
+  unsigned m, d;
+  match::civil_from_days(days, y, m, d);
+  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+}
+
+std::string join_distinct(std::vector<std::string> v) {
+  v.erase(std::remove(v.begin(), v.end(), std::string()), v.end());
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ";") + s;
+  return out;
+}
+
+// The most frequent value, ties to the one seen first (row order): stable for any rank count.
+template <class T>
+T mode_of(const std::vector<T>& values, const T& missing) {
+  std::map<T, std::pair<std::size_t, std::size_t>> seen;  // value -> (count, first position)
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == missing) continue;
+    auto [it, fresh] = seen.try_emplace(values[i], 0, i);
+    ++it->second.first;
+  }
+  T best = missing;
+  std::size_t best_count = 0, best_pos = 0;
+  for (const auto& [v, cp] : seen)
+    if (cp.first > best_count || (cp.first == best_count && cp.second < best_pos)) {
+      best = v;
+      best_count = cp.first;
+      best_pos = cp.second;
+    }
+  return best;
+}
+
+io::Table entity_table(const cluster::Context& ctx, const RowPartition& part,
+                       const std::vector<ObservationFields>& fields, const std::vector<std::uint64_t>& labels) {
+  std::vector<EntityPart> parts(fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const auto& f = fields[i];
+    parts[i] = {labels[i], f.row, f.given, f.family, f.nationality, f.document, f.phone, f.dob};
+  }
+  // Entities live on the rank holding their label row, so rank order is entity order.
+  auto got = cluster::shuffle_serialized<EntityPart>(ctx, parts, [&](const EntityPart& e) { return part.owner(e.label); });
+  std::sort(got.begin(), got.end(), [](const EntityPart& a, const EntityPart& b) {
+    return std::tie(a.label, a.row) < std::tie(b.label, b.row);
+  });
+  std::vector<std::uint64_t> entity_id;
+  std::vector<std::uint32_t> count;
+  std::vector<std::string> name, given, family, dob, nats, docs, phones;
+  for (std::size_t i = 0; i < got.size();) {
+    std::size_t j = i;
+    while (j < got.size() && got[j].label == got[i].label) ++j;
+    std::vector<std::string> full, g, f, n, d, ph;
+    std::vector<std::int32_t> dobs;
+    for (std::size_t k = i; k < j; ++k) {
+      full.push_back(got[k].given + " " + got[k].family);
+      n.push_back(got[k].nationality);
+      d.push_back(got[k].document);
+      ph.push_back(got[k].phone);
+      dobs.push_back(got[k].dob);
+    }
+    const auto rep = mode_of<std::string>(full, " ");
+    std::size_t rep_at = i;
+    for (std::size_t k = i; k < j; ++k)
+      if (full[k - i] == rep) {
+        rep_at = k;
+        break;
+      }
+    entity_id.push_back(got[i].label);  // a row; the caller turns it into the obs id
+    count.push_back(static_cast<std::uint32_t>(j - i));
+    name.push_back(rep);
+    given.push_back(got[rep_at].given);
+    family.push_back(got[rep_at].family);
+    dob.push_back(iso(mode_of<std::int32_t>(dobs, match::kMissingDate)));
+    nats.push_back(join_distinct(n));
+    docs.push_back(join_distinct(d));
+    phones.push_back(join_distinct(ph));
+    i = j;
+  }
+  io::Table t;
+  t.add("entity_id", std::move(entity_id))
+      .add("observations", std::move(count))
+      .add("name", std::move(name))
+      .add("given_name", std::move(given))
+      .add("family_name", std::move(family))
+      .add("dob", std::move(dob))
+      .add("nationalities", std::move(nats))
+      .add("documents", std::move(docs))
+      .add("phones", std::move(phones));
+  return t;
+}
+
+}  // namespace
+
+void resolve(const JobEnv& env, const std::filesystem::path& records, const std::filesystem::path& out,
+             const ResolveConfig& cfg) {
+  const auto& ctx = env.ctx;
+  StageTimer timer(env, "resolve");
+  io::Provenance prov{.stage = "resolve", .config_text = cfg.effective_toml(),
+                      .inputs = io::hash_inputs(ctx, {records}), .started_utc = io::utc_now(),
+                      .row_counts = {}};
+  env.fault_point("resolve", "start");
+
+  // ---- load --------------------------------------------------------------------------------
+  const io::TableReader reader(ctx, records);
+  const auto spec = comparison_spec_for(reader, cfg.extra_comparisons);
+  const auto levels_spec = spec.levels();
+  const auto kinds = spec.kinds();
+  std::vector<std::string> skipped;
+  const auto rules = blocking_rules_for(cfg.blocking, spec, reader.column_names("/observations"), &skipped);
+  for (const auto& s : skipped) spdlog::info("resolve: blocking rule '{}' skipped (column not in these records)", s);
+  const std::uint64_t n = reader.rows("/observations");
+  const RowPartition part{n, ctx.size()};
+  const auto [first, last] = io::even_share(n, ctx.rank(), ctx.size());
+  auto batch = read_observations(reader, spec, first, last);
+  auto& fields = batch.fields;
+  std::string comparisons;
+  for (const auto& l : levels_spec) comparisons += (comparisons.empty() ? "" : ", ") + l.name;
+  spdlog::info("resolve: {} observations; comparisons: {}", n, comparisons);
+
+  // ---- term frequencies ----------------------------------------------------------------------
+  match::TfTotals tf;
+  tf.enabled = cfg.tf_adjust;
+  tf.max_bits = cfg.tf_max_bits;
+  count_name_values(ctx, part, first, fields, tf);
+  env.stop_point("resolve");
+
+  // ---- blocking -------------------------------------------------------------------------------
+  std::vector<match::BlockMember> members;
+  {
+    std::vector<match::BlockKey> keys;
+    for (const auto& f : fields) {
+      keys.clear();
+      match::blocking_keys(f, rules, keys);
+      for (const auto& k : keys) {
+        match::BlockMember m{k.hash, f.row, k.rule, {}};
+        match::fill_sort_key(f, m);
+        members.push_back(m);
+      }
+    }
+  }
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  auto blocks = cluster::shuffle<match::BlockMember>(
+      ctx, members, [p](const match::BlockMember& m) { return static_cast<int>(m.key % p); });
+  members = {};
+  tbb::parallel_sort(blocks.begin(), blocks.end());
+  std::vector<match::CandidatePair> candidates;
+  match::BlockingStats bstats;
+  std::vector<std::uint64_t> oversize_by_rule(rules.size(), 0), largest_by_rule(rules.size(), 0);
+  match::plan_blocks(blocks, cfg.max_block_size, cfg.window, candidates, bstats,
+                     [&](std::uint64_t, std::size_t size, std::uint8_t rule) {
+                       ++oversize_by_rule[rule];
+                       largest_by_rule[rule] = std::max<std::uint64_t>(largest_by_rule[rule], size);
+                     });
+  blocks = {};
+  cluster::allreduce_sum(ctx, oversize_by_rule);
+  cluster::allreduce_inplace(ctx, std::span<std::uint64_t>(largest_by_rule), MPI_MAX);
+  for (std::size_t r = 0; r < rules.size(); ++r)
+    if (oversize_by_rule[r] > 0)
+      spdlog::info("resolve: {} blocks of rule '{}' exceed {} observations (largest {}): compared by "
+                   "sorted neighbourhood, window {}",
+                   oversize_by_rule[r], rules[r].text, cfg.max_block_size, largest_by_rule[r], cfg.window);
+  const std::uint64_t raw_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, bstats.pairs);
+
+  // De-duplicate on the owner of the smaller row: the pair key decides the rank, and pairs end
+  // up sorted by (lo, hi) in rank order, which is the order of /pairs.
+  auto pairs = cluster::shuffle<match::CandidatePair>(
+      ctx, candidates, [&](const match::CandidatePair& c) { return part.owner(c.lo); });
+  candidates = {};
+  match::dedupe_pairs(pairs);
+  const std::uint64_t total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, pairs.size());
+  spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", total_pairs,
+               rules.size(), raw_pairs);
+  env.stop_point("resolve");
+
+  // ---- comparison ------------------------------------------------------------------------------
+  FieldStore store(first, fields);
+  std::vector<match::PairLevels> levels;
+  {
+    std::vector<std::uint64_t> need;
+    need.reserve(pairs.size());
+    for (const auto& c : pairs) need.push_back(c.hi);
+    store.fetch(ctx, part, std::move(need));
+    const auto all = store.combined();
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(pairs.size());
+    for (std::size_t i = 0; i < pairs.size(); ++i) idx[i] = {store.index(pairs[i].lo), store.index(pairs[i].hi)};
+    levels = match::compare_pairs(all, idx, spec);
+  }
+
+  // ---- u from seeded random pairs ---------------------------------------------------------------
+  const std::size_t k = levels_spec.size();
+  std::vector<std::vector<double>> u_random(k);
+  // Always sampled: besides fixing u (u_from_random_pairs), the random-pair agreement rate of
+  // exact names is the baseline of the term-frequency adjustment.
+  if (n >= 2) {
+    const auto [rb, re] = io::even_share(cfg.u_sample_pairs, ctx.rank(), ctx.size());
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> sample;
+    for (std::uint64_t i = rb; i < re; ++i) {
+      Rng rng(cfg.seed, i);  // keyed by the sample index: the same pairs for any rank count
+      const auto a = rng.below(n), b = rng.below(n);
+      if (a != b) sample.emplace_back(a, b);
+    }
+    std::vector<std::uint64_t> need;
+    for (const auto& [a, b] : sample) need.push_back(a), need.push_back(b);
+    FieldStore rstore(first, fields);
+    rstore.fetch(ctx, part, std::move(need));
+    const auto all = rstore.combined();
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(sample.size());
+    for (std::size_t i = 0; i < sample.size(); ++i) idx[i] = {rstore.index(sample[i].first), rstore.index(sample[i].second)};
+    const auto rl = match::compare_pairs(all, idx, spec);
+    std::vector<std::uint64_t> counts(k * 8, 0);
+    for (const auto& l : rl)
+      for (std::size_t c = 0; c < k; ++c) ++counts[c * 8 + l.level[c]];
+    cluster::allreduce_sum(ctx, counts);
+    for (std::size_t c = 0; c < k; ++c) {
+      u_random[c].assign(levels_spec[c].levels, 0.0);
+      double total = 0;
+      for (std::size_t l = 1; l < levels_spec[c].levels; ++l) total += static_cast<double>(counts[c * 8 + l]) + 0.5;
+      for (std::size_t l = 1; l < levels_spec[c].levels; ++l)
+        u_random[c][l] = (static_cast<double>(counts[c * 8 + l]) + 0.5) / total;
+    }
+  }
+
+  // ---- EM on pattern counts --------------------------------------------------------------------
+  if (n >= 2) {
+    tf.u_family_exact = u_random[match::kFamilyComparison][4];
+    tf.u_given_exact = u_random[match::kGivenComparison][4];
+  }
+  const auto pattern_counts = global_pattern_counts(ctx, levels_spec, levels);
+  auto start = match::initial_model(levels_spec, pattern_counts);
+  // Random pairs are almost all non-matches: the natural start for u even when EM refines it.
+  // Starting u at the candidates' level frequencies instead lets EM swap the classes when
+  // nearly all candidates are matches (Febrl dataset1: λ ≈ 0.96).
+  if (n >= 2) start.u = u_random;
+  match::EmOptions em;
+  em.max_iterations = cfg.em_max_iterations;
+  em.tolerance = cfg.em_tolerance;
+  em.fix_u = cfg.u_from_random_pairs && n >= 2;
+  const auto model = match::estimate_em(std::move(start), pattern_counts, em);
+  spdlog::info("resolve: EM converged after {} iterations, lambda {:.4f}", model.trace.size(), model.lambda);
+
+  // ---- scoring -------------------------------------------------------------------------------
+  std::vector<double> weight(pairs.size()), prob(pairs.size());
+  std::vector<match::MatchEdge> edges;
+  {
+    const auto all = store.combined();
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      weight[i] = match::pair_weight(model, levels[i], all[store.index(pairs[i].lo)], tf);
+      prob[i] = model.match_probability(weight[i]);
+      if (prob[i] >= cfg.match_probability) edges.push_back({pairs[i].lo, pairs[i].hi, prob[i]});
+    }
+  }
+  const auto matched = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
+  env.stop_point("resolve");
+
+  // ---- clustering ------------------------------------------------------------------------------
+  GuardStats gstats;
+  const match::ChainingGuard guard{cfg.guard_size, cfg.guard_probability};
+  const auto owned_labels = guarded_components_distributed(ctx, n, edges, guard, &gstats);
+  if (gstats.large_components > 0)
+    spdlog::info("resolve: chaining guard: {} components above {} observations (largest {}); {} weak "
+                 "edges (p < {}) removed inside them; largest entity now {}",
+                 gstats.large_components, cfg.guard_size, gstats.largest_before, gstats.dropped_edges,
+                 cfg.guard_probability, gstats.largest_after);
+  std::vector<std::uint64_t> my_rows(fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i) my_rows[i] = first + i;
+  const auto labels = cluster::fetch_owned(ctx, my_rows, owned_labels);
+  // Entity id = the obs id of the cluster's smallest row (canonical for any rank count).
+  const auto label_obs = fetch_by_row(ctx, part, first, batch.obs, labels);
+
+  // ---- aliases ---------------------------------------------------------------------------------
+  std::vector<match::AliasLink> links;
+  {
+    struct AliasValue {
+      std::uint64_t hash;
+      std::uint64_t label;
+      std::uint8_t kind;
+    };
+    std::vector<AliasValue> values;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const auto add = [&](const std::string& v, match::AliasEvidenceKind kind) {
+        if (!v.empty()) values.push_back({hash_string(v, 100 + static_cast<int>(kind)), labels[i], static_cast<std::uint8_t>(kind)});
+      };
+      add(fields[i].phone, match::AliasEvidenceKind::kPhone);
+      add(batch.booking_ref[i], match::AliasEvidenceKind::kBooking);
+      add(batch.payment_ref[i], match::AliasEvidenceKind::kPayment);
+    }
+    auto grouped = cluster::shuffle<AliasValue>(ctx, values, [p](const AliasValue& v) { return static_cast<int>(v.hash % p); });
+    std::sort(grouped.begin(), grouped.end(), [](const AliasValue& a, const AliasValue& b) {
+      return std::tie(a.kind, a.hash, a.label) < std::tie(b.kind, b.hash, b.label);
+    });
+    match::AliasWeights aw;
+    aw.weight = {cfg.alias_weight_phone, cfg.alias_weight_booking, cfg.alias_weight_payment, cfg.alias_weight_co_travel};
+    aw.threshold = cfg.alias_threshold;
+    aw.max_group = cfg.alias_max_group;
+    std::vector<match::AliasEvidence> evidence;
+    std::vector<std::uint64_t> ents;
+    for (std::size_t i = 0; i < grouped.size();) {
+      std::size_t j = i;
+      ents.clear();
+      while (j < grouped.size() && grouped[j].kind == grouped[i].kind && grouped[j].hash == grouped[i].hash) {
+        if (ents.empty() || ents.back() != grouped[j].label) ents.push_back(grouped[j].label);
+        ++j;
+      }
+      match::alias_evidence_for_value(ents, static_cast<match::AliasEvidenceKind>(grouped[i].kind), grouped[i].hash, aw, evidence);
+      i = j;
+    }
+    const auto at_owner = cluster::shuffle<match::AliasEvidence>(
+        ctx, evidence, [&](const match::AliasEvidence& e) { return part.owner(e.entity_a); });
+    links = match::score_aliases(at_owner, aw);
+  }
+
+  // ---- write -----------------------------------------------------------------------------------
+  env.fault_point("resolve", "write");
+  io::TableWriter writer(ctx, out);
+  {
+    io::Table m;
+    std::vector<std::uint64_t> obs = batch.obs, ent = label_obs;
+    m.add("record_id", std::vector<std::string>(batch.record_id)).add("obs", std::move(obs)).add("entity_id", std::move(ent));
+    writer.write_table("/membership", m);
+  }
+  {
+    auto t = entity_table(ctx, part, fields, labels);
+    // The label rows of this rank's entities are this rank's rows: translate them to obs ids.
+    auto& ids = std::get<std::vector<std::uint64_t>>(t.columns()[0].data);
+    for (auto& id : ids) id = batch.obs[id - first];
+    prov.row_counts["/entities"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    writer.write_table("/entities", t);
+  }
+  {
+    std::vector<std::uint64_t> la, lb;
+    for (const auto& l : links) la.push_back(l.entity_a), lb.push_back(l.entity_b);
+    const auto oa = fetch_by_row(ctx, part, first, batch.obs, la);
+    const auto ob = fetch_by_row(ctx, part, first, batch.obs, lb);
+    std::vector<double> score;
+    std::vector<std::string> evid;
+    std::array<std::vector<std::uint32_t>, match::kAliasEvidenceKinds> cnt;
+    for (const auto& l : links) {
+      score.push_back(l.score);
+      evid.push_back(match::alias_evidence_text(l));
+      for (std::size_t kk = 0; kk < match::kAliasEvidenceKinds; ++kk) cnt[kk].push_back(l.count[kk]);
+    }
+    io::Table a;
+    a.add("entity_a", std::vector<std::uint64_t>(oa)).add("entity_b", std::vector<std::uint64_t>(ob)).add("score", std::move(score)).add("evidence", std::move(evid));
+    for (std::size_t kk = 0; kk < match::kAliasEvidenceKinds; ++kk)
+      a.add(match::alias_evidence_name(static_cast<match::AliasEvidenceKind>(kk)), std::move(cnt[kk]));
+    prov.row_counts["/aliases"] = cluster::allreduce_sum<std::uint64_t>(ctx, a.rows());
+    writer.write_table("/aliases", a);
+  }
+  {
+    // The model is identical on every rank; rank 0 writes its rows.
+    std::string extra_text;  // the extra comparisons in use, for explain
+    for (const auto& e : cfg.extra_comparisons)
+      for (const auto& x : spec.extra)
+        if (e.substr(0, e.find(':')) == x.first) extra_text += (extra_text.empty() ? "" : ",") + e;
+    io::Table lv, tr, bl;
+    std::vector<std::string> comp, label, rule_text;
+    std::vector<std::uint8_t> level;
+    std::vector<double> mm, uu, ww, lam, ll, ch;
+    std::vector<std::int32_t> it;
+    std::vector<std::uint32_t> rule_id;
+    std::vector<std::uint64_t> oversize;
+    if (ctx.is_root()) {
+      for (std::size_t c = 0; c < k; ++c)
+        for (std::uint8_t l = 1; l < levels_spec[c].levels; ++l) {
+          comp.push_back(levels_spec[c].name);
+          level.push_back(l);
+          label.push_back(match::level_label(kinds[c], l));
+          mm.push_back(model.m[c][l]);
+          uu.push_back(model.u[c][l]);
+          ww.push_back(std::log2(model.m[c][l] / model.u[c][l]));
+        }
+      for (const auto& e : model.trace) {
+        it.push_back(e.iteration);
+        lam.push_back(e.lambda);
+        ll.push_back(e.log_likelihood);
+        ch.push_back(e.max_change);
+      }
+      for (std::size_t r = 0; r < rules.size(); ++r) {
+        rule_id.push_back(static_cast<std::uint32_t>(r));
+        rule_text.push_back(rules[r].text);
+        oversize.push_back(oversize_by_rule[r]);
+      }
+    }
+    lv.add("comparison", std::move(comp)).add("level", std::move(level)).add("label", std::move(label))
+        .add("m", std::move(mm)).add("u", std::move(uu)).add("weight", std::move(ww));
+    tr.add("iteration", std::move(it)).add("lambda", std::move(lam)).add("log_likelihood", std::move(ll))
+        .add("max_change", std::move(ch));
+    bl.add("rule", std::move(rule_id)).add("text", std::move(rule_text)).add("oversize_blocks", std::move(oversize));
+    writer.write_table("/model/levels", lv);
+    writer.write_table("/model/em_trace", tr);
+    writer.write_table("/model/blocking", bl);
+    writer.set_attributes("/model/levels",
+                          {{"lambda", model.lambda},
+                           {"match_probability", cfg.match_probability},
+                           {"tf_adjust", static_cast<std::int64_t>(cfg.tf_adjust)},
+                           {"tf_max_bits", cfg.tf_max_bits},
+                           {"tf_family_total", static_cast<std::int64_t>(tf.family)},
+                           {"tf_given_total", static_cast<std::int64_t>(tf.given)},
+                           {"candidate_pairs", static_cast<std::int64_t>(total_pairs)},
+                           {"matched_pairs", static_cast<std::int64_t>(matched)},
+                           {"u_from_random_pairs", static_cast<std::int64_t>(cfg.u_from_random_pairs)},
+                           {"extra_comparisons", extra_text}});
+  }
+  if (cfg.write_pairs) {
+    std::vector<std::uint64_t> ra, rb;
+    std::vector<double> w, pr, tff, tfg;
+    std::vector<std::uint32_t> rl;
+    std::vector<std::uint8_t> swapped;
+    std::vector<std::vector<std::uint8_t>> lvcols(k);
+    const auto all = store.combined();
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      if (prob[i] < cfg.match_probability) continue;
+      ra.push_back(pairs[i].lo);
+      rb.push_back(pairs[i].hi);
+      w.push_back(weight[i]);
+      pr.push_back(prob[i]);
+      rl.push_back(pairs[i].rules);
+      swapped.push_back(levels[i].names_swapped);
+      const auto [f1, g1] = match::pair_tf_terms(model, levels[i], all[store.index(pairs[i].lo)], tf);
+      tff.push_back(f1);
+      tfg.push_back(g1);
+      for (std::size_t c = 0; c < k; ++c) lvcols[c].push_back(levels[i].level[c]);
+    }
+    const auto oa = fetch_by_row(ctx, part, first, batch.obs, ra);
+    const auto ob = fetch_by_row(ctx, part, first, batch.obs, rb);
+    const auto ea = cluster::fetch_owned(ctx, ra, owned_labels);
+    const auto eb = cluster::fetch_owned(ctx, rb, owned_labels);
+    std::vector<std::uint8_t> same(ra.size());
+    for (std::size_t i = 0; i < ra.size(); ++i) same[i] = ea[i] == eb[i];
+    io::Table t;
+    t.add("obs_a", std::vector<std::uint64_t>(oa)).add("obs_b", std::vector<std::uint64_t>(ob))
+        .add("row_a", std::move(ra)).add("row_b", std::move(rb))
+        .add("weight", std::move(w)).add("probability", std::move(pr)).add("same_entity", std::move(same))
+        .add("blocking_rules", std::move(rl)).add("names_swapped", std::move(swapped))
+        .add("tf_family", std::move(tff)).add("tf_given", std::move(tfg));
+    for (std::size_t c = 0; c < k; ++c) t.add("level_" + levels_spec[c].name, std::move(lvcols[c]));
+    prov.row_counts["/pairs"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    writer.write_table("/pairs", t);
+  }
+  prov.row_counts["/membership"] = n;
+  prov.write(ctx, writer, env.threads);
+  env.fault_point("resolve", "commit");
+  writer.commit();
+  spdlog::info("resolve: {} matched pairs, {} entities, {} alias links", matched, prov.row_counts["/entities"],
+               prov.row_counts["/aliases"]);
+  timer.report(n, 0);
+}
+
+void add_resolve_command(Cli& cli) {
+  struct Options {
+    std::filesystem::path records, out, run;
+    std::string config;
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = cli.add_command("resolve", "Entity resolution: which records are the same person");
+  sub->add_option("--records", o->records, "records.h5 from ingest");
+  sub->add_option("--out", o->out, "entities.h5 to write");
+  sub->add_option("--run", o->run, "Run directory: DIR/records.h5 -> DIR/entities.h5");
+  sub->add_option("--config", o->config, "TOML file with a [resolve] section (see docs/resolution.md)");
+  sub->callback([o, &action = cli.action] {
+    action = [o](const JobEnv& env) {
+      auto records = o->records, out = o->out;
+      if (!o->run.empty()) {
+        const RunLayout layout{o->run};
+        if (records.empty()) records = layout.records();
+        if (out.empty()) out = layout.entities();
+      }
+      if (records.empty() || out.empty()) throw UsageError("resolve: give --records and --out, or --run DIR");
+      if (!std::filesystem::is_regular_file(records))
+        throw UsageError("resolve: cannot read '" + records.string() + "'");
+      resolve(env, records, out, load_resolve_config(env, o->config));
+      return 0;
+    };
+  });
+}
+
+}  // namespace ch::jobs

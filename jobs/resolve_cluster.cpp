@@ -1,0 +1,83 @@
+#include "jobs/resolve_cluster.hpp"
+
+#include <algorithm>
+
+#include "cluster/collectives.hpp"
+#include "cluster/components.hpp"
+#include "cluster/shuffle.hpp"
+
+namespace ch::jobs {
+
+std::uint64_t RowPartition::begin(int rank) const {
+  __extension__ using u128 = unsigned __int128;  // n·rank may exceed 64 bits for huge n
+  return static_cast<std::uint64_t>(static_cast<u128>(n) * static_cast<u128>(rank) /
+                                    static_cast<u128>(ranks));
+}
+
+int RowPartition::owner(std::uint64_t row) const {
+  // Start from the proportional guess and walk; at most a step or two.
+  __extension__ using u128 = unsigned __int128;
+  int r = n == 0 ? 0 : static_cast<int>(static_cast<u128>(row) * static_cast<u128>(ranks) / n);
+  r = std::clamp(r, 0, ranks - 1);
+  while (r > 0 && row < begin(r)) --r;
+  while (r + 1 < ranks && row >= begin(r + 1)) ++r;
+  return r;
+}
+
+std::vector<std::uint64_t> component_sizes(const cluster::Context& ctx, std::uint64_t n,
+                                           const std::vector<std::uint64_t>& owned_labels) {
+  const int p = ctx.size();
+  const auto at_owner = cluster::shuffle<std::uint64_t>(
+      ctx, owned_labels, [p](std::uint64_t label) { return cluster::vertex_owner(label, p); });
+  std::vector<std::uint64_t> size(cluster::owned_vertex_count(n, ctx.rank(), p), 0);
+  for (auto label : at_owner) ++size[label / static_cast<std::uint64_t>(p)];
+  return size;
+}
+
+std::vector<std::uint64_t> guarded_components_distributed(const cluster::Context& ctx, std::uint64_t n,
+                                                          std::span<const match::MatchEdge> edges,
+                                                          const match::ChainingGuard& guard,
+                                                          GuardStats* stats) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> all;
+  all.reserve(edges.size());
+  for (const auto& e : edges) all.emplace_back(e.a, e.b);
+  auto first = cluster::connected_components(ctx, n, all);
+  const auto sizes = component_sizes(ctx, n, first.label);
+
+  // Size of each edge's component: the label of its endpoint, then the size stored at the label.
+  std::vector<std::uint64_t> ends(edges.size());
+  for (std::size_t i = 0; i < edges.size(); ++i) ends[i] = edges[i].a;
+  const auto labels = cluster::fetch_owned(ctx, ends, first.label);
+  const auto edge_sizes = cluster::fetch_owned(ctx, labels, sizes);
+
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> kept;
+  std::uint64_t dropped = 0;
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    if (edge_sizes[i] <= guard.max_size || edges[i].probability >= guard.strong_probability)
+      kept.emplace_back(edges[i].a, edges[i].b);
+    else
+      ++dropped;
+  }
+  dropped = cluster::allreduce_sum<std::uint64_t>(ctx, dropped);
+  std::uint64_t large = 0, largest = 0;
+  for (auto s : sizes) {
+    large += s > guard.max_size;
+    largest = std::max(largest, s);
+  }
+  large = cluster::allreduce_sum<std::uint64_t>(ctx, large);
+  largest = cluster::allreduce_max<std::uint64_t>(ctx, largest);
+  // Without large components nothing changes: skip the second pass.
+  if (dropped == 0) {
+    if (stats) *stats = {large, 0, largest, largest};
+    return std::move(first.label);
+  }
+  auto second = cluster::connected_components(ctx, n, kept);
+  if (stats) {
+    std::uint64_t after = 0;
+    for (auto s : component_sizes(ctx, n, second.label)) after = std::max(after, s);
+    *stats = {large, dropped, largest, cluster::allreduce_max<std::uint64_t>(ctx, after)};
+  }
+  return std::move(second.label);
+}
+
+}  // namespace ch::jobs

@@ -1,0 +1,144 @@
+#include "kernels/match/blocking.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "kernels/rng.hpp"
+
+namespace ch::match {
+
+namespace {
+
+struct TermName {
+  std::string_view name;
+  BlockTermKind kind;
+};
+constexpr TermName kTermNames[] = {
+    {"document", BlockTermKind::kDocument},
+    {"phone", BlockTermKind::kPhone},
+    {"email", BlockTermKind::kEmail},
+    {"dob", BlockTermKind::kDob},
+    {"birth_year", BlockTermKind::kBirthYear},
+    {"family_phonetic", BlockTermKind::kFamilyPhonetic},
+    {"given_phonetic", BlockTermKind::kGivenPhonetic},
+    {"family_prefix3", BlockTermKind::kFamilyPrefix3},
+    {"given_prefix3", BlockTermKind::kGivenPrefix3},
+    {"given_initial", BlockTermKind::kGivenInitial},
+    {"name_pair_phonetic", BlockTermKind::kNamePairPhonetic},
+};
+
+// Key of the first name token: a dropped or added second surname keeps the block.
+std::string_view first_token(std::string_view s) { return s.substr(0, s.find(' ')); }
+
+std::string term_value(const ObservationFields& o, const BlockTerm& t) {
+  switch (t.kind) {
+    case BlockTermKind::kDocument: return o.document;
+    case BlockTermKind::kPhone: return o.phone;
+    case BlockTermKind::kEmail: return o.email;
+    case BlockTermKind::kDob: return o.dob == kMissingDate ? std::string() : std::to_string(o.dob);
+    case BlockTermKind::kBirthYear: {
+      if (o.dob == kMissingDate) return {};
+      int y;
+      unsigned m, d;
+      civil_from_days(o.dob, y, m, d);
+      return std::to_string(y);
+    }
+    case BlockTermKind::kFamilyPhonetic: return std::string(first_token(o.family_phon1));
+    case BlockTermKind::kGivenPhonetic: return std::string(first_token(o.given_phon1));
+    case BlockTermKind::kFamilyPrefix3: return o.family.substr(0, 3);
+    case BlockTermKind::kGivenPrefix3: return o.given.substr(0, 3);
+    case BlockTermKind::kGivenInitial: return o.given.substr(0, 1);
+    case BlockTermKind::kNamePairPhonetic: {
+      const auto a = first_token(o.family_phon1), b = first_token(o.given_phon1);
+      if (a.empty() || b.empty()) return {};
+      return a < b ? std::string(a) + "~" + std::string(b) : std::string(b) + "~" + std::string(a);
+    }
+    case BlockTermKind::kExtra: return t.extra < o.extra.size() ? o.extra[t.extra] : std::string();
+  }
+  return {};
+}
+
+std::uint64_t hash_text(std::string_view s, std::uint64_t seed) {
+  // FNV-1a then a SplitMix finish: stable across platforms and runs (std::hash is not).
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return mix64(h);
+}
+
+}  // namespace
+
+BlockingRule parse_blocking_rule(std::string_view text, std::span<const std::string> extra_columns) {
+  BlockingRule rule{std::string(text), {}};
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const auto plus = std::min(text.find('+', at), text.size());
+    const auto term = text.substr(at, plus - at);
+    bool found = false;
+    for (const auto& t : kTermNames)
+      if (t.name == term) {
+        rule.terms.push_back({t.kind, 0});
+        found = true;
+      }
+    for (std::size_t e = 0; !found && e < extra_columns.size(); ++e)
+      if (extra_columns[e] == term) {
+        rule.terms.push_back({BlockTermKind::kExtra, static_cast<std::uint32_t>(e)});
+        found = true;
+      }
+    if (!found)
+      throw std::invalid_argument("unknown blocking term '" + std::string(term) + "' in rule '" +
+                                  std::string(text) + "'");
+    at = plus + 1;
+  }
+  return rule;
+}
+
+std::string blocking_key_text(const ObservationFields& obs, const BlockingRule& rule) {
+  std::string out;
+  for (std::size_t i = 0; i < rule.terms.size(); ++i) {
+    const auto v = term_value(obs, rule.terms[i]);
+    if (v.empty()) return {};
+    if (i > 0) out += '|';
+    out += v;
+  }
+  return out;
+}
+
+void blocking_keys(const ObservationFields& obs, std::span<const BlockingRule> rules,
+                   std::vector<BlockKey>& out) {
+  for (std::size_t r = 0; r < rules.size(); ++r) {
+    const auto text = blocking_key_text(obs, rules[r]);
+    if (text.empty()) continue;
+    out.push_back({hash_text(text, r + 1), static_cast<std::uint8_t>(r)});
+  }
+}
+
+void fill_sort_key(const ObservationFields& obs, BlockMember& member) {
+  std::memset(member.sort, 0, sizeof member.sort);
+  std::string s = obs.family + ' ' + obs.given;
+  std::memcpy(member.sort, s.data(), std::min(s.size(), sizeof member.sort));
+}
+
+bool operator<(const BlockMember& a, const BlockMember& b) {
+  if (a.key != b.key) return a.key < b.key;
+  const int c = std::memcmp(a.sort, b.sort, sizeof a.sort);
+  if (c != 0) return c < 0;
+  if (a.row != b.row) return a.row < b.row;
+  return a.rule < b.rule;
+}
+
+void dedupe_pairs(std::vector<CandidatePair>& pairs) {
+  std::sort(pairs.begin(), pairs.end(), [](const CandidatePair& a, const CandidatePair& b) {
+    return a.lo != b.lo ? a.lo < b.lo : a.hi < b.hi;
+  });
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    if (w > 0 && pairs[w - 1].lo == pairs[i].lo && pairs[w - 1].hi == pairs[i].hi)
+      pairs[w - 1].rules |= pairs[i].rules;
+    else
+      pairs[w++] = pairs[i];
+  }
+  pairs.resize(w);
+}
+
+}  // namespace ch::match

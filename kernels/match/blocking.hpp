@@ -1,0 +1,125 @@
+// Blocking: which pairs of observations are worth comparing at all (Christen, "Data Matching",
+// Springer 2012, ch. 4; Papadakis et al., "Blocking and Filtering Techniques for Entity
+// Resolution: A Survey", ACM Computing Surveys 53(2), 2020).
+//
+// Multi-pass (redundant) blocking: each rule is a conjunction of terms ("family_phonetic+
+// birth_year"); an observation gets one key per rule whose terms are all present. Two
+// observations are candidates when they share a key of any rule, so a typo in one field cannot
+// hide a pair that another rule still catches.
+//
+// Skew: a key shared by more than `max_block` observations (a common name in a common year) is
+// never compared all-pairs — that is quadratic in exactly the blocks that carry least
+// information. Its members are sorted by a name/date sort key and each is paired with the next
+// `window - 1` (the sorted-neighbourhood method, Hernández & Stolfo, SIGMOD 1995), which is
+// linear in the block size.
+//
+// Pure and node-local; keys are 64-bit hashes (rule id mixed in), so equal keys from different
+// rules never meet.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kernels/match/comparison.hpp"
+
+namespace ch::match {
+
+enum class BlockTermKind : std::uint8_t {
+  kDocument, kPhone, kEmail, kDob, kBirthYear, kFamilyPhonetic, kGivenPhonetic, kFamilyPrefix3,
+  kGivenPrefix3, kGivenInitial, kNamePairPhonetic, kExtra,
+};
+struct BlockTerm {
+  BlockTermKind kind;
+  std::uint32_t extra = 0;  // index into ObservationFields::extra for kExtra
+};
+struct BlockingRule {
+  std::string text;  // as configured, e.g. "family_phonetic+birth_year"
+  std::vector<BlockTerm> terms;
+};
+
+// Parses "term+term+...". Terms: document, phone, email, dob, birth_year, family_phonetic,
+// given_phonetic, family_prefix3, given_prefix3, given_initial, name_pair_phonetic (the two name
+// keys in sorted order: meets records whose given and family name are swapped), or the name of
+// an extra column. Throws std::invalid_argument naming the unknown term.
+BlockingRule parse_blocking_rule(std::string_view text, std::span<const std::string> extra_columns);
+
+// The value of each term joined with '|' ("" if any term is empty: no key for this rule).
+std::string blocking_key_text(const ObservationFields& obs, const BlockingRule& rule);
+
+struct BlockKey {
+  std::uint64_t hash;
+  std::uint8_t rule;
+};
+// Appends one key per rule that applies to `obs`.
+void blocking_keys(const ObservationFields& obs, std::span<const BlockingRule> rules,
+                   std::vector<BlockKey>& out);
+
+// One observation's membership of one block, as shuffled to the block's owner.
+struct BlockMember {
+  std::uint64_t key;
+  std::uint64_t row;
+  std::uint8_t rule;
+  char sort[23];  // name/date prefix: neighbours in this order are likely the same person
+};
+void fill_sort_key(const ObservationFields& obs, BlockMember& member);
+bool operator<(const BlockMember& a, const BlockMember& b);  // by key, sort text, row
+
+struct CandidatePair {
+  std::uint64_t lo, hi;   // rows, lo < hi
+  std::uint32_t rules;    // bit r set: rule r brought the pair together
+};
+
+struct BlockingStats {
+  std::uint64_t blocks = 0;          // keys with at least two members
+  std::uint64_t oversize = 0;        // blocks handled by sorted neighbourhood
+  std::uint64_t largest = 0;         // members in the largest block
+  std::uint64_t pairs = 0;           // candidate pairs emitted (before de-duplication)
+};
+
+// Candidate pairs of members sorted by operator<, block by block. Blocks above `max_block`
+// members use a sorted-neighbourhood window of `window` (≥ 2). `on_oversize(key, size, rule)`
+// is called for each such block (for logging).
+template <class OnOversize>
+void plan_blocks(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window,
+                 std::vector<CandidatePair>& out, BlockingStats& stats, OnOversize on_oversize);
+
+// Keeps one entry per (lo, hi) with the union of the rule bits; input in any order.
+void dedupe_pairs(std::vector<CandidatePair>& pairs);
+
+// ---- implementation ------------------------------------------------------------------------
+
+template <class OnOversize>
+void plan_blocks(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window,
+                 std::vector<CandidatePair>& out, BlockingStats& stats, OnOversize on_oversize) {
+  auto emit = [&](std::uint64_t a, std::uint64_t b, std::uint8_t rule) {
+    if (a == b) return;  // the same observation can share a key with itself through two terms
+    out.push_back({std::min(a, b), std::max(a, b), std::uint32_t{1} << (rule & 31)});
+    ++stats.pairs;
+  };
+  std::size_t begin = 0;
+  while (begin < sorted.size()) {
+    std::size_t end = begin + 1;
+    while (end < sorted.size() && sorted[end].key == sorted[begin].key) ++end;
+    const std::size_t n = end - begin;
+    if (n >= 2) {
+      ++stats.blocks;
+      stats.largest = std::max<std::uint64_t>(stats.largest, n);
+      if (n <= max_block) {
+        for (std::size_t i = begin; i < end; ++i)
+          for (std::size_t j = i + 1; j < end; ++j) emit(sorted[i].row, sorted[j].row, sorted[i].rule);
+      } else {
+        ++stats.oversize;
+        on_oversize(sorted[begin].key, n, sorted[begin].rule);
+        for (std::size_t i = begin; i < end; ++i)
+          for (std::size_t j = i + 1; j < std::min(end, i + window); ++j)
+            emit(sorted[i].row, sorted[j].row, sorted[i].rule);
+      }
+    }
+    begin = end;
+  }
+}
+
+}  // namespace ch::match

@@ -1,0 +1,92 @@
+// Blocking keys, sorted-neighbourhood handling of oversize blocks, and pair de-duplication.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "kernels/match/blocking.hpp"
+
+using namespace ch::match;
+
+namespace {
+ObservationFields obs(std::uint64_t row, std::string given, std::string family, std::string gp,
+                      std::string fp, std::int32_t dob, std::string doc = {}) {
+  ObservationFields f;
+  f.row = row;
+  f.given = std::move(given);
+  f.family = std::move(family);
+  f.given_phon1 = std::move(gp);
+  f.family_phon1 = std::move(fp);
+  f.dob = dob;
+  f.document = std::move(doc);
+  return f;
+}
+}  // namespace
+
+TEST(BlockingRule, ParsesTermsAndRejectsUnknown) {
+  const std::vector<std::string> extra = {"address_postcode"};
+  const auto r = parse_blocking_rule("family_phonetic+birth_year", extra);
+  ASSERT_EQ(r.terms.size(), 2u);
+  EXPECT_EQ(r.terms[0].kind, BlockTermKind::kFamilyPhonetic);
+  EXPECT_EQ(parse_blocking_rule("address_postcode", extra).terms[0].kind, BlockTermKind::kExtra);
+  EXPECT_THROW(parse_blocking_rule("family_phonetik", extra), std::invalid_argument);
+}
+
+TEST(BlockingKeys, MissingTermGivesNoKeyAndSwapMeetsSwap) {
+  const std::vector<std::string> none;
+  const std::vector<BlockingRule> rules = {parse_blocking_rule("document", none),
+                                           parse_blocking_rule("family_phonetic+birth_year", none),
+                                           parse_blocking_rule("name_pair_phonetic+birth_year", none)};
+  const auto dob = days_from_civil(1980, 5, 5);
+  const auto a = obs(0, "wei", "zhang", "A", "JNK", dob);
+  const auto b = obs(1, "zhang", "wei", "JNK", "A", dob);
+  std::vector<BlockKey> ka, kb;
+  blocking_keys(a, rules, ka);
+  blocking_keys(b, rules, kb);
+  ASSERT_EQ(ka.size(), 2u);  // no document: no document key
+  EXPECT_EQ(ka[0].rule, 1);
+  EXPECT_NE(ka[0].hash, kb[0].hash);  // family keys differ ...
+  EXPECT_EQ(ka[1].hash, kb[1].hash);  // ... the order-free name pair meets
+  EXPECT_EQ(blocking_key_text(a, rules[1]), "JNK|1980");
+  // The same text under another rule is another key.
+  const std::vector<BlockingRule> two = {parse_blocking_rule("given_prefix3", none),
+                                         parse_blocking_rule("family_prefix3", none)};
+  std::vector<BlockKey> k;
+  blocking_keys(obs(2, "lee", "lee", "", "", kMissingDate), two, k);
+  ASSERT_EQ(k.size(), 2u);
+  EXPECT_NE(k[0].hash, k[1].hash);
+}
+
+TEST(PlanBlocks, SmallBlocksAllPairsLargeBlocksWindow) {
+  std::vector<BlockMember> m;
+  for (std::uint64_t i = 0; i < 4; ++i) m.push_back({7, i, 0, {}});
+  for (std::uint64_t i = 10; i < 40; ++i) m.push_back({9, i, 1, {}});
+  for (auto& x : m) std::snprintf(x.sort, sizeof x.sort, "n%03llu", static_cast<unsigned long long>(x.row));
+  std::sort(m.begin(), m.end());
+  std::vector<CandidatePair> out;
+  BlockingStats stats;
+  std::vector<std::size_t> oversize;
+  plan_blocks(m, 10, 3, out, stats, [&](std::uint64_t, std::size_t n, std::uint8_t) { oversize.push_back(n); });
+  EXPECT_EQ(stats.blocks, 2u);
+  EXPECT_EQ(stats.oversize, 1u);
+  ASSERT_EQ(oversize, std::vector<std::size_t>{30});
+  // 6 pairs in the small block; in the large block each of 30 meets its next 2 (29 + 28).
+  EXPECT_EQ(out.size(), 6u + 29u + 28u);
+  for (const auto& p : out) {
+    EXPECT_LT(p.lo, p.hi);
+    if (p.lo >= 10) {
+      EXPECT_LE(p.hi - p.lo, 2u);  // sorted by row here: neighbours only
+    }
+  }
+}
+
+TEST(DedupePairs, UnionOfRules) {
+  std::vector<CandidatePair> p = {{1, 2, 1}, {3, 4, 2}, {1, 2, 4}, {1, 3, 1}, {1, 2, 1}};
+  dedupe_pairs(p);
+  ASSERT_EQ(p.size(), 3u);
+  EXPECT_EQ(p[0].lo, 1u);
+  EXPECT_EQ(p[0].hi, 2u);
+  EXPECT_EQ(p[0].rules, 5u);
+  EXPECT_EQ(p[1].hi, 3u);
+  EXPECT_EQ(p[2].lo, 3u);
+}
