@@ -11,6 +11,7 @@
 #include "io/table.hpp"
 #include "jobs/cli.hpp"
 #include "jobs/config.hpp"
+#include "jobs/evaluate.hpp"
 #include "jobs/generate.hpp"
 #include "jobs/ingest.hpp"
 #include "jobs/network.hpp"
@@ -47,8 +48,11 @@ int run_pipeline(const JobEnv& env, const std::string& scenario_name, const RunL
       {"communities", layout.communities(), [] { return std::string(); },
        [] { not_implemented("communities"); }},
       {"assess", layout.assessment(), [] { return std::string(); }, [] { not_implemented("assess"); }},
-      {"evaluate", layout.evaluation(), [] { return std::string(); },
-       [] { not_implemented("evaluate"); }},
+      {"evaluate", layout.evaluation(),
+       [&] { return io::inputs_text(io::hash_inputs(env.ctx, {layout.entities(), layout.truth()})); },
+       [&] {
+         if (std::filesystem::exists(layout.truth())) evaluate(env, layout, EvaluateOptions{});
+       }},
   };
   if (!until.empty() && std::none_of(stages.begin(), stages.end(),
                                       [&](const Stage& s) { return s.name == until; }))
