@@ -437,6 +437,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
             const fs::path& out, const IngestOptions& options) {
   const auto& ctx = env.ctx;
   StageTimer timer(env, "ingest");
+  env.fault_point("ingest", "start");
   const std::string started = io::utc_now();
   if (feeds_dir.empty() && csvs.empty()) throw UsageError("ingest: give --feeds DIR and/or --csv FILE --mapping MAP");
 

@@ -19,6 +19,7 @@ struct JobEnv {
 
   // Throws on the chosen rank when the stage reaches the named point, as a real failure would.
   void fault_point(const std::string& stage, const std::string& point) const;
+  bool fault_matches(const std::string& stage, const std::string& point) const;
   // Collective safe point: if any rank got SIGTERM/SIGUSR1, every rank throws the same
   // ch::Error with exit code 75 so the scheduler requeues the job and `--resume` continues.
   void stop_point(const std::string& stage) const;

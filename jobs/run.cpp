@@ -4,8 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 
+#include "cluster/collectives.hpp"
 #include "io/hash.hpp"
 #include "io/provenance.hpp"
 #include "io/table.hpp"
@@ -26,6 +28,36 @@ struct Stage {
   std::function<std::string()> inputs;    // expected `inputs` provenance text, for --resume
   std::function<void()> execute;
 };
+
+// What a stage's output depends on beyond its input files: its own `--set` overrides (config
+// changes make it stale). Stored beside the outputs in DIR/.resume/STAGE after the stage commits.
+std::string resume_key(const JobEnv& env, const std::string& stage, const std::string& inputs) {
+  std::string text = stage + "\n" + inputs;
+  for (const auto& o : stage == "generate" ? scenario_overrides(env.overrides) : stage_overrides(env.overrides, stage))
+    text += o + "\n";
+  return io::sha256_hex(text);
+}
+
+std::string read_resume_key(const JobEnv& env, const RunLayout& layout, const std::string& stage) {
+  std::string key;
+  if (env.ctx.is_root()) {
+    std::ifstream in(layout.dir / ".resume" / stage);
+    std::getline(in, key);
+  }
+  return cluster::broadcast_string(env.ctx, key);
+}
+
+void write_resume_key(const JobEnv& env, const RunLayout& layout, const std::string& stage,
+                      const std::string& key) {
+  if (!env.ctx.is_root()) return;
+  const auto dir = layout.dir / ".resume";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(dir / (stage + ".partial"));
+    out << key << "\n";
+  }
+  std::filesystem::rename(dir / (stage + ".partial"), dir / stage);
+}
 
 }  // namespace
 
@@ -60,10 +92,15 @@ int run_pipeline(const JobEnv& env, const std::string& scenario_name, const RunL
   try {
     for (const auto& stage : stages) {
       env.stop_point(stage.name);
-      if (resume && io::output_is_current(env.ctx, stage.output, stage.inputs()))
+      const std::string inputs = stage.inputs();
+      const std::string key = resume_key(env, stage.name, inputs);
+      if (resume && io::output_is_current(env.ctx, stage.output, inputs) &&
+          read_resume_key(env, layout, stage.name) == key) {
         spdlog::info("{}: up to date ({}), skipped", stage.name, stage.output.string());
-      else
+      } else {
         stage.execute();
+        write_resume_key(env, layout, stage.name, key);
+      }
       if (stage.name == until) break;
     }
   } catch (const Error& e) {
