@@ -3,14 +3,13 @@
 #include <spdlog/spdlog.h>
 #include <tbb/parallel_for.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "cluster/collectives.hpp"
 #include "io/hash.hpp"
 #include "io/parallel_file.hpp"
 #include "io/provenance.hpp"
 #include "io/table.hpp"
+#include "io/text_file.hpp"
 #include "jobs/cli.hpp"
 #include "jobs/config.hpp"
 #include "jobs/log.hpp"
@@ -74,21 +73,8 @@ world::Scenario load_scenario(const JobEnv& env, const std::string& name_or_path
   std::string source = "builtin:" + name_or_path;
   if (text.empty()) {
     source = name_or_path;
-    std::string error;
-    if (env.ctx.is_root()) {
-      std::ifstream in(name_or_path);
-      if (!in) {
-        error = "--scenario: '" + name_or_path +
-                "' is neither a built-in scenario (demo, small, medium, large) nor a readable file";
-      } else {
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        text = ss.str();
-      }
-    }
-    error = cluster::broadcast_string(env.ctx, error);
-    if (!error.empty()) throw UsageError(error);
-    text = cluster::broadcast_string(env.ctx, text);
+    text = io::read_shared_text(env.ctx, name_or_path,
+                                "--scenario (not a built-in scenario: demo, small, medium, large)");
   }
   auto scenario = world::parse_scenario(text, source, scenario_overrides(env.overrides));
   if (!scenario.geography.airports_csv.empty()) {
@@ -97,20 +83,7 @@ world::Scenario load_scenario(const JobEnv& env, const std::string& name_or_path
     std::filesystem::path csv = scenario.geography.airports_csv;
     if (csv.is_relative() && source.rfind("builtin:", 0) != 0)
       csv = std::filesystem::path(source).parent_path() / csv;
-    std::string error, csv_text;
-    if (env.ctx.is_root()) {
-      std::ifstream in(csv);
-      if (!in) {
-        error = source + ": key 'geography.airports_csv': cannot read " + csv.string();
-      } else {
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        csv_text = ss.str();
-      }
-    }
-    error = cluster::broadcast_string(env.ctx, error);
-    if (!error.empty()) throw UsageError(error);
-    scenario.airports_csv_text = cluster::broadcast_string(env.ctx, csv_text);
+    scenario.airports_csv_text = io::read_shared_text(env.ctx, csv, source + ": key 'geography.airports_csv'");
   }
   return scenario;
 }

@@ -11,9 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 #include <numeric>
-#include <sstream>
 
 #include "cluster/collectives.hpp"
 #include "cluster/shuffle.hpp"
@@ -21,6 +19,7 @@
 #include "io/hash.hpp"
 #include "io/provenance.hpp"
 #include "io/table.hpp"
+#include "io/text_file.hpp"
 #include "jobs/cli.hpp"
 #include "jobs/config.hpp"
 #include "jobs/ingest_mapping.hpp"
@@ -72,26 +71,6 @@ class Unpacker {
   std::size_t at_ = 0;
 };
 
-// Reads a small text file on rank 0 and gives every rank its content or the same UsageError.
-std::string read_text_everywhere(const cluster::Context& ctx, const fs::path& path,
-                                 const std::string& what) {
-  std::string error, text;
-  if (ctx.is_root()) {
-    std::ifstream in(path, std::ios::binary);
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec) || !in) {
-      error = what + " " + path.string() + ": cannot read (no such file or not readable)";
-    } else {
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
-    }
-  }
-  error = cluster::broadcast_string(ctx, error);
-  if (!error.empty()) throw UsageError(error);
-  return cluster::broadcast_string(ctx, text);
-}
-
 // Rank 0 reads every header; all ranks get the same headers or the same error.
 void read_headers(const cluster::Context& ctx, std::vector<Source>& sources,
                   std::vector<io::CsvSource>& data, std::uint64_t max_bytes) {
@@ -140,7 +119,7 @@ std::vector<Source> describe_sources(const JobEnv& env, const fs::path& feeds_di
     for (std::size_t i = 0; i < files.size(); ++i) sources.push_back(feed_source(kinds[i], files[i]));
   }
   for (const auto& c : csvs) {
-    const std::string text = read_text_everywhere(env.ctx, c.mapping, "--mapping");
+    const std::string text = io::read_shared_text(env.ctx, c.mapping, "--mapping");
     sources.push_back(parse_mapping(text, c.mapping.string(), c.csv));
   }
   // One mapping may serve several files: sources that share a name are told apart by file stem

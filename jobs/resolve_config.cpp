@@ -11,6 +11,8 @@
 #include "jobs/config.hpp"
 #include "jobs/resolve.hpp"
 
+#include "io/text_file.hpp"
+
 namespace ch::jobs {
 namespace {
 
@@ -120,17 +122,7 @@ std::string ResolveConfig::effective_toml() const {
 ResolveConfig load_resolve_config(const JobEnv& env, const std::string& path_or_empty) {
   ResolveConfig c;
   if (!path_or_empty.empty()) {
-    std::string text, error;
-    if (env.ctx.is_root()) {
-      std::ifstream in(path_or_empty);
-      if (!in) error = "--config: cannot read '" + path_or_empty + "'";
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
-    }
-    error = cluster::broadcast_string(env.ctx, error);
-    if (!error.empty()) throw UsageError(error);
-    text = cluster::broadcast_string(env.ctx, text);
+    const std::string text = io::read_shared_text(env.ctx, path_or_empty, "--config");
     toml::table doc;
     try {
       doc = toml::parse(std::string_view(text), std::string_view(path_or_empty));
