@@ -1,0 +1,352 @@
+#include "jobs/communities.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <unordered_map>
+
+#include "cluster/collectives.hpp"
+#include "cluster/louvain.hpp"
+#include "cluster/shuffle.hpp"
+#include "io/provenance.hpp"
+#include "io/table.hpp"
+#include "jobs/cli.hpp"
+#include "jobs/log.hpp"
+#include "kernels/community/edge_csv.hpp"
+
+namespace ch::jobs {
+namespace {
+
+using community::Arc;
+using community::Weight;
+
+struct EdgeGraph {
+  std::vector<std::string> labels;  // sorted distinct labels: label of vertex id i (replicated)
+  community::GraphSlice slice;
+  std::uint64_t edges = 0;           // distinct undirected edges with weight > 0
+  std::uint64_t duplicates = 0;      // extra lines naming an edge already seen (weights summed)
+  std::uint64_t self_loops = 0;      // dropped
+  std::uint64_t zero_weight = 0;     // lines with weight 0
+  std::uint64_t bytes = 0;
+};
+
+std::string read_range(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t end) {
+  std::ifstream in(path, std::ios::binary);
+  std::string s(end - begin, '\0');
+  in.seekg(static_cast<std::streamoff>(begin));
+  in.read(s.data(), static_cast<std::streamsize>(s.size()));
+  if (static_cast<std::uint64_t>(in.gcount()) != s.size())
+    throw std::runtime_error("cannot read " + path.string());
+  return s;
+}
+
+// This rank's lines: those whose first byte lies in its share of [data_begin, size). The share
+// is extended to the end of its last line, and a partial first line is left to the rank before.
+std::string my_lines(const cluster::Context& ctx, const std::filesystem::path& path,
+                     std::uint64_t data_begin, std::uint64_t size) {
+  const auto [b0, e0] = io::even_share(size - data_begin, ctx.rank(), ctx.size());
+  std::uint64_t begin = data_begin + b0, end = data_begin + e0;
+  if (begin == end) return {};
+  std::ifstream in(path, std::ios::binary);
+  auto byte_at = [&](std::uint64_t at) {
+    in.seekg(static_cast<std::streamoff>(at));
+    return static_cast<char>(in.get());
+  };
+  if (begin > data_begin && byte_at(begin - 1) != '\n') {
+    // Skip to the first line that starts inside the share.
+    constexpr std::uint64_t kStep = 1 << 16;
+    while (begin < end) {
+      const std::string s = read_range(path, begin, std::min(end, begin + kStep));
+      const auto nl = s.find('\n');
+      if (nl != std::string::npos) {
+        begin += nl + 1;
+        break;
+      }
+      begin += s.size();
+    }
+    if (begin >= end) return {};
+  }
+  std::string text = read_range(path, begin, end);
+  // Finish the last line.
+  while (!text.empty() && text.back() != '\n' && end < size) {
+    const std::string more = read_range(path, end, std::min(size, end + (1 << 16)));
+    const auto nl = more.find('\n');
+    const std::size_t take = nl == std::string::npos ? more.size() : nl + 1;
+    text.append(more, 0, take);
+    end += take;
+  }
+  return text;
+}
+
+// The first error on any rank (smallest line number), raised on every rank.
+void raise_first_error(const cluster::Context& ctx, const std::filesystem::path& path, std::uint64_t line,
+                       const std::string& message) {
+  const std::uint64_t local = line == 0 ? std::numeric_limits<std::uint64_t>::max() : line;
+  const auto lines = cluster::allgather<std::uint64_t>(ctx, local);
+  const auto first = std::min_element(lines.begin(), lines.end());
+  if (*first == std::numeric_limits<std::uint64_t>::max()) return;
+  const int root = static_cast<int>(first - lines.begin());
+  const std::string text = cluster::broadcast_string(ctx, message, root);
+  throw UsageError(path.string() + ":" + std::to_string(*first) + ": " + text);
+}
+
+EdgeGraph load_edges(const JobEnv& env, const std::filesystem::path& path) {
+  const auto& ctx = env.ctx;
+  // Rank 0 checks the file and reads the header; the verdict is shared so all ranks stop alike.
+  std::string header, error;
+  std::uint64_t size = 0;
+  if (ctx.is_root()) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      error = path.string() + ": cannot open the edge file";
+    } else {
+      std::getline(in, header);
+      if (in.bad() || (header.empty() && in.eof())) error = path.string() + ":1: empty file (expected a header source,target[,weight])";
+      size = std::filesystem::file_size(path);
+    }
+  }
+  error = cluster::broadcast_string(ctx, error);
+  if (!error.empty()) throw UsageError(error);
+  header = cluster::broadcast_string(ctx, header);
+  size = cluster::allreduce_max<std::uint64_t>(ctx, size);
+  community::EdgeColumns columns;
+  try {
+    columns = community::parse_edge_header(header);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(path.string() + ":1: " + e.what());
+  }
+  const std::uint64_t data_begin = std::min<std::uint64_t>(size, header.size() + 1);
+
+  EdgeGraph g;
+  g.bytes = size;
+  const std::string text = my_lines(ctx, path, data_begin, size);
+  const auto lines_here = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')) +
+                          (!text.empty() && text.back() != '\n' ? 1 : 0);
+  const std::uint64_t first_line = 2 + cluster::exclusive_scan(ctx, lines_here);
+  const auto parsed = community::parse_edge_lines(text, columns, first_line);
+  raise_first_error(ctx, path, parsed.error_line, parsed.error);
+
+  // Dense ids: position in the sorted set of all labels, so ids do not depend on the rank count.
+  std::vector<std::string_view> mine;
+  mine.reserve(2 * parsed.edges.size());
+  for (const auto& e : parsed.edges) {
+    mine.push_back(e.source);
+    mine.push_back(e.target);
+  }
+  std::sort(mine.begin(), mine.end());
+  mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+  g.labels = cluster::allgatherv_strings(ctx, std::vector<std::string>(mine.begin(), mine.end()));
+  std::sort(g.labels.begin(), g.labels.end());
+  g.labels.erase(std::unique(g.labels.begin(), g.labels.end()), g.labels.end());
+  const std::uint64_t n = g.labels.size();
+  std::unordered_map<std::string_view, std::uint64_t> id;
+  id.reserve(n);
+  for (std::uint64_t i = 0; i < n; ++i) id.emplace(g.labels[i], i);
+
+  // Each undirected edge once as (min, max) at the owner of min: duplicates meet there.
+  std::vector<Arc> arcs;
+  arcs.reserve(parsed.edges.size());
+  for (const auto& e : parsed.edges) {
+    const std::uint64_t u = id.at(e.source), v = id.at(e.target);
+    arcs.push_back({std::min(u, v), std::max(u, v), community::to_fixed(e.weight)});
+  }
+  const int p = ctx.size();
+  auto owner_of_source = [&](const Arc& a) { return community::vertex_owner(a.source, n, p); };
+  auto edges = cluster::shuffle(ctx, std::span<const Arc>(arcs), owner_of_source);
+  const std::uint64_t before = edges.size();
+  community::sort_and_merge(edges);
+  std::uint64_t duplicates = before - edges.size();
+  std::erase_if(edges, [](const Arc& a) { return a.weight == 0; });
+  // Total weight must leave room for exact sums (graph.hpp). Decided from an exact integer sum.
+  community::Wide local_total = 0;
+  for (const auto& a : edges) local_total += 2 * static_cast<community::Wide>(a.weight);
+  const auto cap = static_cast<community::Wide>(community::kMaxTotalWeight);
+  community::Wide total = 0;
+  for (const auto t : cluster::allgather<std::uint64_t>(ctx, static_cast<std::uint64_t>(std::min(local_total, cap + 1))))
+    total += t;
+  if (total > cap) throw UsageError(path.string() + ": total edge weight exceeds 2^40; scale the weights down");
+
+  std::vector<Arc> both;
+  both.reserve(2 * edges.size());
+  for (const auto& a : edges) {
+    both.push_back(a);
+    both.push_back({a.target, a.source, a.weight});
+  }
+  auto in = cluster::shuffle(ctx, std::span<const Arc>(both), owner_of_source);
+  const auto [b, e] = community::vertex_range(n, ctx.rank(), p);
+  g.slice = community::build_slice(n, b, e, std::move(in));
+  g.edges = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
+  g.duplicates = cluster::allreduce_sum<std::uint64_t>(ctx, duplicates);
+  g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, parsed.self_loops);
+  g.zero_weight = cluster::allreduce_sum<std::uint64_t>(ctx, parsed.zero_weight);
+  return g;
+}
+
+std::string config_text(const CommunitiesOptions& o) {
+  std::ostringstream s;
+  s << "[communities]\n"
+    << "edges = \"" << o.edges.string() << "\"\n"
+    << "objective = \"" << community::objective_name(o.leiden.objective.kind) << "\"\n"
+    << "resolution = " << o.leiden.objective.resolution << "\n"
+    << "seed = " << o.leiden.seed << "\n"
+    << "sub_rounds = " << o.leiden.sub_rounds << "\n"
+    << "max_iterations = " << o.leiden.max_iterations << "\n"
+    << "tolerance = " << o.leiden.tolerance << "\n"
+    << "betweenness_sources = " << o.betweenness_sources << "\n";
+  return s.str();
+}
+
+}  // namespace
+
+void communities(const JobEnv& env, const CommunitiesOptions& o) {
+  const auto& ctx = env.ctx;
+  if (!o.network.empty()) throw Error(kExitUsage, "network.h5 input: not implemented yet", true);
+  if (o.edges.empty()) throw UsageError("communities: give --edges FILE.csv");
+  if (!(o.leiden.objective.resolution > 0)) throw UsageError("--resolution must be > 0");
+  StageTimer timer(env, "communities");
+  io::Provenance prov{.stage = "communities", .config_text = config_text(o),
+                      .inputs = io::hash_inputs(ctx, {o.edges}), .started_utc = io::utc_now(),
+                      .row_counts = {}};
+  env.fault_point("communities", "start");
+
+  const EdgeGraph g = load_edges(env, o.edges);
+  const std::uint64_t n = g.labels.size();
+  // The counts are global, so rank 0 alone reports them.
+  if (ctx.is_root() && g.duplicates > 0)
+    spdlog::warn("communities: {} duplicate edge lines merged (weights summed)", g.duplicates);
+  if (ctx.is_root() && g.self_loops > 0) spdlog::warn("communities: {} self-loops dropped", g.self_loops);
+  if (g.zero_weight > 0) spdlog::info("communities: {} zero-weight edges kept as vertices only", g.zero_weight);
+  const double t_load = timer.seconds();
+  spdlog::info("communities: {} vertices, {} edges, loaded in {:.3f} s", n, g.edges, t_load);
+  env.stop_point("communities");
+
+  const auto result = cluster::detect_communities(ctx, g.slice, o.leiden);
+  const double t_detect = timer.seconds();
+  spdlog::info("communities: detection took {:.3f} s", t_detect - t_load);
+  spdlog::info("communities: {} communities, modularity {:.6f} (objective {} at resolution {}: {:.6f}), "
+               "{} levels, {} iterations",
+               result.communities, result.modularity, community::objective_name(o.leiden.objective.kind),
+               o.leiden.objective.resolution, result.quality, result.levels, result.iterations);
+  env.stop_point("communities");
+  community::KeyActorOptions ko;
+  ko.betweenness_sources = o.betweenness_sources;
+  ko.seed = o.leiden.seed;
+  const auto actors = cluster::key_actors(ctx, g.slice, result.membership, ko);
+  spdlog::info("communities: key actors took {:.3f} s", timer.seconds() - t_detect);
+  env.fault_point("communities", "write");
+
+  io::TableWriter out(ctx, o.out);
+  const auto [b, e] = community::vertex_range(n, ctx.rank(), ctx.size());
+  {
+    std::vector<std::string> vertex(g.labels.begin() + static_cast<std::ptrdiff_t>(b),
+                                    g.labels.begin() + static_cast<std::ptrdiff_t>(e));
+    std::vector<std::uint64_t> community(result.membership.begin() + static_cast<std::ptrdiff_t>(b),
+                                         result.membership.begin() + static_cast<std::ptrdiff_t>(e));
+    io::Table t;
+    t.add("vertex", std::move(vertex)).add("community", std::move(community));
+    out.write_table("/membership", t);
+  }
+  {
+    const auto [cb, ce] = io::even_share(result.communities, ctx.rank(), ctx.size());
+    std::vector<std::uint64_t> id, size;
+    std::vector<double> internal, conductance;
+    for (std::uint64_t c = cb; c < ce; ++c) {
+      const auto& t = result.totals[c];
+      id.push_back(c);
+      size.push_back(static_cast<std::uint64_t>(t.size));
+      internal.push_back(community::to_real(t.internal) / 2.0);
+      const Weight cut = t.degree - t.internal;
+      const Weight denominator = std::min(t.degree, result.two_m - t.degree);
+      conductance.push_back(denominator > 0 ? static_cast<double>(cut) / static_cast<double>(denominator) : 0.0);
+    }
+    io::Table t;
+    t.add("id", std::move(id)).add("size", std::move(size)).add("internal_weight", std::move(internal))
+        .add("conductance", std::move(conductance));
+    out.write_table("/communities", t);
+  }
+  {
+    std::vector<std::string> vertex;
+    std::vector<std::uint64_t> community;
+    std::vector<double> degree, pagerank, betweenness;
+    for (const auto& r : actors) {
+      vertex.push_back(g.labels[r.vertex]);
+      community.push_back(r.community);
+      degree.push_back(r.weighted_degree);
+      pagerank.push_back(r.pagerank);
+      betweenness.push_back(r.betweenness);
+    }
+    io::Table t;
+    t.add("vertex", std::move(vertex)).add("community", std::move(community))
+        .add("weighted_degree", std::move(degree)).add("pagerank", std::move(pagerank))
+        .add("betweenness", std::move(betweenness));
+    out.write_table("/centrality", t);
+  }
+  out.set_attributes("/", io::Attributes{
+      {"modularity", result.modularity},
+      {"quality", result.quality},
+      {"objective", std::string(community::objective_name(o.leiden.objective.kind))},
+      {"resolution", o.leiden.objective.resolution},
+      {"levels", static_cast<std::int64_t>(result.levels)},
+      {"iterations", static_cast<std::int64_t>(result.iterations)},
+      {"communities", static_cast<std::int64_t>(result.communities)},
+      {"vertices", static_cast<std::int64_t>(n)},
+      {"edges", static_cast<std::int64_t>(g.edges)},
+      {"duplicate_edges_merged", static_cast<std::int64_t>(g.duplicates)},
+      {"self_loops_dropped", static_cast<std::int64_t>(g.self_loops)},
+  });
+  prov.row_counts["/membership"] = n;
+  prov.row_counts["/communities"] = result.communities;
+  prov.row_counts["/centrality"] = n;
+  prov.write(ctx, out, env.threads);
+  env.fault_point("communities", "commit");
+  out.commit();
+  timer.report(g.edges, g.bytes);
+}
+
+void add_communities_command(Cli& cli) {
+  struct Options {
+    CommunitiesOptions o;
+    std::string objective = "modularity";
+  };
+  auto s = std::make_shared<Options>();
+  auto* sub = cli.add_command("communities",
+                              "Organizations in a person network: deterministic distributed Leiden "
+                              "(communities.h5: membership, communities, key actors)");
+  sub->add_option("--edges", s->o.edges, "Edge-list CSV with header source,target[,weight]");
+  sub->add_option("--network", s->o.network, "network.h5 from the network stage (not implemented yet)");
+  sub->add_option("--run", "Run directory (reads network.h5; not implemented yet)");
+  sub->add_option("--out", s->o.out, "Output file communities.h5")->required();
+  sub->add_option("--resolution", s->o.leiden.objective.resolution,
+                  "Resolution γ: higher gives more, smaller communities")
+      ->capture_default_str();
+  sub->add_option("--objective", s->objective, "modularity or cpm (constant Potts model)")
+      ->check(CLI::IsMember({"modularity", "cpm"}))
+      ->capture_default_str();
+  sub->add_option("--seed", s->o.leiden.seed, "Seed of the hash orders (results are reproducible)")
+      ->capture_default_str();
+  sub->add_option("--max-iterations", s->o.leiden.max_iterations,
+                  "Leiden iterations (0: until the quality stops improving)")
+      ->capture_default_str();
+  sub->add_option("--tolerance", s->o.leiden.tolerance,
+                  "Stop iterating once an iteration gains less than this fraction of the quality "
+                  "(0: while there is any gain)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  sub->add_option("--betweenness-sources", s->o.betweenness_sources,
+                  "Sampled sources per community for betweenness (exact below this size)")
+      ->capture_default_str();
+  sub->callback([s, sub, &action = cli.action] {
+    s->o.leiden.objective.kind = community::parse_objective(s->objective);
+    const bool from_run = sub->count("--run") > 0;
+    action = [s, from_run](const JobEnv& env) {
+      if (from_run && s->o.edges.empty()) throw Error(kExitUsage, "network.h5 input: not implemented yet", true);
+      communities(env, s->o);
+      return 0;
+    };
+  });
+}
+
+}  // namespace ch::jobs

@@ -1,0 +1,58 @@
+// Parsing of edge-list CSV text: a header naming `source` and `target` (and optionally `weight`;
+// other columns are ignored, in any order), then one undirected edge per line.
+//
+// Rules (docs/algorithms.md, "Edge files"): fields are comma-separated, may be double-quoted
+// ("" is a quote inside quotes), unquoted fields are trimmed of spaces and tabs; labels are any
+// non-empty strings but cannot contain line breaks (the file is split between ranks at line
+// boundaries); blank lines are skipped; the weight defaults to 1 and must be a finite number in
+// [0, 2^40], and 0 or at least 2^-20 (the fixed-point resolution).
+// Self-loops are dropped and counted; zero-weight edges are counted and add no weight (their
+// vertices stay). Any other problem is an error naming the line.
+//
+// Pure text processing: no file access. O(bytes).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ch::community {
+
+// Largest accepted edge weight: 2^40 · 2^20 fixed-point units leaves 2^3 edges of headroom
+// per int64 and the total is checked separately (kMaxTotalWeight).
+inline constexpr double kMaxEdgeWeight = 1099511627776.0;
+
+struct EdgeColumns {
+  std::size_t source = 0;
+  std::size_t target = 0;
+  std::optional<std::size_t> weight;
+  std::size_t count = 0;  // fields in the header
+};
+
+// Throws std::invalid_argument with a message for the user when a column is missing.
+EdgeColumns parse_edge_header(std::string_view header_line);
+
+struct RawEdge {
+  std::string_view source;  // views into the parsed text or into EdgeParse::unescaped
+  std::string_view target;
+  double weight = 1.0;
+};
+
+struct EdgeParse {
+  std::vector<RawEdge> edges;
+  std::uint64_t lines = 0;        // lines seen, blank ones included
+  std::uint64_t self_loops = 0;   // dropped
+  std::uint64_t zero_weight = 0;  // kept as vertices, no weight
+  std::uint64_t error_line = 0;   // 0 = no error; else the first bad line's number
+  std::string error;
+  std::deque<std::string> unescaped;  // storage for quoted fields with "" inside (stable addresses)
+};
+
+// `text` holds whole lines; `first_line` is the file line number of its first line. Parsing stops
+// at the first error.
+EdgeParse parse_edge_lines(std::string_view text, const EdgeColumns& columns, std::uint64_t first_line);
+
+}  // namespace ch::community

@@ -1,0 +1,88 @@
+// The weighted undirected graph the community kernels work on, as one rank's slice.
+//
+// Vertices are dense ids 0..n-1. A rank owns the contiguous range [begin, end) (the same split
+// as io::even_share, so a range depends only on n and the rank count) and keeps the adjacency of
+// its vertices in CSR form with global neighbour ids: neighbours owned elsewhere are the ghost
+// vertices. With one rank the slice is the whole graph.
+//
+// Weights are fixed-point integers (kWeightScale = 2^20 units per 1.0). Why: every total the
+// algorithm needs (degrees, community totals, cut weights) is then a sum of integers, which is
+// exact and associative, so it comes out the same whatever the rank count, thread count or
+// order of summation. Floating point only appears when a gain or a quality is evaluated from
+// those exact totals, always with the same inputs in the same order.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace ch::community {
+
+using Weight = std::int64_t;
+inline constexpr int kWeightBits = 20;
+inline constexpr double kWeightScale = static_cast<double>(std::int64_t{1} << kWeightBits);
+// Total weight (2m) must stay below this so that sums and products of totals in 128-bit
+// intermediates cannot overflow, and a degree fits an int64 with room to spare.
+inline constexpr Weight kMaxTotalWeight = std::int64_t{1} << 61;
+
+constexpr double to_real(Weight w) { return static_cast<double>(w) / kWeightScale; }
+// Rounds to the nearest fixed-point unit; 0 for weights below half a unit.
+inline Weight to_fixed(double w) { return static_cast<Weight>(std::llround(w * kWeightScale)); }
+
+// One directed arc of an undirected edge; shuffles carry these between ranks.
+struct Arc {
+  std::uint64_t source;
+  std::uint64_t target;
+  Weight weight;
+};
+
+__extension__ using Wide = unsigned __int128;  // vertex * ranks may exceed 64 bits
+
+// Range of vertices owned by `rank` of `ranks` when n vertices are split evenly.
+constexpr std::pair<std::uint64_t, std::uint64_t> vertex_range(std::uint64_t n, int rank, int ranks) {
+  const auto r = static_cast<Wide>(rank), p = static_cast<Wide>(ranks);
+  return {static_cast<std::uint64_t>(n * r / p), static_cast<std::uint64_t>(n * (r + 1) / p)};
+}
+// The rank whose vertex_range holds v (v < n). O(1).
+constexpr int vertex_owner(std::uint64_t v, std::uint64_t n, int ranks) {
+  if (ranks == 1) return 0;
+  // floor(v * p / n) is at most one rank past the owner's start; step back when needed.
+  const auto p = static_cast<std::uint64_t>(ranks);
+  auto r = static_cast<int>(v <= UINT64_MAX / p ? v * p / n : static_cast<std::uint64_t>(static_cast<Wide>(v) * p / n));
+  while (r > 0 && vertex_range(n, r, ranks).first > v) --r;
+  while (vertex_range(n, r, ranks).second <= v) ++r;
+  return r;
+}
+
+// One rank's part of a graph. Move-only in spirit: it holds the edge arrays (too much data to
+// copy by accident), so pass it by reference.
+struct GraphSlice {
+  std::uint64_t n = 0;      // vertices in the whole graph
+  std::uint64_t begin = 0;  // owned vertices [begin, end)
+  std::uint64_t end = 0;
+  std::vector<std::uint64_t> offsets;  // end-begin+1 entries into targets/weights
+  std::vector<std::uint64_t> targets;  // global neighbour ids, ascending per vertex, no self-loops
+  std::vector<Weight> weights;
+
+  std::uint64_t owned() const { return end - begin; }
+  std::span<const std::uint64_t> neighbours(std::uint64_t local) const {
+    return {targets.data() + offsets[local], offsets[local + 1] - offsets[local]};
+  }
+  std::span<const Weight> neighbour_weights(std::uint64_t local) const {
+    return {weights.data() + offsets[local], offsets[local + 1] - offsets[local]};
+  }
+};
+
+// Builds the slice for [begin, end) from arcs whose source lies in that range (any order;
+// parallel arcs are summed, self-loops are skipped: callers account for them in degrees).
+// O(a log a) for a arcs.
+GraphSlice build_slice(std::uint64_t n, std::uint64_t begin, std::uint64_t end, std::vector<Arc> arcs);
+
+// Sorts arcs by (source, target) and merges parallel ones by summing weights. O(a + span of
+// sources + Σ d log d) when sources are dense, else O(a log a).
+void sort_and_merge(std::vector<Arc>& arcs);
+
+}  // namespace ch::community

@@ -1,0 +1,429 @@
+// Deterministic Leiden-class community detection over a graph split into vertex ranges.
+//
+// Algorithm (Traag, Waltman & van Eck 2019, "From Louvain to Leiden", built on the multilevel
+// scheme of Blondel et al. 2008):
+//   repeat (an "iteration", until the partition is stable or quality stops improving):
+//     level loop:
+//       1. local moving: synchronous sub-rounds (see below) until (almost) no vertex moves;
+//       2. stop if every community is a single vertex of this level;
+//       3. refinement: inside each community, Leiden's merge of singletons into well-connected
+//          sub-communities (kernels/community/subgraph.hpp, `refine`);
+//       4. aggregation: one vertex per refined sub-community; it starts in the community of its
+//          members (Leiden's non-refined initial partition). If refinement merged nothing, the
+//          communities themselves are aggregated (Louvain's step) so the graph always shrinks.
+//   finally every community is split into its connected components in the original graph
+//   (splitting along a zero cut never lowers modularity or CPM), and ids are made canonical.
+//
+// Determinism (identical output for any rank count and any thread count):
+//   - Vertex ids are dense and global; a rank owns a contiguous range (vertex_range).
+//   - Local moving runs in sub-rounds. The vertices of a sub-round are those whose hash
+//     mix64(key(seed, level, round) ^ id) falls in that sub-round. All vertices of a sub-round
+//     decide from the same snapshot (decide_moves: a pure function of the snapshot, ties to the
+//     smallest community id); the decided moves of all ranks are gathered in id order and every
+//     rank applies them to its replicated state with exact integer updates. So the state after a
+//     sub-round is a function of the state before it, whoever computed what.
+//   - Refinement and the final split see one community at a time on one rank, with members and
+//     arcs sorted, and visit members in a hash order: a function of the community's subgraph.
+//   - Aggregation numbers refined sub-communities by their smallest member id and sums integer
+//     weights; the new slices are sorted and merged, so arrival order does not matter.
+//
+// State per rank: the slice's arcs (distributed: O(m / p)) plus per-level arrays of O(n_level)
+// entries replicated on every rank (community label, node weight, community totals). That trades
+// memory for simplicity and few messages: one allgather of decided moves per sub-round. The
+// ghost vertices are the slice's non-owned neighbours; their labels are read from the
+// replicated array. See docs/algorithms.md for the scaling limits this implies.
+//
+// `Exchange` supplies the few collective verbs the algorithm needs; SerialExchange (one process)
+// is below, cluster/louvain.hpp has the MPI one. Every call is collective and made by all ranks in
+// the same sequence.
+#pragma once
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "kernels/community/graph.hpp"
+#include "kernels/community/local_moving.hpp"
+#include "kernels/community/objective.hpp"
+#include "kernels/community/quality.hpp"
+#include "kernels/community/subgraph.hpp"
+#include "kernels/rng.hpp"
+
+namespace ch::community {
+
+struct LeidenOptions {
+  Objective objective;
+  std::uint64_t seed = 42;
+  // Sub-rounds per local-moving round: ~n/sub_rounds vertices decide from one snapshot. Each
+  // costs two collectives; 4 gave the same quality as 8 on the benchmark graphs.
+  int sub_rounds = 4;
+  int max_rounds = 64;           // local-moving rounds per level (each visits every sub-round)
+  double min_moved_fraction = 1e-3;  // a level's local moving ends after a round that moved fewer
+                                     // than this fraction of its vertices
+  int max_levels = 64;
+  // false: plain Louvain aggregation (no refinement), for comparisons and tests; the final split
+  // into connected components still applies.
+  bool refinement = true;
+  // Starting partition (labels in [0, n), replicated; empty = singletons), like igraph's
+  // initial_membership. The result is never worse than it.
+  std::vector<std::uint64_t> initial;
+  int max_iterations = 0;        // Leiden iterations; 0 = until the quality stops improving (≤ 32)
+  // An iteration must raise the quality by more than this fraction of |quality| to be followed by
+  // another one. 0 iterates while there is any gain (igraph's n_iterations = -1); the default
+  // stops once an iteration adds less than 0.1 %: on planted-partition benchmarks the first
+  // iteration already reaches 99.99 % of the converged quality and later ones add ~1e-5 each.
+  double tolerance = 1e-3;
+};
+
+struct LeidenResult {
+  std::vector<std::uint64_t> membership;  // size n, replicated: canonical community id per vertex
+  std::uint64_t communities = 0;          // ids 0..communities-1, by size desc then smallest vertex
+  std::vector<CommunityTotals> totals;    // per community id, exact
+  Weight two_m = 0;
+  double quality = 0;                     // of the chosen objective and resolution
+  double modularity = 0;                  // Newman modularity at resolution 1, for reference
+  int levels = 0;                         // levels of the last iteration
+  int iterations = 0;
+};
+
+// One process: rank 0 of 1.
+struct SerialExchange {
+  int rank() const { return 0; }
+  int size() const { return 1; }
+  template <class T>
+  std::vector<T> allgather(std::span<const T> local) const {
+    std::vector<T> out(local.size());
+    std::copy(local.begin(), local.end(), out.begin());
+    return out;
+  }
+  template <class T>
+  void sum(std::vector<T>&) const {}
+  template <class T, class OwnerFn>
+  std::vector<T> shuffle(std::span<const T> items, OwnerFn) const {
+    return allgather(items);
+  }
+};
+
+namespace detail {
+
+struct Move {
+  std::uint64_t vertex;
+  std::uint64_t to;
+};
+struct Label {
+  std::uint64_t vertex;
+  std::uint64_t label;
+};
+
+// Gathers each community's members and internal arcs on the rank `owner(label)`.
+template <class Exchange, class OwnerFn>
+std::vector<CommunitySubgraph> gather_communities(const GraphSlice& g, const std::vector<std::uint64_t>& comm,
+                                                  const std::vector<Weight>& nw, const Exchange& x,
+                                                  OwnerFn owner) {
+  std::vector<MemberRecord> members;
+  std::vector<InternalArc> arcs;
+  members.reserve(g.owned());
+  for (std::uint64_t v = 0; v < g.owned(); ++v) {
+    const std::uint64_t gv = g.begin + v;
+    const std::uint64_t c = comm[gv];
+    members.push_back({c, gv, nw[gv]});
+    const auto nb = g.neighbours(v);
+    const auto ws = g.neighbour_weights(v);
+    for (std::size_t j = 0; j < nb.size(); ++j)
+      if (comm[nb[j]] == c) arcs.push_back({c, gv, nb[j], ws[j]});
+  }
+  return assemble_subgraphs(
+      x.shuffle(std::span<const MemberRecord>(members), [&](const MemberRecord& r) { return owner(r.community); }),
+      x.shuffle(std::span<const InternalArc>(arcs), [&](const InternalArc& a) { return owner(a.community); }));
+}
+
+template <class Exchange>
+class LeidenRun {
+ public:
+  LeidenRun(const GraphSlice& g, const LeidenOptions& o, const Exchange& x) : g0_(g), o_(o), x_(x) {}
+
+  LeidenResult run() {
+    const std::uint64_t n = g0_.n;
+    // Degrees of owned vertices, then replicated: ranges are contiguous, so the rank-order
+    // concatenation is the id order.
+    std::vector<Weight> local_degree(g0_.owned(), 0);
+    for (std::uint64_t v = 0; v < g0_.owned(); ++v)
+      for (const Weight w : g0_.neighbour_weights(v)) local_degree[v] += w;
+    degree0_ = x_.allgather(std::span<const Weight>(local_degree));
+    two_m_ = std::accumulate(degree0_.begin(), degree0_.end(), Weight{0});
+    penalty_ = o_.objective.penalty(two_m_);
+    if (o_.objective.kind == ObjectiveKind::kModularity)
+      nw0_ = degree0_;
+    else
+      nw0_.assign(n, 1);
+
+    std::vector<std::uint64_t> partition(n);
+    std::iota(partition.begin(), partition.end(), std::uint64_t{0});
+    double best_quality = 0;
+    const bool from_initial = !o_.initial.empty();
+    if (from_initial) {
+      if (o_.initial.size() != n || *std::max_element(o_.initial.begin(), o_.initial.end()) >= n)
+        throw std::invalid_argument("initial partition: need n labels in [0, n)");
+      partition = min_labels(o_.initial);
+      best_quality = quality_of(partition);
+    }
+    const int max_iterations = o_.max_iterations > 0 ? o_.max_iterations : 32;
+    LeidenResult r;
+    for (int it = 0; it < max_iterations; ++it) {
+      int levels = 0;
+      auto next = iteration(partition, it, levels);
+      const double q = quality_of(next);
+      r.iterations = it + 1;
+      // Like igraph's n_iterations=-1: iterate while an iteration improves the quality (by more
+      // than the tolerance; a worse partition is never taken).
+      if ((it > 0 || from_initial) && !(q > best_quality)) break;
+      const bool small_gain = (it > 0 || from_initial) && q - best_quality <= o_.tolerance * std::abs(best_quality);
+      partition = std::move(next);
+      best_quality = q;
+      r.levels = levels;
+      if (small_gain) break;
+    }
+    partition = split_components(partition);
+    canonicalize(partition, r);
+    return r;
+  }
+
+ private:
+  // Smallest vertex id per community, as the label of every member. O(n).
+  static std::vector<std::uint64_t> min_labels(const std::vector<std::uint64_t>& labels) {
+    const std::uint64_t n = labels.size();
+    std::vector<std::uint64_t> smallest(n, std::numeric_limits<std::uint64_t>::max());
+    for (std::uint64_t v = 0; v < n; ++v) smallest[labels[v]] = std::min(smallest[labels[v]], v);
+    std::vector<std::uint64_t> out(n);
+    for (std::uint64_t v = 0; v < n; ++v) out[v] = smallest[labels[v]];
+    return out;
+  }
+
+  // Exact per-label totals on the original graph; `labels` are vertex ids (so < n).
+  std::vector<CommunityTotals> totals_by_label(const std::vector<std::uint64_t>& labels) const {
+    const std::uint64_t n = g0_.n;
+    std::vector<Weight> internal(n, 0);
+    for (std::uint64_t v = 0; v < g0_.owned(); ++v) {
+      const std::uint64_t c = labels[g0_.begin + v];
+      const auto nb = g0_.neighbours(v);
+      const auto ws = g0_.neighbour_weights(v);
+      for (std::size_t j = 0; j < nb.size(); ++j)
+        if (labels[nb[j]] == c) internal[c] += ws[j];
+    }
+    x_.sum(internal);
+    std::vector<CommunityTotals> t(n);
+    for (std::uint64_t v = 0; v < n; ++v) {
+      t[labels[v]].degree += degree0_[v];
+      t[labels[v]].size += 1;
+    }
+    for (std::uint64_t c = 0; c < n; ++c) t[c].internal = internal[c];
+    return t;
+  }
+
+  double quality_of(const std::vector<std::uint64_t>& labels) const {
+    auto t = totals_by_label(labels);
+    std::erase_if(t, [](const CommunityTotals& c) { return c.size == 0; });
+    return quality(t, two_m_, o_.objective);
+  }
+
+  // One Leiden iteration from `initial` (labels over original vertices). Returns labels = the
+  // smallest original vertex of each community.
+  std::vector<std::uint64_t> iteration(const std::vector<std::uint64_t>& initial, int it, int& levels) {
+    const int p = x_.size();
+    std::vector<std::uint64_t> map0(g0_.n);  // original vertex -> vertex of the current level
+    std::iota(map0.begin(), map0.end(), std::uint64_t{0});
+    std::vector<std::uint64_t> comm = min_labels(initial);
+    std::vector<Weight> nw = nw0_;
+    GraphSlice aggregated;
+    const GraphSlice* g = &g0_;
+    for (int level = 0; level < o_.max_levels; ++level) {
+      levels = level + 1;
+      const std::uint64_t n = g->n;
+      local_moving(*g, comm, nw, stream_key(o_.seed, static_cast<std::uint64_t>(it), static_cast<std::uint64_t>(level)));
+      std::vector<char> used(n, 0);
+      std::uint64_t communities = 0;
+      for (const auto c : comm) communities += used[c] ? 0 : (used[c] = 1);
+      if (communities == n) break;
+
+      std::vector<std::uint64_t> refined =
+          !o_.refinement ? min_labels(comm) : refine_all(*g, comm, nw, stream_key(o_.seed ^ 0x5eedULL, static_cast<std::uint64_t>(it),
+                                              static_cast<std::uint64_t>(level)));
+      std::fill(used.begin(), used.end(), 0);
+      std::uint64_t subs = 0;
+      for (const auto c : refined) subs += used[c] ? 0 : (used[c] = 1);
+      if (subs == n) refined = min_labels(comm);  // nothing merged: aggregate the communities
+
+      // Dense new ids in label order: depends only on the labels.
+      std::vector<std::uint64_t> id_of_label(n, 0), new_id(n);
+      std::fill(used.begin(), used.end(), 0);
+      for (const auto c : refined) used[c] = 1;
+      std::uint64_t n_next = 0;
+      for (std::uint64_t c = 0; c < n; ++c)
+        if (used[c]) id_of_label[c] = n_next++;
+      for (std::uint64_t v = 0; v < n; ++v) new_id[v] = id_of_label[refined[v]];
+
+      std::vector<Weight> nw_next(n_next, 0);
+      std::vector<std::uint64_t> first(n, std::numeric_limits<std::uint64_t>::max());
+      for (std::uint64_t v = 0; v < n; ++v) {
+        nw_next[new_id[v]] += nw[v];
+        first[comm[v]] = std::min(first[comm[v]], new_id[v]);
+      }
+      std::vector<std::uint64_t> comm_next(n_next);
+      for (std::uint64_t v = 0; v < n; ++v) comm_next[new_id[v]] = first[comm[v]];
+      for (auto& m : map0) m = new_id[m];
+
+      std::vector<Arc> arcs;
+      arcs.reserve(g->targets.size());
+      for (std::uint64_t v = 0; v < g->owned(); ++v) {
+        const std::uint64_t a = new_id[g->begin + v];
+        const auto nb = g->neighbours(v);
+        const auto ws = g->neighbour_weights(v);
+        for (std::size_t j = 0; j < nb.size(); ++j) {
+          const std::uint64_t b = new_id[nb[j]];
+          if (a != b) arcs.push_back({a, b, ws[j]});
+        }
+      }
+      sort_and_merge(arcs);  // fewer bytes to send
+      auto mine = x_.shuffle(std::span<const Arc>(arcs), [&](const Arc& e) {
+        return vertex_owner(e.source, n_next, p);
+      });
+      const auto [b, e] = vertex_range(n_next, x_.rank(), p);
+      aggregated = build_slice(n_next, b, e, std::move(mine));
+      g = &aggregated;
+      comm = std::move(comm_next);
+      nw = std::move(nw_next);
+    }
+    std::vector<std::uint64_t> out(g0_.n);
+    for (std::uint64_t v = 0; v < g0_.n; ++v) out[v] = comm[map0[v]];
+    return min_labels(out);
+  }
+
+  void local_moving(const GraphSlice& g, std::vector<std::uint64_t>& comm, const std::vector<Weight>& nw,
+                    std::uint64_t key) {
+    const std::uint64_t n = g.n;
+    std::vector<Weight> total(n, 0);
+    for (std::uint64_t v = 0; v < n; ++v) total[comm[v]] += nw[v];
+    const auto sub_rounds = static_cast<std::uint64_t>(std::max(1, o_.sub_rounds));
+    // Pruning (as in Leiden's queue): after the first round only vertices with a neighbour that
+    // moved in the previous round are reconsidered. `moved` is replicated, so all ranks agree.
+    std::vector<char> moved(n, 1), moved_now(n, 0);
+    std::vector<std::vector<std::uint64_t>> bucket(sub_rounds);
+    std::vector<std::uint64_t> target;
+    std::vector<Move> moves;
+    MoveWorkspace workspace(n);
+    for (int round = 0; round < o_.max_rounds; ++round) {
+      const std::uint64_t round_key = mix64(key ^ mix64(static_cast<std::uint64_t>(round)));
+      for (auto& b : bucket) b.clear();
+      for (std::uint64_t v = 0; v < g.owned(); ++v) {
+        const auto nb = g.neighbours(v);
+        const bool active = round == 0 || std::any_of(nb.begin(), nb.end(), [&](std::uint64_t u) { return moved[u] != 0; });
+        if (active) bucket[mix64(round_key ^ (g.begin + v)) % sub_rounds].push_back(v);
+      }
+      std::fill(moved_now.begin(), moved_now.end(), 0);
+      std::uint64_t moved_count = 0;
+      for (std::uint64_t s = 0; s < sub_rounds; ++s) {
+        const Snapshot snap{comm, total, nw, penalty_};
+        target.resize(bucket[s].size());
+        decide_moves(g, snap, bucket[s], target, workspace);
+        moves.clear();
+        for (std::size_t i = 0; i < bucket[s].size(); ++i) {
+          const std::uint64_t v = g.begin + bucket[s][i];
+          if (target[i] != comm[v]) moves.push_back({v, target[i]});
+        }
+        for (const Move& m : x_.allgather(std::span<const Move>(moves))) {
+          total[comm[m.vertex]] -= nw[m.vertex];
+          total[m.to] += nw[m.vertex];
+          comm[m.vertex] = m.to;
+          moved_now[m.vertex] = 1;
+          ++moved_count;
+        }
+      }
+      moved.swap(moved_now);
+      // The tail of rounds that move a handful of vertices each costs a full pass apiece and
+      // changes the quality by noise; refinement and the next levels polish instead.
+      if (moved_count == 0 || static_cast<double>(moved_count) < o_.min_moved_fraction * static_cast<double>(n)) break;
+    }
+  }
+
+  // Applies `kernel(subgraph) -> labels per member` to every community and replicates the labels.
+  template <class Kernel>
+  std::vector<std::uint64_t> per_community(const GraphSlice& g, const std::vector<std::uint64_t>& comm,
+                                           const std::vector<Weight>& nw, Kernel kernel) const {
+    const int p = x_.size();
+    const auto subs = gather_communities(g, comm, nw, x_, [&](std::uint64_t c) { return vertex_owner(c, g.n, p); });
+    std::vector<std::vector<std::uint64_t>> labels(subs.size());
+    tbb::parallel_for(std::size_t{0}, subs.size(), [&](std::size_t i) { labels[i] = kernel(subs[i]); });
+    std::vector<Label> mine;
+    for (std::size_t i = 0; i < subs.size(); ++i)
+      for (std::size_t k = 0; k < subs[i].size(); ++k) mine.push_back({subs[i].members[k], labels[i][k]});
+    std::vector<std::uint64_t> out(g.n);
+    for (const Label& l : x_.allgather(std::span<const Label>(mine))) out[l.vertex] = l.label;
+    return out;
+  }
+
+  std::vector<std::uint64_t> refine_all(const GraphSlice& g, const std::vector<std::uint64_t>& comm,
+                                        const std::vector<Weight>& nw, std::uint64_t key) const {
+    return per_community(g, comm, nw, [&](const CommunitySubgraph& c) {
+      return refine(c, penalty_, mix64(key ^ c.community));
+    });
+  }
+
+  std::vector<std::uint64_t> split_components(const std::vector<std::uint64_t>& labels) const {
+    return per_community(g0_, labels, nw0_, [](const CommunitySubgraph& c) { return components(c); });
+  }
+
+  // Ids by (size desc, smallest vertex asc): stable names for analysts, independent of ranks.
+  void canonicalize(const std::vector<std::uint64_t>& labels, LeidenResult& r) const {
+    const std::uint64_t n = g0_.n;
+    auto by_label = totals_by_label(labels);
+    std::vector<std::uint64_t> order;
+    for (std::uint64_t c = 0; c < n; ++c)
+      if (by_label[c].size > 0) order.push_back(c);
+    std::sort(order.begin(), order.end(), [&](std::uint64_t a, std::uint64_t b) {
+      return by_label[a].size != by_label[b].size ? by_label[a].size > by_label[b].size : a < b;
+    });
+    std::vector<std::uint64_t> id(n, 0);
+    r.totals.clear();
+    for (std::uint64_t i = 0; i < order.size(); ++i) {
+      id[order[i]] = i;
+      r.totals.push_back(by_label[order[i]]);
+    }
+    r.membership.resize(n);
+    for (std::uint64_t v = 0; v < n; ++v) r.membership[v] = id[labels[v]];
+    r.communities = order.size();
+    r.two_m = two_m_;
+    r.quality = quality(r.totals, two_m_, o_.objective);
+    r.modularity = modularity(r.totals, two_m_, 1.0);
+  }
+
+  const GraphSlice& g0_;
+  const LeidenOptions& o_;
+  const Exchange& x_;
+  std::vector<Weight> degree0_, nw0_;
+  Weight two_m_ = 0;
+  double penalty_ = 0;
+};
+
+}  // namespace detail
+
+// Collective over `x`: every rank passes its slice of the same graph (slice ranges must be
+// vertex_range(n, rank, size)) and receives the same result.
+// Time O(iterations · levels · (m/p · rounds + n)) per rank; memory O(m/p + n).
+template <class Exchange>
+LeidenResult leiden(const GraphSlice& g, const LeidenOptions& options, const Exchange& x) {
+  return detail::LeidenRun<Exchange>(g, options, x).run();
+}
+
+// The whole graph in one process.
+inline LeidenResult leiden(const GraphSlice& g, const LeidenOptions& options) {
+  return leiden(g, options, SerialExchange{});
+}
+
+}  // namespace ch::community

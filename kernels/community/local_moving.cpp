@@ -1,0 +1,53 @@
+#include "kernels/community/local_moving.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+namespace ch::community {
+
+void decide_moves(const GraphSlice& g, const Snapshot& s, std::span<const std::uint64_t> candidates,
+                  std::span<std::uint64_t> target, MoveWorkspace& workspace) {
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, candidates.size(), 256), [&](const auto& r) {
+    auto& sc = workspace.per_thread_.local();
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      const std::uint64_t local = candidates[i];
+      const std::uint64_t v = g.begin + local;
+      const std::uint64_t own = s.community[v];
+      const auto nbrs = g.neighbours(local);
+      const auto ws = g.neighbour_weights(local);
+      sc.touched.clear();
+      sc.touched.push_back(own);
+      sc.seen[own] = 1;
+      for (std::size_t j = 0; j < nbrs.size(); ++j) {
+        const std::uint64_t c = s.community[nbrs[j]];
+        if (!sc.seen[c]) {
+          sc.seen[c] = 1;
+          sc.touched.push_back(c);
+        }
+        sc.to_community[c] += ws[j];
+      }
+      const double nw = static_cast<double>(s.node_weight[v]);
+      auto gain = [&](std::uint64_t c) {
+        const Weight others = s.community_node_weight[c] - (c == own ? s.node_weight[v] : 0);
+        return static_cast<double>(sc.to_community[c]) - s.penalty * nw * static_cast<double>(others);
+      };
+      std::uint64_t best = own;
+      double best_gain = gain(own);
+      for (const std::uint64_t c : sc.touched) {
+        if (c == own) continue;
+        const double gc = gain(c);
+        if (gc > best_gain || (gc == best_gain && best != own && c < best)) {
+          best = c;
+          best_gain = gc;
+        }
+      }
+      target[i] = best;
+      for (const std::uint64_t c : sc.touched) {
+        sc.to_community[c] = 0;
+        sc.seen[c] = 0;
+      }
+    }
+  });
+}
+
+}  // namespace ch::community

@@ -1,0 +1,250 @@
+#include "kernels/community/subgraph.hpp"
+
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "kernels/rng.hpp"
+
+namespace ch::community {
+
+std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> members,
+                                                  std::vector<InternalArc> arcs) {
+  tbb::parallel_sort(members.begin(), members.end(), [](const MemberRecord& a, const MemberRecord& b) {
+    return a.community != b.community ? a.community < b.community : a.vertex < b.vertex;
+  });
+  if (members.empty()) return {};
+  // Position of every member in the sorted order, by vertex id. Arcs are then bucketed by the
+  // position of their source with a counting sort (no comparison sort over all arcs).
+  std::uint64_t max_vertex = 0;
+  for (const auto& m : members) max_vertex = std::max(max_vertex, m.vertex);
+  std::vector<std::uint64_t> position(max_vertex + 1);
+  for (std::uint64_t i = 0; i < members.size(); ++i) position[members[i].vertex] = i;
+  std::vector<std::uint64_t> start(members.size() + 1, 0);
+  for (const auto& a : arcs) ++start[position[a.source] + 1];
+  for (std::size_t i = 0; i < members.size(); ++i) start[i + 1] += start[i];
+  std::vector<std::uint64_t> target(arcs.size());  // position of the target
+  std::vector<Weight> weight(arcs.size());
+  {
+    std::vector<std::uint64_t> at(start.begin(), start.end() - 1);
+    for (const auto& a : arcs) {
+      const std::uint64_t k = at[position[a.source]]++;
+      target[k] = position[a.target];
+      weight[k] = a.weight;
+    }
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;  // [first, last) member per community
+  for (std::size_t i = 0; i < members.size();) {
+    std::size_t j = i;
+    while (j < members.size() && members[j].community == members[i].community) ++j;
+    ranges.emplace_back(i, j);
+    i = j;
+  }
+  std::vector<CommunitySubgraph> out(ranges.size());
+  tbb::parallel_for(std::size_t{0}, ranges.size(), [&](std::size_t r) {
+    const auto [first, last] = ranges[r];
+    if (last - first > std::numeric_limits<std::uint32_t>::max())
+      throw std::length_error("community with more than 2^32 members");
+    CommunitySubgraph& c = out[r];
+    c.community = members[first].community;
+    c.offsets.assign(1, 0);
+    std::vector<std::pair<std::uint32_t, Weight>> row;
+    for (std::size_t i = first; i < last; ++i) {
+      c.members.push_back(members[i].vertex);
+      c.node_weight.push_back(members[i].node_weight);
+      row.clear();
+      for (std::uint64_t e = start[i]; e < start[i + 1]; ++e)
+        row.emplace_back(static_cast<std::uint32_t>(target[e] - first), weight[e]);
+      // Targets in member order whatever order the arcs arrived in (arcs are distinct).
+      std::sort(row.begin(), row.end());
+      for (const auto& [t, w] : row) {
+        c.targets.push_back(t);
+        c.weights.push_back(w);
+      }
+      c.offsets.push_back(c.targets.size());
+    }
+  });
+  return out;
+}
+
+std::vector<std::uint64_t> refine(const CommunitySubgraph& c, double penalty, std::uint64_t seed) {
+  const std::size_t s = c.size();
+  std::vector<std::uint64_t> label(c.members);
+  if (s <= 1) return label;
+  Weight total_nw = 0;
+  std::vector<Weight> ext(s, 0);  // weight from a member to the rest of the community
+  for (std::size_t v = 0; v < s; ++v) {
+    total_nw += c.node_weight[v];
+    for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e) ext[v] += c.weights[e];
+  }
+  // Refined sub-communities are named by the index of the member that founded them.
+  std::vector<std::uint32_t> sub(s);
+  std::iota(sub.begin(), sub.end(), 0u);
+  std::vector<Weight> sub_nw(c.node_weight), sub_ext(ext);
+  std::vector<std::uint32_t> sub_min(sub);  // smallest member index: the tie-break and the label
+  std::vector<char> singleton(s, 1);
+
+  std::vector<std::uint32_t> order(sub);
+  std::vector<std::uint64_t> key(s);
+  for (std::size_t v = 0; v < s; ++v) key[v] = mix64(seed ^ mix64(c.members[v]));
+  std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    return key[x] != key[y] ? key[x] < key[y] : x < y;
+  });
+
+  std::vector<Weight> to_sub(s, 0);
+  std::vector<std::uint32_t> touched;
+  const double nw_total = static_cast<double>(total_nw);
+  auto well_connected = [&](Weight ext_w, Weight nw) {
+    return static_cast<double>(ext_w) >=
+           penalty * static_cast<double>(nw) * (nw_total - static_cast<double>(nw));
+  };
+  for (const std::uint32_t v : order) {
+    if (!singleton[v] || !well_connected(ext[v], c.node_weight[v])) continue;
+    touched.clear();
+    for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e) {
+      const std::uint32_t r = sub[c.targets[e]];
+      if (r == sub[v]) continue;
+      if (to_sub[r] == 0) touched.push_back(r);
+      to_sub[r] += c.weights[e];
+    }
+    const double nw = static_cast<double>(c.node_weight[v]);
+    std::uint32_t best = sub[v];
+    double best_gain = 0;
+    bool found = false;
+    for (const std::uint32_t r : touched) {
+      if (!well_connected(sub_ext[r], sub_nw[r])) continue;
+      const double g = static_cast<double>(to_sub[r]) - penalty * nw * static_cast<double>(sub_nw[r]);
+      if (g < 0) continue;
+      if (!found || g > best_gain || (g == best_gain && sub_min[r] < sub_min[best])) {
+        best = r;
+        best_gain = g;
+        found = true;
+      }
+    }
+    if (found) {
+      const std::uint32_t from = sub[v];
+      sub[v] = best;
+      sub_nw[best] += c.node_weight[v];
+      sub_ext[best] += ext[v] - 2 * to_sub[best];
+      sub_nw[from] = 0;
+      sub_ext[from] = 0;
+      sub_min[best] = std::min(sub_min[best], v);
+      singleton[v] = 0;
+      singleton[best] = 0;  // the founder is no longer alone either
+    }
+    for (const std::uint32_t r : touched) to_sub[r] = 0;
+  }
+  for (std::size_t v = 0; v < s; ++v) label[v] = c.members[sub_min[sub[v]]];
+  return label;
+}
+
+std::vector<std::uint64_t> components(const CommunitySubgraph& c) {
+  const std::size_t s = c.size();
+  constexpr auto kNone = std::numeric_limits<std::uint64_t>::max();
+  std::vector<std::uint64_t> label(s, kNone);
+  std::vector<std::uint32_t> queue;
+  for (std::size_t start = 0; start < s; ++start) {
+    if (label[start] != kNone) continue;
+    // Members are ascending, so the first unlabelled one is its component's smallest id.
+    label[start] = c.members[start];
+    queue.assign(1, static_cast<std::uint32_t>(start));
+    for (std::size_t q = 0; q < queue.size(); ++q) {
+      const std::uint32_t v = queue[q];
+      for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e) {
+        if (label[c.targets[e]] != kNone) continue;
+        label[c.targets[e]] = c.members[start];
+        queue.push_back(c.targets[e]);
+      }
+    }
+  }
+  return label;
+}
+
+std::vector<double> pagerank(const CommunitySubgraph& c, double damping, double tolerance,
+                             int max_iterations) {
+  const std::size_t s = c.size();
+  if (s == 0) return {};
+  const double inv = 1.0 / static_cast<double>(s);
+  std::vector<double> rank(s, inv), next(s), strength(s, 0.0);
+  for (std::size_t v = 0; v < s; ++v)
+    for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e) strength[v] += to_real(c.weights[e]);
+  for (int it = 0; it < max_iterations; ++it) {
+    double dangling = 0;
+    for (std::size_t v = 0; v < s; ++v)
+      if (strength[v] == 0) dangling += rank[v];
+    const double base = (1.0 - damping) * inv + damping * dangling * inv;
+    std::fill(next.begin(), next.end(), base);
+    // Push in member order: a fixed summation order, hence a reproducible result.
+    for (std::size_t v = 0; v < s; ++v) {
+      if (strength[v] == 0) continue;
+      const double share = damping * rank[v] / strength[v];
+      for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e)
+        next[c.targets[e]] += share * to_real(c.weights[e]);
+    }
+    double change = 0;
+    for (std::size_t v = 0; v < s; ++v) change += std::abs(next[v] - rank[v]);
+    rank.swap(next);
+    if (change < tolerance) break;
+  }
+  return rank;
+}
+
+std::vector<double> betweenness(const CommunitySubgraph& c, std::size_t max_sources, std::uint64_t seed) {
+  const std::size_t s = c.size();
+  std::vector<double> bc(s, 0.0);
+  if (s < 3) return bc;
+  std::vector<std::uint32_t> sources(s);
+  std::iota(sources.begin(), sources.end(), 0u);
+  double scale = 0.5;  // each unordered pair is seen from both ends
+  if (max_sources > 0 && s > max_sources) {
+    std::vector<std::uint64_t> key(s);
+    for (std::size_t v = 0; v < s; ++v) key[v] = mix64(seed ^ mix64(c.members[v]));
+    std::partial_sort(sources.begin(), sources.begin() + static_cast<std::ptrdiff_t>(max_sources),
+                      sources.end(), [&](std::uint32_t x, std::uint32_t y) {
+                        return key[x] != key[y] ? key[x] < key[y] : x < y;
+                      });
+    sources.resize(max_sources);
+    std::sort(sources.begin(), sources.end());
+    scale *= static_cast<double>(s) / static_cast<double>(max_sources);
+  }
+  std::vector<std::int64_t> dist(s);
+  std::vector<double> sigma(s), delta(s);
+  std::vector<std::uint32_t> stack;
+  for (const std::uint32_t src : sources) {
+    std::fill(dist.begin(), dist.end(), -1);
+    std::fill(sigma.begin(), sigma.end(), 0.0);
+    std::fill(delta.begin(), delta.end(), 0.0);
+    stack.assign(1, src);
+    dist[src] = 0;
+    sigma[src] = 1;
+    for (std::size_t q = 0; q < stack.size(); ++q) {  // BFS; `stack` is also the visit order
+      const std::uint32_t v = stack[q];
+      for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e) {
+        const std::uint32_t w = c.targets[e];
+        if (dist[w] < 0) {
+          dist[w] = dist[v] + 1;
+          stack.push_back(w);
+        }
+        if (dist[w] == dist[v] + 1) sigma[w] += sigma[v];
+      }
+    }
+    for (std::size_t q = stack.size(); q-- > 1;) {
+      const std::uint32_t w = stack[q];
+      for (std::uint64_t e = c.offsets[w]; e < c.offsets[w + 1]; ++e) {
+        const std::uint32_t v = c.targets[e];
+        if (dist[v] == dist[w] - 1) delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
+      }
+      bc[w] += delta[w];
+    }
+  }
+  for (auto& b : bc) b *= scale;
+  return bc;
+}
+
+}  // namespace ch::community

@@ -1,0 +1,79 @@
+// Kernels that work on one community at a time, on the subgraph induced by its members.
+//
+// The distributed driver gathers each community's members and internal arcs on one rank
+// (communities are what this stage looks for: organizations of tens to thousands of persons),
+// and runs these kernels per community, in parallel over communities with oneTBB. Each kernel is
+// sequential inside a community and visits members in a fixed order, so its result depends only
+// on the subgraph, never on ranks or threads.
+//
+//   refine          Leiden refinement (Traag, Waltman & van Eck 2019, Alg. A.2, greedy variant)
+//   components      connected components (BFS)
+//   pagerank        weighted PageRank inside the community (Brin & Page 1998)
+//   betweenness     Brandes (2001) betweenness inside the community, exact for small communities,
+//                   else from sampled pivot sources (Brandes & Pich 2007)
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "kernels/community/graph.hpp"
+
+namespace ch::community {
+
+// A member of a community as gathered from its owner rank.
+struct MemberRecord {
+  std::uint64_t community;
+  std::uint64_t vertex;
+  Weight node_weight;
+};
+// An arc between two members of the same community.
+struct InternalArc {
+  std::uint64_t community;
+  std::uint64_t source;
+  std::uint64_t target;
+  Weight weight;
+};
+
+struct CommunitySubgraph {
+  std::uint64_t community = 0;
+  std::vector<std::uint64_t> members;  // ascending global ids
+  std::vector<Weight> node_weight;     // per member
+  std::vector<std::uint64_t> offsets;  // CSR over member indices
+  std::vector<std::uint32_t> targets;  // member indices
+  std::vector<Weight> weights;
+
+  std::size_t size() const { return members.size(); }
+};
+
+// Groups gathered records into one subgraph per community, in ascending community order.
+// Arrival order does not matter (members are sorted, arcs bucketed by source and sorted by
+// target). O(s log s + a + max vertex id + Σ d log d) for s members and a arcs.
+std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> members,
+                                                  std::vector<InternalArc> arcs);
+
+// Leiden refinement: starting from singletons, each member that is still a singleton and is
+// well connected to the community (w(v, C−v) ≥ penalty·nw(v)·(NW(C)−nw(v))) joins the
+// well-connected refined sub-community R that maximizes w(v,R) − penalty·nw(v)·NW(R), if that
+// gain is ≥ 0 and w(v,R) > 0. Members are visited in the order of a hash of (seed, vertex id) —
+// Leiden's random order made reproducible; ties go to the sub-community with the smallest member.
+// Every refined sub-community is connected (a member only joins along an edge).
+// Returns, per member, the smallest global id in its refined sub-community. O(Σ deg + s log s).
+std::vector<std::uint64_t> refine(const CommunitySubgraph& c, double penalty, std::uint64_t seed);
+
+// Per member, the smallest global id in its connected component. O(s + a).
+std::vector<std::uint64_t> components(const CommunitySubgraph& c);
+
+// Weighted PageRank of the members (sum 1), damping d, iterated until the L1 change is below
+// `tolerance` or `max_iterations` were made. Members without internal edges spread their rank
+// uniformly. O(iterations · (s + a)).
+std::vector<double> pagerank(const CommunitySubgraph& c, double damping = 0.85,
+                             double tolerance = 1e-12, int max_iterations = 200);
+
+// Unweighted (hop-count) shortest-path betweenness inside the community, each unordered pair
+// counted once. With more than `max_sources` members, only the `max_sources` members with the
+// smallest hash of (seed, id) are sources and the result is scaled by s / max_sources.
+// O(k · (s + a)) for k sources.
+std::vector<double> betweenness(const CommunitySubgraph& c, std::size_t max_sources, std::uint64_t seed);
+
+}  // namespace ch::community
