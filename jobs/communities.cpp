@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <numeric>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -25,6 +26,7 @@ using community::Weight;
 
 struct EdgeGraph {
   std::vector<std::string> labels;  // sorted distinct labels: label of vertex id i (replicated)
+  std::vector<std::uint64_t> entities;  // network.h5 input: entity id of vertex i (replicated)
   community::GraphSlice slice;
   std::uint64_t edges = 0;           // distinct undirected edges with weight > 0
   std::uint64_t duplicates = 0;      // extra lines naming an edge already seen (weights summed)
@@ -93,6 +95,9 @@ void raise_first_error(const cluster::Context& ctx, const std::filesystem::path&
   throw UsageError(path.string() + ":" + std::to_string(*first) + ": " + text);
 }
 
+void finish_graph(const cluster::Context& ctx, const std::filesystem::path& path, std::vector<Arc> arcs,
+                  EdgeGraph& g);
+
 EdgeGraph load_edges(const JobEnv& env, const std::filesystem::path& path) {
   const auto& ctx = env.ctx;
   // Rank 0 checks the file and reads the header; the verdict is shared so all ranks stop alike.
@@ -146,13 +151,23 @@ EdgeGraph load_edges(const JobEnv& env, const std::filesystem::path& path) {
   id.reserve(n);
   for (std::uint64_t i = 0; i < n; ++i) id.emplace(g.labels[i], i);
 
-  // Each undirected edge once as (min, max) at the owner of min: duplicates meet there.
   std::vector<Arc> arcs;
   arcs.reserve(parsed.edges.size());
   for (const auto& e : parsed.edges) {
     const std::uint64_t u = id.at(e.source), v = id.at(e.target);
     arcs.push_back({std::min(u, v), std::max(u, v), community::to_fixed(e.weight)});
   }
+  g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, parsed.self_loops);
+  g.zero_weight = cluster::allreduce_sum<std::uint64_t>(ctx, parsed.zero_weight);
+  finish_graph(ctx, path, std::move(arcs), g);
+  return g;
+}
+
+// The common tail of every input: each undirected edge once as (min, max) at the owner of min,
+// where duplicates meet and are summed; then both directions to their sources' owners.
+void finish_graph(const cluster::Context& ctx, const std::filesystem::path& path, std::vector<Arc> arcs,
+                  EdgeGraph& g) {
+  const std::uint64_t n = g.entities.empty() ? g.labels.size() : g.entities.size();
   const int p = ctx.size();
   auto owner_of_source = [&](const Arc& a) { return community::vertex_owner(a.source, n, p); };
   auto edges = cluster::shuffle(ctx, std::span<const Arc>(arcs), owner_of_source);
@@ -180,8 +195,41 @@ EdgeGraph load_edges(const JobEnv& env, const std::filesystem::path& path) {
   g.slice = community::build_slice(n, b, e, std::move(in));
   g.edges = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
   g.duplicates = cluster::allreduce_sum<std::uint64_t>(ctx, duplicates);
-  g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, parsed.self_loops);
-  g.zero_weight = cluster::allreduce_sum<std::uint64_t>(ctx, parsed.zero_weight);
+}
+
+// network.h5 /edges: persons are entity ids; dense ids are their positions in the sorted set.
+EdgeGraph load_network(const JobEnv& env, const std::filesystem::path& path) {
+  const auto& ctx = env.ctx;
+  const io::TableReader network(ctx, path);
+  const auto edges = network.read_my_share("/edges", {"source", "target", "weight"});
+  const auto& source = edges.get<std::uint64_t>("source");
+  const auto& target = edges.get<std::uint64_t>("target");
+  const auto& weight = edges.get<double>("weight");
+  std::vector<std::uint64_t> mine(source);
+  mine.insert(mine.end(), target.begin(), target.end());
+  std::sort(mine.begin(), mine.end());
+  mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+  EdgeGraph g;
+  g.entities = cluster::allgatherv<std::uint64_t>(ctx, mine);
+  std::sort(g.entities.begin(), g.entities.end());
+  g.entities.erase(std::unique(g.entities.begin(), g.entities.end()), g.entities.end());
+  auto dense = [&](std::uint64_t entity) {
+    return static_cast<std::uint64_t>(std::lower_bound(g.entities.begin(), g.entities.end(), entity) -
+                                      g.entities.begin());
+  };
+  std::vector<Arc> arcs;
+  arcs.reserve(source.size());
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    if (source[i] == target[i]) {
+      ++g.self_loops;
+      continue;
+    }
+    const std::uint64_t u = dense(source[i]), v = dense(target[i]);
+    arcs.push_back({std::min(u, v), std::max(u, v), community::to_fixed(weight[i])});
+  }
+  g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, g.self_loops);
+  g.bytes = std::filesystem::file_size(path);
+  finish_graph(ctx, path, std::move(arcs), g);
   return g;
 }
 
@@ -203,17 +251,18 @@ std::string config_text(const CommunitiesOptions& o) {
 
 void communities(const JobEnv& env, const CommunitiesOptions& o) {
   const auto& ctx = env.ctx;
-  if (!o.network.empty()) throw Error(kExitUsage, "network.h5 input: not implemented yet", true);
-  if (o.edges.empty()) throw UsageError("communities: give --edges FILE.csv");
+  if (o.edges.empty() == o.network.empty())
+    throw UsageError("communities: give either --edges FILE.csv or --network network.h5 (or --run DIR)");
   if (!(o.leiden.objective.resolution > 0)) throw UsageError("--resolution must be > 0");
   StageTimer timer(env, "communities");
   io::Provenance prov{.stage = "communities", .config_text = config_text(o),
-                      .inputs = io::hash_inputs(ctx, {o.edges}), .started_utc = io::utc_now(),
+                      .inputs = io::hash_inputs(ctx, {o.edges.empty() ? o.network : o.edges}),
+                      .started_utc = io::utc_now(),
                       .row_counts = {}};
   env.fault_point("communities", "start");
 
-  const EdgeGraph g = load_edges(env, o.edges);
-  const std::uint64_t n = g.labels.size();
+  const EdgeGraph g = o.edges.empty() ? load_network(env, o.network) : load_edges(env, o.edges);
+  const std::uint64_t n = g.entities.empty() ? g.labels.size() : g.entities.size();
   // The counts are global, so rank 0 alone reports them.
   if (ctx.is_root() && g.duplicates > 0)
     spdlog::warn("communities: {} duplicate edge lines merged (weights summed)", g.duplicates);
@@ -240,13 +289,24 @@ void communities(const JobEnv& env, const CommunitiesOptions& o) {
 
   io::TableWriter out(ctx, o.out);
   const auto [b, e] = community::vertex_range(n, ctx.rank(), ctx.size());
+  // Vertices are written as their labels (edge CSV) or entity ids (network.h5).
+  auto vertex_column = [&g](auto&& ids) {
+    if (g.entities.empty()) {
+      std::vector<std::string> v;
+      for (std::uint64_t i : ids) v.push_back(g.labels[i]);
+      return io::Column{"vertex", io::ColumnData(std::move(v))};
+    }
+    std::vector<std::uint64_t> v;
+    for (std::uint64_t i : ids) v.push_back(g.entities[i]);
+    return io::Column{"vertex", io::ColumnData(std::move(v))};
+  };
   {
-    std::vector<std::string> vertex(g.labels.begin() + static_cast<std::ptrdiff_t>(b),
-                                    g.labels.begin() + static_cast<std::ptrdiff_t>(e));
+    std::vector<std::uint64_t> mine(e - b);
+    std::iota(mine.begin(), mine.end(), b);
     std::vector<std::uint64_t> community(result.membership.begin() + static_cast<std::ptrdiff_t>(b),
                                          result.membership.begin() + static_cast<std::ptrdiff_t>(e));
     io::Table t;
-    t.add("vertex", std::move(vertex)).add("community", std::move(community));
+    t.add_column(vertex_column(mine)).add("community", std::move(community));
     out.write_table("/membership", t);
   }
   {
@@ -268,18 +328,17 @@ void communities(const JobEnv& env, const CommunitiesOptions& o) {
     out.write_table("/communities", t);
   }
   {
-    std::vector<std::string> vertex;
-    std::vector<std::uint64_t> community;
+    std::vector<std::uint64_t> vertex, community;
     std::vector<double> degree, pagerank, betweenness;
     for (const auto& r : actors) {
-      vertex.push_back(g.labels[r.vertex]);
+      vertex.push_back(r.vertex);
       community.push_back(r.community);
       degree.push_back(r.weighted_degree);
       pagerank.push_back(r.pagerank);
       betweenness.push_back(r.betweenness);
     }
     io::Table t;
-    t.add("vertex", std::move(vertex)).add("community", std::move(community))
+    t.add_column(vertex_column(vertex)).add("community", std::move(community))
         .add("weighted_degree", std::move(degree)).add("pagerank", std::move(pagerank))
         .add("betweenness", std::move(betweenness));
     out.write_table("/centrality", t);
@@ -310,15 +369,16 @@ void add_communities_command(Cli& cli) {
   struct Options {
     CommunitiesOptions o;
     std::string objective = "modularity";
+    std::filesystem::path run;
   };
   auto s = std::make_shared<Options>();
   auto* sub = cli.add_command("communities",
                               "Organizations in a person network: deterministic distributed Leiden "
                               "(communities.h5: membership, communities, key actors)");
   sub->add_option("--edges", s->o.edges, "Edge-list CSV with header source,target[,weight]");
-  sub->add_option("--network", s->o.network, "network.h5 from the network stage (not implemented yet)");
-  sub->add_option("--run", "Run directory (reads network.h5; not implemented yet)");
-  sub->add_option("--out", s->o.out, "Output file communities.h5")->required();
+  sub->add_option("--network", s->o.network, "network.h5 from the network stage");
+  sub->add_option("--run", s->run, "Run directory: reads network.h5, writes communities.h5");
+  sub->add_option("--out", s->o.out, "Output file communities.h5 (default RUN/communities.h5)");
   sub->add_option("--resolution", s->o.leiden.objective.resolution,
                   "Resolution γ: higher gives more, smaller communities")
       ->capture_default_str();
@@ -338,12 +398,17 @@ void add_communities_command(Cli& cli) {
   sub->add_option("--betweenness-sources", s->o.betweenness_sources,
                   "Sampled sources per community for betweenness (exact below this size)")
       ->capture_default_str();
-  sub->callback([s, sub, &action = cli.action] {
+  sub->callback([s, &action = cli.action] {
     s->o.leiden.objective.kind = community::parse_objective(s->objective);
-    const bool from_run = sub->count("--run") > 0;
-    action = [s, from_run](const JobEnv& env) {
-      if (from_run && s->o.edges.empty()) throw Error(kExitUsage, "network.h5 input: not implemented yet", true);
-      communities(env, s->o);
+    action = [s](const JobEnv& env) {
+      auto o = s->o;
+      if (!s->run.empty()) {
+        const RunLayout run{s->run};
+        if (o.edges.empty() && o.network.empty()) o.network = run.network();
+        if (o.out.empty()) o.out = run.communities();
+      }
+      if (o.out.empty()) throw UsageError("communities: give --out FILE or --run DIR");
+      communities(env, o);
       return 0;
     };
   });

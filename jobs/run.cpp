@@ -12,6 +12,7 @@
 #include "io/provenance.hpp"
 #include "io/table.hpp"
 #include "jobs/cli.hpp"
+#include "jobs/communities.hpp"
 #include "jobs/config.hpp"
 #include "jobs/evaluate.hpp"
 #include "jobs/generate.hpp"
@@ -77,8 +78,14 @@ int run_pipeline(const JobEnv& env, const std::string& scenario_name, const RunL
       {"network", layout.network(),
        [&] { return io::inputs_text(io::hash_inputs(env.ctx, {layout.records(), layout.entities()})); },
        [&] { build_network(env, layout.records(), layout.entities(), layout.network(), load_network_config(env)); }},
-      {"communities", layout.communities(), [] { return std::string(); },
-       [] { not_implemented("communities"); }},
+      {"communities", layout.communities(),
+       [&] { return io::inputs_text(io::hash_inputs(env.ctx, {layout.network()})); },
+       [&] {
+         CommunitiesOptions options;
+         options.network = layout.network();
+         options.out = layout.communities();
+         communities(env, options);
+       }},
       {"assess", layout.assessment(), [] { return std::string(); }, [] { not_implemented("assess"); }},
       {"evaluate", layout.evaluation(),
        [&] { return io::inputs_text(io::hash_inputs(env.ctx, {layout.entities(), layout.truth()})); },

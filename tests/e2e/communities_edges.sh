@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # communities --edges: identical communities.h5 datasets for 1, 2, 4 ranks and 1 vs 2 threads on
 # a planted-partition graph; the planted blocks are found; bad edge files exit 2 naming file and
-# line; duplicates and self-loops are handled as documented; --network is not implemented yet.
+# line; duplicates and self-loops are handled as documented; a missing network.h5 and two inputs at once are refused.
 source "$(dirname "$0")/lib/common.bash"
 
 # A planted partition with string labels: 12 blocks of 25, dense inside, sparse across, random
@@ -135,5 +135,7 @@ grep -q "late.csv:3002:" "$CH_SCRATCH/last.err" || fail "late error: wrong line 
 expect_exit 2 ch_mpirun 1 communities --edges "$CH_SCRATCH/missing.csv" --out "$CH_SCRATCH/m.h5"
 grep -q "missing.csv" "$CH_SCRATCH/last.err" || fail "missing edge file not named"
 expect_exit 2 "$CH_BIN" communities --network "$CH_SCRATCH/network.h5" --out "$CH_SCRATCH/m.h5"
-grep -q "network.h5 input: not implemented yet" "$CH_SCRATCH/last.err" || fail "--network does not say not implemented"
+grep -q "network.h5" "$CH_SCRATCH/last.err" || fail "a missing network.h5 is not named"
+expect_exit 2 "$CH_BIN" communities --edges "$CH_SCRATCH/late.csv" --network "$CH_SCRATCH/network.h5" --out "$CH_SCRATCH/m.h5"
+grep -q "either" "$CH_SCRATCH/last.err" || fail "--edges with --network is not refused"
 echo "communities: identical for 1, 2, 4 ranks and 1, 2 threads; planted blocks found; bad files exit 2"
