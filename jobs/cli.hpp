@@ -39,6 +39,8 @@ void add_explain_command(Cli& cli);
 void add_evaluate_command(Cli& cli);
 void add_network_command(Cli& cli);
 void add_communities_command(Cli& cli);
+void add_release_command(Cli& cli);
+void add_assess_command(Cli& cli);
 // Subcommands of stages not built yet: they parse, then exit 2 "not implemented yet".
 void add_planned_commands(Cli& cli);
 

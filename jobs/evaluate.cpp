@@ -12,6 +12,7 @@
 #include "io/provenance.hpp"
 #include "io/table.hpp"
 #include "jobs/cli.hpp"
+#include "jobs/evaluate_assessment.hpp"
 #include "jobs/log.hpp"
 
 namespace ch::jobs {
@@ -242,6 +243,8 @@ ResolutionScores evaluate(const JobEnv& env, const RunLayout& layout, const Eval
   prov.row_counts["/resolution"] = metrics.size();
   prov.write(ctx, writer, env.threads);
   writer.set_attributes("/", attrs);
+  // Organization metrics (jobs/evaluate_assessment.cpp) go into the same file when assessed.
+  if (!csv) add_assessment_metrics(env, layout, writer);
   writer.commit();
   timer.report(s.observations, 0);
   return s;

@@ -10,8 +10,6 @@ void add_planned_commands(Cli& cli) {
     const char* help;
   };
   static const Planned planned[] = {
-      {"assess", "Assessment datasets: organizations, key actors, corridors, trends, leads"},
-      {"release", "Partner extracts with nothing a partner may not see"},
       {"report", "A briefing (HTML) from an assessment"},
       {"compare", "Key metrics of several runs side by side"},
   };

@@ -12,6 +12,7 @@
 #include "io/provenance.hpp"
 #include "io/table.hpp"
 #include "jobs/cli.hpp"
+#include "jobs/assess.hpp"
 #include "jobs/communities.hpp"
 #include "jobs/config.hpp"
 #include "jobs/evaluate.hpp"
@@ -63,7 +64,7 @@ void write_resume_key(const JobEnv& env, const RunLayout& layout, const std::str
 }  // namespace
 
 int run_pipeline(const JobEnv& env, const std::string& scenario_name, const RunLayout& layout,
-                 bool resume, const std::string& until) {
+                 bool resume, const std::string& until, const std::filesystem::path& previous) {
   const auto scenario = load_scenario(env, scenario_name);
   const std::vector<Stage> stages = {
       {"generate", layout.truth(),
@@ -86,9 +87,19 @@ int run_pipeline(const JobEnv& env, const std::string& scenario_name, const RunL
          options.out = layout.communities();
          communities(env, options);
        }},
-      {"assess", layout.assessment(), [] { return std::string(); }, [] { not_implemented("assess"); }},
-      {"evaluate", layout.evaluation(),
-       [&] { return io::inputs_text(io::hash_inputs(env.ctx, {layout.entities(), layout.truth()})); },
+      {"assess", layout.assessment(),
+       [&] {
+         std::vector<std::filesystem::path> inputs = {layout.records(), layout.entities(), layout.network(),
+                                                      layout.communities()};
+         if (!previous.empty()) {
+           inputs.push_back(RunLayout{previous}.assessment());
+           inputs.push_back(RunLayout{previous}.entities());
+         }
+         return io::inputs_text(io::hash_inputs(env.ctx, inputs));
+       },
+       [&] { assess(env, layout, previous, layout.assessment(), load_assess_config(env)); }},
+      // Cheap, and it reads the assessment as well as its recorded inputs: always redone.
+      {"evaluate", layout.evaluation(), [] { return std::string("(always redone)"); },
        [&] {
          if (std::filesystem::exists(layout.truth())) evaluate(env, layout, EvaluateOptions{});
        }},
@@ -140,6 +151,20 @@ void print_run_summary(const JobEnv& env, const RunLayout& layout) {
     for (const auto& table : file.tables())
       fmt::print("    {:<22} {:>10} rows\n", table, file.rows(table));
   }
+  print_top_leads(env, layout.assessment());
+}
+
+void print_top_leads(const JobEnv& env, const std::filesystem::path& assessment) {
+  if (!std::filesystem::is_regular_file(assessment)) return;
+  const io::TableReader file(env.ctx, assessment);
+  if (!env.ctx.is_root() || !file.has_table("/leads")) return;
+  const auto n = std::min<std::uint64_t>(5, file.rows("/leads"));
+  const auto leads = file.read("/leads", 0, n, {"kind", "subject", "score", "reason"});
+  fmt::print("\nTop leads:\n");
+  for (std::uint64_t i = 0; i < n; ++i)
+    fmt::print("  {}. [{} {:.2f}] {}: {}\n", i + 1, leads.get<std::string>("kind")[i],
+               leads.get<double>("score")[i], leads.get<std::string>("subject")[i],
+               leads.get<std::string>("reason")[i]);
 }
 
 void add_run_command(Cli& cli) {
@@ -148,6 +173,7 @@ void add_run_command(Cli& cli) {
     std::filesystem::path out;
     bool resume = false;
     std::string until;
+    std::filesystem::path previous;
   };
   auto o = std::make_shared<Options>();
   auto* sub = cli.add_command("run", "Run the whole pipeline on a scenario into a run directory");
@@ -156,8 +182,10 @@ void add_run_command(Cli& cli) {
   sub->add_option("--out", o->out, "Run directory (feeds/, truth.h5, records.h5, ...)")->required();
   sub->add_flag("--resume", o->resume, "Reuse finished stages whose inputs are unchanged");
   sub->add_option("--until", o->until, "Stop after this stage (generate, ingest, resolve, ...)");
+  sub->add_option("--previous", o->previous,
+                  "An earlier run directory: the assessment then reports each earlier organization's fate");
   sub->callback([o, &action = cli.action] {
-    action = [o](const JobEnv& env) { return run_pipeline(env, o->scenario, RunLayout{o->out}, o->resume, o->until); };
+    action = [o](const JobEnv& env) { return run_pipeline(env, o->scenario, RunLayout{o->out}, o->resume, o->until, o->previous); };
   });
 }
 

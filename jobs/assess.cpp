@@ -1,0 +1,1042 @@
+#include "jobs/assess.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <span>
+#include <sstream>
+#include <unordered_map>
+
+#include "cluster/collectives.hpp"
+#include "io/provenance.hpp"
+#include "io/table.hpp"
+#include "jobs/cli.hpp"
+#include "jobs/config.hpp"
+#include "jobs/log.hpp"
+#include "kernels/assess/assess.hpp"
+#include "kernels/network/evidence.hpp"
+
+namespace ch::jobs {
+namespace {
+
+using assess::MemberRole;
+constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
+constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
+
+std::string month_label(std::int32_t month) {
+  const int y = 1970 + static_cast<int>(month >= 0 ? month / 12 : (month - 11) / 12);
+  const int m = static_cast<int>(month - (y - 1970) * 12) + 1;
+  return fmt::format("{:04d}-{:02d}", y, m);
+}
+
+// Entity ids of communities.h5 are uint64 or decimal strings (edge-list input): accept both.
+std::vector<std::uint64_t> id_column(const io::Table& t, const std::string& name) {
+  const auto& c = t.column(name);
+  if (const auto* v = std::get_if<std::vector<std::uint64_t>>(&c.data)) return *v;
+  std::vector<std::uint64_t> out;
+  if (const auto* s = std::get_if<std::vector<std::string>>(&c.data)) {
+    for (const auto& x : *s) {
+      std::uint64_t v = kNone;
+      std::from_chars(x.data(), x.data() + x.size(), v);
+      out.push_back(v);
+    }
+    return out;
+  }
+  throw UsageError("column '" + name + "' is neither uint64 nor string");
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep = ";") {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+  return out;
+}
+
+// Most frequent keys, ties by key: "k1;k2;k3".
+std::string top_keys(const std::map<std::string, std::uint64_t>& counts, std::size_t n) {
+  std::vector<std::pair<std::uint64_t, std::string>> v;
+  for (const auto& [k, c] : counts)
+    if (!k.empty()) v.push_back({c, k});
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.size() && i < n; ++i) out.push_back(v[i].second);
+  return join(out);
+}
+
+struct Booking {
+  std::vector<std::size_t> rows;     // observation rows
+  std::vector<std::uint64_t> pax;    // distinct entities, sorted
+  std::string payment;
+  std::set<std::string> phones;
+  std::int64_t departure = std::numeric_limits<std::int64_t>::max();
+  bool smuggling = false;
+};
+
+struct Organization {
+  std::vector<std::uint64_t> aides;    // sorted entity ids
+  std::vector<std::uint64_t> clients;  // sorted
+  std::vector<std::string> bookings;   // smuggling booking refs
+  assess::SignatureEvidence sig;
+  double score = 0;
+  std::int64_t id = 0, previous_id = -1;
+  std::set<std::int32_t> months;
+  std::uint64_t community = kNone;
+};
+
+}  // namespace
+
+ReferralRules default_referral_rules() {
+  ReferralRules r;
+  r.agency_by_issue = {{"document_fraud", "border_police"},
+                       {"trafficking_indicators", "police"},
+                       {"facilitator_abroad", "interpol"},
+                       {"terrorist_travel_watch", "counter_terrorism"}};
+  r.text = "[issues]\ndocument_fraud = \"border_police\"\ntrafficking_indicators = \"police\"\n"
+           "facilitator_abroad = \"interpol\"\nterrorist_travel_watch = \"counter_terrorism\"\n";
+  return r;
+}
+
+ReferralRules load_referral_rules(const std::filesystem::path& file) {
+  toml::table t;
+  try {
+    t = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw UsageError("--referrals " + file.string() + ": " + std::string(e.description()));
+  }
+  ReferralRules r;
+  static const std::set<std::string> kIssues = {"document_fraud", "trafficking_indicators", "facilitator_abroad",
+                                                "terrorist_travel_watch"};
+  for (const auto& [k, v] : t) {
+    const std::string key(k.str());
+    if (key == "issues") {
+      if (!v.is_table()) throw UsageError(file.string() + ": [issues] must be a table");
+      for (const auto& [ik, iv] : *v.as_table()) {
+        const std::string issue(ik.str());
+        if (!kIssues.count(issue)) throw UsageError(file.string() + ": issues." + issue + ": unknown issue type");
+        if (!iv.is_string()) throw UsageError(file.string() + ": issues." + issue + ": expected an agency name");
+        r.agency_by_issue[issue] = *iv.value<std::string>();
+      }
+    } else if (key == "jurisdiction") {
+      if (!v.is_array_of_tables()) throw UsageError(file.string() + ": jurisdiction must be [[jurisdiction]] tables");
+      for (const auto& e : *v.as_array()) {
+        const auto& jt = *e.as_table();
+        const auto issue = jt["issue"].value_or(std::string("*"));
+        const auto country = jt["country"].value<std::string>();
+        const auto agency = jt["agency"].value<std::string>();
+        if (!country || !agency) throw UsageError(file.string() + ": [[jurisdiction]] needs country and agency");
+        if (issue != "*" && !kIssues.count(issue)) throw UsageError(file.string() + ": jurisdiction issue '" + issue + "' unknown");
+        r.agency_by_jurisdiction[{issue, *country}] = *agency;
+      }
+    } else if (key == "watch_transit") {
+      if (!v.is_array()) throw UsageError(file.string() + ": watch_transit must be an array of airport codes");
+      for (const auto& e : *v.as_array()) r.watch_transit.push_back(e.value_or(std::string()));
+    } else {
+      throw UsageError(file.string() + ": unknown key '" + key + "' (issues, jurisdiction, watch_transit)");
+    }
+  }
+  for (const auto& i : kIssues)
+    if (!r.agency_by_issue.count(i)) r.agency_by_issue[i] = default_referral_rules().agency_by_issue[i];
+  std::ostringstream os;
+  os << t;
+  r.text = os.str() + "\n";
+  return r;
+}
+
+AssessConfig load_assess_config(const JobEnv& env) {
+  AssessConfig c;
+  c.referrals = default_referral_rules();
+  for (const auto& o : stage_overrides(env.overrides, "assess")) {
+    const auto eq = o.find('=');
+    const std::string key = o.substr(7, eq == std::string::npos ? std::string::npos : eq - 7);
+    const std::string value = eq == std::string::npos ? "" : o.substr(eq + 1);
+    double number = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (ec != std::errc() || end != value.data() + value.size() || number < 0)
+      throw UsageError("--set assess." + key + ": expected a non-negative number, got '" + value + "'");
+    auto u32 = [&] { return static_cast<std::uint32_t>(number); };
+    if (key == "min_aides") c.min_aides = u32();
+    else if (key == "score_threshold") c.score_threshold = number;
+    else if (key == "min_stop_hours") c.min_stop_hours = number;
+    else if (key == "max_stop_hours") c.max_stop_hours = number;
+    else if (key == "max_owner_entities") c.max_owner_entities = u32();
+    else if (key == "expand_min_ties") c.expand_min_ties = std::max(1u, u32());
+    else if (key == "burner_days") c.burner_days = number;
+    else if (key == "evidence_max_ids") c.evidence_max_ids = std::max(1u, u32());
+    else if (key == "max_leads") c.max_leads = u32();
+    else if (key == "match_jaccard") c.match_jaccard = number;
+    else if (key == "part_share") c.part_share = number;
+    else if (key == "gap_months") c.gap_months = static_cast<std::int64_t>(number);
+    else
+      throw UsageError("--set assess." + key + ": unknown key (min_aides, score_threshold, min_stop_hours, "
+                       "max_stop_hours, max_owner_entities, expand_min_ties, burner_days, evidence_max_ids, "
+                       "max_leads, match_jaccard, part_share, gap_months)");
+  }
+  c.text = fmt::format(
+      "[assess]\nmin_aides = {}\nscore_threshold = {}\nmin_stop_hours = {}\nmax_stop_hours = {}\n"
+      "max_owner_entities = {}\nexpand_min_ties = {}\nburner_days = {}\nevidence_max_ids = {}\nmax_leads = {}\n"
+      "match_jaccard = {}\npart_share = {}\ngap_months = {}\n",
+      c.min_aides, c.score_threshold, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.expand_min_ties,
+      c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months);
+  return c;
+}
+
+
+void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path& previous,
+            const std::filesystem::path& out, const AssessConfig& cfg) {
+  const auto& ctx = env.ctx;
+  StageTimer timer(env, "assess");
+  const std::string started = io::utc_now();
+  env.fault_point("assess", "start");
+  for (const auto& f : {run.records(), run.entities(), run.network(), run.communities()})
+    if (!std::filesystem::is_regular_file(f))
+      throw UsageError("assess: missing " + f.string() + " (run the earlier stages first)");
+  if (!previous.empty())
+    for (const auto& f : {RunLayout{previous}.assessment(), RunLayout{previous}.entities()})
+      if (!std::filesystem::is_regular_file(f)) throw UsageError("assess: --previous: missing " + f.string());
+
+  // ---- load (replicated: see the header) ----------------------------------------------------
+  const io::TableReader records(ctx, run.records()), entities(ctx, run.entities()), network(ctx, run.network()),
+      communities(ctx, run.communities());
+  const auto obs = records.read_all("/observations", {"obs", "source", "record_id", "phone", "payment_ref", "booking_ref",
+                                                      "nationality", "document_country", "action", "event_utc"});
+  const auto membership = entities.read_all("/membership", {"obs", "entity_id"});
+  const auto& entity_of = membership.get<std::uint64_t>("entity_id");
+  if (membership.get<std::uint64_t>("obs") != obs.get<std::uint64_t>("obs"))
+    throw UsageError("assess: entities.h5 /membership is not in the order of records.h5 /observations");
+  const auto& source = obs.get<std::string>("source");
+  const auto& record_id = obs.get<std::string>("record_id");
+  const auto& phone = obs.get<std::string>("phone");
+  const auto& payment = obs.get<std::string>("payment_ref");
+  const auto& booking_ref = obs.get<std::string>("booking_ref");
+  const auto& nationality = obs.get<std::string>("nationality");
+  const auto& doc_country = obs.get<std::string>("document_country");
+  const auto& action = obs.get<std::string>("action");
+  const auto& event_utc = obs.get<std::int64_t>("event_utc");
+  const std::size_t n_obs = entity_of.size();
+
+  std::map<std::uint64_t, std::vector<std::size_t>> rows_of;  // entity → observation rows
+  for (std::size_t i = 0; i < n_obs; ++i) rows_of[entity_of[i]].push_back(i);
+  auto ids_of_rows = [&](const std::vector<std::size_t>& rows) {
+    std::vector<std::string> v;
+    for (auto r : rows) v.push_back(record_id[r]);
+    return assess::evidence_ids(std::move(v), cfg.evidence_max_ids);
+  };
+
+  // ---- journeys and bookings ----------------------------------------------------------------
+  const auto seg = records.read_all("/segments", {"obs", "origin", "destination", "departure_utc"});
+  const auto& seg_obs = seg.get<std::uint64_t>("obs");
+  std::map<std::uint64_t, std::vector<assess::Leg>> legs;
+  for (std::size_t i = 0; i < seg_obs.size(); ++i) {
+    const auto r = static_cast<std::size_t>(seg_obs[i]);
+    legs[entity_of[r]].push_back({seg.get<std::int64_t>("departure_utc")[i], seg.get<std::string>("origin")[i],
+                                  seg.get<std::string>("destination")[i], doc_country[r], seg_obs[i]});
+  }
+  std::map<std::uint64_t, assess::Journey> journey_client;  // entities on one-way hub journeys
+  for (auto& [e, l] : legs) {
+    auto j = assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours);
+    if (j.one_way_via_hub) journey_client.emplace(e, std::move(j));
+  }
+  std::map<std::string, Booking> bookings;
+  for (std::size_t i = 0; i < n_obs; ++i) {
+    if (source[i] != "travel" || booking_ref[i].empty()) continue;
+    auto& b = bookings[booking_ref[i]];
+    b.rows.push_back(i);
+    b.pax.push_back(entity_of[i]);
+    if (!payment[i].empty()) b.payment = payment[i];
+    if (!phone[i].empty()) b.phones.insert(phone[i]);
+    if (event_utc[i] != kNoTime) b.departure = std::min(b.departure, event_utc[i]);
+  }
+  std::map<std::uint64_t, std::vector<std::string>> smuggling_trips;  // entity → smuggling bookings as passenger
+  for (auto& [ref, b] : bookings) {
+    std::sort(b.pax.begin(), b.pax.end());
+    b.pax.erase(std::unique(b.pax.begin(), b.pax.end()), b.pax.end());
+    std::size_t clients = 0;
+    for (auto e : b.pax) clients += journey_client.count(e);
+    b.smuggling = clients > 0 && 2 * clients >= b.pax.size();
+    if (b.smuggling)
+      for (auto e : b.pax) smuggling_trips[e].push_back(ref);
+  }
+  // Escorts travel with several groups; every other passenger of a smuggling booking is a client.
+  std::set<std::uint64_t> escorts, clients;
+  for (const auto& [e, j] : journey_client) clients.insert(e);
+  for (const auto& [e, refs] : smuggling_trips) {
+    if (!journey_client.count(e) && refs.size() >= 2) escorts.insert(e);
+    else clients.insert(e);
+  }
+
+  // Own identifiers: phones and accounts on a person's records outside smuggling bookings.
+  std::map<std::string, std::set<std::uint64_t>> phone_owner, account_owner;
+  for (std::size_t i = 0; i < n_obs; ++i) {
+    if (clients.count(entity_of[i])) continue;
+    if (source[i] == "travel" && bookings.count(booking_ref[i]) && bookings[booking_ref[i]].smuggling) continue;
+    if (!phone[i].empty()) phone_owner[phone[i]].insert(entity_of[i]);
+    if (!payment[i].empty() && payment[i] != "CASH") account_owner[payment[i]].insert(entity_of[i]);
+  }
+  auto owners = [&](const std::map<std::string, std::set<std::uint64_t>>& m, const std::string& k) {
+    std::vector<std::uint64_t> v;
+    const auto it = m.find(k);
+    if (it != m.end() && it->second.size() <= cfg.max_owner_entities) v.assign(it->second.begin(), it->second.end());
+    return v;
+  };
+  std::map<std::uint64_t, std::set<std::string>> booked_by, paid_by, escorted_by;  // aide → smuggling bookings
+  for (const auto& [ref, b] : bookings) {
+    if (!b.smuggling) continue;
+    for (const auto& p : b.phones)
+      for (auto e : owners(phone_owner, p)) booked_by[e].insert(ref);
+    for (auto e : owners(account_owner, b.payment)) paid_by[e].insert(ref);
+    for (auto e : b.pax)
+      if (escorts.count(e)) escorted_by[e].insert(ref);
+  }
+
+  // ---- the network -------------------------------------------------------------------------
+  const auto edges = network.read_all("/edges", {"source", "target", "weight", "co_booked", "shared_phone",
+                                                 "shared_payment", "calls", "first_utc"});
+  const auto& ea = edges.get<std::uint64_t>("source");
+  const auto& eb = edges.get<std::uint64_t>("target");
+  const auto& e_calls = edges.get<std::uint32_t>("calls");
+  const auto& e_first = edges.get<std::int64_t>("first_utc");
+  std::map<std::uint64_t, std::vector<std::size_t>> adjacency;  // entity → edge rows
+  for (std::size_t i = 0; i < ea.size(); ++i) adjacency[ea[i]].push_back(i), adjacency[eb[i]].push_back(i);
+  auto other = [&](std::size_t edge, std::uint64_t self) { return ea[edge] == self ? eb[edge] : ea[edge]; };
+
+  // Aides: escorts, bookers and financiers of smuggling bookings, then non-clients in contact
+  // with several clients or aides (two rounds: the organization's inner circle).
+  std::set<std::uint64_t> aides(escorts);
+  for (const auto& m : {booked_by, paid_by})
+    for (const auto& [e, refs] : m)
+      if (!clients.count(e)) aides.insert(e);
+  auto expand = [&](const std::set<std::uint64_t>& anchors) {
+    std::map<std::uint64_t, std::uint32_t> ties;
+    for (auto a : anchors)
+      for (auto edge : adjacency[a])
+        if (e_calls[edge] > 0) ++ties[other(edge, a)];
+    std::vector<std::uint64_t> added;
+    for (const auto& [e, k] : ties)
+      if (k >= cfg.expand_min_ties && !clients.count(e) && !aides.count(e)) added.push_back(e);
+    return added;
+  };
+  for (auto e : expand(clients)) aides.insert(e);
+  for (int round = 0; round < 2; ++round)
+    for (auto e : expand(aides)) aides.insert(e);
+  const auto aliases = entities.has_table("/aliases") ? entities.read_all("/aliases", {"entity_a", "entity_b"}) : io::Table{};
+  std::map<std::uint64_t, std::set<std::uint64_t>> alias_of;
+  if (aliases.rows())
+    for (std::size_t i = 0; i < aliases.rows(); ++i) {
+      const auto a = aliases.get<std::uint64_t>("entity_a")[i], b = aliases.get<std::uint64_t>("entity_b")[i];
+      alias_of[a].insert(b), alias_of[b].insert(a);
+    }
+  {
+    std::vector<std::uint64_t> added;
+    for (auto a : aides)
+      for (auto b : alias_of[a])
+        if (!clients.count(b)) added.push_back(b);
+    aides.insert(added.begin(), added.end());
+  }
+
+  // Communities: the coarse structure each organization sits in, and centrality.
+  const auto cm = communities.read_all("/membership");
+  const auto cm_vertex = id_column(cm, "vertex");
+  const auto& cm_comm = cm.get<std::uint64_t>("community");
+  std::map<std::uint64_t, std::uint64_t> community_of;
+  for (std::size_t i = 0; i < cm_vertex.size(); ++i) community_of[cm_vertex[i]] = cm_comm[i];
+  struct Centrality { double degree = 0, pagerank = 0, betweenness = 0; };
+  std::map<std::uint64_t, Centrality> centrality;
+  if (communities.has_table("/centrality")) {
+    const auto ct = communities.read_all("/centrality");
+    const auto v = id_column(ct, "vertex");
+    for (std::size_t i = 0; i < v.size(); ++i)
+      centrality[v[i]] = {ct.get<double>("weighted_degree")[i], ct.get<double>("pagerank")[i], ct.get<double>("betweenness")[i]};
+  }
+  // Organizations: connected components of aides tied by any evidence, a shared smuggling
+  // booking (booker, payer, escort of one group) or an alias link.
+  const std::vector<std::uint64_t> aide_list(aides.begin(), aides.end());
+  std::map<std::uint64_t, std::size_t> aide_index;
+  for (std::size_t i = 0; i < aide_list.size(); ++i) aide_index[aide_list[i]] = i;
+  // Communities bound the components: a stray tie between two organizations' aides (a shared
+  // agency phone, a call) must not chain them into one.
+  auto same_community = [&](std::uint64_t a, std::uint64_t b) {
+    const auto ca = community_of.find(a), cb = community_of.find(b);
+    return ca != community_of.end() && cb != community_of.end() && ca->second == cb->second;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> links;
+  for (std::size_t i = 0; i < ea.size(); ++i) {
+    const auto ia = aide_index.find(ea[i]), ib = aide_index.find(eb[i]);
+    if (ia != aide_index.end() && ib != aide_index.end() && same_community(ea[i], eb[i]))
+      links.push_back({ia->second, ib->second});
+  }
+  {
+    std::map<std::string, std::vector<std::size_t>> by_booking;
+    for (const auto& m : {booked_by, paid_by, escorted_by})
+      for (const auto& [e, refs] : m)
+        if (aide_index.count(e))
+          for (const auto& r : refs) by_booking[r].push_back(aide_index[e]);
+    for (const auto& [r, v] : by_booking)
+      for (std::size_t k = 1; k < v.size(); ++k)
+        if (same_community(aide_list[v[0]], aide_list[v[k]])) links.push_back({v[0], v[k]});
+    for (const auto& [a, bs] : alias_of)
+      for (auto b : bs)
+        if (aide_index.count(a) && aide_index.count(b)) links.push_back({aide_index[a], aide_index[b]});
+  }
+  const auto label = assess::components(aide_list.size(), links);
+  std::map<std::size_t, Organization> candidates;
+  for (std::size_t i = 0; i < aide_list.size(); ++i) candidates[label[i]].aides.push_back(aide_list[i]);
+  std::map<std::uint64_t, std::size_t> org_of_aide;  // entity → candidate label
+  for (std::size_t i = 0; i < aide_list.size(); ++i) org_of_aide[aide_list[i]] = label[i];
+
+  // Clients go to the organization they have most ties with (bookings count 3, contacts 1).
+  std::map<std::string, std::vector<std::uint64_t>> aides_of_booking;
+  for (const auto& m : {booked_by, paid_by, escorted_by})
+    for (const auto& [e, refs] : m)
+      for (const auto& r : refs) aides_of_booking[r].push_back(e);
+  std::map<std::uint64_t, std::size_t> org_of_client;
+  for (auto c : clients) {
+    std::map<std::size_t, std::uint32_t> votes;
+    for (const auto& ref : smuggling_trips[c])
+      for (auto e : aides_of_booking[ref])
+        if (org_of_aide.count(e)) votes[org_of_aide[e]] += 3;
+    for (auto edge : adjacency[c]) {
+      const auto it = org_of_aide.find(other(edge, c));
+      if (it != org_of_aide.end()) ++votes[it->second];
+    }
+    std::size_t best = 0;
+    std::uint32_t best_votes = 0;
+    for (const auto& [o, v] : votes)
+      if (v > best_votes) best = o, best_votes = v;
+    if (best_votes > 0) org_of_client[c] = best, candidates[best].clients.push_back(c);
+  }
+
+  // ---- burner phones: the calls are scanned on each rank's share, reduced exactly -----------
+  std::vector<std::string> aide_phones;  // sorted, identical on every rank
+  std::map<std::uint64_t, std::set<std::string>> phones_of;  // aide → own phones
+  for (const auto& [p, es] : phone_owner)
+    for (auto e : es)
+      if (aides.count(e)) phones_of[e].insert(p), aide_phones.push_back(p);
+  std::sort(aide_phones.begin(), aide_phones.end());
+  aide_phones.erase(std::unique(aide_phones.begin(), aide_phones.end()), aide_phones.end());
+  std::vector<std::int64_t> first_use(aide_phones.size(), std::numeric_limits<std::int64_t>::max()),
+      last_use(aide_phones.size(), std::numeric_limits<std::int64_t>::min());
+  std::vector<std::uint64_t> uses(aide_phones.size(), 0);
+  auto note_use = [&](const std::string& p, std::int64_t t) {
+    const auto it = std::lower_bound(aide_phones.begin(), aide_phones.end(), p);
+    if (it == aide_phones.end() || *it != p || t == kNoTime) return;
+    const auto k = static_cast<std::size_t>(it - aide_phones.begin());
+    first_use[k] = std::min(first_use[k], t), last_use[k] = std::max(last_use[k], t), ++uses[k];
+  };
+  {
+    const auto calls = records.read_my_share("/calls", {"caller", "callee", "start_utc"});
+    for (std::size_t i = 0; i < calls.rows(); ++i) {
+      note_use(calls.get<std::string>("caller")[i], calls.get<std::int64_t>("start_utc")[i]);
+      note_use(calls.get<std::string>("callee")[i], calls.get<std::int64_t>("start_utc")[i]);
+    }
+    if (!first_use.empty()) {
+      cluster::allreduce_inplace(ctx, std::span<std::int64_t>(first_use), MPI_MIN);
+      cluster::allreduce_inplace(ctx, std::span<std::int64_t>(last_use), MPI_MAX);
+      cluster::allreduce_sum(ctx, uses);
+    } else {
+      // Every rank has the same (empty) phone list, so skipping the reductions is collective.
+    }
+  }
+  std::set<std::string> burners;
+  for (std::size_t k = 0; k < aide_phones.size(); ++k)
+    if (assess::is_burner(first_use[k], last_use[k], static_cast<std::uint32_t>(uses[k]), cfg.burner_days))
+      burners.insert(aide_phones[k]);
+
+  // ---- enforcement: arrests of persons ------------------------------------------------------
+  std::map<std::uint64_t, std::vector<std::size_t>> arrests;  // entity → enforcement rows
+  for (std::size_t i = 0; i < n_obs; ++i)
+    if (source[i] == "enforcement" && action[i] == "arrest") arrests[entity_of[i]].push_back(i);
+
+  // ---- signature, threshold, ids --------------------------------------------------------------
+  std::vector<Organization> orgs;
+  std::uint64_t candidates_total = 0;
+  for (auto& [lbl, o] : candidates) {
+    ++candidates_total;
+    std::set<std::string> refs;
+    for (auto c : o.clients)
+      for (const auto& r : smuggling_trips[c]) refs.insert(r);
+    o.bookings.assign(refs.begin(), refs.end());
+    o.sig.aides = static_cast<std::uint32_t>(o.aides.size());
+    o.sig.clients = static_cast<std::uint32_t>(o.clients.size());
+    o.sig.smuggling_bookings = static_cast<std::uint32_t>(refs.size());
+    for (const auto& r : refs) {
+      const auto& b = bookings[r];
+      const bool paid_by_passenger = std::any_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) {
+        const auto it = account_owner.find(b.payment);
+        return it != account_owner.end() && it->second.count(e);
+      });
+      if (b.pax.size() >= 2 && !b.payment.empty() && b.payment != "CASH" && !paid_by_passenger) ++o.sig.third_party_paid;
+    }
+    for (auto c : o.clients)
+      if (journey_client.count(c) && journey_client[c].document_swap) ++o.sig.document_swaps;
+    for (auto a : o.aides) {
+      for (const auto& p : phones_of[a]) o.sig.burner_phones += burners.count(p) ? 1u : 0u;
+      if (!alias_of[a].empty()) ++o.sig.multiple_identities;
+    }
+    o.score = assess::signature_score(o.sig);
+    if (o.aides.size() >= cfg.min_aides && o.score >= cfg.score_threshold) orgs.push_back(std::move(o));
+  }
+  std::sort(orgs.begin(), orgs.end(), [](const Organization& a, const Organization& b) {
+    return a.aides.size() != b.aides.size() ? a.aides.size() > b.aides.size() : a.aides.front() < b.aides.front();
+  });
+  std::map<std::uint64_t, std::size_t> org_index;  // entity (aide or client) → index in orgs
+  for (std::size_t k = 0; k < orgs.size(); ++k) {
+    orgs[k].id = static_cast<std::int64_t>(k + 1);
+    for (auto e : orgs[k].aides) org_index[e] = k;
+    for (auto e : orgs[k].clients) org_index[e] = k;
+  }
+
+  for (auto& o : orgs) {
+    std::map<std::uint64_t, std::uint64_t> votes;
+    for (auto a : o.aides)
+      if (community_of.count(a)) ++votes[community_of[a]];
+    std::uint64_t best = 0;
+    for (const auto& [c, v] : votes)
+      if (v > best) best = v, o.community = c;
+    for (const auto& r : o.bookings) o.months.insert(network::month_of(bookings[r].departure));
+  }
+
+  // ---- members and roles ------------------------------------------------------------------------
+  struct MemberRow {
+    std::int64_t org;
+    std::uint64_t entity;
+    MemberRole role;
+    std::string evidence, evidence_ids;
+    assess::RoleEvidence counts;
+    double key_actor = 0;
+    Centrality c;
+    bool arrested = false;
+    std::uint32_t identities = 1, phones = 0, burner_phones = 0, clients_tied = 0;
+  };
+  std::vector<MemberRow> members;
+  std::vector<std::vector<std::size_t>> members_of(orgs.size());
+  for (std::size_t k = 0; k < orgs.size(); ++k) {
+    const auto& o = orgs[k];
+    std::vector<MemberRow> rows;
+    for (auto a : o.aides) {
+      MemberRow m{o.id, a, MemberRole::kRecruiter, "", "", {}, 0, centrality.count(a) ? centrality[a] : Centrality{},
+                  arrests.count(a) > 0, 1, 0, 0, 0};
+      m.counts.escorted_bookings = static_cast<std::uint32_t>(escorted_by[a].size());
+      m.counts.booked_bookings = static_cast<std::uint32_t>(booked_by[a].size());
+      m.counts.paid_bookings = static_cast<std::uint32_t>(paid_by[a].size());
+      std::set<std::uint64_t> partners, tied_clients;
+      for (auto edge : adjacency[a]) {
+        const auto b = other(edge, a);
+        const auto it = org_index.find(b);
+        if (it == org_index.end() || it->second != k) continue;
+        if (std::binary_search(o.aides.begin(), o.aides.end(), b)) {
+          partners.insert(b);
+        } else if (e_calls[edge] > 0 && journey_client.count(b)) {
+          tied_clients.insert(b);
+          const auto& j = journey_client[b];
+          // Contact that starts only after the client left: the destination stage.
+          if (e_first[edge] > j.departure_utc + 86400) ++m.counts.clients_after;
+          else ++m.counts.clients_before;
+          if (j.document_swap) ++m.counts.document_changes;
+        }
+      }
+      m.counts.member_partners = static_cast<std::uint32_t>(partners.size());
+      m.clients_tied = static_cast<std::uint32_t>(tied_clients.size() + m.counts.escorted_bookings +
+                                                  m.counts.booked_bookings + m.counts.paid_bookings);
+      m.identities = static_cast<std::uint32_t>(1 + alias_of[a].size());
+      m.phones = static_cast<std::uint32_t>(phones_of[a].size());
+      for (const auto& p : phones_of[a]) m.burner_phones += burners.count(p) ? 1u : 0u;
+      m.evidence_ids = ids_of_rows(rows_of[a]);
+      rows.push_back(std::move(m));
+    }
+    std::uint32_t max_partners = 0, max_clients = 1;
+    for (const auto& m : rows) max_partners = std::max(max_partners, m.counts.member_partners), max_clients = std::max(max_clients, m.clients_tied);
+    for (auto& m : rows) {
+      m.counts.max_member_partners = max_partners;
+      auto v = assess::infer_role(m.counts);
+      m.role = v.role;
+      m.evidence = std::move(v.evidence);
+      // Key actors: ties to other members (the network's hubs) and to clients (its business);
+      // Agreste et al.: contact centrality alone misses leaders, so the client side counts half.
+      m.key_actor = 0.5 * (max_partners ? static_cast<double>(m.counts.member_partners) / max_partners : 0.0) +
+                    0.5 * static_cast<double>(m.clients_tied) / max_clients;
+    }
+    for (auto c : o.clients) {
+      MemberRow m{o.id, c, MemberRole::kClient, "", "", {}, 0, centrality.count(c) ? centrality[c] : Centrality{},
+                  arrests.count(c) > 0, 1, 0, 0, 0};
+      const auto it = journey_client.find(c);
+      m.evidence = it != journey_client.end()
+                       ? fmt::format("one-way journey {}>{}>{}{}", it->second.origin, it->second.transit,
+                                     it->second.destination, it->second.document_swap ? ", document changed" : "")
+                       : fmt::format("passenger on {} smuggling bookings", smuggling_trips[c].size());
+      m.evidence_ids = ids_of_rows(rows_of[c]);
+      rows.push_back(std::move(m));
+    }
+    for (auto& m : rows) members_of[k].push_back(members.size()), members.push_back(std::move(m));
+  }
+
+  // ---- schemes, corridors, trends -------------------------------------------------------------
+  struct SchemeRow { std::int64_t org; std::string scheme; std::uint64_t count; std::string evidence; };
+  std::vector<SchemeRow> schemes;
+  struct CorridorKey { std::string origin, transit, destination; std::int32_t month; auto operator<=>(const CorridorKey&) const = default; };
+  struct CorridorCell { std::uint64_t clients = 0; std::set<std::string> bookings; std::set<std::int64_t> orgs; std::vector<std::string> ids; };
+  std::map<CorridorKey, CorridorCell> corridors;
+  std::map<std::tuple<std::string, std::string, std::int32_t>, std::uint64_t> series;  // (kind, key, month) → clients
+  std::map<std::int64_t, std::string> org_corridors, org_nationalities;
+  std::map<std::int64_t, std::uint64_t> org_clients_moved;
+  for (std::size_t k = 0; k < orgs.size(); ++k) {
+    auto& o = orgs[k];
+    std::vector<std::string> third, oneway, swaps, burner_ids, alias_ids, cash, split;
+    for (const auto& r : o.bookings) {
+      const auto& b = bookings[r];
+      const auto it = account_owner.find(b.payment);
+      const bool own = std::any_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) { return it != account_owner.end() && it->second.count(e) > 0; });
+      if (b.pax.size() >= 2 && !b.payment.empty() && b.payment != "CASH" && !own) third.push_back(record_id[b.rows.front()]);
+      if (b.payment == "CASH") cash.push_back(record_id[b.rows.front()]);
+    }
+    std::map<std::string, std::uint64_t> corridor_count, nat_count;
+    for (auto c : o.clients) {
+      const auto jt = journey_client.find(c);
+      if (smuggling_trips[c].size() >= 2) split.push_back(record_id[rows_of[c].front()]);
+      std::string nat;
+      for (auto r : rows_of[c])
+        if (!nationality[r].empty()) { nat = nationality[r]; break; }
+      if (jt == journey_client.end()) continue;
+      const auto& j = jt->second;
+      oneway.push_back(record_id[rows_of[c].front()]);
+      if (j.document_swap) swaps.push_back(record_id[rows_of[c].front()]);
+      const auto month = network::month_of(j.departure_utc);
+      auto& cell = corridors[{j.origin, j.transit, j.destination, month}];
+      ++cell.clients;
+      cell.orgs.insert(o.id);
+      for (const auto& r : smuggling_trips[c]) cell.bookings.insert(r);
+      cell.ids.push_back(record_id[rows_of[c].front()]);
+      const std::string route = j.origin + ">" + j.transit + ">" + j.destination;
+      ++corridor_count[route];
+      ++nat_count[nat];
+      ++series[{"corridor", route, month}];
+      ++series[{"nationality", nat, month}];
+      ++series[{"organization", std::to_string(o.id), month}];
+      o.months.insert(month);
+    }
+    for (auto a : o.aides) {
+      for (const auto& p : phones_of[a])
+        if (burners.count(p)) burner_ids.push_back(p);
+      if (!alias_of[a].empty()) alias_ids.push_back(record_id[rows_of[a].front()]);
+    }
+    org_corridors[o.id] = top_keys(corridor_count, 3);
+    org_nationalities[o.id] = top_keys(nat_count, 3);
+    org_clients_moved[o.id] = o.clients.size();
+    auto add = [&](const char* name, std::vector<std::string> ids) {
+      const auto n = ids.size();
+      schemes.push_back({o.id, name, n, assess::evidence_ids(std::move(ids), cfg.evidence_max_ids)});
+    };
+    add("group_booking_third_party_payment", third);
+    add("one_way_via_hub", oneway);
+    add("document_swap_between_legs", swaps);
+    add("burner_phones", burner_ids);  // evidence: the phone numbers themselves
+    add("multiple_identities", alias_ids);
+    add("cash_payment", cash);
+    add("split_booking", split);
+  }
+
+  // ---- leads ----------------------------------------------------------------------------------
+  struct LeadRow {
+    std::string kind, subject;
+    std::uint64_t entity;
+    std::int64_t org;
+    double score;
+    std::string reason, evidence, issue, jurisdiction;
+  };
+  std::vector<LeadRow> leads;
+  for (const auto& m : members) {
+    if (m.role == MemberRole::kClient) continue;
+    const auto& o = orgs[static_cast<std::size_t>(m.org - 1)];
+    assess::LeadEvidence le{m.key_actor, m.clients_tied, m.counts.booked_bookings + m.counts.paid_bookings + m.counts.escorted_bookings,
+                            m.identities, m.burner_phones, o.score,
+                            m.role == MemberRole::kOrganizer || m.role == MemberRole::kFinancier ||
+                                m.role == MemberRole::kCoordinatorAbroad};
+    std::string nat;
+    for (auto r : rows_of[m.entity])
+      if (!nationality[r].empty()) { nat = nationality[r]; break; }
+    std::string issue = m.role == MemberRole::kCoordinatorAbroad ? "facilitator_abroad"
+                        : m.role == MemberRole::kDocumentSupplier || m.identities > 1 ? "document_fraud"
+                                                                                      : "trafficking_indicators";
+    leads.push_back({"person", std::to_string(m.entity), m.entity, m.org, assess::lead_score(le),
+                     fmt::format("{} of organization {}: {}; {} identities, {} burner phones{}", assess::role_name(m.role), m.org,
+                                 m.evidence, m.identities, m.burner_phones, m.arrested ? "; already arrested" : ""),
+                     m.evidence_ids, issue, nat});
+    for (const auto& p : phones_of[m.entity])
+      if (burners.count(p))
+        leads.push_back({"phone", p, m.entity, m.org, 0.8 * assess::lead_score(le),
+                         fmt::format("burner phone of a {} of organization {} (used < {} days)", assess::role_name(m.role), m.org, cfg.burner_days),
+                         m.evidence_ids, "trafficking_indicators", nat});
+  }
+  for (const auto& o : orgs)
+    for (const auto& r : o.bookings) {
+      const auto& b = bookings[r];
+      std::uint64_t lead_entity = kNone;
+      for (auto e : aides_of_booking[r])
+        if (org_index.count(e) && std::binary_search(o.aides.begin(), o.aides.end(), e)) { lead_entity = e; break; }
+      std::uint32_t swapped = 0;
+      for (auto e : b.pax) swapped += journey_client.count(e) && journey_client[e].document_swap ? 1u : 0u;
+      std::vector<std::size_t> rows(b.rows);
+      leads.push_back({"booking", r, lead_entity, o.id, o.score * 0.5 * (static_cast<double>(b.pax.size()) / (b.pax.size() + 3.0)),
+                       fmt::format("group of {} on a smuggling booking of organization {}{}", b.pax.size(), o.id,
+                                   swapped ? fmt::format(", {} changed documents", swapped) : std::string()),
+                       ids_of_rows(rows), swapped ? "document_fraud" : "trafficking_indicators", ""});
+    }
+  for (const auto& [key, cell] : corridors) {
+    const bool watch = std::find(cfg.referrals.watch_transit.begin(), cfg.referrals.watch_transit.end(), key.transit) !=
+                       cfg.referrals.watch_transit.end();
+    leads.push_back({"route", fmt::format("{}>{}>{} {}", key.origin, key.transit, key.destination, month_label(key.month)), kNone,
+                     *cell.orgs.begin(), 0.3 * static_cast<double>(cell.clients) / (cell.clients + 5.0) + (watch ? 0.2 : 0.0),
+                     fmt::format("{} clients moved by {} organization(s) through {}{}", cell.clients, cell.orgs.size(), key.transit,
+                                 watch ? " (transit on the watch list)" : ""),
+                     assess::evidence_ids(cell.ids, cfg.evidence_max_ids), watch ? "terrorist_travel_watch" : "trafficking_indicators",
+                     key.destination});
+  }
+  std::sort(leads.begin(), leads.end(), [](const LeadRow& a, const LeadRow& b) {
+    return std::tie(b.score, a.kind, a.subject) < std::tie(a.score, b.kind, b.subject);
+  });
+  if (leads.size() > cfg.max_leads) leads.resize(cfg.max_leads);
+  auto agency_for = [&](const std::string& issue, const std::string& where) {
+    for (const auto& key : {std::pair{issue, where}, std::pair{std::string("*"), where}})
+      if (const auto it = cfg.referrals.agency_by_jurisdiction.find(key); it != cfg.referrals.agency_by_jurisdiction.end())
+        return it->second;
+    const auto it = cfg.referrals.agency_by_issue.find(issue);
+    return it == cfg.referrals.agency_by_issue.end() ? std::string("police") : it->second;
+  };
+
+  // ---- progress against an earlier run ------------------------------------------------------
+  struct ProgressRow {
+    std::int64_t previous_id;
+    std::string fate, successors;
+    double best_jaccard;
+    std::uint64_t members_before, members_found, removed;
+    double capacity_before, capacity_after, capacity_change, index;
+    std::string evidence;
+  };
+  std::vector<ProgressRow> progress;
+  double overall_index = 0;
+  if (!previous.empty()) {
+    const RunLayout prev{previous};
+    const io::TableReader pa(ctx, prev.assessment()), pe(ctx, prev.entities());
+    const auto pm = pa.read_all("/members", {"organization", "entity", "role"});
+    const auto po = pa.read_all("/organizations", {"id", "clients", "active_months"});
+    const auto pmem = pe.read_all("/membership", {"record_id", "entity_id"});
+    // Entity ids differ between runs; record ids do not: a previous member is the current
+    // entity holding most of its records (ties: the smallest id).
+    std::unordered_map<std::string, std::uint64_t> current_of_record;
+    for (std::size_t i = 0; i < n_obs; ++i) current_of_record.emplace(record_id[i], entity_of[i]);
+    std::map<std::uint64_t, std::map<std::uint64_t, std::uint32_t>> mapped;
+    {
+      std::set<std::uint64_t> wanted(pm.get<std::uint64_t>("entity").begin(), pm.get<std::uint64_t>("entity").end());
+      const auto& rid = pmem.get<std::string>("record_id");
+      const auto& pent = pmem.get<std::uint64_t>("entity_id");
+      for (std::size_t i = 0; i < rid.size(); ++i)
+        if (wanted.count(pent[i]))
+          if (const auto it = current_of_record.find(rid[i]); it != current_of_record.end()) ++mapped[pent[i]][it->second];
+    }
+    std::map<std::int64_t, std::vector<std::uint64_t>> before;
+    std::map<std::int64_t, std::uint64_t> before_size;
+    const auto& p_org = pm.get<std::int64_t>("organization");
+    const auto& p_ent = pm.get<std::uint64_t>("entity");
+    const auto& p_role = pm.get<std::string>("role");
+    for (std::size_t i = 0; i < p_org.size(); ++i) {
+      if (p_role[i] == "client") continue;
+      ++before_size[p_org[i]];
+      std::uint64_t best = kNone;
+      std::uint32_t n = 0;
+      for (const auto& [e, c] : mapped[p_ent[i]])
+        if (c > n) best = e, n = c;
+      if (best != kNone) before[p_org[i]].push_back(best);
+    }
+    std::vector<std::int64_t> prev_ids;
+    std::vector<std::vector<std::uint64_t>> earlier, later;
+    for (auto& [id, v] : before_size) {
+      auto& s = before[id];
+      std::sort(s.begin(), s.end());
+      s.erase(std::unique(s.begin(), s.end()), s.end());
+      prev_ids.push_back(id);
+      earlier.push_back(s);
+    }
+    std::vector<std::int64_t> gaps;
+    for (const auto& o : orgs) {
+      later.push_back(o.aides);
+      std::int64_t gap = 0;
+      for (auto it = o.months.begin(); it != o.months.end() && std::next(it) != o.months.end(); ++it)
+        gap = std::max<std::int64_t>(gap, *std::next(it) - *it - 1);
+      gaps.push_back(gap);
+    }
+    const auto fates = assess::classify_fates(earlier, later, gaps, {cfg.match_jaccard, cfg.part_share, cfg.gap_months});
+    std::map<std::int64_t, double> prev_capacity;
+    for (std::size_t i = 0; i < po.rows(); ++i)
+      prev_capacity[po.get<std::int64_t>("id")[i]] = static_cast<double>(po.get<std::uint64_t>("clients")[i]) /
+                                                     std::max<double>(1, po.get<std::uint32_t>("active_months")[i]);
+    double weighted = 0, weight = 0;
+    for (std::size_t i = 0; i < prev_ids.size(); ++i) {
+      const auto& f = fates[i];
+      ProgressRow r{prev_ids[i], assess::fate_name(f.fate), "", f.best_jaccard, before_size[prev_ids[i]],
+                    earlier[i].size(), 0, prev_capacity[prev_ids[i]], 0, 0, 0, ""};
+      std::vector<std::string> succ, ids;
+      for (auto k : f.successors) {
+        succ.push_back(std::to_string(orgs[k].id));
+        r.capacity_after += static_cast<double>(orgs[k].clients.size()) / std::max<double>(1, static_cast<double>(orgs[k].months.size()));
+        if ((f.fate == assess::Fate::kPersisted || f.fate == assess::Fate::kReconstituted) && orgs[k].previous_id < 0)
+          orgs[k].previous_id = prev_ids[i];
+      }
+      for (auto e : earlier[i])
+        if (arrests.count(e)) {
+          ++r.removed;
+          for (auto row : arrests[e]) ids.push_back(record_id[row]);
+        }
+      r.successors = join(succ);
+      r.capacity_change = r.capacity_after - r.capacity_before;
+      r.index = f.fate == assess::Fate::kDissolved ? 1.0
+                : r.capacity_before > 0 ? std::clamp(1.0 - r.capacity_after / r.capacity_before, 0.0, 1.0) : 0.0;
+      r.evidence = assess::evidence_ids(std::move(ids), cfg.evidence_max_ids);
+      weighted += r.index * static_cast<double>(r.members_before);
+      weight += static_cast<double>(r.members_before);
+      progress.push_back(std::move(r));
+    }
+    overall_index = weight > 0 ? weighted / weight : 0.0;
+  }
+
+  // ---- write: every rank computed the same rows; rank 0 contributes them ----------------------
+  const bool root = ctx.is_root();
+  io::TableWriter writer(ctx, out);
+  std::map<std::string, std::uint64_t> counts;
+  auto write = [&](const std::string& group, io::Table& t) {
+    counts[group] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    writer.write_table(group, t);
+  };
+  {
+    std::vector<std::int64_t> id, prev_id;
+    std::vector<std::uint64_t> community, moved, identities, phones, arrested;
+    std::vector<std::uint32_t> size, active;
+    std::vector<double> score, cohesion;
+    std::vector<std::string> first, last, corr, nats, status, evidence;
+    if (root)
+      for (std::size_t k = 0; k < orgs.size(); ++k) {
+        const auto& o = orgs[k];
+        id.push_back(o.id);
+        prev_id.push_back(o.previous_id);
+        community.push_back(o.community);
+        size.push_back(static_cast<std::uint32_t>(o.aides.size()));
+        moved.push_back(o.clients.size());
+        active.push_back(static_cast<std::uint32_t>(o.months.size()));
+        first.push_back(o.months.empty() ? "" : month_label(*o.months.begin()));
+        last.push_back(o.months.empty() ? "" : month_label(*o.months.rbegin()));
+        corr.push_back(org_corridors[o.id]);
+        nats.push_back(org_nationalities[o.id]);
+        std::uint64_t ids = 0, ph = 0, arr = 0, internal = 0;
+        for (auto a : o.aides) {
+          ids += 1 + alias_of[a].size();
+          ph += phones_of[a].size();
+          arr += arrests.count(a);
+          for (auto edge : adjacency[a])
+            if (other(edge, a) > a && std::binary_search(o.aides.begin(), o.aides.end(), other(edge, a))) ++internal;
+        }
+        identities.push_back(ids);
+        phones.push_back(ph);
+        arrested.push_back(arr);
+        const double n = static_cast<double>(o.aides.size());
+        cohesion.push_back(n > 1 ? static_cast<double>(internal) / (n * (n - 1) / 2) : 0.0);
+        score.push_back(o.score);
+        const std::int32_t last_month = o.months.empty() ? 0 : *o.months.rbegin();
+        std::int32_t period_end = 0;
+        for (const auto& [r, b] : bookings)
+          if (b.departure != std::numeric_limits<std::int64_t>::max()) period_end = std::max(period_end, network::month_of(b.departure));
+        status.push_back(period_end - last_month >= 2 ? "inactive" : arr > 0 ? "disrupted" : "active");
+        std::vector<std::string> ev;
+        for (const auto& r : o.bookings) ev.push_back(record_id[bookings[r].rows.front()]);
+        evidence.push_back(assess::evidence_ids(ev, cfg.evidence_max_ids));
+      }
+    io::Table t;
+    t.add("id", std::move(id)).add("previous_id", std::move(prev_id)).add("community", std::move(community))
+        .add("score", std::move(score)).add("size", std::move(size)).add("clients", std::move(moved))
+        .add("active_months", std::move(active)).add("first_seen", std::move(first)).add("last_seen", std::move(last))
+        .add("main_corridors", std::move(corr)).add("nationalities", std::move(nats)).add("identities", std::move(identities))
+        .add("phones", std::move(phones)).add("arrested", std::move(arrested)).add("cohesion", std::move(cohesion))
+        .add("status", std::move(status), io::StringEncoding::kDictionary).add("evidence", std::move(evidence));
+    write("/organizations", t);
+  }
+  {
+    std::vector<std::int64_t> org;
+    std::vector<std::uint64_t> entity;
+    std::vector<std::string> role, evidence, ids;
+    std::vector<std::uint32_t> escorted, booked, paid, before, after, partners, identities, burner;
+    std::vector<std::uint8_t> arrested;
+    std::vector<double> key_actor, degree, pagerank, betweenness;
+    if (root)
+      for (const auto& m : members) {
+        org.push_back(m.org), entity.push_back(m.entity), role.push_back(assess::role_name(m.role));
+        evidence.push_back(m.evidence), ids.push_back(m.evidence_ids);
+        escorted.push_back(m.counts.escorted_bookings), booked.push_back(m.counts.booked_bookings);
+        paid.push_back(m.counts.paid_bookings), before.push_back(m.counts.clients_before);
+        after.push_back(m.counts.clients_after), partners.push_back(m.counts.member_partners);
+        identities.push_back(m.identities), burner.push_back(m.burner_phones);
+        arrested.push_back(m.arrested ? 1 : 0), key_actor.push_back(m.key_actor);
+        degree.push_back(m.c.degree), pagerank.push_back(m.c.pagerank), betweenness.push_back(m.c.betweenness);
+      }
+    io::Table t;
+    t.add("organization", std::move(org)).add("entity", std::move(entity)).add("role", std::move(role), io::StringEncoding::kDictionary)
+        .add("evidence", std::move(evidence)).add("escorted_bookings", std::move(escorted)).add("booked_bookings", std::move(booked))
+        .add("paid_bookings", std::move(paid)).add("clients_before", std::move(before)).add("clients_after", std::move(after))
+        .add("member_ties", std::move(partners)).add("identities", std::move(identities)).add("burner_phones", std::move(burner))
+        .add("arrested", std::move(arrested)).add("key_actor_score", std::move(key_actor)).add("weighted_degree", std::move(degree))
+        .add("pagerank", std::move(pagerank)).add("betweenness", std::move(betweenness)).add("evidence_ids", std::move(ids));
+    write("/members", t);
+  }
+  {
+    std::vector<std::string> o, tr, d, month, orgs_col, ids;
+    std::vector<std::uint64_t> clients_col, bookings_col;
+    if (root)
+      for (const auto& [k, c] : corridors) {
+        o.push_back(k.origin), tr.push_back(k.transit), d.push_back(k.destination), month.push_back(month_label(k.month));
+        clients_col.push_back(c.clients), bookings_col.push_back(c.bookings.size());
+        std::vector<std::string> os;
+        for (auto x : c.orgs) os.push_back(std::to_string(x));
+        orgs_col.push_back(join(os)), ids.push_back(assess::evidence_ids(c.ids, cfg.evidence_max_ids));
+      }
+    io::Table t;
+    t.add("origin", std::move(o), io::StringEncoding::kDictionary).add("transit", std::move(tr), io::StringEncoding::kDictionary)
+        .add("destination", std::move(d), io::StringEncoding::kDictionary).add("month", std::move(month), io::StringEncoding::kDictionary)
+        .add("clients", std::move(clients_col)).add("bookings", std::move(bookings_col)).add("organizations", std::move(orgs_col))
+        .add("evidence", std::move(ids));
+    write("/corridors", t);
+  }
+  {
+    // Monthly series over the whole span of months seen, zeros included, so changes are honest.
+    std::int32_t lo = std::numeric_limits<std::int32_t>::max(), hi = std::numeric_limits<std::int32_t>::min();
+    std::set<std::pair<std::string, std::string>> keys;
+    for (const auto& [k, v] : series) lo = std::min(lo, std::get<2>(k)), hi = std::max(hi, std::get<2>(k)), keys.insert({std::get<0>(k), std::get<1>(k)});
+    std::vector<std::string> kind, key, month;
+    std::vector<std::uint64_t> value, prev_value;
+    std::vector<std::int64_t> change;
+    if (root)
+      for (const auto& [kd, ky] : keys)
+        for (std::int32_t m = lo; m <= hi; ++m) {
+          const auto it = series.find({kd, ky, m});
+          const auto pit = series.find({kd, ky, m - 1});
+          const std::uint64_t v = it == series.end() ? 0 : it->second, pv = pit == series.end() ? 0 : pit->second;
+          kind.push_back(kd), key.push_back(ky), month.push_back(month_label(m));
+          value.push_back(v), prev_value.push_back(pv), change.push_back(static_cast<std::int64_t>(v) - static_cast<std::int64_t>(pv));
+        }
+    io::Table t;
+    t.add("series", std::move(kind), io::StringEncoding::kDictionary).add("key", std::move(key), io::StringEncoding::kDictionary)
+        .add("month", std::move(month), io::StringEncoding::kDictionary).add("clients", std::move(value))
+        .add("previous", std::move(prev_value)).add("change", std::move(change));
+    write("/trends", t);
+  }
+  {
+    std::vector<std::int64_t> org;
+    std::vector<std::string> scheme, evidence;
+    std::vector<std::uint64_t> count;
+    if (root)
+      for (const auto& s : schemes) org.push_back(s.org), scheme.push_back(s.scheme), count.push_back(s.count), evidence.push_back(s.evidence);
+    io::Table t;
+    t.add("organization", std::move(org)).add("scheme", std::move(scheme), io::StringEncoding::kDictionary)
+        .add("count", std::move(count)).add("evidence", std::move(evidence));
+    write("/schemes", t);
+  }
+  {
+    std::vector<std::uint32_t> rank;
+    std::vector<std::string> kind, subject, reason, evidence, agency, issue, jurisdiction;
+    std::vector<std::uint64_t> entity;
+    std::vector<std::int64_t> org;
+    std::vector<double> score;
+    std::vector<std::string> r_agency, r_issue, r_subject, r_jur, r_reason;
+    std::vector<std::uint32_t> r_rank;
+    std::vector<std::int64_t> r_org;
+    if (root)
+      for (std::size_t i = 0; i < leads.size(); ++i) {
+        const auto& l = leads[i];
+        const auto ag = agency_for(l.issue, l.jurisdiction);
+        rank.push_back(static_cast<std::uint32_t>(i + 1)), kind.push_back(l.kind), subject.push_back(l.subject);
+        entity.push_back(l.entity), org.push_back(l.org), score.push_back(l.score), reason.push_back(l.reason);
+        evidence.push_back(l.evidence), agency.push_back(ag), issue.push_back(l.issue), jurisdiction.push_back(l.jurisdiction);
+      }
+    {
+      io::Table t;
+      t.add("rank", rank).add("kind", kind, io::StringEncoding::kDictionary).add("subject", subject).add("entity", entity)
+          .add("organization", org).add("score", score).add("reason", reason).add("evidence", evidence)
+          .add("agency", agency, io::StringEncoding::kDictionary).add("issue", issue, io::StringEncoding::kDictionary)
+          .add("jurisdiction", jurisdiction, io::StringEncoding::kDictionary);
+      write("/leads", t);
+    }
+    // Referrals: the leads grouped by (agency, issue), each lead once, in rank order.
+    std::vector<std::size_t> order(rank.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::tie(agency[a], issue[a]) < std::tie(agency[b], issue[b]);
+    });
+    for (auto i : order) {
+      r_agency.push_back(agency[i]), r_issue.push_back(issue[i]), r_rank.push_back(rank[i]), r_subject.push_back(subject[i]);
+      r_org.push_back(org[i]), r_jur.push_back(jurisdiction[i]), r_reason.push_back(reason[i]);
+    }
+    io::Table t;
+    t.add("agency", std::move(r_agency), io::StringEncoding::kDictionary).add("issue", std::move(r_issue), io::StringEncoding::kDictionary)
+        .add("lead_rank", std::move(r_rank)).add("subject", std::move(r_subject)).add("organization", std::move(r_org))
+        .add("jurisdiction", std::move(r_jur), io::StringEncoding::kDictionary).add("reason", std::move(r_reason));
+    write("/referrals", t);
+  }
+  if (!previous.empty()) {
+    std::vector<std::int64_t> pid;
+    std::vector<std::string> fate, succ, ev;
+    std::vector<double> jac, cap_b, cap_a, cap_c, index;
+    std::vector<std::uint64_t> mb, mf, removed;
+    if (root)
+      for (const auto& r : progress) {
+        pid.push_back(r.previous_id), fate.push_back(r.fate), succ.push_back(r.successors), jac.push_back(r.best_jaccard);
+        mb.push_back(r.members_before), mf.push_back(r.members_found), removed.push_back(r.removed);
+        cap_b.push_back(r.capacity_before), cap_a.push_back(r.capacity_after), cap_c.push_back(r.capacity_change);
+        index.push_back(r.index), ev.push_back(r.evidence);
+      }
+    io::Table t;
+    t.add("previous_id", std::move(pid)).add("fate", std::move(fate), io::StringEncoding::kDictionary).add("successors", std::move(succ))
+        .add("best_jaccard", std::move(jac)).add("members_before", std::move(mb)).add("members_found", std::move(mf))
+        .add("removed_by_enforcement", std::move(removed)).add("capacity_before", std::move(cap_b))
+        .add("capacity_after", std::move(cap_a)).add("capacity_change", std::move(cap_c)).add("dismantling_index", std::move(index))
+        .add("evidence", std::move(ev));
+    write("/progress", t);
+    writer.set_attributes("/progress", {{"dismantling_index", overall_index}, {"previous_run", previous.string()}});
+  }
+  writer.set_attributes("/", {{"organization_candidates", static_cast<std::int64_t>(candidates_total)},
+                              {"organizations", static_cast<std::int64_t>(orgs.size())},
+                              {"score_threshold", cfg.score_threshold}});
+  std::vector<std::filesystem::path> inputs = {run.records(), run.entities(), run.network(), run.communities()};
+  if (!previous.empty()) inputs.push_back(RunLayout{previous}.assessment()), inputs.push_back(RunLayout{previous}.entities());
+  io::Provenance prov{.stage = "assess", .config_text = cfg.text + "\n# referrals\n" + cfg.referrals.text,
+                      .inputs = io::hash_inputs(ctx, inputs), .started_utc = started, .row_counts = counts};
+  prov.write(ctx, writer, env.threads);
+  env.fault_point("assess", "commit");
+  writer.commit();
+  spdlog::info("assess: {} organizations from {} candidates, {} members, {} leads", orgs.size(), candidates_total,
+               members.size(), leads.size());
+  timer.report(n_obs, 0);
+}
+
+void add_assess_command(Cli& cli) {
+  struct Options {
+    std::filesystem::path run, previous, out, referrals;
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = cli.add_command("assess", "Assessment: organizations, roles, corridors, trends, schemes, progress, leads, referrals");
+  sub->add_option("--run", o->run, "Run directory (records, entities, network, communities)")->required();
+  sub->add_option("--previous", o->previous, "An earlier run directory: adds /progress (fates of its organizations)");
+  sub->add_option("--out", o->out, "Output file (default: RUN/assessment.h5)");
+  sub->add_option("--referrals", o->referrals, "Referral rules TOML (default: built in; see examples/referrals.toml)");
+  sub->callback([o, &action = cli.action] {
+    action = [o](const JobEnv& env) {
+      auto config = load_assess_config(env);
+      if (!o->referrals.empty()) config.referrals = load_referral_rules(o->referrals);
+      const RunLayout run{o->run};
+      assess(env, run, o->previous, o->out.empty() ? run.assessment() : o->out, config);
+      return 0;
+    };
+  });
+}
+
+}  // namespace ch::jobs

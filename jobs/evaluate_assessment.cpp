@@ -1,0 +1,158 @@
+#include "jobs/evaluate_assessment.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace ch::jobs {
+namespace {
+
+// NMI (arithmetic-mean normalisation) and adjusted Rand index of two labelings of one item set.
+std::pair<double, double> nmi_ari(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
+  const double n = static_cast<double>(a.size());
+  if (a.empty()) return {0.0, 0.0};
+  std::map<std::int64_t, double> ca, cb;
+  std::map<std::pair<std::int64_t, std::int64_t>, double> cab;
+  for (std::size_t i = 0; i < a.size(); ++i) ++ca[a[i]], ++cb[b[i]], ++cab[{a[i], b[i]}];
+  auto entropy = [&](const std::map<std::int64_t, double>& c) {
+    double h = 0;
+    for (const auto& [k, v] : c) h -= v / n * std::log(v / n);
+    return h;
+  };
+  double mi = 0;
+  for (const auto& [k, v] : cab) mi += v / n * std::log(v * n / (ca[k.first] * cb[k.second]));
+  const double ha = entropy(ca), hb = entropy(cb);
+  const double nmi = ha + hb > 0 ? 2 * mi / (ha + hb) : 1.0;
+  auto c2 = [](double x) { return x * (x - 1) / 2; };
+  double sab = 0, sa = 0, sb = 0;
+  for (const auto& [k, v] : cab) sab += c2(v);
+  for (const auto& [k, v] : ca) sa += c2(v);
+  for (const auto& [k, v] : cb) sb += c2(v);
+  const double expected = sa * sb / c2(n), max_index = (sa + sb) / 2;
+  const double ari = max_index - expected != 0 ? (sab - expected) / (max_index - expected) : 1.0;
+  return {nmi, ari};
+}
+
+}  // namespace
+
+void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWriter& writer) {
+  const auto& ctx = env.ctx;
+  if (!std::filesystem::is_regular_file(run.assessment()) || !std::filesystem::is_regular_file(run.truth())) return;
+  // Every rank reads and computes the same (organizations are few); attributes are collective.
+  const io::TableReader truth(ctx, run.truth()), ent(ctx, run.entities()), as(ctx, run.assessment());
+  std::unordered_map<std::string, std::uint64_t> person_of_record;
+  for (const auto& table : truth.tables()) {
+    if (table.rfind("/records/", 0) != 0) continue;
+    const auto t = truth.read_all(table, {"record_id", "person"});
+    for (std::size_t i = 0; i < t.rows(); ++i) person_of_record[t.get<std::string>("record_id")[i]] = t.get<std::uint64_t>("person")[i];
+  }
+  std::map<std::uint64_t, std::map<std::uint64_t, std::uint32_t>> votes;
+  {
+    const auto m = ent.read_all("/membership", {"record_id", "entity_id"});
+    for (std::size_t i = 0; i < m.rows(); ++i)
+      if (const auto it = person_of_record.find(m.get<std::string>("record_id")[i]); it != person_of_record.end())
+        ++votes[m.get<std::uint64_t>("entity_id")[i]][it->second];
+  }
+  auto person_of = [&](std::uint64_t e) -> std::int64_t {
+    const auto it = votes.find(e);
+    if (it == votes.end()) return -1;
+    std::uint64_t best = 0;
+    std::uint32_t n = 0;
+    for (const auto& [p, c] : it->second)
+      if (c > n) best = p, n = c;
+    return static_cast<std::int64_t>(best);
+  };
+  // True organization: most months of membership.
+  std::map<std::int64_t, std::map<std::int64_t, std::uint32_t>> months;
+  std::map<std::int64_t, std::uint8_t> role;
+  {
+    const auto om = truth.read_all("/org_membership", {"organization", "person", "role"});
+    for (std::size_t i = 0; i < om.rows(); ++i) {
+      const auto p = static_cast<std::int64_t>(om.get<std::uint64_t>("person")[i]);
+      ++months[p][om.get<std::int64_t>("organization")[i]];
+      role[p] = om.get<std::uint8_t>("role")[i];
+    }
+  }
+  std::map<std::int64_t, std::int64_t> true_org;
+  std::map<std::int64_t, std::set<std::int64_t>> true_members;
+  for (const auto& [p, m] : months) {
+    std::int64_t best = -1;
+    std::uint32_t n = 0;
+    for (const auto& [o, c] : m)
+      if (c > n) best = o, n = c;
+    true_org[p] = best;
+    true_members[best].insert(p);
+  }
+  const auto mem = as.read_all("/members", {"organization", "entity", "role", "key_actor_score"});
+  std::map<std::int64_t, std::set<std::int64_t>> assessed;
+  std::map<std::int64_t, std::int64_t> assessed_org;
+  std::map<std::int64_t, std::vector<std::pair<double, std::int64_t>>> actors;
+  for (std::size_t i = 0; i < mem.rows(); ++i) {
+    if (mem.get<std::string>("role")[i] == "client") continue;
+    const auto p = person_of(mem.get<std::uint64_t>("entity")[i]);
+    if (p < 0) continue;
+    const auto o = mem.get<std::int64_t>("organization")[i];
+    assessed[o].insert(p);
+    if (!assessed_org.count(p)) assessed_org[p] = o;
+    actors[o].push_back({-mem.get<double>("key_actor_score")[i], p});
+  }
+  auto jac = [](const std::set<std::int64_t>& a, const std::set<std::int64_t>& b) {
+    std::size_t c = 0;
+    for (auto x : a) c += b.count(x);
+    return a.size() + b.size() - c ? static_cast<double>(c) / static_cast<double>(a.size() + b.size() - c) : 0.0;
+  };
+  std::vector<std::pair<std::size_t, std::int64_t>> by_size;
+  for (const auto& [o, s] : true_members) by_size.push_back({s.size(), o});
+  std::sort(by_size.begin(), by_size.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  std::size_t top = std::min<std::size_t>(10, by_size.size()), matched = 0, key_total = 0, key_found = 0;
+  for (std::size_t i = 0; i < top; ++i) {
+    const auto& tm = true_members[by_size[i].second];
+    double best = 0;
+    std::int64_t best_org = -1;
+    for (const auto& [o, s] : assessed)
+      if (const double j = jac(tm, s); j > best) best = j, best_org = o;
+    if (best >= 0.7) ++matched;
+    // Key actors: true organizers (1) and coordinators abroad (6) among the top 5 of the best match.
+    std::set<std::int64_t> top5;
+    if (best_org >= 0) {
+      auto v = actors[best_org];
+      std::sort(v.begin(), v.end());
+      for (std::size_t k = 0; k < v.size() && k < 5; ++k) top5.insert(v[k].second);
+    }
+    for (auto p : tm)
+      if (role[p] == 1 || role[p] == 6) ++key_total, key_found += top5.count(p);
+  }
+  (void)key_found;
+  // Leads pointing at a true member (any organization, any month).
+  const auto leads = as.read_all("/leads", {"entity"});
+  std::size_t lead_n = 0, lead_ok = 0;
+  for (std::size_t i = 0; i < leads.rows() && i < 20; ++i) {
+    ++lead_n;
+    const auto e = leads.get<std::uint64_t>("entity")[i];
+    if (e != UINT64_MAX && true_org.count(person_of(e))) ++lead_ok;
+  }
+  // NMI/ARI over persons in either: a person outside the other side's organizations is its own singleton.
+  std::set<std::int64_t> persons;
+  for (const auto& [p, o] : true_org) persons.insert(p);
+  for (const auto& [p, o] : assessed_org) persons.insert(p);
+  std::vector<std::int64_t> la, lb;
+  for (auto p : persons) {
+    la.push_back(true_org.count(p) ? true_org[p] : -2 - p);
+    lb.push_back(assessed_org.count(p) ? assessed_org[p] : -2 - p);
+  }
+  const auto [nmi, ari] = nmi_ari(la, lb);
+  const double match = top ? static_cast<double>(matched) / static_cast<double>(top) : 0.0;
+  const double precision = lead_n ? static_cast<double>(lead_ok) / static_cast<double>(lead_n) : 0.0;
+  const double recall = key_total ? static_cast<double>(key_found) / static_cast<double>(key_total) : 0.0;
+  writer.set_attributes("/", {{"org_match_top10", match}, {"lead_precision_top20", precision}, {"org_nmi", nmi},
+                              {"org_ari", ari}, {"key_actor_recall", recall}});
+  if (ctx.is_root())
+    fmt::print("Assessment vs truth: org_match_top10 {:.3f}, lead_precision_top20 {:.3f}, org_nmi {:.3f}, org_ari {:.3f}, "
+               "key_actor_recall {:.3f}\n", match, precision, nmi, ari, recall);
+}
+
+}  // namespace ch::jobs

@@ -1,0 +1,19 @@
+// Assessment metrics for `evaluate`: how well assessment.h5 recovers the true organizations,
+// their key actors, and how precise its leads are (root attributes of evaluation.h5).
+//
+// True organization of a person: the organization of most of its months in truth.h5
+// /org_membership (ties: the smaller id). Persons ↔ entities via record ids (truth.h5
+// /records/* and entities.h5 /membership); an entity's person is the majority person of its
+// records. Assessed organization members = /members rows whose role is not "client".
+#pragma once
+
+#include "io/table.hpp"
+#include "jobs/job.hpp"
+
+namespace ch::jobs {
+
+// Collective. Adds org_match_top10, lead_precision_top20, org_nmi, org_ari, key_actor_recall
+// to `writer`'s root when the run has an assessment.h5; does nothing otherwise.
+void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWriter& writer);
+
+}  // namespace ch::jobs

@@ -1,0 +1,200 @@
+#include "kernels/assess/assess.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+#include <tuple>
+
+namespace ch::assess {
+
+Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double max_stop_hours) {
+  std::sort(legs.begin(), legs.end(), [](const Leg& a, const Leg& b) {
+    return std::tie(a.departure_utc, a.obs) < std::tie(b.departure_utc, b.obs);
+  });
+  Journey j;
+  j.legs = legs.size();
+  if (legs.empty()) return j;
+  j.origin = legs.front().origin;
+  j.destination = legs.back().destination;
+  j.departure_utc = legs.front().departure_utc;
+  // A return to the first origin means a round trip: tourists, business, diaspora visits.
+  for (const auto& l : legs)
+    if (l.destination == j.origin) return j;
+  for (std::size_t i = 0; i + 1 < legs.size(); ++i) {
+    const double stop = static_cast<double>(legs[i + 1].departure_utc - legs[i].departure_utc) / 3600.0;
+    if (legs[i].destination == legs[i + 1].origin && stop >= min_stop_hours && stop <= max_stop_hours) {
+      j.one_way_via_hub = true;
+      j.transit = legs[i].destination;
+      break;
+    }
+  }
+  std::set<std::string> docs;
+  for (const auto& l : legs)
+    if (!l.document_country.empty()) docs.insert(l.document_country);
+  j.document_swap = j.one_way_via_hub && docs.size() > 1;
+  return j;
+}
+
+const char* role_name(MemberRole r) {
+  switch (r) {
+    case MemberRole::kOrganizer: return "organizer";
+    case MemberRole::kRecruiter: return "recruiter";
+    case MemberRole::kTransporter: return "transporter";
+    case MemberRole::kDocumentSupplier: return "document_supplier";
+    case MemberRole::kFinancier: return "financier";
+    case MemberRole::kCoordinatorAbroad: return "coordinator_abroad";
+    case MemberRole::kClient: return "client";
+  }
+  return "unknown";
+}
+
+RoleVerdict infer_role(const RoleEvidence& e) {
+  auto n = [](std::uint32_t v) { return std::to_string(v); };
+  if (e.paid_bookings > 0)
+    return {MemberRole::kFinancier, "own account paid " + n(e.paid_bookings) + " smuggling bookings"};
+  if (e.escorted_bookings > 0)
+    return {MemberRole::kTransporter, "travelled with " + n(e.escorted_bookings) + " smuggling groups"};
+  if (e.clients_after > e.clients_before && e.clients_after >= 1)
+    return {MemberRole::kCoordinatorAbroad, "in contact with " + n(e.clients_after) +
+                                                " clients after arrival (" + n(e.clients_before) + " before)"};
+  if (e.member_partners >= 3 && 4 * e.member_partners >= 3 * e.max_member_partners)
+    return {MemberRole::kOrganizer, "tied to " + n(e.member_partners) + " other members (organization maximum " +
+                                        n(e.max_member_partners) + ")"};
+  if (e.booked_bookings > 0 || e.clients_before > 0)
+    return {MemberRole::kRecruiter, "booked " + n(e.booked_bookings) + " smuggling bookings, in contact with " +
+                                        n(e.clients_before) + " clients before departure"};
+  if (e.document_changes > 0)
+    return {MemberRole::kDocumentSupplier, "tied to " + n(e.document_changes) + " clients who changed documents"};
+  return {MemberRole::kRecruiter, "member without specific evidence (" + n(e.member_partners) +
+                                      " member ties); default aide role"};
+}
+
+bool is_burner(std::int64_t first_utc, std::int64_t last_utc, std::uint32_t uses, double max_days) {
+  if (uses == 0) return false;
+  return static_cast<double>(last_utc - first_utc) < max_days * 86400.0;
+}
+
+double signature_score(const SignatureEvidence& e) {
+  auto sat = [](double x, double half) { return x / (x + half); };  // 0 → 0, half → 0.5, ∞ → 1
+  const double moving = sat(e.clients, 4.0) * sat(e.smuggling_bookings, 2.0);
+  const double organized = sat(e.aides, 3.0);
+  const double concealed = sat(static_cast<double>(e.third_party_paid + e.document_swaps + e.burner_phones +
+                                                   e.multiple_identities),
+                               3.0);
+  return 0.6 * moving + 0.25 * organized * (moving > 0 ? 1.0 : 0.0) + 0.15 * concealed * (moving > 0 ? 1.0 : 0.0);
+}
+
+const char* fate_name(Fate f) {
+  switch (f) {
+    case Fate::kPersisted: return "persisted";
+    case Fate::kSplit: return "split";
+    case Fate::kMerged: return "merged";
+    case Fate::kDissolved: return "dissolved";
+    case Fate::kReconstituted: return "reconstituted";
+  }
+  return "unknown";
+}
+
+double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  std::size_t common = 0;
+  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] < b[j]) ++i;
+    else if (b[j] < a[i]) ++j;
+    else ++common, ++i, ++j;
+  }
+  const std::size_t uni = a.size() + b.size() - common;
+  return uni ? static_cast<double>(common) / static_cast<double>(uni) : 0.0;
+}
+
+namespace {
+std::size_t overlap(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  std::size_t common = 0;
+  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] < b[j]) ++i;
+    else if (b[j] < a[i]) ++j;
+    else ++common, ++i, ++j;
+  }
+  return common;
+}
+}  // namespace
+
+std::vector<FateResult> classify_fates(const std::vector<std::vector<std::uint64_t>>& earlier,
+                                       const std::vector<std::vector<std::uint64_t>>& later,
+                                       const std::vector<std::int64_t>& later_gap, const FateOptions& o) {
+  std::vector<FateResult> out(earlier.size());
+  // Parts: later organizations holding ≥ part_share of an earlier one (split detection), and
+  // continuations: Jaccard ≥ θ, or the best part when parts exist.
+  std::vector<std::vector<std::pair<double, std::size_t>>> parts(earlier.size());
+  std::vector<std::size_t> continued_by(later.size(), 0);
+  for (std::size_t i = 0; i < earlier.size(); ++i) {
+    for (std::size_t k = 0; k < later.size(); ++k) {
+      const double jac = jaccard(earlier[i], later[k]);
+      const double share = earlier[i].empty() ? 0.0
+                                              : static_cast<double>(overlap(earlier[i], later[k])) /
+                                                    static_cast<double>(earlier[i].size());
+      out[i].best_jaccard = std::max(out[i].best_jaccard, jac);
+      if (jac >= o.match_jaccard || share >= o.part_share) parts[i].push_back({jac, k});
+    }
+    std::sort(parts[i].begin(), parts[i].end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (const auto& [jac, k] : parts[i]) out[i].successors.push_back(k);
+    for (const auto& [jac, k] : parts[i])
+      if (jac >= o.match_jaccard || parts[i].size() > 1) ++continued_by[k];
+  }
+  for (std::size_t i = 0; i < earlier.size(); ++i) {
+    auto& r = out[i];
+    if (parts[i].empty()) {
+      r.fate = Fate::kDissolved;
+    } else if (parts[i].size() > 1) {
+      r.fate = Fate::kSplit;
+    } else {
+      const auto [jac, k] = parts[i][0];
+      // Below θ but holding most of the earlier members: absorbed into a larger organization.
+      if (continued_by[k] > 1 || jac < o.match_jaccard) r.fate = Fate::kMerged;
+      else if (k < later_gap.size() && later_gap[k] >= o.gap_months) r.fate = Fate::kReconstituted;
+      else r.fate = Fate::kPersisted;
+    }
+  }
+  return out;
+}
+
+double lead_score(const LeadEvidence& e) {
+  auto sat = [](double x, double half) { return x / (x + half); };
+  const double activity = sat(e.clients + 2.0 * e.bookings, 6.0);
+  const double concealment = sat((e.identities > 1 ? e.identities - 1.0 : 0.0) + e.burner_phones, 2.0);
+  const double s = 0.4 * std::clamp(e.centrality, 0.0, 1.0) + 0.3 * activity + 0.15 * concealment +
+                   0.15 * (e.key_role ? 1.0 : 0.0);
+  return std::clamp(e.organization_score, 0.0, 1.0) * s;
+}
+
+std::string evidence_ids(std::vector<std::string> ids, std::size_t max_ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::string out;
+  const std::size_t shown = std::min(ids.size(), max_ids);
+  for (std::size_t i = 0; i < shown; ++i) {
+    if (i) out += ';';
+    out += ids[i];
+  }
+  if (ids.size() > shown) out += ";...(+" + std::to_string(ids.size() - shown) + " more)";
+  return out;
+}
+
+std::vector<std::size_t> components(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges) {
+  std::vector<std::size_t> parent(n);
+  std::iota(parent.begin(), parent.end(), std::size_t{0});
+  auto find = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (const auto& [a, b] : edges) {
+    const auto ra = find(a), rb = find(b);
+    if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);  // root = smallest: order-free
+  }
+  for (std::size_t i = 0; i < n; ++i) parent[i] = find(i);
+  return parent;
+}
+
+}  // namespace ch::assess

@@ -1,0 +1,155 @@
+// Assessment kernels: the pure rules that turn resolved travel and call evidence into
+// organizations, member roles, schemes, fates across runs and ranked leads.
+//
+// Everything here is node-local and deterministic: inputs are plain vectors, ties are broken by
+// id, and no function depends on hash-map iteration order. The job (jobs/assess.cpp) gathers the
+// data and calls these in a fixed order. Method and thresholds: docs/assessment.md.
+//
+// Sources: role shares and stage structure after Campana (2018, Eur. J. Criminology 15(4));
+// fates by member-set Jaccard after Greene, Doyle & Cunningham (2010, "Tracking the evolution of
+// communities in dynamic social networks", ASONAM); passenger-data indicators after the
+// Europol/Frontex PNR indicator lists summarised in /work/shared/notes/domain.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ch::assess {
+
+// ---- journeys ------------------------------------------------------------------------------
+
+// One flight leg of one person (an entity), in any order.
+struct Leg {
+  std::int64_t departure_utc = 0;
+  std::string origin, destination;
+  std::string document_country;  // document shown on this leg
+  std::uint64_t obs = 0;         // tie-breaker and evidence
+};
+
+// What the legs of one person say about being a smuggled client.
+struct Journey {
+  bool one_way_via_hub = false;  // origin → hub, a stop of ≥ min_stop_hours, → elsewhere, no return
+  bool document_swap = false;    // document country changes between the legs of that journey
+  std::string origin, transit, destination;
+  std::int64_t departure_utc = 0;  // first leg
+  std::size_t legs = 0;
+};
+
+// A smuggled client's journey: an outbound trip that stops at a hub for between min and max
+// hours (smugglers stage groups at the hub for days; legitimate connections take < 1 day) and
+// never returns to its origin within the period. Legs are sorted by (time, obs) inside.
+Journey classify_journey(std::vector<Leg> legs, double min_stop_hours = 20, double max_stop_hours = 288);
+
+// ---- roles ---------------------------------------------------------------------------------
+
+enum class MemberRole : std::uint8_t {
+  kOrganizer = 1, kRecruiter, kTransporter, kDocumentSupplier, kFinancier, kCoordinatorAbroad,
+  kClient,  // a smuggled migrant (not an aide: not counted as organization staff)
+};
+// "organizer", "recruiter", ..., "client" (values as in truth.h5 /codes/role: 1..7).
+const char* role_name(MemberRole r);
+
+// Counted evidence about one aide (a non-client member).
+struct RoleEvidence {
+  std::uint32_t escorted_bookings = 0;   // passenger (not client) on smuggling bookings
+  std::uint32_t booked_bookings = 0;     // own phone is the contact phone of smuggling bookings
+  std::uint32_t paid_bookings = 0;       // own payment account pays smuggling bookings
+  std::uint32_t document_changes = 0;    // clients tied to the aide who changed documents
+  std::uint32_t clients_before = 0;      // clients in contact before their departure
+  std::uint32_t clients_after = 0;       // clients in contact only after their arrival
+  std::uint32_t member_partners = 0;     // other aides of the organization in contact
+  std::uint32_t max_member_partners = 0; // the organization's largest member_partners
+};
+
+struct RoleVerdict {
+  MemberRole role = MemberRole::kRecruiter;
+  std::string evidence;  // plain words with the counts, e.g. "booked 3 smuggling bookings"
+};
+
+// Rules, first match wins (strongest, most specific evidence first):
+//   financier       pays ≥ 1 smuggling booking from an own account
+//   transporter     escorts ≥ 1 smuggling group as a passenger
+//   coordinator     in contact with more clients after arrival than before (destination stage)
+//   organizer       ties to the most other members (≥ 75 % of the organization's maximum, ≥ 3):
+//                   the hub of a segmented hierarchy (Campana 2018)
+//   recruiter       books for clients or is in contact with clients before departure
+//   document supp.  tied to clients who change documents, otherwise
+//   recruiter       the commonest aide role, as the default.
+RoleVerdict infer_role(const RoleEvidence& e);
+
+// ---- schemes -------------------------------------------------------------------------------
+
+// Burner phone: used (calls, registrations) for fewer than `max_days` days in all.
+bool is_burner(std::int64_t first_utc, std::int64_t last_utc, std::uint32_t uses, double max_days);
+
+// ---- organization signature ----------------------------------------------------------------
+
+struct SignatureEvidence {
+  std::uint32_t aides = 0;
+  std::uint32_t clients = 0;                  // persons moved on one-way hub journeys / bookings
+  std::uint32_t smuggling_bookings = 0;
+  std::uint32_t third_party_paid = 0;         // group bookings paid by an account of no passenger
+  std::uint32_t document_swaps = 0;
+  std::uint32_t burner_phones = 0;
+  std::uint32_t multiple_identities = 0;
+};
+
+// Score in [0, 1]: saturating evidence of moving clients (the dominant term), of organization
+// (aides) and of concealment (schemes). Families and tour groups move no clients on one-way hub
+// journeys and score ≈ 0. Documented weights in docs/assessment.md.
+double signature_score(const SignatureEvidence& e);
+
+// ---- fates across runs ---------------------------------------------------------------------
+
+enum class Fate : std::uint8_t { kPersisted = 0, kSplit, kMerged, kDissolved, kReconstituted };
+const char* fate_name(Fate f);
+
+struct FateOptions {
+  double match_jaccard = 0.3;    // a later organization continues an earlier one at this overlap
+  double part_share = 0.25;      // a part of a split holds at least this share of the earlier members
+  std::int64_t gap_months = 2;   // inactive months before a re-formed organization counts as reconstituted
+};
+
+struct FateResult {
+  Fate fate = Fate::kDissolved;
+  std::vector<std::size_t> successors;  // indices of later organizations, best first
+  double best_jaccard = 0;
+};
+
+// Earlier and later organizations as sorted member id sets (members mapped into one id space).
+// `later_gap` per later organization: the longest run of inactive months inside its activity.
+// Greene et al. (2010): continuation when Jaccard ≥ θ; several continuations of one earlier
+// organization (each holding ≥ part_share of it) = split; a later organization continuing
+// several earlier ones = merged; none = dissolved; a continuation after a gap = reconstituted.
+std::vector<FateResult> classify_fates(const std::vector<std::vector<std::uint64_t>>& earlier,
+                                       const std::vector<std::vector<std::uint64_t>>& later,
+                                       const std::vector<std::int64_t>& later_gap,
+                                       const FateOptions& options = {});
+
+double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b);
+
+// ---- leads ---------------------------------------------------------------------------------
+
+struct LeadEvidence {
+  double centrality = 0;          // within-organization key-actor score, in [0, 1]
+  std::uint32_t clients = 0;      // clients tied to the lead
+  std::uint32_t bookings = 0;     // smuggling bookings tied to the lead
+  std::uint32_t identities = 1;   // identities (aliases) used
+  std::uint32_t burner_phones = 0;
+  double organization_score = 0;  // signature score of its organization
+  bool key_role = false;          // organizer, financier or coordinator abroad
+};
+
+// Score in [0, 1]: organization certainty × (centrality, activity, concealment, key role).
+double lead_score(const LeadEvidence& e);
+
+// ---- small helpers -------------------------------------------------------------------------
+
+// Record ids joined by ';', at most `max_ids`, then ";…(+N more)" so a reader sees the total.
+std::string evidence_ids(std::vector<std::string> ids, std::size_t max_ids);
+
+// Connected components over [0, n) given undirected edges; component label = smallest member.
+std::vector<std::size_t> components(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges);
+
+}  // namespace ch::assess

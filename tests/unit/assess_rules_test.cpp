@@ -1,0 +1,97 @@
+// Pure assessment rules: journeys, roles, schemes, fates by Jaccard, lead scoring.
+#include <gtest/gtest.h>
+
+#include "kernels/assess/assess.hpp"
+
+namespace ch::assess {
+namespace {
+
+constexpr std::int64_t kHour = 3600;
+
+TEST(Journey, OneWayThroughHubWithStopIsAClient) {
+  const auto j = classify_journey({{0, "KBL", "IST", "AFG", 1}, {50 * kHour, "IST", "FRA", "GRC", 2}});
+  EXPECT_TRUE(j.one_way_via_hub);
+  EXPECT_TRUE(j.document_swap);
+  EXPECT_EQ(j.transit, "IST");
+  EXPECT_EQ(j.destination, "FRA");
+}
+
+TEST(Journey, TightConnectionOrReturnIsNot) {
+  EXPECT_FALSE(classify_journey({{0, "KBL", "IST", "", 1}, {3 * kHour, "IST", "FRA", "", 2}}).one_way_via_hub);
+  EXPECT_FALSE(classify_journey({{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 2},
+                                 {500 * kHour, "FRA", "KBL", "", 3}})
+                   .one_way_via_hub);
+  // Order of the input does not matter.
+  EXPECT_TRUE(classify_journey({{50 * kHour, "IST", "FRA", "", 2}, {0, "KBL", "IST", "", 1}}).one_way_via_hub);
+}
+
+TEST(Roles, FirstMatchingRuleWins) {
+  RoleEvidence e;
+  e.paid_bookings = 2;
+  e.escorted_bookings = 3;
+  EXPECT_EQ(infer_role(e).role, MemberRole::kFinancier);
+  e.paid_bookings = 0;
+  EXPECT_EQ(infer_role(e).role, MemberRole::kTransporter);
+  EXPECT_NE(infer_role(e).evidence.find("3"), std::string::npos);
+  RoleEvidence c;
+  c.clients_after = 4;
+  c.clients_before = 1;
+  EXPECT_EQ(infer_role(c).role, MemberRole::kCoordinatorAbroad);
+  RoleEvidence o;
+  o.member_partners = 8;
+  o.max_member_partners = 9;
+  EXPECT_EQ(infer_role(o).role, MemberRole::kOrganizer);
+  o.member_partners = 2;
+  EXPECT_EQ(infer_role(o).role, MemberRole::kRecruiter);
+  RoleEvidence d;
+  d.document_changes = 2;
+  EXPECT_EQ(infer_role(d).role, MemberRole::kDocumentSupplier);
+}
+
+TEST(Schemes, BurnerIsShortLived) {
+  EXPECT_TRUE(is_burner(0, 10 * 86400, 5, 30));
+  EXPECT_FALSE(is_burner(0, 40 * 86400, 5, 30));
+  EXPECT_FALSE(is_burner(0, 0, 0, 30));
+}
+
+TEST(Signature, FamiliesScoreZeroSmugglersHigh) {
+  SignatureEvidence family{4, 0, 0, 0, 0, 0, 0};
+  EXPECT_EQ(signature_score(family), 0.0);
+  SignatureEvidence org{12, 40, 15, 8, 10, 20, 3};
+  EXPECT_GT(signature_score(org), 0.8);
+}
+
+TEST(Fates, JaccardClassification) {
+  const std::vector<std::vector<std::uint64_t>> before = {{1, 2, 3, 4}, {10, 11, 12, 13, 14, 15, 16, 17}, {20, 21, 22}, {30, 31}, {40, 41, 42}};
+  const std::vector<std::vector<std::uint64_t>> after = {
+      {1, 2, 3, 4, 5},               // persists 0
+      {10, 11, 12, 13}, {14, 15, 16, 17},  // split of 1
+      {20, 21, 22, 30, 31},          // merge of 2 and 3
+      {40, 41, 42}};                 // 4, after a gap
+  const auto f = classify_fates(before, after, {0, 0, 0, 0, 3});
+  EXPECT_EQ(f[0].fate, Fate::kPersisted);
+  EXPECT_EQ(f[1].fate, Fate::kSplit);
+  EXPECT_EQ(f[1].successors.size(), 2u);
+  EXPECT_EQ(f[2].fate, Fate::kMerged);
+  EXPECT_EQ(f[3].fate, Fate::kMerged);
+  EXPECT_EQ(f[4].fate, Fate::kReconstituted);
+  EXPECT_EQ(classify_fates({{7, 8}}, after, {0, 0, 0, 0, 0})[0].fate, Fate::kDissolved);
+  EXPECT_DOUBLE_EQ(jaccard({1, 2, 3}, {2, 3, 4}), 0.5);
+}
+
+TEST(Leads, ScoreGrowsWithEvidenceAndNeedsAnOrganization) {
+  LeadEvidence weak{0.1, 1, 0, 1, 0, 0.9, false};
+  LeadEvidence strong{0.9, 20, 5, 3, 2, 0.9, true};
+  EXPECT_GT(lead_score(strong), lead_score(weak));
+  strong.organization_score = 0;
+  EXPECT_EQ(lead_score(strong), 0.0);
+}
+
+TEST(Helpers, EvidenceIdsTruncateWithCountAndComponents) {
+  EXPECT_EQ(evidence_ids({"b", "a", "c", "a"}, 2), "a;b;...(+1 more)");
+  const auto c = components(5, {{3, 4}, {1, 3}});
+  EXPECT_EQ(c, (std::vector<std::size_t>{0, 1, 2, 1, 1}));
+}
+
+}  // namespace
+}  // namespace ch::assess
