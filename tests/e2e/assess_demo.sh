@@ -5,21 +5,10 @@ source "$(dirname "$0")/lib/common.bash"
 S=$CH_SCRATCH
 small=(--set world.persons=6000 --set organizations.count=4)
 
-# communities.h5 from network.h5 via the edge-list input (until `run --until communities` exists).
 make_run() {
   local dir=$1
   shift
-  ch_mpirun 2 run --scenario demo --out "$dir" --until network --log-level warn "${small[@]}" "$@" >/dev/null
-  "$PY" - "$dir" <<'EOF'
-import sys, h5py
-d = sys.argv[1]
-e = h5py.File(d + "/network.h5", "r")["edges"]
-with open(d + "/edges.csv", "w") as f:
-    f.write("source,target,weight\n")
-    for s, t, w in zip(e["source"][()], e["target"][()], e["weight"][()]):
-        f.write(f"{s},{t},{w!r}\n")
-EOF
-  ch_mpirun 2 communities --edges "$dir/edges.csv" --out "$dir/communities.h5" --log-level warn >/dev/null
+  ch_mpirun 2 run --scenario demo --out "$dir" --until communities --log-level warn "${small[@]}" "$@" >/dev/null
 }
 make_run "$S/early" --set world.months=6 --set 'enforcement.action_months=[4]'
 make_run "$S/run"

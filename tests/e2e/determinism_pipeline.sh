@@ -7,8 +7,8 @@ source "$(dirname "$0")/lib/common.bash"
 # A smaller world than demo keeps four full runs within a minute or two on two cores.
 small=(--set world.persons=6000 --set organizations.count=4)
 # Stages that exist so far; the list grows as stages land.
-stages=(records entities network communities)
-until_stage=communities
+stages=(records entities network communities assessment)
+until_stage=assess
 
 run() {  # run NAME RANKS THREADS
   ch_mpirun "$2" run --scenario demo --out "$CH_SCRATCH/$1" --threads "$3" --until "$until_stage" \
