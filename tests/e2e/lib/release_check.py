@@ -1,0 +1,154 @@
+"""Checks of a partner extract against the run it came from (tests/e2e/release_*.sh).
+
+leak RECORDS PARTNER EXTRACT [CSV_DIR]: every name, document, phone, e-mail, booking/payment
+  reference and record id that occurs only in records NOT releasable to PARTNER must be absent
+  from every string dataset and string attribute of EXTRACT and from every CSV cell.
+positive RECORDS PARTNER EXTRACT: releasable facts do appear (persons, edges, releasable-only names).
+csvsafe CSV_DIR: no exported cell starts with a formula character.
+"""
+import csv
+import glob
+import os
+import sys
+
+import h5py
+import numpy as np
+
+
+def column(group, name):
+    values = group[name][()]
+    if group[name].attrs.get("encoding") == b"dictionary":
+        values = group["_dict/" + name][()][values]
+    return [v.decode() for v in values] if values.dtype.kind == "S" else values
+
+
+def record_values(records, partner):
+    """(releasable, withheld) sets of sensitive values, per kind, from records.h5."""
+    rel, wit = {}, {}
+    with h5py.File(records, "r") as f:
+        o = f["observations"]
+        ok = [partner in r.split(";") for r in column(o, "releasable_to")]
+        fields = {
+            "given": ["given_name", "given_name_raw"], "family": ["family_name", "family_name_raw"],
+            "document": ["document_number", "document_number_raw"], "phone": ["phone", "phone_raw"],
+            "email": ["email"], "booking": ["booking_ref"], "payment": ["payment_ref"], "record": ["record_id"],
+        }
+        for kind, names in fields.items():
+            for name in names:
+                for keep, v in zip(ok, column(o, name)):
+                    (rel if keep else wit).setdefault(kind, set()).add(v)
+        for keep, g, fam in zip(ok, column(o, "given_name"), column(o, "family_name")):
+            (rel if keep else wit).setdefault("name", set()).add(f"{g} {fam}".strip())
+        c = f["calls"]
+        ok = [partner in r.split(";") for r in column(c, "releasable_to")]
+        for name, kind in [("caller", "phone"), ("callee", "phone"), ("caller_raw", "phone"),
+                           ("callee_raw", "phone"), ("record_id", "record")]:
+            for keep, v in zip(ok, column(c, name)):
+                (rel if keep else wit).setdefault(kind, set()).add(v)
+    return rel, wit
+
+
+def leak_set(records, partner):
+    rel, wit = record_values(records, partner)
+    everything_releasable = set().union(*rel.values())
+    secret = set()
+    for kind, values in wit.items():
+        secret |= {v for v in values - everything_releasable if v and v != "CASH"}
+    return secret, rel, wit
+
+
+def pieces(text):
+    yield text
+    for part in text.split(";"):
+        yield part.strip()
+    for part in text.replace("\t", "\n").split("\n"):
+        yield part.strip()
+
+
+def extract_strings(path):
+    out = []
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            for k, v in obj.attrs.items():
+                if isinstance(v, bytes):
+                    out.append((f"{name}@{k}", v.decode()))
+                elif isinstance(v, str):
+                    out.append((f"{name}@{k}", v))
+            if isinstance(obj, h5py.Dataset) and obj.dtype.kind == "S":
+                out.extend((name, v.decode()) for v in obj[()])
+        visit("/", f)
+        f.visititems(visit)
+    return out
+
+
+def csv_strings(csv_dir):
+    out = []
+    for path in sorted(glob.glob(os.path.join(csv_dir, "*.csv"))):
+        with open(path, newline="") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+                        cell = cell[1:]
+                    out.append((os.path.basename(path), cell))
+    return out
+
+
+def leak(records, partner, extract, csv_dir=None):
+    secret, _, _ = leak_set(records, partner)
+    assert secret, "no withheld-only values: the test would prove nothing"
+    strings = extract_strings(extract) + (csv_strings(csv_dir) if csv_dir else [])
+    hits = [(where, p) for where, s in strings for p in pieces(s) if p in secret]
+    if hits:
+        print(f"{partner}: {len(hits)} withheld values in the extract, e.g. {hits[:5]}", file=sys.stderr)
+        sys.exit(1)
+    print(f"{partner}: 0 of {len(secret)} withheld-only values in {len(strings)} strings")
+
+
+def positive(records, partner, extract):
+    rel, wit = record_values(records, partner)
+    with h5py.File(extract, "r") as f:
+        assert f.attrs["partner"].decode() == partner
+        assert f["entities"].attrs["rows"] > 0, "no persons released"
+        assert f["edges"].attrs["rows"] > 0, "no edges released"
+        names = set(column(f["entities"], "name"))
+        only_releasable = rel["name"] - wit["name"]
+        shown = names & only_releasable
+        assert shown, "no releasable-only name appears"
+        assert names - {""} <= rel["name"], "a released name is not the name of a releasable record"
+        ids = set(column(f["evidence"], "record_id"))
+        assert ids <= rel["record"], "an evidence id is not a releasable record"
+        m = f["manifest"]
+        items = dict(zip(column(m, "item"), zip(m["released"][()], m["withheld"][()])))
+        assert items["evidence"][0] == f["evidence"].attrs["rows"] > 0
+        assert items["evidence"][1] > 0, "nothing withheld: the scenario does not exercise the rules"
+        assert any(k.startswith("source_sha256_records.h5") for k in f.attrs), "no source hash"
+        assert np.all(f["edges/source"][()] < f["edges/target"][()])
+        assert f["edges/target"][()].max() < f["entities"].attrs["rows"]
+    print(f"{partner}: {len(shown)} releasable-only names shown, {len(ids)} evidence ids")
+
+
+def csvsafe(csv_dir):
+    bad, prefixed = [], 0
+    for path in sorted(glob.glob(os.path.join(csv_dir, "*.csv"))):
+        with open(path, newline="") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    if cell[:1] in ("=", "+", "@", "\t", "\r") or (cell[:1] == "-" and not _number(cell)):
+                        bad.append((os.path.basename(path), cell))
+                    prefixed += cell[:1] == "'"
+    assert not bad, f"formula cells in the CSV export: {bad[:5]}"
+    assert prefixed > 0, "no neutralized cell: the check proves nothing"
+    print(f"csv: {prefixed} neutralized cells, no formula starts")
+
+
+def _number(cell):
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
+
+
+if __name__ == "__main__":
+    cmd, *args = sys.argv[1:]
+    {"leak": leak, "positive": positive, "csvsafe": csvsafe}[cmd](*args)
