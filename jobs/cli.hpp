@@ -38,6 +38,7 @@ void add_resolve_command(Cli& cli);
 void add_explain_command(Cli& cli);
 void add_evaluate_command(Cli& cli);
 void add_network_command(Cli& cli);
+void add_compare_command(Cli& cli);
 void add_communities_command(Cli& cli);
 void add_release_command(Cli& cli);
 void add_assess_command(Cli& cli);

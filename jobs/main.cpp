@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   ch::jobs::add_explain_command(cli);
   ch::jobs::add_evaluate_command(cli);
   ch::jobs::add_network_command(cli);
+  ch::jobs::add_compare_command(cli);
   ch::jobs::add_communities_command(cli);
   ch::jobs::add_release_command(cli);
   ch::jobs::add_assess_command(cli);

@@ -11,7 +11,6 @@ void add_planned_commands(Cli& cli) {
   };
   static const Planned planned[] = {
       {"report", "A briefing (HTML) from an assessment"},
-      {"compare", "Key metrics of several runs side by side"},
   };
   for (const auto& p : planned) {
     auto* sub = cli.add_command(p.name, std::string(p.help) + " (not implemented yet)");

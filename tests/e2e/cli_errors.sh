@@ -28,7 +28,7 @@ grep -q "world.nonsense" "$CH_SCRATCH/last.err" || fail "--set key not named"
 expect_exit 2 "$CH_BIN" generate --scenario "$CH_SCRATCH/missing.toml" --out "$CH_SCRATCH/x"
 grep -q "missing.toml" "$CH_SCRATCH/last.err" || fail "missing scenario file not named"
 
-expect_exit 2 "$CH_BIN" assess --run "$CH_SCRATCH/x"
+expect_exit 2 "$CH_BIN" report --run "$CH_SCRATCH/x"
 grep -q "not implemented yet" "$CH_SCRATCH/last.err" || fail "planned stage does not say it is not implemented"
 
 expect_exit 2 "$CH_BIN" run --scenario demo --out "$CH_SCRATCH/x" --until nowhere

@@ -81,14 +81,18 @@ done
 echo "sweep: 3 variants differ; variant-001 equals a direct run with world.seed=2"
 
 # --- collect ------------------------------------------------------------------------------------
-# `clearinghouse compare` is not implemented yet, so the collect job must end with its exit code
-# 2 and the message. That it ran at all, after every array task ended, with all three run
-# directories, shows the afterok chain. Once compare lands, this changes to: collect COMPLETED 0:0
-# and $sweep/sweep.h5 holds one row per variant.
+# collect runs `clearinghouse compare` after every array task ended (afterok) and writes
+# $sweep/sweep.h5 with one row per variant.
 result=$("$SLURM_HOME/wait-job.sh" --timeout 60 "$collect_job") || true
-[[ $result == "$collect_job FAILED 2:0" ]] || { show_logs; fail "collect job: expected FAILED 2:0 (compare not implemented), got: $result"; }
+[[ $result == "$collect_job COMPLETED 0:0" ]] || { show_logs; fail "collect job: expected COMPLETED 0:0, got: $result"; }
+"$PY" - "$sweep/sweep.h5" <<'PYEOF' || { show_logs; fail "sweep.h5 does not hold the three variants"; }
+import sys, h5py
+runs = h5py.File(sys.argv[1], "r")["runs"]
+assert runs.attrs["rows"] == 3, runs.attrs["rows"]
+assert sorted(runs["seed"][()].tolist()) == [1, 2, 3], runs["seed"][()]
+assert all(r.decode().endswith("variant-%03d" % i) for i, r in enumerate(runs["run"][()])), runs["run"][()]
+PYEOF
 log=$sweep/logs/collect.out
-grep -q "compare: not implemented yet" "$log" || { show_logs; fail "collect log lacks compare's message"; }
 grep -q "comparing 3 runs: $sweep/variant-000 $sweep/variant-001 $sweep/variant-002" "$log" ||
   { show_logs; fail "collect did not pass the three run directories"; }
 collect_start=$(scontrol show job -o "$collect_job" | grep -o ' StartTime=[^ ]*' | cut -d= -f2)
@@ -96,4 +100,4 @@ while read -r end; do
   # ISO times compare as strings.
   [[ ! $collect_start < $end ]] || fail "collect started at $collect_start, before an array task ended at $end"
 done < <(scontrol show job -o "$array_job" | grep -o ' EndTime=[^ ]*' | cut -d= -f2)
-echo "collect: ran after the array (afterok), compare exit 2 passed through"
+echo "collect: ran after the array (afterok) and wrote sweep.h5 with the three variants"
