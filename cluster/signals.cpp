@@ -22,6 +22,9 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGUSR1, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  // A file-size limit (ulimit -f, some quota setups) would otherwise kill the process on the
+  // write that crosses it; ignored, the write fails with EFBIG and the writer reports it.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 bool stop_requested(const Context& ctx) { return allreduce_or(ctx, g_stop != 0); }

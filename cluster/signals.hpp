@@ -7,7 +7,8 @@
 
 namespace ch::cluster {
 
-// SIGTERM, SIGUSR1 and SIGINT set the stop flag (the second SIGINT kills as usual).
+// SIGTERM, SIGUSR1 and SIGINT set the stop flag (the second SIGINT kills as usual); SIGXFSZ is
+// ignored so that exceeding a file-size limit is an ordinary write error.
 void install_stop_handlers();
 // True on every rank if any rank received a stop signal. Collective: call at a safe point.
 bool stop_requested(const Context& ctx);

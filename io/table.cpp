@@ -282,6 +282,7 @@ void TableWriter::write_table(const std::string& group_path, const Table& local)
   std::string column_list;
   for (const auto& c : local.columns()) {
     column_list += (column_list.empty() ? "" : ",") + c.name;
+    try {
     std::visit(
         [&](const auto& v) {
           using V = typename std::decay_t<decltype(v)>::value_type;
@@ -318,6 +319,11 @@ void TableWriter::write_table(const std::string& group_path, const Table& local)
           }
         },
         c.data);
+    } catch (const std::runtime_error& e) {
+      // Name the file and the column: the usual cause is a full disk or a quota.
+      throw std::runtime_error("cannot write " + group_path + "/" + c.name + " to " + partial_path_.string() +
+                               " (disk full or file system error): " + e.what());
+    }
   }
   write_attribute(group, "columns", column_list);
   write_attribute(group, "rows", static_cast<std::int64_t>(total));
