@@ -27,20 +27,6 @@ namespace {
 using network::EdgeType;
 using network::Evidence;
 
-constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
-
-// An identifier value seen on an observation of a person.
-struct KeyItem {
-  std::string value;
-  std::uint64_t person = 0;
-  std::int64_t utc = 0;
-  std::uint8_t type = 0;
-  template <class Ar>
-  void serialize(Ar& ar, unsigned) {
-    ar & value & person & utc & type;
-  }
-};
-
 // A call on its way to being attributed: first to the caller's persons, then the callee's.
 struct CallLeg {
   std::string phone;          // the side still to resolve
@@ -96,34 +82,6 @@ struct EvenShareOwner {
   }
 };
 
-// Groups key items by (type, value) and turns each group into pair evidence.
-std::vector<Evidence> group_evidence(std::vector<KeyItem>& items, const NetworkConfig& config,
-                                     std::array<network::GroupStats, network::kEdgeTypeCount>& stats,
-                                     std::map<std::string, std::vector<std::uint64_t>>* phones) {
-  std::sort(items.begin(), items.end(), [](const KeyItem& x, const KeyItem& y) {
-    return std::tie(x.type, x.value, x.person, x.utc) < std::tie(y.type, y.value, y.person, y.utc);
-  });
-  std::vector<Evidence> out;
-  std::vector<std::uint64_t> persons;
-  for (std::size_t i = 0; i < items.size();) {
-    std::size_t j = i;
-    std::int64_t first = std::numeric_limits<std::int64_t>::max();
-    persons.clear();
-    for (; j < items.size() && items[j].type == items[i].type && items[j].value == items[i].value; ++j) {
-      if (persons.empty() || persons.back() != items[j].person) persons.push_back(items[j].person);
-      if (items[j].utc != kNoTime) first = std::min(first, items[j].utc);
-    }
-    if (first == std::numeric_limits<std::int64_t>::max()) first = 0;
-    const auto type = static_cast<EdgeType>(items[i].type);
-    const std::size_t cap = type == EdgeType::kCoTravelled ? config.max_flight_group : config.max_group;
-    network::group_pairs(persons, type, config.weight[items[i].type], cap, first, out,
-                         stats[items[i].type]);
-    if (phones && type == EdgeType::kSharedPhone) (*phones)[items[i].value] = persons;
-    i = j;
-  }
-  return out;
-}
-
 }  // namespace
 
 NetworkConfig load_network_config(const JobEnv& env) {
@@ -140,11 +98,11 @@ NetworkConfig load_network_config(const JobEnv& env) {
       throw UsageError("--set network." + key + ": expected a non-negative number, got '" + value + "'");
     bool known = false;
     for (std::size_t t = 0; t < network::kEdgeTypeCount; ++t)
-      if (key == weight_keys[t]) c.weight[t] = number, known = true;
-    if (key == "max_group") c.max_group = static_cast<std::size_t>(number), known = true;
-    if (key == "max_flight_group") c.max_flight_group = static_cast<std::size_t>(number), known = true;
-    if (key == "min_co_travel") c.min_co_travel = static_cast<std::uint64_t>(number), known = true;
-    if (key == "max_phone_persons") c.max_phone_persons = static_cast<std::size_t>(number), known = true;
+      if (key == weight_keys[t]) c.rules.weight[t] = number, known = true;
+    if (key == "max_group") c.rules.max_group = static_cast<std::size_t>(number), known = true;
+    if (key == "max_flight_group") c.rules.max_flight_group = static_cast<std::size_t>(number), known = true;
+    if (key == "min_co_travel") c.rules.min_co_travel = static_cast<std::uint64_t>(number), known = true;
+    if (key == "max_phone_persons") c.rules.max_phone_persons = static_cast<std::size_t>(number), known = true;
     if (!known)
       throw UsageError("--set network." + key + ": unknown key (weight_co_booked, weight_co_travelled, "
                        "weight_shared_phone, weight_shared_email, weight_shared_payment, weight_call, "
@@ -152,9 +110,10 @@ NetworkConfig load_network_config(const JobEnv& env) {
   }
   c.text = "[network]\n";
   for (std::size_t t = 0; t < network::kEdgeTypeCount; ++t)
-    c.text += fmt::format("{} = {}\n", weight_keys[t], c.weight[t]);
+    c.text += fmt::format("{} = {}\n", weight_keys[t], c.rules.weight[t]);
   c.text += fmt::format("max_group = {}\nmax_flight_group = {}\nmin_co_travel = {}\nmax_phone_persons = {}\n",
-                        c.max_group, c.max_flight_group, c.min_co_travel, c.max_phone_persons);
+                        c.rules.max_group, c.rules.max_flight_group, c.rules.min_co_travel,
+                        c.rules.max_phone_persons);
   return c;
 }
 
@@ -184,7 +143,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   const auto [share_begin, share_end] = io::even_share(n_obs, ctx.rank(), p);
 
   // 1. Shared identifiers (and flights, below) grouped at the owner of the identifier.
-  std::vector<KeyItem> keys;
+  std::vector<network::IdentifierUse> keys;
   const std::pair<const char*, EdgeType> identifier_columns[] = {
       {"booking_ref", EdgeType::kCoBooked}, {"phone", EdgeType::kSharedPhone},
       {"email", EdgeType::kSharedEmail}, {"payment_ref", EdgeType::kSharedPayment}};
@@ -206,19 +165,19 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     const auto& flight = segments.get<std::string>("flight_number");
     const auto& departure = segments.get<std::int64_t>("departure_utc");
     for (std::size_t i = 0; i < seg_obs.size(); ++i) {
-      if (departure[i] == kNoTime) continue;
+      if (departure[i] == network::kUnknownTime) continue;
       const std::int64_t day = departure[i] >= 0 ? departure[i] / 86400 : -((-departure[i] + 86399) / 86400);
       keys.push_back({carrier[i] + flight[i] + "@" + std::to_string(day), seg_person[i], departure[i],
                       static_cast<std::uint8_t>(EdgeType::kCoTravelled)});
     }
   }
   const std::uint64_t key_rows = keys.size();
-  auto grouped = cluster::shuffle_serialized(ctx, std::span<const KeyItem>(keys),
-                                             [p](const KeyItem& k) { return owner_of_value(k.value, k.type, p); });
+  auto grouped = cluster::shuffle_serialized(ctx, std::span<const network::IdentifierUse>(keys),
+                                             [p](const network::IdentifierUse& k) { return owner_of_value(k.value, k.type, p); });
   keys = {};
   std::array<network::GroupStats, network::kEdgeTypeCount> stats{};
   std::map<std::string, std::vector<std::uint64_t>> phone_persons;
-  auto evidence = group_evidence(grouped, config, stats, &phone_persons);
+  auto evidence = network::group_identifier_uses(grouped, config.rules, stats, &phone_persons);
   grouped = {};
   env.stop_point("network");
 
@@ -231,12 +190,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
                                                         [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
     evidence = std::move(rest);
     for (auto& f : per_pair)
-      if (f.count >= config.min_co_travel) {
-        f.weight = network::to_fixed(config.weight[static_cast<std::size_t>(EdgeType::kCoTravelled)] *
-                                     static_cast<double>(f.count));
-        f.month = network::month_of(f.first_utc);
-        evidence.push_back(f);
-      }
+      if (network::keep_co_travel(f, config.rules)) evidence.push_back(f);
   }
 
   // 3. Calls: attribute the caller's phone, then the callee's, to the persons who use them.
@@ -256,7 +210,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     legs.clear();
     auto persons_of = [&](const std::string& phone) -> const std::vector<std::uint64_t>* {
       const auto it = phone_persons.find(phone);
-      if (it == phone_persons.end() || it->second.size() > config.max_phone_persons) return nullptr;
+      if (it == phone_persons.end() || it->second.size() > config.rules.max_phone_persons) return nullptr;
       return &it->second;
     };
     for (auto& c : at_caller) {
@@ -271,7 +225,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     at_caller = {};
     const auto at_callee = cluster::shuffle_serialized(ctx, std::span<const CallLeg>(legs),
                                                        [&](const CallLeg& c) { return owner_of_value(c.phone, phone_type, p); });
-    const double w = config.weight[static_cast<std::size_t>(EdgeType::kCalls)];
+    const double w = config.rules.weight[static_cast<std::size_t>(EdgeType::kCalls)];
     for (const auto& c : at_callee) {
       const auto* who = persons_of(c.phone);
       if (!who) {

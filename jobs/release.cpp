@@ -106,14 +106,7 @@ release::EdgeRules edge_rules(const JobEnv& env, const fs::path& network_h5) {
   }
   for (const auto& o : stage_overrides(env.overrides, "network")) overrides.push_back(o);
   const JobEnv with_run_config{env.ctx, env.threads, overrides, "", ""};
-  const auto nc = load_network_config(with_run_config);
-  release::EdgeRules rules;
-  rules.weight = nc.weight;
-  rules.max_group = nc.max_group;
-  rules.max_flight_group = nc.max_flight_group;
-  rules.min_co_travel = nc.min_co_travel;
-  rules.max_phone_persons = nc.max_phone_persons;
-  return rules;
+  return load_network_config(with_run_config).rules;
 }
 
 struct ManifestRow {

@@ -71,6 +71,39 @@ std::vector<Evidence> aggregate(std::vector<Evidence> items) {
   return out;
 }
 
+std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, const EdgeRules& rules,
+                                            std::array<GroupStats, kEdgeTypeCount>& stats,
+                                            std::map<std::string, std::vector<std::uint64_t>>* phones) {
+  std::sort(uses.begin(), uses.end(), [](const IdentifierUse& x, const IdentifierUse& y) {
+    return std::tie(x.type, x.value, x.person, x.utc) < std::tie(y.type, y.value, y.person, y.utc);
+  });
+  std::vector<Evidence> out;
+  std::vector<std::uint64_t> persons;
+  for (std::size_t i = 0; i < uses.size();) {
+    std::size_t j = i;
+    std::int64_t first = std::numeric_limits<std::int64_t>::max();
+    persons.clear();
+    for (; j < uses.size() && uses[j].type == uses[i].type && uses[j].value == uses[i].value; ++j) {
+      if (persons.empty() || persons.back() != uses[j].person) persons.push_back(uses[j].person);
+      if (uses[j].utc != kUnknownTime) first = std::min(first, uses[j].utc);
+    }
+    if (first == std::numeric_limits<std::int64_t>::max()) first = 0;
+    const auto type = static_cast<EdgeType>(uses[i].type);
+    const std::size_t cap = type == EdgeType::kCoTravelled ? rules.max_flight_group : rules.max_group;
+    group_pairs(persons, type, rules.weight[uses[i].type], cap, first, out, stats[uses[i].type]);
+    if (phones && type == EdgeType::kSharedPhone) (*phones)[uses[i].value] = persons;
+    i = j;
+  }
+  return out;
+}
+
+bool keep_co_travel(Evidence& f, const EdgeRules& rules) {
+  if (f.count < rules.min_co_travel) return false;
+  f.weight = to_fixed(rules.weight[static_cast<std::size_t>(EdgeType::kCoTravelled)] * static_cast<double>(f.count));
+  f.month = month_of(f.first_utc);
+  return true;
+}
+
 std::uint64_t identifier_hash(std::string_view value, std::uint64_t kind) {
   std::uint64_t h = 0xcbf29ce484222325ULL ^ mix64(kind);  // FNV-1a, then a strong finalizer
   for (char c : value) {

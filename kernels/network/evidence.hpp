@@ -11,7 +11,11 @@
 // partition.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -54,6 +58,46 @@ void group_pairs(std::span<const std::uint64_t> persons, EdgeType type, double t
 // Sorts by key and merges evidence with the same (a, b, type, month): weights, counts and seconds
 // add, first/last take min/max. The result is sorted and unique by key.
 std::vector<Evidence> aggregate(std::vector<Evidence> items);
+
+// The network's parameters (set by `--set network.*`, see jobs/network.hpp; recorded in
+// network.h5's config so that a partner extract can recompute edges the same way).
+struct EdgeRules {
+  // Weight per unit of evidence: a booking/phone/e-mail/payment group (split over its members),
+  // a shared flight, a call.
+  std::array<double, kEdgeTypeCount> weight = {1.0, 0.5, 1.0, 1.0, 1.0, 0.1};
+  std::size_t max_group = 200;         // identifier groups larger than this are hubs: no edges
+  std::size_t max_flight_group = 150;  // flights with more linked passengers add no co-travel
+  std::size_t max_phone_persons = 5;   // calls on a phone used by more persons are not attributed
+  std::uint64_t min_co_travel = 2;     // shared flights before two persons count as co-travellers
+};
+
+inline constexpr std::int64_t kUnknownTime = std::numeric_limits<std::int64_t>::min();
+
+// One use of an identifier by a person: a booking reference, phone, e-mail or payment reference
+// on one of their records, or a flight (carrier + number + day) they were on. `type` is the
+// EdgeType the shared identifier yields.
+struct IdentifierUse {
+  std::string value;
+  std::uint64_t person = 0;
+  std::int64_t utc = kUnknownTime;
+  std::uint8_t type = 0;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {  // Boost.Serialization, for shuffles
+    ar & value & person & utc & type;
+  }
+};
+
+// Sorts the uses and turns each group of uses of one identifier into pair evidence with
+// group_pairs (time: the group's first use). Flights yield one co-travel item per pair and
+// flight, to be counted per pair and kept by keep_co_travel. `phones`, when given, receives the
+// persons of every shared phone (for attributing calls).
+std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, const EdgeRules& rules,
+                                            std::array<GroupStats, kEdgeTypeCount>& stats,
+                                            std::map<std::string, std::vector<std::uint64_t>>* phones);
+
+// A pair's co-flight evidence summed over the whole period (count = shared flights): true if
+// they count as co-travellers, and then sets its weight and month.
+bool keep_co_travel(Evidence& per_pair, const EdgeRules& rules);
 
 // 64-bit hash of an identifier value, salted by its kind so equal strings of different kinds
 // (a phone and a booking reference) never share a group.

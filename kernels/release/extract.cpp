@@ -13,8 +13,6 @@ namespace {
 
 using network::EdgeType;
 
-constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
-
 std::string joined(std::set<std::string> values) {
   values.erase("");
   std::string out;
@@ -41,13 +39,6 @@ std::string most_frequent(const std::vector<std::string>& in_order) {
       best = &v, best_score = score;
   return best ? *best : std::string();
 }
-
-struct KeyItem {
-  std::uint8_t type = 0;
-  std::string value;
-  std::uint64_t person = 0;
-  std::int64_t utc = 0;
-};
 
 }  // namespace
 
@@ -122,7 +113,7 @@ ReleasedNetwork recompute_network(const std::vector<Observation>& observations,
                                   const std::vector<Flight>& flights, const std::vector<Call>& calls,
                                   const EdgeRules& rules) {
   ReleasedNetwork net;
-  std::vector<KeyItem> items;
+  std::vector<network::IdentifierUse> items;
   for (std::size_t i = 0; i < observations.size(); ++i) {
     const auto& o = observations[i];
     const std::pair<const std::string*, EdgeType> ids[] = {{&o.booking, EdgeType::kCoBooked},
@@ -130,43 +121,20 @@ ReleasedNetwork recompute_network(const std::vector<Observation>& observations,
                                                            {&o.email, EdgeType::kSharedEmail},
                                                            {&o.payment, EdgeType::kSharedPayment}};
     for (const auto& [value, type] : ids)
-      if (!value->empty()) items.push_back({static_cast<std::uint8_t>(type), *value, person_of[i], o.event_utc});
+      if (!value->empty()) items.push_back({*value, person_of[i], o.event_utc, static_cast<std::uint8_t>(type)});
   }
   for (const auto& f : flights)
-    items.push_back({static_cast<std::uint8_t>(EdgeType::kCoTravelled), f.key, person_of[f.observation], f.departure_utc});
-  std::sort(items.begin(), items.end(), [](const KeyItem& x, const KeyItem& y) {
-    return std::tie(x.type, x.value, x.person, x.utc) < std::tie(y.type, y.value, y.person, y.utc);
-  });
+    items.push_back({f.key, person_of[f.observation], f.departure_utc, static_cast<std::uint8_t>(EdgeType::kCoTravelled)});
 
-  std::vector<network::Evidence> evidence, flight_evidence;
   std::map<std::string, std::vector<std::uint64_t>> phone_persons;
-  std::vector<std::uint64_t> persons;
-  for (std::size_t i = 0; i < items.size();) {
-    std::size_t j = i;
-    std::int64_t first = std::numeric_limits<std::int64_t>::max();
-    persons.clear();
-    for (; j < items.size() && items[j].type == items[i].type && items[j].value == items[i].value; ++j) {
-      if (persons.empty() || persons.back() != items[j].person) persons.push_back(items[j].person);
-      if (items[j].utc != kNoTime) first = std::min(first, items[j].utc);
-    }
-    if (first == std::numeric_limits<std::int64_t>::max()) first = 0;
-    const auto type = static_cast<EdgeType>(items[i].type);
-    const std::size_t cap = type == EdgeType::kCoTravelled ? rules.max_flight_group : rules.max_group;
-    network::group_pairs(persons, type, rules.weight[items[i].type], cap, first,
-                         type == EdgeType::kCoTravelled ? flight_evidence : evidence, net.stats[items[i].type]);
-    if (type == EdgeType::kSharedPhone) phone_persons[items[i].value] = persons;
-    i = j;
-  }
+  std::vector<network::Evidence> evidence, flight_evidence;
+  for (auto& e : network::group_identifier_uses(items, rules, net.stats, &phone_persons))
+    (e.type == static_cast<std::uint8_t>(EdgeType::kCoTravelled) ? flight_evidence : evidence).push_back(e);
 
   // Co-travel counts flights per pair over the whole period, then keeps pairs over the threshold.
   for (auto& f : flight_evidence) f.month = 0;
   for (auto& f : network::aggregate(std::move(flight_evidence)))
-    if (f.count >= rules.min_co_travel) {
-      f.weight = network::to_fixed(rules.weight[static_cast<std::size_t>(EdgeType::kCoTravelled)] *
-                                   static_cast<double>(f.count));
-      f.month = network::month_of(f.first_utc);
-      evidence.push_back(f);
-    }
+    if (network::keep_co_travel(f, rules)) evidence.push_back(f);
 
   auto persons_of = [&](const std::string& phone) -> const std::vector<std::uint64_t>* {
     const auto it = phone_persons.find(phone);

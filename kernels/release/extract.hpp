@@ -55,11 +55,8 @@ struct Call {              // a releasable call record
   std::uint64_t seconds = 0;
 };
 
-struct EdgeRules {  // the network stage's parameters (jobs/network.hpp), read from network.h5
-  std::array<double, network::kEdgeTypeCount> weight = {1.0, 0.5, 1.0, 1.0, 1.0, 0.1};
-  std::size_t max_group = 200, max_flight_group = 150, max_phone_persons = 5;
-  std::uint64_t min_co_travel = 2;
-};
+// The network stage's parameters, read from network.h5 so edges are recomputed the same way.
+using network::EdgeRules;
 
 struct PhoneUse {
   std::uint64_t person = 0;
