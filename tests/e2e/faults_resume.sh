@@ -6,8 +6,8 @@
 source "$(dirname "$0")/lib/common.bash"
 
 small=(--set world.persons=4000 --set organizations.count=3)
-until_stage=network
-stages=(truth records entities network)
+until_stage=assess
+stages=(truth records entities network communities assessment)
 digest() {
   local files=()
   for s in "${stages[@]}"; do files+=("$1/$s.h5"); done
@@ -19,7 +19,7 @@ digest "$CH_SCRATCH/ref" >"$CH_SCRATCH/ref.digest"
 
 # Rerun with --resume: every stage is up to date.
 expect_exit 0 ch_mpirun 2 run --scenario demo --out "$CH_SCRATCH/ref" --until "$until_stage" --resume "${small[@]}"
-for s in generate ingest resolve network; do
+for s in generate ingest resolve network communities assess; do
   grep -q "$s: up to date" "$CH_SCRATCH/last.err" || fail "--resume redid $s although nothing changed"
 done
 
@@ -31,7 +31,7 @@ grep -q "network: up to date" "$CH_SCRATCH/last.err" && fail "network not redone
 
 # Interrupt each stage (seeded choice of rank), then resume and compare with the reference.
 seed=17
-for stage in generate ingest resolve network; do
+for stage in generate ingest resolve network communities assess; do
   rank=$(((seed + ${#stage}) % 2))
   for kind in signal start; do
     dir="$CH_SCRATCH/$stage-$kind"
@@ -52,6 +52,8 @@ for stage in generate ingest resolve network; do
       ingest) [[ ! -e $dir/records.h5 ]] || fail "$stage-$kind: records.h5 exists after the interruption" ;;
       resolve) [[ ! -e $dir/entities.h5 ]] || fail "$stage-$kind: entities.h5 exists after the interruption" ;;
       network) [[ ! -e $dir/network.h5 ]] || fail "$stage-$kind: network.h5 exists after the interruption" ;;
+      communities) [[ ! -e $dir/communities.h5 ]] || fail "$stage-$kind: communities.h5 exists after the interruption" ;;
+      assess) [[ ! -e $dir/assessment.h5 ]] || fail "$stage-$kind: assessment.h5 exists after the interruption" ;;
     esac
     ch_mpirun 2 run --scenario demo --out "$dir" --until "$until_stage" --resume --log-level warn "${small[@]}"
     digest "$dir" >"$dir.digest"
