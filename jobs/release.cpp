@@ -18,6 +18,7 @@
 #include "jobs/config.hpp"
 #include "jobs/log.hpp"
 #include "jobs/network.hpp"
+#include "kernels/release/assessment.hpp"
 #include "kernels/release/csv_cell.hpp"
 #include "kernels/release/extract.hpp"
 
@@ -221,12 +222,16 @@ void release(const JobEnv& env, const RunLayout& run, const std::string& partner
 
   std::vector<release::Observation> kept;
   std::vector<std::int64_t> index_of(n_obs, -1);
+  std::set<std::string> withheld_ids;  // a lead citing one of these may rest on a withheld record
   {
     const auto& source = obs.get<std::string>("source");
     const auto& agency = obs.get<std::string>("agency");
     const auto& releasable = obs.get<std::string>("releasable_to");
     for (std::uint64_t i = 0; i < n_obs; ++i) {
-      if (!partner.may_receive(releasable[i], source[i], agency[i])) continue;
+      if (!partner.may_receive(releasable[i], source[i], agency[i])) {
+        withheld_ids.insert(obs.get<std::string>("record_id")[i]);
+        continue;
+      }
       index_of[i] = static_cast<std::int64_t>(kept.size());
       kept.push_back({obs.get<std::uint64_t>("obs")[i], entity_of[i], source[i], agency[i],
                       obs.get<std::string>("record_id")[i], obs.get<std::string>("given_name")[i],
@@ -371,6 +376,84 @@ void release(const JobEnv& env, const RunLayout& run, const std::string& partner
     t.add("person", std::move(person)).add("phone", std::move(phone)).add("persons_sharing", std::move(sharing));
   }
 
+  // The assessment, when the run has one: rows supported by releasable records only, every
+  // count and text rebuilt from released persons and records (docs/release.md, "Assessment").
+  std::uint64_t n_orgs = 0, n_members = 0, n_leads = 0, n_referrals = 0;
+  if (fs::exists(run.assessment())) {
+    const io::TableReader assessment(ctx, run.assessment());
+    std::vector<release::RunMember> members;
+    if (assessment.has_table("/members")) {
+      const auto t = assessment.read_all("/members", {"organization", "entity", "role"});
+      for (std::size_t i = 0; i < t.rows(); ++i)
+        members.push_back({t.get<std::int64_t>("organization")[i], t.get<std::uint64_t>("entity")[i],
+                           t.get<std::string>("role")[i]});
+      n_members = t.rows();
+    }
+    n_orgs = assessment.has_table("/organizations") ? assessment.rows("/organizations") : 0;
+    n_referrals = assessment.has_table("/referrals") ? assessment.rows("/referrals") : 0;
+    const auto orgs = release::release_organizations(members, kept, person_of);
+    std::vector<release::RunLead> run_leads;
+    if (assessment.has_table("/leads")) {
+      auto t = assessment.read_all("/leads", {"rank", "kind", "subject", "organization", "evidence", "issue"});
+      // Rank order is the run's ranking; the released ranks keep it, densely.
+      const auto& rank = t.get<std::uint32_t>("rank");
+      std::vector<std::size_t> order(t.rows());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rank[a] < rank[b]; });
+      for (const auto i : order)
+        run_leads.push_back({t.get<std::string>("kind")[i], t.get<std::string>("subject")[i],
+                             t.get<std::string>("evidence")[i], t.get<std::string>("issue")[i],
+                             t.get<std::int64_t>("organization")[i]});
+      n_leads = t.rows();
+    }
+    const auto leads = release::release_leads(run_leads, kept, release::citable_records(kept, person_of, withheld_ids),
+                                              orgs.id_of);
+    {
+      std::vector<std::int64_t> id;
+      std::vector<std::uint64_t> aides, clients, phones;
+      for (const auto& o : orgs.organizations)
+        id.push_back(o.id), aides.push_back(o.aides), clients.push_back(o.clients), phones.push_back(o.phones);
+      auto& t = tables["organizations"];
+      t.add("id", std::move(id)).add("aides", std::move(aides)).add("clients", std::move(clients)).add("phones", std::move(phones));
+    }
+    {
+      std::vector<std::int64_t> org;
+      std::vector<std::uint64_t> person;
+      std::vector<std::string> role;
+      for (const auto& m : orgs.members) org.push_back(m.organization), person.push_back(m.person), role.push_back(m.role);
+      auto& t = tables["members"];
+      t.add("organization", std::move(org)).add("person", std::move(person)).add("role", std::move(role), io::StringEncoding::kDictionary);
+    }
+    {
+      std::vector<std::uint32_t> rank;
+      std::vector<std::string> kind, subject, reason, evidence, issue;
+      std::vector<std::uint64_t> person;
+      std::vector<std::int64_t> org;
+      for (const auto& l : leads) {
+        rank.push_back(l.rank), kind.push_back(l.kind), subject.push_back(l.subject), person.push_back(l.person);
+        org.push_back(l.organization), reason.push_back(l.reason), evidence.push_back(l.evidence), issue.push_back(l.issue);
+      }
+      // Referrals: the released leads grouped by issue, in rank order (agency and jurisdiction
+      // are not released: they rest on nationalities of possibly withheld records).
+      std::vector<std::size_t> order(leads.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return issue[a] < issue[b]; });
+      std::vector<std::string> r_issue, r_subject, r_reason;
+      std::vector<std::uint32_t> r_rank;
+      std::vector<std::int64_t> r_org;
+      for (const auto i : order)
+        r_issue.push_back(issue[i]), r_rank.push_back(rank[i]), r_subject.push_back(subject[i]), r_org.push_back(org[i]),
+            r_reason.push_back(reason[i]);
+      auto& t = tables["leads"];
+      t.add("rank", std::move(rank)).add("kind", std::move(kind), io::StringEncoding::kDictionary).add("subject", std::move(subject));
+      t.add("person", std::move(person)).add("organization", std::move(org)).add("reason", std::move(reason));
+      t.add("evidence", std::move(evidence)).add("issue", std::move(issue), io::StringEncoding::kDictionary);
+      auto& r = tables["referrals"];
+      r.add("issue", std::move(r_issue), io::StringEncoding::kDictionary).add("lead_rank", std::move(r_rank));
+      r.add("subject", std::move(r_subject)).add("organization", std::move(r_org)).add("reason", std::move(r_reason));
+    }
+  }
+
   // 4. Manifest: what was released and withheld per table, and which run it came from.
   std::set<std::uint64_t> entities_released;
   for (const auto& k : kept) entities_released.insert(k.entity);
@@ -389,7 +472,11 @@ void release(const JobEnv& env, const RunLayout& run, const std::string& partner
       {"evidence", {n_obs, n_obs - kept.size()}},
       {"edges", {n_edges, clamp_sub(n_edges, net.edges.size())}},
       {"edges_monthly", {n_monthly, clamp_sub(n_monthly, net.monthly.size())}},
-      {"person_phone", {n_phone, clamp_sub(n_phone, net.person_phone.size())}}};
+      {"person_phone", {n_phone, clamp_sub(n_phone, net.person_phone.size())}},
+      {"organizations", {n_orgs, clamp_sub(n_orgs, tables.count("organizations") ? tables["organizations"].rows() : 0)}},
+      {"members", {n_members, clamp_sub(n_members, tables.count("members") ? tables["members"].rows() : 0)}},
+      {"leads", {n_leads, clamp_sub(n_leads, tables.count("leads") ? tables["leads"].rows() : 0)}},
+      {"referrals", {n_referrals, clamp_sub(n_referrals, tables.count("referrals") ? tables["referrals"].rows() : 0)}}};
   for (const auto& [name, t] : tables) {
     const auto& [source_rows, withheld] = source_and_withheld.at(name);
     const bool allowed = partner.receives_table(name);
@@ -481,7 +568,7 @@ void add_release_command(Cli& cli) {
   };
   auto o = std::make_shared<Options>();
   auto* sub = cli.add_command("release", "Partner extract: only what records releasable to the partner support");
-  sub->add_option("--run", o->run, "Run directory (reads records.h5, entities.h5, network.h5)")->required();
+  sub->add_option("--run", o->run, "Run directory (reads records.h5, entities.h5, network.h5, assessment.h5)")->required();
   sub->add_option("--partner", o->partner, "Partner code from the partners table, e.g. europol")->required();
   sub->add_option("--out", o->out, "Extract file (default RUN/partner/PARTNER.h5)");
   sub->add_option("--partners", o->partners, "Partners table (TOML, see examples/partners.toml; default built-in)");

@@ -1,9 +1,10 @@
 // release: a partner's extract of a run, holding only what that partner may see.
 //
-// Reads records.h5, entities.h5 (and network.h5's parameters) of a run directory, keeps the
-// records whose `releasable_to` lists the partner (and whose source/agency the partner's rules
-// allow), recomputes persons, profiles and network edges from that subset alone, and writes
-// partner/CODE.h5 with a /manifest. Rules: docs/release.md.
+// Reads records.h5, entities.h5 (and network.h5's parameters, assessment.h5 if present) of a run
+// directory, keeps the records whose `releasable_to` lists the partner (and whose source/agency
+// the partner's rules allow), recomputes persons, profiles and network edges from that subset
+// alone, keeps the assessment rows that subset supports (recounted), and writes partner/CODE.h5
+// with a /manifest. Rules: docs/release.md.
 #pragma once
 
 #include <filesystem>

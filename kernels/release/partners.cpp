@@ -25,21 +25,21 @@ name = "INTERPOL"
 rule_version = "interpol-2024.1"
 sources = []                     # travel, subscribers, enforcement, calls, or a mapped source
 agencies = []
-tables = ["entities", "evidence", "edges", "edges_monthly", "person_phone"]
+tables = ["entities", "evidence", "edges", "edges_monthly", "person_phone", "organizations", "members", "leads", "referrals"]
 
 [partner.europol]
 name = "Europol"
 rule_version = "europol-2024.1"
 sources = []
 agencies = []
-tables = ["entities", "evidence", "edges", "edges_monthly", "person_phone"]
+tables = ["entities", "evidence", "edges", "edges_monthly", "person_phone", "organizations", "members", "leads", "referrals"]
 
 [partner.frontex]
 name = "Frontex"
 rule_version = "frontex-2024.1"
 sources = []
 agencies = []
-tables = ["entities", "evidence", "edges", "edges_monthly", "person_phone"]
+tables = ["entities", "evidence", "edges", "edges_monthly", "person_phone", "organizations", "members", "leads", "referrals"]
 )";
 
 [[noreturn]] void bad(const std::string& origin, const std::string& key, const std::string& why) {

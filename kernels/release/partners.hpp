@@ -14,8 +14,11 @@
 namespace ch::release {
 
 // The tables an extract can hold; a partner's `tables` key picks among them.
-inline constexpr std::string_view kExtractTables[] = {"entities", "evidence", "edges",
-                                                      "edges_monthly", "person_phone"};
+// The assessment tables (organizations, members, leads, referrals) exist only when the run has
+// assessment.h5.
+inline constexpr std::string_view kExtractTables[] = {"entities", "evidence", "edges", "edges_monthly",
+                                                      "person_phone", "organizations", "members",
+                                                      "leads", "referrals"};
 
 struct Partner {
   std::string code;          // as in releasable_to: lower-case letters, digits, '_' and '-'

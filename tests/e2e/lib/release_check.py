@@ -4,6 +4,8 @@ leak RECORDS PARTNER EXTRACT [CSV_DIR]: every name, document, phone, e-mail, boo
   reference and record id that occurs only in records NOT releasable to PARTNER must be absent
   from every string dataset and string attribute of EXTRACT and from every CSV cell.
 positive RECORDS PARTNER EXTRACT: releasable facts do appear (persons, edges, releasable-only names).
+assessment RECORDS PARTNER EXTRACT: the released assessment tables are consistent with the
+  extract's persons and releasable records; prints "ORGANIZATIONS LEADS" (released row counts).
 csvsafe CSV_DIR: no exported cell starts with a formula character.
 """
 import csv
@@ -127,6 +129,49 @@ def positive(records, partner, extract):
     print(f"{partner}: {len(shown)} releasable-only names shown, {len(ids)} evidence ids")
 
 
+def assessment(records, partner, extract):
+    rel, _ = record_values(records, partner)
+    with h5py.File(extract, "r") as f:
+        for table in ("organizations", "members", "leads", "referrals"):
+            assert table in f, f"no /{table}: the run has assessment.h5 and the partner receives all tables"
+        n_persons = f["entities"].attrs["rows"]
+        orgs = list(f["organizations/id"][()])
+        assert orgs == list(range(1, len(orgs) + 1)), "organization ids are not dense 1..n"
+        m_org, m_person = f["members/organization"][()], f["members/person"][()]
+        m_role = column(f["members"], "role")
+        assert set(m_org) == set(orgs), "an organization without a released member, or a member of none"
+        assert np.all(m_person < n_persons), "a member is not a released person"
+        for i, org in enumerate(orgs):
+            rows = [r for r, o in enumerate(m_org) if o == org]
+            clients = sum(m_role[r] == "client" for r in rows)
+            assert f["organizations/clients"][i] == clients, f"organization {org}: clients not recounted"
+            assert f["organizations/aides"][i] == len(rows) - clients, f"organization {org}: aides not recounted"
+        for withheld in ("score", "agency", "jurisdiction", "entity"):
+            assert withheld not in f["leads"], f"/leads/{withheld} is released"
+        person_of_id = {}
+        for p, rid in zip(f["evidence/person"][()], column(f["evidence"], "record_id")):
+            person_of_id.setdefault(rid, set()).add(int(p))
+        ranks = list(f["leads/rank"][()])
+        assert ranks == list(range(1, len(ranks) + 1)), "lead ranks are not dense 1..n"
+        leads = zip(column(f["leads"], "kind"), column(f["leads"], "subject"), column(f["leads"], "evidence"),
+                    f["leads/organization"][()])
+        for kind, subject, evidence, org in leads:
+            ids = evidence.split(";")
+            assert all(i in rel["record"] for i in ids), f"lead {subject}: cites a record not releasable"
+            assert org == -1 or org in orgs, f"lead {subject}: unknown organization {org}"
+            if kind == "person":
+                assert all(person_of_id.get(i) == {int(subject)} for i in ids), f"person lead {subject}: wrong person"
+            elif kind == "phone":
+                assert subject in rel["phone"], f"phone lead {subject}: not a releasable phone"
+            elif kind == "booking":
+                assert subject in rel["booking"], f"booking lead {subject}: not a releasable booking"
+        assert sorted(f["referrals/lead_rank"][()]) == ranks, "referrals do not follow the released leads"
+        m = f["manifest"]
+        items = dict(zip(column(m, "item"), m["released"][()]))
+        assert items["organizations"] == len(orgs) and items["leads"] == len(ranks), "manifest counts differ"
+    print(len(orgs), len(ranks))
+
+
 def csvsafe(csv_dir):
     bad, prefixed = [], 0
     for path in sorted(glob.glob(os.path.join(csv_dir, "*.csv"))):
@@ -151,4 +196,4 @@ def _number(cell):
 
 if __name__ == "__main__":
     cmd, *args = sys.argv[1:]
-    {"leak": leak, "positive": positive, "csvsafe": csvsafe}[cmd](*args)
+    {"leak": leak, "positive": positive, "assessment": assessment, "csvsafe": csvsafe}[cmd](*args)
