@@ -16,7 +16,7 @@ namespace ch::jobs {
 
 struct CommunitiesOptions {
   std::filesystem::path edges;    // edge-list CSV (source,target[,weight])
-  std::filesystem::path network;  // network.h5 (not implemented yet)
+  std::filesystem::path network;  // or network.h5 from the network stage (vertices = entity ids)
   std::filesystem::path out;
   community::LeidenOptions leiden;
   std::size_t betweenness_sources = 64;
