@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <type_traits>
+#include <unordered_map>
 
 #include "cluster/collectives.hpp"
 #include "kernels/error.hpp"
@@ -290,16 +291,20 @@ void TableWriter::write_table(const std::string& group_path, const Table& local)
             if (c.encoding == StringEncoding::kDictionary) {
               // Global dictionary: the sorted union of every rank's distinct values, so codes
               // are the same whatever the partition.
-              std::vector<std::string> distinct(v.begin(), v.end());
-              std::sort(distinct.begin(), distinct.end());
-              distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+              // Dictionary columns have few distinct values: collect them in a hash map rather
+              // than sorting a copy of the whole column.
+              std::unordered_map<std::string_view, std::uint32_t> code_of;
+              for (const auto& value : v) code_of.emplace(value, 0);
+              std::vector<std::string> distinct;
+              distinct.reserve(code_of.size());
+              for (const auto& [value, unused] : code_of) distinct.emplace_back(value);
               auto dict = cluster::allgatherv_strings(ctx_, distinct);
               std::sort(dict.begin(), dict.end());
               dict.erase(std::unique(dict.begin(), dict.end()), dict.end());
+              for (auto& [value, code] : code_of)
+                code = static_cast<std::uint32_t>(std::lower_bound(dict.begin(), dict.end(), value) - dict.begin());
               std::vector<std::uint32_t> codes(v.size());
-              for (std::size_t i = 0; i < v.size(); ++i)
-                codes[i] = static_cast<std::uint32_t>(
-                    std::lower_bound(dict.begin(), dict.end(), v[i]) - dict.begin());
+              for (std::size_t i = 0; i < v.size(); ++i) codes[i] = code_of.find(v[i])->second;
               Hid dset = create_column_dataset(group, c.name, H5T_NATIVE_UINT32, total, true);
               write_rows_collective(ctx_, dset, H5T_NATIVE_UINT32, codes.data(), 4, offset,
                                     codes.size(), c.name);
