@@ -169,22 +169,20 @@ ObservationBatch read_observations(const io::TableReader& records, const match::
     f.row = begin + i;
     f.given = std::move(given[i]);
     f.family = std::move(family[i]);
-    if (derive_given) {
-      auto k = text::double_metaphone_name(f.given);
-      f.given_phon1 = std::move(k.primary);
-      f.given_phon2 = std::move(k.alternate);
-    } else {
-      f.given_phon1 = std::move(gd1[i]);
-      f.given_phon2 = std::move(gd2[i]);
-    }
-    if (derive_family) {
-      auto k = text::double_metaphone_name(f.family);
-      f.family_phon1 = std::move(k.primary);
-      f.family_phon2 = std::move(k.alternate);
-    } else {
-      f.family_phon1 = std::move(fd1[i]);
-      f.family_phon2 = std::move(fd2[i]);
-    }
+    // Phonetic keys from records.h5, or computed here for inputs that lack them.
+    auto phonetic = [](bool derive, const std::string& name, std::string& stored1, std::string& stored2,
+                       std::string& key1, std::string& key2) {
+      if (derive) {
+        auto k = text::double_metaphone_name(name);
+        key1 = std::move(k.primary);
+        key2 = std::move(k.alternate);
+      } else {
+        key1 = std::move(stored1);
+        key2 = std::move(stored2);
+      }
+    };
+    phonetic(derive_given, f.given, gd1[i], gd2[i], f.given_phon1, f.given_phon2);
+    phonetic(derive_family, f.family, fd1[i], fd2[i], f.family_phon1, f.family_phon2);
     f.dob = parse_dob(dob[i]);
     f.sex = std::move(sex[i]);
     f.nationality = std::move(nat[i]);
