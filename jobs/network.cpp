@@ -135,6 +135,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
                                  "different runs", entities_path.string(), entities.rows("/membership"),
                                  records_path.string(), n_obs));
   const auto obs = records.read_my_share("/observations", {"obs", "booking_ref", "phone", "email", "payment_ref", "event_utc"});
+  const auto& booking_ref = obs.get<std::string>("booking_ref");
   const auto member = entities.read_my_share("/membership", {"obs", "entity_id"});
   const auto& obs_id = obs.get<std::uint64_t>("obs");
   const auto& entity = member.get<std::uint64_t>("entity_id");
@@ -151,7 +152,9 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   for (const auto& [column, type] : identifier_columns) {
     const auto& values = obs.get<std::string>(column);
     for (std::size_t i = 0; i < values.size(); ++i)
-      if (!values[i].empty()) keys.push_back({values[i], entity[i], utc[i], static_cast<std::uint8_t>(type)});
+      if (!values[i].empty())
+        keys.push_back({values[i], entity[i], utc[i], static_cast<std::uint8_t>(type),
+                        type == EdgeType::kSharedPhone && !booking_ref[i].empty()});
   }
 
   // 2. Flights: carrier + flight number + departure date; persons via their observation.
@@ -208,11 +211,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     auto at_caller = cluster::shuffle_serialized(ctx, std::span<const CallLeg>(legs),
                                                  [&](const CallLeg& c) { return owner_of_value(c.phone, phone_type, p); });
     legs.clear();
-    auto persons_of = [&](const std::string& phone) -> const std::vector<std::uint64_t>* {
-      const auto it = phone_persons.find(phone);
-      if (it == phone_persons.end() || it->second.size() > config.rules.max_phone_persons) return nullptr;
-      return &it->second;
-    };
+    auto persons_of = [&](const std::string& phone) { return network::call_parties(phone_persons, phone, config.rules); };
     for (auto& c : at_caller) {
       const auto* who = persons_of(c.phone);
       if (!who) {

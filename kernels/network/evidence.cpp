@@ -91,10 +91,33 @@ std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, co
     const auto type = static_cast<EdgeType>(uses[i].type);
     const std::size_t cap = type == EdgeType::kCoTravelled ? rules.max_flight_group : rules.max_group;
     group_pairs(persons, type, rules.weight[uses[i].type], cap, first, out, stats[uses[i].type]);
-    if (phones && type == EdgeType::kSharedPhone) (*phones)[uses[i].value] = persons;
+    if (phones && type == EdgeType::kSharedPhone)
+      (*phones)[uses[i].value] = phone_holders(std::span<const IdentifierUse>(uses).subspan(i, j - i), rules.max_phone_persons);
     i = j;
   }
   return out;
+}
+
+std::vector<std::uint64_t> phone_holders(std::span<const IdentifierUse> uses, std::size_t max_persons) {
+  std::vector<std::uint64_t> own, contact;
+  std::size_t persons = 0;
+  for (std::size_t k = 0; k < uses.size(); ++k) {
+    const auto& u = uses[k];
+    persons += k == 0 || uses[k - 1].person != u.person;
+    auto& v = u.contact ? contact : own;
+    if (v.empty() || v.back() != u.person) v.push_back(u.person);
+  }
+  if (persons > max_persons) return {};
+  if (!own.empty()) return own;
+  if (contact.size() == 1) return contact;
+  return {};
+}
+
+const std::vector<std::uint64_t>* call_parties(const std::map<std::string, std::vector<std::uint64_t>>& phones,
+                                               const std::string& phone, const EdgeRules& rules) {
+  const auto it = phones.find(phone);
+  if (it == phones.end() || it->second.empty() || it->second.size() > rules.max_phone_persons) return nullptr;
+  return &it->second;
 }
 
 bool keep_co_travel(Evidence& f, const EdgeRules& rules) {

@@ -81,19 +81,36 @@ struct IdentifierUse {
   std::uint64_t person = 0;
   std::int64_t utc = kUnknownTime;
   std::uint8_t type = 0;
+  // A phone given as a booking's contact: it may be the booker's, not the passenger's own.
+  bool contact = false;
   template <class Archive>
   void serialize(Archive& ar, unsigned) {  // Boost.Serialization, for shuffles
-    ar & value & person & utc & type;
+    ar & value & person & utc & type & contact;
   }
 };
 
 // Sorts the uses and turns each group of uses of one identifier into pair evidence with
 // group_pairs (time: the group's first use). Flights yield one co-travel item per pair and
 // flight, to be counted per pair and kept by keep_co_travel. `phones`, when given, receives the
-// persons of every shared phone (for attributing calls).
+// holders of every phone (see phone_holders), for attributing calls.
 std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, const EdgeRules& rules,
                                             std::array<GroupStats, kEdgeTypeCount>& stats,
                                             std::map<std::string, std::vector<std::uint64_t>>* phones);
+
+// Who holds a phone, i.e. answers its calls: the persons who give it as their own (a subscriber
+// registration, an arrest record, any record without a booking); failing that, the only person
+// who gave it as a booking contact. A contact phone shared by several passengers is the booker's
+// (a smuggler's phone on every client's ticket, a parent's on the family's): attributing its
+// calls to each passenger would make clients look like they phone each other, so it has no holder.
+// Nor has a phone given by more than `max_persons` persons in all (a travel agency's or call
+// centre's line, registered to one subscriber but used by hundreds). `uses` are one phone's uses
+// sorted by person.
+std::vector<std::uint64_t> phone_holders(std::span<const IdentifierUse> uses, std::size_t max_persons);
+
+// The persons a call on `phone` is attributed to: its holders, unless the phone is unknown, has
+// no holder or more than max_phone_persons (a call centre) — then nullptr.
+const std::vector<std::uint64_t>* call_parties(const std::map<std::string, std::vector<std::uint64_t>>& phones,
+                                               const std::string& phone, const EdgeRules& rules);
 
 // A pair's co-flight evidence summed over the whole period (count = shared flights): true if
 // they count as co-travellers, and then sets its weight and month.

@@ -121,7 +121,9 @@ ReleasedNetwork recompute_network(const std::vector<Observation>& observations,
                                                            {&o.email, EdgeType::kSharedEmail},
                                                            {&o.payment, EdgeType::kSharedPayment}};
     for (const auto& [value, type] : ids)
-      if (!value->empty()) items.push_back({*value, person_of[i], o.event_utc, static_cast<std::uint8_t>(type)});
+      if (!value->empty())
+        items.push_back({*value, person_of[i], o.event_utc, static_cast<std::uint8_t>(type),
+                         type == EdgeType::kSharedPhone && !o.booking.empty()});
   }
   for (const auto& f : flights)
     items.push_back({f.key, person_of[f.observation], f.departure_utc, static_cast<std::uint8_t>(EdgeType::kCoTravelled)});
@@ -136,11 +138,7 @@ ReleasedNetwork recompute_network(const std::vector<Observation>& observations,
   for (auto& f : network::aggregate(std::move(flight_evidence)))
     if (network::keep_co_travel(f, rules)) evidence.push_back(f);
 
-  auto persons_of = [&](const std::string& phone) -> const std::vector<std::uint64_t>* {
-    const auto it = phone_persons.find(phone);
-    if (it == phone_persons.end() || it->second.size() > rules.max_phone_persons) return nullptr;
-    return &it->second;
-  };
+  auto persons_of = [&](const std::string& phone) { return network::call_parties(phone_persons, phone, rules); };
   const double w = rules.weight[static_cast<std::size_t>(EdgeType::kCalls)];
   for (const auto& c : calls) {
     const auto* from = persons_of(c.caller);

@@ -57,3 +57,29 @@ TEST(IdentifierHash, KindSalts) {
   EXPECT_NE(identifier_hash("+4412345", 1), identifier_hash("+4412345", 2));
   EXPECT_NE(identifier_hash("AB12", 1), identifier_hash("AB13", 1));
 }
+
+// A booking's contact phone on several tickets is the booker's: its calls belong to nobody on
+// the tickets, while a registration names the holder and a call centre's line holds no one.
+TEST(PhoneHolders, OwnUseBeatsBookingContact) {
+  auto use = [](std::uint64_t person, bool contact) {
+    return IdentifierUse{"+4470000000", person, 0, static_cast<std::uint8_t>(EdgeType::kSharedPhone), contact};
+  };
+  const std::vector<IdentifierUse> group_ticket = {use(1, true), use(2, true), use(3, true)};
+  EXPECT_TRUE(phone_holders(group_ticket, 5).empty());
+  const std::vector<IdentifierUse> solo_ticket = {use(4, true), use(4, true)};
+  EXPECT_EQ(phone_holders(solo_ticket, 5), (std::vector<std::uint64_t>{4}));
+  const std::vector<IdentifierUse> registered = {use(1, true), use(2, true), use(7, false), use(7, true)};
+  EXPECT_EQ(phone_holders(registered, 5), (std::vector<std::uint64_t>{7}));
+  const std::vector<IdentifierUse> line = {use(1, true), use(2, true), use(3, true), use(9, false)};
+  EXPECT_TRUE(phone_holders(line, 3).empty());  // four persons show it: an agency's line
+
+  EdgeRules rules;
+  rules.max_phone_persons = 2;
+  const std::map<std::string, std::vector<std::uint64_t>> phones = {
+      {"+1", {}}, {"+2", {5}}, {"+3", {5, 6, 8}}};
+  EXPECT_EQ(call_parties(phones, "+1", rules), nullptr);
+  EXPECT_EQ(call_parties(phones, "+0", rules), nullptr);
+  ASSERT_NE(call_parties(phones, "+2", rules), nullptr);
+  EXPECT_EQ(*call_parties(phones, "+2", rules), (std::vector<std::uint64_t>{5}));
+  EXPECT_EQ(call_parties(phones, "+3", rules), nullptr);
+}
