@@ -383,15 +383,16 @@ void release(const JobEnv& env, const RunLayout& run, const std::string& partner
     const io::TableReader assessment(ctx, run.assessment());
     std::vector<release::RunMember> members;
     if (assessment.has_table("/members")) {
-      const auto t = assessment.read_all("/members", {"organization", "entity", "role"});
+      // The role is not read: it may rest on withheld records (rule 8).
+      const auto t = assessment.read_all("/members", {"organization", "entity"});
       for (std::size_t i = 0; i < t.rows(); ++i)
-        members.push_back({t.get<std::int64_t>("organization")[i], t.get<std::uint64_t>("entity")[i],
-                           t.get<std::string>("role")[i]});
+        members.push_back({t.get<std::int64_t>("organization")[i], t.get<std::uint64_t>("entity")[i]});
       n_members = t.rows();
     }
     n_orgs = assessment.has_table("/organizations") ? assessment.rows("/organizations") : 0;
     n_referrals = assessment.has_table("/referrals") ? assessment.rows("/referrals") : 0;
-    const auto orgs = release::release_organizations(members, kept, person_of);
+    // Grouped over the releasable edges (the extract's /edges), not the assessor's grouping.
+    const auto orgs = release::release_organizations(members, kept, person_of, net.edges);
     std::vector<release::RunLead> run_leads;
     if (assessment.has_table("/leads")) {
       auto t = assessment.read_all("/leads", {"rank", "kind", "subject", "organization", "evidence", "issue"});
@@ -407,22 +408,21 @@ void release(const JobEnv& env, const RunLayout& run, const std::string& partner
       n_leads = t.rows();
     }
     const auto leads = release::release_leads(run_leads, kept, release::citable_records(kept, person_of, withheld_ids),
-                                              orgs.id_of);
+                                              orgs.organization_of);
     {
       std::vector<std::int64_t> id;
-      std::vector<std::uint64_t> aides, clients, phones;
+      std::vector<std::uint64_t> count, ties, phones;
       for (const auto& o : orgs.organizations)
-        id.push_back(o.id), aides.push_back(o.aides), clients.push_back(o.clients), phones.push_back(o.phones);
+        id.push_back(o.id), count.push_back(o.members), ties.push_back(o.ties), phones.push_back(o.phones);
       auto& t = tables["organizations"];
-      t.add("id", std::move(id)).add("aides", std::move(aides)).add("clients", std::move(clients)).add("phones", std::move(phones));
+      t.add("id", std::move(id)).add("members", std::move(count)).add("ties", std::move(ties)).add("phones", std::move(phones));
     }
     {
       std::vector<std::int64_t> org;
       std::vector<std::uint64_t> person;
-      std::vector<std::string> role;
-      for (const auto& m : orgs.members) org.push_back(m.organization), person.push_back(m.person), role.push_back(m.role);
+      for (const auto& m : orgs.members) org.push_back(m.organization), person.push_back(m.person);
       auto& t = tables["members"];
-      t.add("organization", std::move(org)).add("person", std::move(person)).add("role", std::move(role), io::StringEncoding::kDictionary);
+      t.add("organization", std::move(org)).add("person", std::move(person));
     }
     {
       std::vector<std::uint32_t> rank;

@@ -4,47 +4,133 @@
 
 #include <algorithm>
 #include <optional>
+#include <tuple>
 
 namespace ch::release {
 
-ReleasedOrganizations release_organizations(const std::vector<RunMember>& members,
-                                            const std::vector<Observation>& observations,
-                                            const std::vector<std::uint64_t>& person_of) {
-  // The resolver's entity is the assessment's member; the release may have split it (rule 1),
-  // so one entity can stand for several released persons.
+namespace {
+
+// The released persons of each assessed organization, by run organization id: a member entity
+// stands for every released person of its releasable observations (rule 1 may have split it).
+std::map<std::int64_t, std::set<std::uint64_t>> candidates(const std::vector<RunMember>& members,
+                                                         const std::vector<Observation>& observations,
+                                                         const std::vector<std::uint64_t>& person_of) {
   std::map<std::uint64_t, std::set<std::uint64_t>> persons_of_entity;
-  std::map<std::uint64_t, std::set<std::string>> phones_of_person;
-  for (std::size_t i = 0; i < observations.size(); ++i) {
-    persons_of_entity[observations[i].entity].insert(person_of[i]);
-    if (!observations[i].phone.empty()) phones_of_person[person_of[i]].insert(observations[i].phone);
-  }
-  // (run organization, person) -> role; the first row wins if an entity is listed twice.
-  std::map<std::pair<std::int64_t, std::uint64_t>, std::string> role_of;
+  for (std::size_t i = 0; i < observations.size(); ++i) persons_of_entity[observations[i].entity].insert(person_of[i]);
+  std::map<std::int64_t, std::set<std::uint64_t>> out;
   for (const auto& m : members) {
     const auto it = persons_of_entity.find(m.entity);
     if (it == persons_of_entity.end()) continue;  // no releasable observation: not a released member
-    for (const auto p : it->second) role_of.try_emplace({m.organization, p}, m.role);
+    out[m.organization].insert(it->second.begin(), it->second.end());
   }
-  ReleasedOrganizations out;
-  // Dense ids in the run's order: the run's ids count organizations whose members are all withheld.
-  for (const auto& [key, role] : role_of) out.id_of.try_emplace(key.first, static_cast<std::int64_t>(out.id_of.size()) + 1);
-  out.organizations.resize(out.id_of.size());
-  for (std::size_t k = 0; k < out.organizations.size(); ++k) out.organizations[k].id = static_cast<std::int64_t>(k) + 1;
-  std::map<std::int64_t, std::set<std::string>> aide_phones;
-  for (const auto& [key, role] : role_of) {
-    const auto id = out.id_of.at(key.first);
-    auto& org = out.organizations[static_cast<std::size_t>(id - 1)];
-    if (role == "client") {
-      ++org.clients;
-    } else {
-      ++org.aides;
-      const auto ph = phones_of_person.find(key.second);
-      if (ph != phones_of_person.end()) aide_phones[id].insert(ph->second.begin(), ph->second.end());
+  return out;
+}
+
+}  // namespace
+
+ReleasedOrganizations release_organizations(const std::vector<RunMember>& members,
+                                            const std::vector<Observation>& observations,
+                                            const std::vector<std::uint64_t>& person_of,
+                                            const std::vector<EdgeTotal>& edges) {
+  std::uint64_t persons = 0;
+  for (const auto p : person_of) persons = std::max(persons, p + 1);
+  std::vector<std::set<std::string>> phones_of(persons);
+  for (std::size_t i = 0; i < observations.size(); ++i)
+    if (!observations[i].phone.empty()) phones_of[person_of[i]].insert(observations[i].phone);
+  // Releasable ties only: the edges were recomputed from the partner's records (rule 5).
+  std::vector<std::vector<std::uint64_t>> neighbours(persons);
+  for (const auto& e : edges)
+    if (e.a < persons && e.b < persons && e.a != e.b) neighbours[e.a].push_back(e.b), neighbours[e.b].push_back(e.a);
+
+  // Components over the edges between two persons of one assessed organization, each grown from
+  // its smallest person (persons are visited in ascending order).
+  struct Group {
+    std::vector<std::uint64_t> persons;  // ascending
+    std::int64_t assessed = 0;
+    std::uint64_t ties = 0;
+  };
+  std::vector<Group> groups;
+  std::vector<std::int64_t> component_of(persons, -1);  // reset per assessed organization
+  for (const auto& [assessed, in_org] : candidates(members, observations, person_of)) {
+    const auto first = static_cast<std::int64_t>(groups.size());
+    for (const auto start : in_org) {
+      if (component_of[start] >= 0) continue;
+      const auto c = static_cast<std::int64_t>(groups.size());
+      Group g{{start}, assessed, 0};
+      component_of[start] = c;
+      for (std::size_t k = 0; k < g.persons.size(); ++k)
+        for (const auto n : neighbours[g.persons[k]]) {
+          if (!in_org.count(n)) continue;  // a path through a non-member is not this organization's tie
+          g.ties += n > g.persons[k];
+          if (component_of[n] < 0) component_of[n] = c, g.persons.push_back(n);
+        }
+      std::sort(g.persons.begin(), g.persons.end());
+      groups.push_back(std::move(g));
     }
-    out.members.push_back({id, key.second, role});
+    for (const auto p : in_org) component_of[p] = -1;
+    // A singleton has no releasable tie to the other members: it is not released as a member.
+    groups.erase(std::remove_if(groups.begin() + first, groups.end(),
+                                [](const Group& g) { return g.persons.size() < kMinReleasedMembers; }),
+                 groups.end());
   }
-  for (const auto& [id, phones] : aide_phones) out.organizations[static_cast<std::size_t>(id - 1)].phones = phones.size();
-  // Run ids ascend with released ids, so (run id, person) order is (released id, person) order.
+  // Ids follow the released member lists (smallest person first), not the run's ids: those rank
+  // organizations by aides counted over all records, and would show which released organizations
+  // came from one assessed organization. The assessed id only breaks a tie between equal lists.
+  std::sort(groups.begin(), groups.end(),
+            [](const Group& x, const Group& y) { return std::tie(x.persons, x.assessed) < std::tie(y.persons, y.assessed); });
+
+  ReleasedOrganizations out;
+  for (const auto& g : groups) {
+    ReleasedOrganization org;
+    org.id = static_cast<std::int64_t>(out.organizations.size()) + 1;
+    org.assessed = g.assessed;
+    org.members = g.persons.size();
+    org.ties = g.ties;
+    std::set<std::string> phones;
+    for (const auto p : g.persons) {
+      out.members.push_back({org.id, p});
+      out.organization_of[{g.assessed, p}] = org.id;
+      phones.insert(phones_of[p].begin(), phones_of[p].end());
+    }
+    org.phones = phones.size();
+    out.organizations.push_back(org);
+  }
+  return out;
+}
+
+std::vector<std::vector<std::uint64_t>> reference_released_groups(const std::vector<RunMember>& members,
+                                                                  const std::vector<Observation>& observations,
+                                                                  const std::vector<std::uint64_t>& person_of,
+                                                                  const std::vector<EdgeTotal>& edges) {
+  // Invariants checked: persons share a group iff a path of releasable edges joins them inside
+  // their assessed organization; groups below kMinReleasedMembers are not released; persons within
+  // a group ascend, groups are ordered by their person lists (then by assessed organization).
+  std::vector<std::pair<std::vector<std::uint64_t>, std::int64_t>> found;
+  for (const auto& [assessed, in_org] : candidates(members, observations, person_of)) {
+    const std::vector<std::uint64_t> v(in_org.begin(), in_org.end());
+    const std::size_t n = v.size();
+    std::vector<std::vector<bool>> reach(n, std::vector<bool>(n, false));
+    for (std::size_t i = 0; i < n; ++i) reach[i][i] = true;
+    for (const auto& e : edges)
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+          if ((v[i] == e.a && v[j] == e.b) || (v[i] == e.b && v[j] == e.a)) reach[i][j] = true;
+    for (std::size_t k = 0; k < n; ++k)  // Warshall's transitive closure
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+          if (reach[i][k] && reach[k][j]) reach[i][j] = true;
+    std::vector<bool> placed(n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (placed[i]) continue;
+      std::vector<std::uint64_t> group;
+      for (std::size_t j = i; j < n; ++j)
+        if (reach[i][j]) group.push_back(v[j]), placed[j] = true;
+      if (group.size() >= kMinReleasedMembers) found.emplace_back(std::move(group), assessed);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::vector<std::uint64_t>> out;
+  for (auto& [group, assessed] : found) out.push_back(std::move(group));
   return out;
 }
 
@@ -80,10 +166,10 @@ std::optional<std::vector<std::string>> complete_ids(const std::string& evidence
 
 }  // namespace
 
-std::vector<ReleasedLead> release_leads(const std::vector<RunLead>& leads,
-                                        const std::vector<Observation>& observations,
-                                        const std::map<std::string, std::uint64_t>& citable,
-                                        const std::map<std::int64_t, std::int64_t>& organization_id) {
+std::vector<ReleasedLead> release_leads(
+    const std::vector<RunLead>& leads, const std::vector<Observation>& observations,
+    const std::map<std::string, std::uint64_t>& citable,
+    const std::map<std::pair<std::int64_t, std::uint64_t>, std::int64_t>& organization_of) {
   std::set<std::string> phones, bookings;
   for (const auto& o : observations) {
     if (!o.phone.empty()) phones.insert(o.phone);
@@ -121,11 +207,19 @@ std::vector<ReleasedLead> release_leads(const std::vector<RunLead>& leads,
     } else {
       continue;  // a kind this release does not know how to check is not released
     }
-    const auto org = organization_id.find(lead.organization);
-    r.organization = org == organization_id.end() ? -1 : org->second;
+    // The released organization (out of the lead's assessed one) holding every person behind
+    // the evidence; -1 if one of them is not a released member of it, or they are in several.
+    std::set<std::int64_t> orgs;
+    for (const auto p : persons) {
+      const auto it = p == kNoPerson ? organization_of.end() : organization_of.find({lead.organization, p});
+      orgs.insert(it == organization_of.end() ? -1 : it->second);
+    }
+    r.organization = orgs.size() == 1 ? *orgs.begin() : -1;
     r.rank = static_cast<std::uint32_t>(out.size() + 1);
     r.evidence = lead.evidence;
-    r.issue = lead.issue == "document_fraud" ? "trafficking_indicators" : lead.issue;
+    // document_fraud may rest on withheld identities or document swaps; facilitator_abroad is the
+    // assessor's coordinator-abroad role, which is withheld (rule 8).
+    r.issue = lead.issue == "document_fraud" || lead.issue == "facilitator_abroad" ? "trafficking_indicators" : lead.issue;
     // Only released values: the kind, the released organization id and the count of cited records.
     r.reason = fmt::format("{} lead{}: {} releasable evidence record{}", lead.kind,
                            r.organization > 0 ? fmt::format(" of released organization {}", r.organization) : std::string(),

@@ -14,6 +14,10 @@ h5_digest "$CH_SCRATCH/run/partner/n1/frontex.h5" >"$CH_SCRATCH/d1"
 grep -q "entities/name" "$CH_SCRATCH/d1" || fail "extract lacks /entities/name"
 grep -q "manifest/released" "$CH_SCRATCH/d1" || fail "extract lacks /manifest"
 grep -q "members/person" "$CH_SCRATCH/d1" || fail "extract lacks /members"
+grep -q "organizations/ties" "$CH_SCRATCH/d1" || fail "extract lacks /organizations/ties"
+# The regrouping over releasable edges (rule 8) must have something to compare.
+"$PY" -c 'import sys, h5py; sys.exit(int(h5py.File(sys.argv[1], "r")["organizations"].attrs["rows"] == 0))' \
+  "$CH_SCRATCH/run/partner/n1/frontex.h5" || fail "no organization released: the comparison proves little"
 grep -q "leads/rank" "$CH_SCRATCH/d1" || fail "extract lacks /leads"
 for other in n2 t2; do
   h5_digest "$CH_SCRATCH/run/partner/$other/frontex.h5" >"$CH_SCRATCH/d_$other"

@@ -5,7 +5,9 @@ leak RECORDS PARTNER EXTRACT [CSV_DIR]: every name, document, phone, e-mail, boo
   from every string dataset and string attribute of EXTRACT and from every CSV cell.
 positive RECORDS PARTNER EXTRACT: releasable facts do appear (persons, edges, releasable-only names).
 assessment RECORDS PARTNER EXTRACT: the released assessment tables are consistent with the
-  extract's persons and releasable records; prints "ORGANIZATIONS LEADS" (released row counts).
+  extract's persons, edges and releasable records (no assessor role; each organization has >= 2
+  members held together by the extract's own /edges among them; members, ties and phones
+  recounted; a lead's organization holds the lead's persons); prints "ORGANIZATIONS LEADS".
 csvsafe CSV_DIR: no exported cell starts with a formula character.
 """
 import csv
@@ -137,15 +139,26 @@ def assessment(records, partner, extract):
         n_persons = f["entities"].attrs["rows"]
         orgs = list(f["organizations/id"][()])
         assert orgs == list(range(1, len(orgs) + 1)), "organization ids are not dense 1..n"
+        for withheld in ("aides", "clients", "score", "community", "status", "evidence"):
+            assert withheld not in f["organizations"], f"/organizations/{withheld} is released"
+        assert "role" not in f["members"], "/members/role (the assessor's role) is released"
         m_org, m_person = f["members/organization"][()], f["members/person"][()]
-        m_role = column(f["members"], "role")
         assert set(m_org) == set(orgs), "an organization without a released member, or a member of none"
         assert np.all(m_person < n_persons), "a member is not a released person"
+        members_of = {org: {int(p) for o, p in zip(m_org, m_person) if o == org} for org in orgs}
+        # Self-consistency with the extract's own /edges: every released organization is held
+        # together by releasable ties among its members, and its counts are those of the extract.
+        edges = list(zip(f["edges/source"][()].tolist(), f["edges/target"][()].tolist()))
+        phones_of = [set(filter(None, p.split(";"))) for p in column(f["entities"], "phones")]
         for i, org in enumerate(orgs):
-            rows = [r for r, o in enumerate(m_org) if o == org]
-            clients = sum(m_role[r] == "client" for r in rows)
-            assert f["organizations/clients"][i] == clients, f"organization {org}: clients not recounted"
-            assert f["organizations/aides"][i] == len(rows) - clients, f"organization {org}: aides not recounted"
+            people = members_of[org]
+            assert len(people) >= 2, f"organization {org}: fewer than 2 members"
+            inside = [(a, b) for a, b in edges if a in people and b in people]
+            assert _connected(people, inside), f"organization {org}: members not connected through /edges within it"
+            assert f["organizations/members"][i] == len(people), f"organization {org}: members not recounted"
+            assert f["organizations/ties"][i] == len(inside), f"organization {org}: ties not recounted"
+            phones = set().union(*(phones_of[p] for p in people))
+            assert f["organizations/phones"][i] == len(phones), f"organization {org}: phones not recounted"
         for withheld in ("score", "agency", "jurisdiction", "entity"):
             assert withheld not in f["leads"], f"/leads/{withheld} is released"
         person_of_id = {}
@@ -159,6 +172,9 @@ def assessment(records, partner, extract):
             ids = evidence.split(";")
             assert all(i in rel["record"] for i in ids), f"lead {subject}: cites a record not releasable"
             assert org == -1 or org in orgs, f"lead {subject}: unknown organization {org}"
+            if org != -1:
+                behind = set().union(*(person_of_id[i] for i in ids))
+                assert behind <= members_of[org], f"lead {subject}: organization {org} lacks the lead's persons"
             if kind == "person":
                 assert all(person_of_id.get(i) == {int(subject)} for i in ids), f"person lead {subject}: wrong person"
             elif kind == "phone":
@@ -166,10 +182,30 @@ def assessment(records, partner, extract):
             elif kind == "booking":
                 assert subject in rel["booking"], f"booking lead {subject}: not a releasable booking"
         assert sorted(f["referrals/lead_rank"][()]) == ranks, "referrals do not follow the released leads"
+        org_of_rank = dict(zip(ranks, f["leads/organization"][()]))
+        assert all(org_of_rank[r] == o for r, o in zip(f["referrals/lead_rank"][()], f["referrals/organization"][()])), \
+            "a referral's organization differs from its lead's"
+        issues = set(column(f["leads"], "issue"))
+        assert not issues & {"document_fraud", "facilitator_abroad"}, f"an issue resting on withheld evidence: {issues}"
         m = f["manifest"]
         items = dict(zip(column(m, "item"), m["released"][()]))
         assert items["organizations"] == len(orgs) and items["leads"] == len(ranks), "manifest counts differ"
     print(len(orgs), len(ranks))
+
+
+def _connected(nodes, edges):
+    """True when the undirected graph (nodes, edges) is connected (serial union-find)."""
+    parent = {n: n for n in nodes}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    return len({find(n) for n in nodes}) <= 1
 
 
 def csvsafe(csv_dir):
