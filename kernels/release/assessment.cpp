@@ -176,6 +176,7 @@ std::vector<ReleasedLead> release_leads(
     if (!o.booking.empty()) bookings.insert(o.booking);
   }
   std::vector<ReleasedLead> out;
+  std::vector<std::size_t> cited;  // per released lead: releasable evidence records
   for (const auto& lead : leads) {
     const auto ids = complete_ids(lead.evidence);
     if (!ids || ids->empty()) continue;
@@ -215,7 +216,6 @@ std::vector<ReleasedLead> release_leads(
       orgs.insert(it == organization_of.end() ? -1 : it->second);
     }
     r.organization = orgs.size() == 1 ? *orgs.begin() : -1;
-    r.rank = static_cast<std::uint32_t>(out.size() + 1);
     r.evidence = lead.evidence;
     // document_fraud may rest on withheld identities or document swaps; facilitator_abroad is the
     // assessor's coordinator-abroad role, which is withheld (rule 8).
@@ -225,8 +225,24 @@ std::vector<ReleasedLead> release_leads(
                            r.organization > 0 ? fmt::format(" of released organization {}", r.organization) : std::string(),
                            ids->size(), ids->size() == 1 ? "" : "s");
     out.push_back(std::move(r));
+    cited.push_back(ids->size());
   }
-  return out;
+  // The run's order rests on scores over all records; the partner's order rests on what it can
+  // check: more releasable evidence first, then kind and subject (stable: no run order leaks
+  // through ties of equal kind and subject, which name the same item).
+  std::vector<std::size_t> order(out.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    if (cited[x] != cited[y]) return cited[x] > cited[y];
+    return std::tie(out[x].kind, out[x].subject, out[x].evidence) < std::tie(out[y].kind, out[y].subject, out[y].evidence);
+  });
+  std::vector<ReleasedLead> ranked;
+  ranked.reserve(out.size());
+  for (const auto i : order) {
+    ranked.push_back(std::move(out[i]));
+    ranked.back().rank = static_cast<std::uint32_t>(ranked.size());
+  }
+  return ranked;
 }
 
 }  // namespace ch::release

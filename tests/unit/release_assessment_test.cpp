@@ -177,19 +177,21 @@ TEST(ReleaseAssessment, LeadsNeedCompleteCitableEvidence) {
   };
   const auto r = ch::release::release_leads(leads, kept, citable, orgs);
   ASSERT_EQ(r.size(), 3u);
+  // Ranked by what the partner can check, not by the run's order: two cited records (booking
+  // before person by kind), then one.
+  EXPECT_EQ(r[0].subject, "BK1");
   EXPECT_EQ(r[0].rank, 1u);
-  EXPECT_EQ(r[0].subject, "0");
-  EXPECT_EQ(r[0].person, 0u);
+  EXPECT_EQ(r[0].person, kNoPerson);
   EXPECT_EQ(r[0].organization, 1);
-  EXPECT_EQ(r[0].issue, "trafficking_indicators");  // document_fraud may rest on withheld identities
-  EXPECT_EQ(r[0].reason, "person lead of released organization 1: 2 releasable evidence records");
-  EXPECT_EQ(r[1].subject, "+4911");
-  EXPECT_EQ(r[1].organization, -1);
+  EXPECT_EQ(r[0].issue, "terrorist_travel_watch");
+  EXPECT_EQ(r[1].subject, "0");
   EXPECT_EQ(r[1].rank, 2u);
-  EXPECT_EQ(r[2].subject, "BK1");
-  EXPECT_EQ(r[2].person, kNoPerson);
-  EXPECT_EQ(r[2].organization, 1);
-  EXPECT_EQ(r[2].issue, "terrorist_travel_watch");
+  EXPECT_EQ(r[1].person, 0u);
+  EXPECT_EQ(r[1].organization, 1);
+  EXPECT_EQ(r[1].issue, "trafficking_indicators");  // document_fraud may rest on withheld identities
+  EXPECT_EQ(r[1].reason, "person lead of released organization 1: 2 releasable evidence records");
+  EXPECT_EQ(r[2].subject, "+4911");
+  EXPECT_EQ(r[2].organization, -1);
   EXPECT_EQ(r[2].rank, 3u);
 }
 
@@ -206,13 +208,17 @@ TEST(ReleaseAssessment, LeadOrganizationMustContainTheLeadsPersons) {
       {"booking", "BK1", "r1;r2", "trafficking_indicators", 5},  // persons in two released organizations
   };
   const auto r = ch::release::release_leads(leads, kept, citable, orgs);
-  ASSERT_EQ(r.size(), 4u);
-  EXPECT_EQ(r[0].organization, 1);
-  EXPECT_EQ(r[0].issue, "trafficking_indicators");  // facilitator_abroad is the withheld role
-  EXPECT_EQ(r[1].organization, 2);
-  EXPECT_EQ(r[2].organization, -1);
-  EXPECT_EQ(r[2].reason, "person lead: 1 releasable evidence record");
+  ASSERT_EQ(r.size(), 4u);  // ranked: the booking (two records), then persons 0, 1, 2
+  EXPECT_EQ(r[0].subject, "BK1");
+  EXPECT_EQ(r[0].organization, -1);
+  EXPECT_EQ(r[1].subject, "0");
+  EXPECT_EQ(r[1].organization, 1);
+  EXPECT_EQ(r[1].issue, "trafficking_indicators");  // facilitator_abroad is the withheld role
+  EXPECT_EQ(r[2].subject, "1");
+  EXPECT_EQ(r[2].organization, 2);
+  EXPECT_EQ(r[3].subject, "2");
   EXPECT_EQ(r[3].organization, -1);
+  EXPECT_EQ(r[3].reason, "person lead: 1 releasable evidence record");
 }
 
 }  // namespace
