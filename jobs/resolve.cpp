@@ -501,12 +501,14 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     struct AliasValue {
       std::uint64_t hash;
       std::uint64_t label;
+      std::int64_t utc;  // bookings: the row's departure
       std::uint8_t kind;
     };
     std::vector<AliasValue> values;
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const auto add = [&](const std::string& v, match::AliasEvidenceKind kind) {
-        if (!v.empty()) values.push_back({hash_string(v, 100 + static_cast<int>(kind)), labels[i], static_cast<std::uint8_t>(kind)});
+        if (!v.empty())
+          values.push_back({hash_string(v, 100 + static_cast<int>(kind)), labels[i], batch.event_utc[i], static_cast<std::uint8_t>(kind)});
       };
       add(fields[i].phone, match::AliasEvidenceKind::kPhone);
       add(batch.booking_ref[i], match::AliasEvidenceKind::kBooking);
@@ -517,19 +519,24 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       return std::tie(a.kind, a.hash, a.label) < std::tie(b.kind, b.hash, b.label);
     });
     match::AliasWeights aw;
-    aw.weight = {cfg.alias_weight_phone, cfg.alias_weight_booking, cfg.alias_weight_payment, cfg.alias_weight_co_travel};
+    aw.weight = {cfg.alias_weight_phone, cfg.alias_weight_booking, cfg.alias_weight_payment, cfg.alias_weight_leg_switch};
     aw.threshold = cfg.alias_threshold;
     aw.max_group = cfg.alias_max_group;
     std::vector<match::AliasEvidence> evidence;
     std::vector<std::uint64_t> ents;
+    std::vector<match::BookingLeg> legs;
     for (std::size_t i = 0; i < grouped.size();) {
       std::size_t j = i;
       ents.clear();
+      legs.clear();
+      const auto kind = static_cast<match::AliasEvidenceKind>(grouped[i].kind);
       while (j < grouped.size() && grouped[j].kind == grouped[i].kind && grouped[j].hash == grouped[i].hash) {
         if (ents.empty() || ents.back() != grouped[j].label) ents.push_back(grouped[j].label);
+        if (kind == match::AliasEvidenceKind::kBooking) legs.push_back({grouped[j].label, grouped[j].utc});
         ++j;
       }
-      match::alias_evidence_for_value(ents, static_cast<match::AliasEvidenceKind>(grouped[i].kind), grouped[i].hash, aw, evidence);
+      match::alias_evidence_for_value(ents, kind, grouped[i].hash, aw, evidence);
+      if (kind == match::AliasEvidenceKind::kBooking) match::alias_evidence_for_booking(legs, grouped[i].hash, aw, evidence);
       i = j;
     }
     const auto at_owner = cluster::shuffle<match::AliasEvidence>(

@@ -56,7 +56,7 @@ struct ResolveConfig {
   double alias_weight_phone = 4.0;
   double alias_weight_booking = 1.5;
   double alias_weight_payment = 3.0;
-  double alias_weight_co_travel = 3.0;
+  double alias_weight_leg_switch = 4.0;
 
   std::string effective_toml() const;
 };

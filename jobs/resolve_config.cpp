@@ -43,7 +43,7 @@ const Key kKeys[] = {
     {"alias_weight_phone", &ResolveConfig::alias_weight_phone},
     {"alias_weight_booking", &ResolveConfig::alias_weight_booking},
     {"alias_weight_payment", &ResolveConfig::alias_weight_payment},
-    {"alias_weight_co_travel", &ResolveConfig::alias_weight_co_travel},
+    {"alias_weight_leg_switch", &ResolveConfig::alias_weight_leg_switch},
 };
 
 [[noreturn]] void bad(const std::string& where, const std::string& key, const std::string& why) {

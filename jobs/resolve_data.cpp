@@ -126,7 +126,7 @@ ObservationBatch read_observations(const io::TableReader& records, const match::
   std::vector<std::string> want = {"record_id", "given_name", "family_name"};
   for (const char* c : {"obs", "given_name_dm1", "given_name_dm2", "family_name_dm1", "family_name_dm2",
                         "dob", "sex", "nationality", "document_number", "phone", "email", "booking_ref",
-                        "payment_ref"})
+                        "payment_ref", "event_utc"})
     if (has(cols, c)) want.emplace_back(c);
   for (const auto& e : spec.extra) want.push_back(e.first);
   const auto t = records.read(kTable, begin, end, want);
@@ -159,6 +159,9 @@ ObservationBatch read_observations(const io::TableReader& records, const match::
   auto email = strings_of(t, "email", n);
   b.booking_ref = strings_of(t, "booking_ref", n);
   b.payment_ref = strings_of(t, "payment_ref", n);
+  b.event_utc.assign(n, match::kUnknownFlightTime);
+  if (t.has("event_utc"))
+    if (const auto* v = std::get_if<std::vector<std::int64_t>>(&t.column("event_utc").data)) b.event_utc = *v;
   std::vector<std::vector<std::string>> extra;
   for (const auto& e : spec.extra) extra.push_back(strings_of(t, e.first, n));
   const bool derive_given = !t.has("given_name_dm1"), derive_family = !t.has("family_name_dm1");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "io/table.hpp"
+#include "kernels/match/alias.hpp"
 #include "kernels/match/blocking.hpp"
 #include "kernels/match/comparison.hpp"
 
@@ -20,6 +21,7 @@ struct ObservationBatch {
   std::vector<std::string> record_id;
   std::vector<std::uint64_t> obs;              // the obs id column (or the row when absent)
   std::vector<std::string> booking_ref, payment_ref;
+  std::vector<std::int64_t> event_utc;         // travel: departure; kNoTime when unknown
 };
 
 // Which optional comparisons the records support (columns present); `extra_comparisons` are

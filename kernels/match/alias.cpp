@@ -1,6 +1,7 @@
 #include "kernels/match/alias.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 namespace ch::match {
@@ -10,7 +11,8 @@ const char* alias_evidence_name(AliasEvidenceKind k) {
     case AliasEvidenceKind::kPhone: return "shared_phone";
     case AliasEvidenceKind::kBooking: return "shared_booking";
     case AliasEvidenceKind::kPayment: return "shared_payment";
-    case AliasEvidenceKind::kDobCoTravel: return "same_dob_co_travel";
+    case AliasEvidenceKind::kLegSwitch: return "leg_switch";
+    case AliasEvidenceKind::kSameFlight: return "same_flight";
   }
   return "?";
 }
@@ -24,6 +26,38 @@ void alias_evidence_for_value(std::span<const std::uint64_t> entities, AliasEvid
       out.push_back({entities[i], entities[j], value, static_cast<std::uint8_t>(kind)});
 }
 
+void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t booking,
+                                const AliasWeights& weights, std::vector<AliasEvidence>& out) {
+  std::erase_if(legs, [](const BookingLeg& l) { return l.departure == kUnknownFlightTime; });
+  std::sort(legs.begin(), legs.end(), [](const BookingLeg& x, const BookingLeg& y) {
+    return std::tie(x.entity, x.departure) < std::tie(y.entity, y.departure);
+  });
+  legs.erase(std::unique(legs.begin(), legs.end(), [](const BookingLeg& x, const BookingLeg& y) {
+    return x.entity == y.entity && x.departure == y.departure;
+  }), legs.end());
+  // Per entity: its departures, sorted.
+  std::vector<std::pair<std::uint64_t, std::vector<std::int64_t>>> flights;
+  for (const auto& l : legs) {
+    if (flights.empty() || flights.back().first != l.entity) flights.push_back({l.entity, {}});
+    flights.back().second.push_back(l.departure);
+  }
+  if (flights.size() < 2 || flights.size() > weights.max_booking) return;
+  for (std::size_t i = 0; i < flights.size(); ++i)
+    for (std::size_t j = i + 1; j < flights.size(); ++j) {
+      const auto& a = flights[i].second;
+      const auto& b = flights[j].second;
+      std::vector<std::int64_t> both;
+      std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+      const auto kind = !both.empty() ? AliasEvidenceKind::kSameFlight
+                      : (a.back() < b.front() && b.front() - a.back() <= weights.max_switch_seconds) ||
+                                (b.back() < a.front() && a.front() - b.back() <= weights.max_switch_seconds)
+                          ? AliasEvidenceKind::kLegSwitch
+                          : AliasEvidenceKind::kBooking;  // interleaved legs: just the shared booking
+      if (kind != AliasEvidenceKind::kBooking)
+        out.push_back({flights[i].first, flights[j].first, booking, static_cast<std::uint8_t>(kind)});
+    }
+}
+
 std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const AliasWeights& weights) {
   auto key = [](const AliasEvidence& e) { return std::tie(e.entity_a, e.entity_b, e.kind, e.value); };
   std::sort(evidence.begin(), evidence.end(),
@@ -35,13 +69,16 @@ std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const 
   std::size_t i = 0;
   while (i < evidence.size()) {
     AliasLink link{evidence[i].entity_a, evidence[i].entity_b, 0.0, {}};
+    bool apart = false;  // seen on one flight: two persons
     for (; i < evidence.size() && evidence[i].entity_a == link.entity_a &&
            evidence[i].entity_b == link.entity_b;
-         ++i)
-      ++link.count[evidence[i].kind];
+         ++i) {
+      if (evidence[i].kind < kAliasEvidenceKinds) ++link.count[evidence[i].kind];
+      else apart = true;
+    }
     for (std::size_t k = 0; k < kAliasEvidenceKinds; ++k)
       link.score += weights.weight[k] * std::min<std::uint32_t>(link.count[k], 3);
-    if (link.score >= weights.threshold) out.push_back(link);
+    if (!apart && link.score >= weights.threshold) out.push_back(link);
   }
   return out;
 }

@@ -54,3 +54,39 @@ TEST(Aliases, HubValuesIgnoredAndScoresSummed) {
   EXPECT_DOUBLE_EQ(links[0].score, w.weight[0] + w.weight[1]);
   EXPECT_EQ(alias_evidence_text(links[0]), "shared_phone=1;shared_booking=1");
 }
+
+// Inside one booking the flights tell one traveller from two: group mates fly together (a veto,
+// however much they share), a document swap in transit is one identity's legs followed by the
+// other's.
+TEST(Aliases, SameFlightVetoesAndLegSwitchLinks) {
+  AliasWeights w;
+  const std::int64_t day = 86400, t1 = 1000 * day, t2 = t1 + 5 * day;
+  // Entities 1 and 2 fly both legs together; 3 flies leg 1 only, 4 leg 2 only (one traveller who
+  // changed documents); 5 flies leg 2 a month later (too late to be 3's continuation).
+  const std::vector<BookingLeg> legs = {{1, t1}, {2, t1}, {3, t1}, {1, t2}, {2, t2}, {4, t2},
+                                        {5, t2 + 30 * day}, {6, kUnknownFlightTime}};
+  std::vector<AliasEvidence> ev;
+  alias_evidence_for_booking(legs, 42, w, ev);
+  auto kind_of = [&](std::uint64_t a, std::uint64_t b) -> int {
+    for (const auto& e : ev)
+      if (e.entity_a == a && e.entity_b == b) return e.kind;
+    return -1;
+  };
+  const auto same = static_cast<int>(AliasEvidenceKind::kSameFlight), sw = static_cast<int>(AliasEvidenceKind::kLegSwitch);
+  EXPECT_EQ(kind_of(1, 2), same);
+  EXPECT_EQ(kind_of(1, 3), same);
+  EXPECT_EQ(kind_of(2, 4), same);
+  EXPECT_EQ(kind_of(3, 4), sw);
+  EXPECT_EQ(kind_of(3, 5), -1);  // 30 days after: no continuation
+  EXPECT_EQ(kind_of(1, 6), -1);  // no departure time: no evidence
+  // Mates 1 and 2 share the booker's phone and the payer's account too: still two persons.
+  const std::vector<std::uint64_t> mates = {1, 2}, swap = {3, 4};
+  alias_evidence_for_value(mates, AliasEvidenceKind::kPhone, 7, w, ev);
+  alias_evidence_for_value(mates, AliasEvidenceKind::kPayment, 8, w, ev);
+  alias_evidence_for_value(swap, AliasEvidenceKind::kPayment, 8, w, ev);
+  const auto links = score_aliases(ev, w);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].entity_a, 3u);
+  EXPECT_EQ(links[0].entity_b, 4u);
+  EXPECT_EQ(alias_evidence_text(links[0]), "shared_payment=1;leg_switch=1");
+}
