@@ -31,4 +31,6 @@ bool stop_requested(const Context& ctx) { return allreduce_or(ctx, g_stop != 0);
 
 void request_stop() { g_stop = 1; }
 
+void clear_stop_request() { g_stop = 0; }
+
 }  // namespace ch::cluster

@@ -12,7 +12,8 @@ namespace ch::cluster {
 void install_stop_handlers();
 // True on every rank if any rank received a stop signal. Collective: call at a safe point.
 bool stop_requested(const Context& ctx);
-// For tests: raise the flag as the signal handler would.
+// For tests: raise the flag as the signal handler would, and lower it again.
 void request_stop();
+void clear_stop_request();
 
 }  // namespace ch::cluster

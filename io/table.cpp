@@ -1,6 +1,8 @@
 #include "io/table.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <exception>
@@ -340,16 +342,33 @@ void TableWriter::set_attributes(const std::string& object, const Attributes& at
   for (const auto& [name, value] : attributes) write_attribute(obj, name, value);
 }
 
-void TableWriter::commit() {
+namespace {
+// fsync of a file or directory by path; false on any error.
+bool fsync_path(const std::filesystem::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), O_RDONLY | (directory ? O_DIRECTORY : 0));
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+}  // namespace
+
+void TableWriter::commit(bool sync) {
   // Any rank's failure to flush/close must stop every rank from renaming.
   herr_t status = H5Fflush(file_->id, H5F_SCOPE_GLOBAL);
   file_->id.reset();
   file_.reset();
+  // Closing the MPI file already synchronized every rank's writes (MPI_File_close); rank 0's
+  // fsync makes them durable on the local file system too.
+  if (sync && ctx_.is_root() && status >= 0 && !fsync_path(partial_path_, false)) status = -1;
   if (cluster::allreduce_or(ctx_, status < 0))
     throw std::runtime_error("cannot write " + partial_path_.string() +
                              " (disk full or file system error)");
   std::error_code ec;
   if (ctx_.is_root()) std::filesystem::rename(partial_path_, final_path_, ec);
+  if (sync && ctx_.is_root() && !ec) {
+    const auto dir = final_path_.has_parent_path() ? final_path_.parent_path() : std::filesystem::path(".");
+    if (!fsync_path(dir, true)) ec = std::make_error_code(std::errc::io_error);
+  }
   if (cluster::allreduce_or(ctx_, static_cast<bool>(ec)))
     throw std::runtime_error("cannot rename " + partial_path_.string() + " to " +
                              final_path_.string() + ": " + ec.message());

@@ -90,7 +90,9 @@ class TableWriter {
   void write_table(const std::string& group, const Table& local_rows);
   // Collective; every rank passes the same values. `object` is "/" or a table's group.
   void set_attributes(const std::string& object, const Attributes& attributes);
-  void commit();
+  // Collective. `sync`: also fsync the file before the rename and its directory after it, so
+  // the file survives a crash of the node (checkpoints).
+  void commit(bool sync = false);
 
   const std::filesystem::path& final_path() const { return final_path_; }
 

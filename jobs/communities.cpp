@@ -1,5 +1,6 @@
 #include "jobs/communities.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "cluster/shuffle.hpp"
 #include "io/provenance.hpp"
 #include "io/table.hpp"
+#include "jobs/checkpoint.hpp"
 #include "jobs/cli.hpp"
 #include "jobs/log.hpp"
 #include "kernels/community/edge_csv.hpp"
@@ -247,6 +249,61 @@ std::string config_text(const CommunitiesOptions& o) {
   return s.str();
 }
 
+// ---- checkpoint: the Leiden state at a safe point (jobs/checkpoint.hpp) ------------------------
+//
+// /partition   label: the partition the iteration in progress started from (n rows)
+//              attributes: iteration, level, levels_total, done, levels, best_quality, vertices
+// /level       vertex_of, community_of: the aggregated graph's numbering and communities (n rows
+//              after a level, none at an iteration's start)
+// Every rank writes its vertex range of the replicated arrays, so the file does not depend on
+// the rank count; every rank reads all of it.
+
+// Names of the safe points (and of --inject-fault points): "level1", "level2", ... counting
+// levels over the whole detection, "iteration1", ... after an iteration another one follows,
+// "detected" when all iterations are done.
+std::string safe_point_name(const community::LeidenProgress& at) {
+  if (at.done) return "detected";
+  if (at.level == 0) return "iteration" + std::to_string(at.iteration);
+  return "level" + std::to_string(at.levels_total);
+}
+
+void save_leiden_state(const cluster::Context& ctx, io::TableWriter& w, const community::LeidenState& s) {
+  const std::uint64_t n = s.partition.size();
+  const auto [b, e] = community::vertex_range(n, ctx.rank(), ctx.size());
+  auto slice = [&](const std::vector<std::uint64_t>& v) {
+    if (v.empty()) return std::vector<std::uint64_t>{};
+    return std::vector<std::uint64_t>(v.begin() + static_cast<std::ptrdiff_t>(b), v.begin() + static_cast<std::ptrdiff_t>(e));
+  };
+  io::Table partition, level;
+  partition.add("label", slice(s.partition));
+  level.add("vertex_of", slice(s.vertex_of)).add("community_of", slice(s.community_of));
+  w.write_table("/partition", partition);
+  w.write_table("/level", level);
+  w.set_attributes("/partition", {{"iteration", static_cast<std::int64_t>(s.at.iteration)},
+                                  {"level", static_cast<std::int64_t>(s.at.level)},
+                                  {"levels_total", static_cast<std::int64_t>(s.at.levels_total)},
+                                  {"done", static_cast<std::int64_t>(s.at.done)},
+                                  {"levels", static_cast<std::int64_t>(s.levels)},
+                                  {"best_quality", s.best_quality},
+                                  {"vertices", static_cast<std::int64_t>(n)}});
+}
+
+community::LeidenState load_leiden_state(const io::TableReader& r, std::uint64_t n) {
+  const auto a = r.attributes("/partition");
+  auto integer = [&](const char* name) { return static_cast<int>(std::get<std::int64_t>(a.at(name))); };
+  if (static_cast<std::uint64_t>(std::get<std::int64_t>(a.at("vertices"))) != n)
+    throw std::runtime_error(r.path().string() + ": checkpoint of a graph with another vertex count");
+  community::LeidenState s;
+  s.at = {integer("iteration"), integer("level"), integer("levels_total"), integer("done") != 0};
+  s.levels = integer("levels");
+  s.best_quality = std::get<double>(a.at("best_quality"));
+  s.partition = r.read_all("/partition").get<std::uint64_t>("label");
+  const auto level = r.read_all("/level");
+  s.vertex_of = level.get<std::uint64_t>("vertex_of");
+  s.community_of = level.get<std::uint64_t>("community_of");
+  return s;
+}
+
 }  // namespace
 
 void communities(const JobEnv& env, const CommunitiesOptions& o) {
@@ -272,14 +329,35 @@ void communities(const JobEnv& env, const CommunitiesOptions& o) {
   spdlog::info("communities: {} vertices, {} edges, loaded in {:.3f} s", n, g.edges, t_load);
   env.stop_point("communities");
 
-  const auto result = cluster::detect_communities(ctx, g.slice, o.leiden);
+  // Detection stops at its safe points (after each level, iteration, and at the end) when asked
+  // to, and continues from the state saved there.
+  const StageCheckpoint checkpoint(env, prov, o.out);
+  community::LeidenOptions leiden = o.leiden;
+  community::LeidenState resume_from;
+  if (const auto saved = checkpoint.open()) {
+    resume_from = load_leiden_state(*saved, n);
+    leiden.resume = &resume_from;
+    const auto& at = resume_from.at;
+    const std::string where =
+        at.done ? fmt::format("all {} iterations done", at.iteration)
+        : at.level == 0
+            ? fmt::format("iteration {} from its start", at.iteration + 1)
+            : fmt::format("iteration {} after level {}, {} vertices at that level", at.iteration + 1, at.level,
+                          *std::max_element(resume_from.vertex_of.begin(), resume_from.vertex_of.end()) + 1);
+    spdlog::info("communities: resuming from checkpoint '{}' ({})",
+                 std::get<std::string>(saved->attributes("/").at("point")), where);
+  }
+  leiden.stop_at = [&](const community::LeidenProgress& at) { return checkpoint.stop_requested(safe_point_name(at)); };
+  const auto result = cluster::detect_communities(ctx, g.slice, leiden);
+  if (result.stopped)
+    checkpoint.save_and_stop(safe_point_name(result.stopped->at),
+                             [&](io::TableWriter& w) { save_leiden_state(ctx, w, *result.stopped); });
   const double t_detect = timer.seconds();
   spdlog::info("communities: detection took {:.3f} s", t_detect - t_load);
   spdlog::info("communities: {} communities, modularity {:.6f} (objective {} at resolution {}: {:.6f}), "
                "{} levels, {} iterations",
                result.communities, result.modularity, community::objective_name(o.leiden.objective.kind),
                o.leiden.objective.resolution, result.quality, result.levels, result.iterations);
-  env.stop_point("communities");
   community::KeyActorOptions ko;
   ko.betweenness_sources = o.betweenness_sources;
   ko.seed = o.leiden.seed;
@@ -362,6 +440,7 @@ void communities(const JobEnv& env, const CommunitiesOptions& o) {
   prov.write(ctx, out, env.threads);
   env.fault_point("communities", "commit");
   out.commit();
+  checkpoint.remove();
   timer.report(g.edges, g.bytes);
 }
 
@@ -370,6 +449,7 @@ void add_communities_command(Cli& cli) {
     CommunitiesOptions o;
     std::string objective = "modularity";
     std::filesystem::path run;
+    bool resume = false;
   };
   auto s = std::make_shared<Options>();
   auto* sub = cli.add_command("communities",
@@ -398,9 +478,13 @@ void add_communities_command(Cli& cli) {
   sub->add_option("--betweenness-sources", s->o.betweenness_sources,
                   "Sampled sources per community for betweenness (exact below this size)")
       ->capture_default_str();
+  sub->add_flag("--resume", s->resume,
+                "Continue detection from the checkpoint an interrupted run left in OUTDIR/.resume, if it is current");
   sub->callback([s, &action = cli.action] {
     s->o.leiden.objective.kind = community::parse_objective(s->objective);
-    action = [s](const JobEnv& env) {
+    action = [s](const JobEnv& job_env) {
+      JobEnv env = job_env;
+      env.resume = s->resume;
       auto o = s->o;
       if (!s->run.empty()) {
         const RunLayout run{s->run};

@@ -16,6 +16,7 @@ struct JobEnv {
   std::vector<std::string> overrides;  // --set key=value, in the order given
   std::string fault;                   // --inject-fault STAGE:RANK:POINT (tests of failure handling)
   std::string metrics;                 // --metrics FILE: per-stage figures as JSON lines
+  bool resume = false;                 // --resume: stages may continue from their checkpoints
 
   // Throws on the chosen rank when the stage reaches the named point, as a real failure would.
   void fault_point(const std::string& stage, const std::string& point) const;

@@ -24,7 +24,9 @@ CLI::App* Cli::add_command(const std::string& name, const std::string& help) {
       ->type_name("KEY=VALUE");
   sub->add_option("--inject-fault", common.fault,
                   "Make one rank fail at a point, for failure tests: STAGE:RANK:POINT "
-                  "(e.g. generate:1:start; points: start, write, commit)")
+                  "(e.g. generate:1:start; points: start, write, commit; signal = a stop request "
+                  "at the first safe point; checkpoint points such as resolve:0:em2, "
+                  "communities:0:level1, see docs/operations.md)")
       ->group("Testing");
   sub->add_option("--metrics", common.metrics,
                   "Append per-stage figures (seconds, rows, peak RSS, shuffle bytes) as JSON lines");

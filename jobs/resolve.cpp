@@ -8,6 +8,7 @@
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "cluster/collectives.hpp"
@@ -15,6 +16,7 @@
 #include "cluster/shuffle.hpp"
 #include "io/provenance.hpp"
 #include "io/table.hpp"
+#include "jobs/checkpoint.hpp"
 #include "jobs/cli.hpp"
 #include "jobs/log.hpp"
 #include "jobs/resolve_cluster.hpp"
@@ -317,6 +319,262 @@ io::Table entity_table(const cluster::Context& ctx, const RowPartition& part,
   return t;
 }
 
+// What blocking and comparison produce: this rank's candidate pairs (those whose smaller row it
+// owns, sorted by (lo, hi)) with their comparison levels, and the replicated figures EM needs.
+// Also what resolve's checkpoint holds, so a resumed run skips straight to EM.
+struct Candidates {
+  std::vector<match::CandidatePair> pairs;
+  std::vector<match::PairLevels> levels;
+  std::vector<std::vector<double>> u_random;   // per comparison: level frequencies in random pairs
+  std::vector<std::uint64_t> oversize_by_rule;  // blocks compared by sorted neighbourhood
+  std::uint64_t total_pairs = 0;
+};
+
+// Blocking, de-duplication, comparison and the random-pair sample. Collective.
+Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
+                           std::vector<ObservationFields>& fields, const match::ComparisonSpec& spec,
+                           const std::vector<match::BlockingRule>& rules, const ResolveConfig& cfg) {
+  const std::uint64_t n = part.n;
+  Candidates out;
+  // ---- blocking -------------------------------------------------------------------------------
+  std::vector<match::BlockMember> members;
+  {
+    std::vector<match::BlockKey> keys;
+    for (const auto& f : fields) {
+      keys.clear();
+      match::blocking_keys(f, rules, keys);
+      for (const auto& k : keys) {
+        match::BlockMember m{k.hash, f.row, k.rule, {}};
+        match::fill_sort_key(f, m);
+        members.push_back(m);
+      }
+    }
+  }
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  auto blocks = cluster::shuffle<match::BlockMember>(
+      ctx, members, [p](const match::BlockMember& m) { return static_cast<int>(m.key % p); });
+  members = {};
+  tbb::parallel_sort(blocks.begin(), blocks.end());
+  std::vector<match::CandidatePair> candidates;
+  match::BlockingStats bstats;
+  auto& oversize_by_rule = out.oversize_by_rule;
+  oversize_by_rule.assign(rules.size(), 0);
+  std::vector<std::uint64_t> largest_by_rule(rules.size(), 0);
+  match::plan_blocks(blocks, cfg.max_block_size, cfg.window, candidates, bstats,
+                     [&](std::uint64_t, std::size_t size, std::uint8_t rule) {
+                       ++oversize_by_rule[rule];
+                       largest_by_rule[rule] = std::max<std::uint64_t>(largest_by_rule[rule], size);
+                     });
+  blocks = {};
+  cluster::allreduce_sum(ctx, oversize_by_rule);
+  cluster::allreduce_inplace(ctx, std::span<std::uint64_t>(largest_by_rule), MPI_MAX);
+  for (std::size_t r = 0; r < rules.size(); ++r)
+    if (oversize_by_rule[r] > 0)
+      spdlog::info("resolve: {} blocks of rule '{}' exceed {} observations (largest {}): compared by "
+                   "sorted neighbourhood, window {}",
+                   oversize_by_rule[r], rules[r].text, cfg.max_block_size, largest_by_rule[r], cfg.window);
+  const std::uint64_t raw_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, bstats.pairs);
+
+  // De-duplicate on the owner of the smaller row: the pair key decides the rank, and pairs end
+  // up sorted by (lo, hi) in rank order, which is the order of /pairs.
+  auto& pairs = out.pairs;
+  pairs = cluster::shuffle<match::CandidatePair>(
+      ctx, candidates, [&](const match::CandidatePair& c) { return part.owner(c.lo); });
+  candidates = {};
+  match::dedupe_pairs(pairs);
+  out.total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, pairs.size());
+  spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", out.total_pairs,
+               rules.size(), raw_pairs);
+
+  // ---- comparison ------------------------------------------------------------------------------
+  FieldStore store(first, fields);
+  auto& levels = out.levels;
+  {
+    std::vector<std::uint64_t> need;
+    need.reserve(pairs.size());
+    for (const auto& c : pairs) need.push_back(c.hi);
+    store.fetch(ctx, part, std::move(need));
+    const auto all = store.combined();
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(pairs.size());
+    for (std::size_t i = 0; i < pairs.size(); ++i) idx[i] = {store.index(pairs[i].lo), store.index(pairs[i].hi)};
+    levels = match::compare_pairs(all, idx, spec);
+  }
+
+  // ---- u from seeded random pairs ---------------------------------------------------------------
+  const auto levels_spec = spec.levels();
+  const std::size_t k = levels_spec.size();
+  auto& u_random = out.u_random;
+  u_random.resize(k);
+  // Always sampled: besides fixing u (u_from_random_pairs), the random-pair agreement rate of
+  // exact names is the baseline of the term-frequency adjustment.
+  if (n >= 2) {
+    const auto [rb, re] = io::even_share(cfg.u_sample_pairs, ctx.rank(), ctx.size());
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> sample;
+    for (std::uint64_t i = rb; i < re; ++i) {
+      Rng rng(cfg.seed, i);  // keyed by the sample index: the same pairs for any rank count
+      const auto a = rng.below(n), b = rng.below(n);
+      if (a != b) sample.emplace_back(a, b);
+    }
+    std::vector<std::uint64_t> need;
+    for (const auto& [a, b] : sample) need.push_back(a), need.push_back(b);
+    FieldStore rstore(first, fields);
+    rstore.fetch(ctx, part, std::move(need));
+    const auto all = rstore.combined();
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(sample.size());
+    for (std::size_t i = 0; i < sample.size(); ++i) idx[i] = {rstore.index(sample[i].first), rstore.index(sample[i].second)};
+    const auto rl = match::compare_pairs(all, idx, spec);
+    std::vector<std::uint64_t> counts(k * 8, 0);
+    for (const auto& l : rl)
+      for (std::size_t c = 0; c < k; ++c) ++counts[c * 8 + l.level[c]];
+    cluster::allreduce_sum(ctx, counts);
+    for (std::size_t c = 0; c < k; ++c) {
+      u_random[c].assign(levels_spec[c].levels, 0.0);
+      double total = 0;
+      for (std::size_t l = 1; l < levels_spec[c].levels; ++l) total += static_cast<double>(counts[c * 8 + l]) + 0.5;
+      for (std::size_t l = 1; l < levels_spec[c].levels; ++l)
+        u_random[c][l] = (static_cast<double>(counts[c * 8 + l]) + 0.5) / total;
+    }
+  }
+
+  return out;
+}
+
+// ---- checkpoint: candidates and the EM model (jobs/checkpoint.hpp) ------------------------------
+//
+// /candidates   lo, hi, rules, names_swapped, level_0..level_{k-1}: every rank its pairs, so the
+//               rows are in (lo, hi) order whatever the rank count
+// /u_random     comparison, u: the replicated per-comparison vectors, element by element
+// /oversize     blocks: per blocking rule
+// /em/levels    comparison, m, u (element by element); attribute lambda
+// /em/trace     iteration, lambda, log_likelihood, max_change
+// Doubles are stored as doubles, so a resumed run computes with exactly the same numbers.
+
+void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Candidates& c, std::size_t k) {
+  {
+    std::vector<std::uint64_t> lo, hi;
+    std::vector<std::uint32_t> rules;
+    std::vector<std::uint8_t> swapped;
+    std::vector<std::vector<std::uint8_t>> lv(k);
+    for (std::size_t i = 0; i < c.pairs.size(); ++i) {
+      lo.push_back(c.pairs[i].lo);
+      hi.push_back(c.pairs[i].hi);
+      rules.push_back(c.pairs[i].rules);
+      swapped.push_back(c.levels[i].names_swapped);
+      for (std::size_t j = 0; j < k; ++j) lv[j].push_back(c.levels[i].level[j]);
+    }
+    io::Table t;
+    t.add("lo", std::move(lo)).add("hi", std::move(hi)).add("rules", std::move(rules))
+        .add("names_swapped", std::move(swapped));
+    for (std::size_t j = 0; j < k; ++j) t.add("level_" + std::to_string(j), std::move(lv[j]));
+    w.write_table("/candidates", t);
+  }
+  std::vector<std::uint32_t> comparison;
+  std::vector<double> u;
+  std::vector<std::uint64_t> oversize;
+  if (ctx.is_root()) {  // replicated: rank 0's copy
+    for (std::size_t j = 0; j < c.u_random.size(); ++j)
+      for (const double x : c.u_random[j]) comparison.push_back(static_cast<std::uint32_t>(j)), u.push_back(x);
+    oversize = c.oversize_by_rule;
+  }
+  io::Table ur, ov;
+  ur.add("comparison", std::move(comparison)).add("u", std::move(u));
+  ov.add("blocks", std::move(oversize));
+  w.write_table("/u_random", ur);
+  w.write_table("/oversize", ov);
+}
+
+// Collective, any rank count: each rank reads a share of the rows and sends every pair to the
+// owner of its smaller row, where sorting restores the order find_candidates leaves.
+Candidates load_candidates(const cluster::Context& ctx, const RowPartition& part, const io::TableReader& r,
+                           std::size_t k) {
+  struct PairRecord {
+    match::CandidatePair pair;
+    match::PairLevels levels;
+  };
+  Candidates c;
+  {
+    const auto t = r.read_my_share("/candidates");
+    const auto& lo = t.get<std::uint64_t>("lo");
+    const auto& hi = t.get<std::uint64_t>("hi");
+    const auto& rules = t.get<std::uint32_t>("rules");
+    const auto& swapped = t.get<std::uint8_t>("names_swapped");
+    std::vector<PairRecord> mine(lo.size());
+    for (std::size_t i = 0; i < lo.size(); ++i) {
+      mine[i].pair = {lo[i], hi[i], rules[i]};
+      mine[i].levels.names_swapped = swapped[i] != 0;
+    }
+    for (std::size_t j = 0; j < k; ++j) {
+      const auto& lv = t.get<std::uint8_t>("level_" + std::to_string(j));
+      for (std::size_t i = 0; i < lv.size(); ++i) mine[i].levels.level[j] = lv[i];
+    }
+    auto here = cluster::shuffle<PairRecord>(ctx, mine, [&](const PairRecord& q) { return part.owner(q.pair.lo); });
+    std::sort(here.begin(), here.end(), [](const PairRecord& a, const PairRecord& b) {
+      return std::tie(a.pair.lo, a.pair.hi) < std::tie(b.pair.lo, b.pair.hi);
+    });
+    c.pairs.reserve(here.size());
+    c.levels.reserve(here.size());
+    for (const auto& q : here) c.pairs.push_back(q.pair), c.levels.push_back(q.levels);
+    c.total_pairs = r.rows("/candidates");
+  }
+  {
+    const auto t = r.read_all("/u_random");
+    const auto& comparison = t.get<std::uint32_t>("comparison");
+    const auto& u = t.get<double>("u");
+    c.u_random.resize(k);
+    for (std::size_t i = 0; i < u.size(); ++i) c.u_random.at(comparison[i]).push_back(u[i]);
+  }
+  c.oversize_by_rule = r.read_all("/oversize").get<std::uint64_t>("blocks");
+  return c;
+}
+
+void save_model(const cluster::Context& ctx, io::TableWriter& w, const match::FsModel& model) {
+  std::vector<std::uint32_t> comparison;
+  std::vector<double> m, u, lambda, loglik, change;
+  std::vector<std::int32_t> iteration;
+  if (ctx.is_root()) {  // replicated: rank 0's copy
+    for (std::size_t c = 0; c < model.m.size(); ++c)
+      for (std::size_t l = 0; l < model.m[c].size(); ++l) {
+        comparison.push_back(static_cast<std::uint32_t>(c));
+        m.push_back(model.m[c][l]);
+        u.push_back(model.u[c][l]);
+      }
+    for (const auto& e : model.trace) {
+      iteration.push_back(e.iteration);
+      lambda.push_back(e.lambda);
+      loglik.push_back(e.log_likelihood);
+      change.push_back(e.max_change);
+    }
+  }
+  io::Table lv, tr;
+  lv.add("comparison", std::move(comparison)).add("m", std::move(m)).add("u", std::move(u));
+  tr.add("iteration", std::move(iteration)).add("lambda", std::move(lambda))
+      .add("log_likelihood", std::move(loglik)).add("max_change", std::move(change));
+  w.write_table("/em/levels", lv);
+  w.write_table("/em/trace", tr);
+  w.set_attributes("/em/levels", {{"lambda", model.lambda}});
+}
+
+match::FsModel load_model(const io::TableReader& r, const std::vector<match::ComparisonLevels>& spec) {
+  match::FsModel model;
+  model.spec = spec;
+  model.m.resize(spec.size());
+  model.u.resize(spec.size());
+  const auto lv = r.read_all("/em/levels");
+  const auto& comparison = lv.get<std::uint32_t>("comparison");
+  const auto& m = lv.get<double>("m");
+  const auto& u = lv.get<double>("u");
+  for (std::size_t i = 0; i < comparison.size(); ++i) {
+    model.m.at(comparison[i]).push_back(m[i]);
+    model.u.at(comparison[i]).push_back(u[i]);
+  }
+  model.lambda = std::get<double>(r.attributes("/em/levels").at("lambda"));
+  const auto tr = r.read_all("/em/trace");
+  for (std::size_t i = 0; i < tr.rows(); ++i)
+    model.trace.push_back({tr.get<std::int32_t>("iteration")[i], tr.get<double>("lambda")[i],
+                           tr.get<double>("log_likelihood")[i], tr.get<double>("max_change")[i]});
+  return model;
+}
+
 }  // namespace
 
 void resolve(const JobEnv& env, const std::filesystem::path& records, const std::filesystem::path& out,
@@ -352,101 +610,27 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   count_name_values(ctx, part, first, fields, tf);
   env.stop_point("resolve");
 
-  // ---- blocking -------------------------------------------------------------------------------
-  std::vector<match::BlockMember> members;
-  {
-    std::vector<match::BlockKey> keys;
-    for (const auto& f : fields) {
-      keys.clear();
-      match::blocking_keys(f, rules, keys);
-      for (const auto& k : keys) {
-        match::BlockMember m{k.hash, f.row, k.rule, {}};
-        match::fill_sort_key(f, m);
-        members.push_back(m);
-      }
-    }
-  }
-  const auto p = static_cast<std::uint64_t>(ctx.size());
-  auto blocks = cluster::shuffle<match::BlockMember>(
-      ctx, members, [p](const match::BlockMember& m) { return static_cast<int>(m.key % p); });
-  members = {};
-  tbb::parallel_sort(blocks.begin(), blocks.end());
-  std::vector<match::CandidatePair> candidates;
-  match::BlockingStats bstats;
-  std::vector<std::uint64_t> oversize_by_rule(rules.size(), 0), largest_by_rule(rules.size(), 0);
-  match::plan_blocks(blocks, cfg.max_block_size, cfg.window, candidates, bstats,
-                     [&](std::uint64_t, std::size_t size, std::uint8_t rule) {
-                       ++oversize_by_rule[rule];
-                       largest_by_rule[rule] = std::max<std::uint64_t>(largest_by_rule[rule], size);
-                     });
-  blocks = {};
-  cluster::allreduce_sum(ctx, oversize_by_rule);
-  cluster::allreduce_inplace(ctx, std::span<std::uint64_t>(largest_by_rule), MPI_MAX);
-  for (std::size_t r = 0; r < rules.size(); ++r)
-    if (oversize_by_rule[r] > 0)
-      spdlog::info("resolve: {} blocks of rule '{}' exceed {} observations (largest {}): compared by "
-                   "sorted neighbourhood, window {}",
-                   oversize_by_rule[r], rules[r].text, cfg.max_block_size, largest_by_rule[r], cfg.window);
-  const std::uint64_t raw_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, bstats.pairs);
-
-  // De-duplicate on the owner of the smaller row: the pair key decides the rank, and pairs end
-  // up sorted by (lo, hi) in rank order, which is the order of /pairs.
-  auto pairs = cluster::shuffle<match::CandidatePair>(
-      ctx, candidates, [&](const match::CandidatePair& c) { return part.owner(c.lo); });
-  candidates = {};
-  match::dedupe_pairs(pairs);
-  const std::uint64_t total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, pairs.size());
-  spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", total_pairs,
-               rules.size(), raw_pairs);
-  env.stop_point("resolve");
-
-  // ---- comparison ------------------------------------------------------------------------------
-  FieldStore store(first, fields);
-  std::vector<match::PairLevels> levels;
-  {
-    std::vector<std::uint64_t> need;
-    need.reserve(pairs.size());
-    for (const auto& c : pairs) need.push_back(c.hi);
-    store.fetch(ctx, part, std::move(need));
-    const auto all = store.combined();
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(pairs.size());
-    for (std::size_t i = 0; i < pairs.size(); ++i) idx[i] = {store.index(pairs[i].lo), store.index(pairs[i].hi)};
-    levels = match::compare_pairs(all, idx, spec);
-  }
-
-  // ---- u from seeded random pairs ---------------------------------------------------------------
+  // ---- candidates: blocking, comparison, random-pair sample (or the checkpoint's) -----------------
   const std::size_t k = levels_spec.size();
-  std::vector<std::vector<double>> u_random(k);
-  // Always sampled: besides fixing u (u_from_random_pairs), the random-pair agreement rate of
-  // exact names is the baseline of the term-frequency adjustment.
-  if (n >= 2) {
-    const auto [rb, re] = io::even_share(cfg.u_sample_pairs, ctx.rank(), ctx.size());
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> sample;
-    for (std::uint64_t i = rb; i < re; ++i) {
-      Rng rng(cfg.seed, i);  // keyed by the sample index: the same pairs for any rank count
-      const auto a = rng.below(n), b = rng.below(n);
-      if (a != b) sample.emplace_back(a, b);
-    }
-    std::vector<std::uint64_t> need;
-    for (const auto& [a, b] : sample) need.push_back(a), need.push_back(b);
-    FieldStore rstore(first, fields);
-    rstore.fetch(ctx, part, std::move(need));
-    const auto all = rstore.combined();
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(sample.size());
-    for (std::size_t i = 0; i < sample.size(); ++i) idx[i] = {rstore.index(sample[i].first), rstore.index(sample[i].second)};
-    const auto rl = match::compare_pairs(all, idx, spec);
-    std::vector<std::uint64_t> counts(k * 8, 0);
-    for (const auto& l : rl)
-      for (std::size_t c = 0; c < k; ++c) ++counts[c * 8 + l.level[c]];
-    cluster::allreduce_sum(ctx, counts);
-    for (std::size_t c = 0; c < k; ++c) {
-      u_random[c].assign(levels_spec[c].levels, 0.0);
-      double total = 0;
-      for (std::size_t l = 1; l < levels_spec[c].levels; ++l) total += static_cast<double>(counts[c * 8 + l]) + 0.5;
-      for (std::size_t l = 1; l < levels_spec[c].levels; ++l)
-        u_random[c][l] = (static_cast<double>(counts[c * 8 + l]) + 0.5) / total;
-    }
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  const StageCheckpoint checkpoint(env, prov, out);
+  Candidates cand;
+  std::optional<match::FsModel> saved_model;
+  if (const auto saved = checkpoint.open()) {
+    cand = load_candidates(ctx, part, *saved, k);
+    saved_model = load_model(*saved, levels_spec);
+    spdlog::info("resolve: resuming from checkpoint '{}' at EM iteration {}: {} candidate pairs loaded, "
+                 "blocking and comparison skipped",
+                 std::get<std::string>(saved->attributes("/").at("point")), saved_model->trace.size(),
+                 cand.total_pairs);
+  } else {
+    cand = find_candidates(ctx, part, first, fields, spec, rules, cfg);
   }
+  const auto& pairs = cand.pairs;
+  const auto& levels = cand.levels;
+  const auto& u_random = cand.u_random;
+  const auto& oversize_by_rule = cand.oversize_by_rule;
+  const std::uint64_t total_pairs = cand.total_pairs;
 
   // ---- EM on pattern counts --------------------------------------------------------------------
   if (n >= 2) {
@@ -454,31 +638,48 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     tf.u_given_exact = u_random[match::kGivenComparison][4];
   }
   const auto pattern_counts = global_pattern_counts(ctx, levels_spec, levels);
-  auto start = match::initial_model(levels_spec, pattern_counts);
-  // Random pairs are almost all non-matches: the natural start for u even when EM refines it.
-  // Starting u at the candidates' level frequencies instead lets EM swap the classes when
-  // nearly all candidates are matches (Febrl dataset1: λ ≈ 0.96).
-  if (n >= 2) start.u = u_random;
+  match::FsModel model;
+  if (saved_model) {
+    model = std::move(*saved_model);
+  } else {
+    model = match::initial_model(levels_spec, pattern_counts);
+    // Random pairs are almost all non-matches: the natural start for u even when EM refines it.
+    // Starting u at the candidates' level frequencies instead lets EM swap the classes when
+    // nearly all candidates are matches (Febrl dataset1: λ ≈ 0.96).
+    if (n >= 2) model.u = u_random;
+  }
   match::EmOptions em;
   em.max_iterations = cfg.em_max_iterations;
   em.tolerance = cfg.em_tolerance;
   em.fix_u = cfg.u_from_random_pairs && n >= 2;
-  const auto model = match::estimate_em(std::move(start), pattern_counts, em);
-  spdlog::info("resolve: EM converged after {} iterations, lambda {:.4f}", model.trace.size(), model.lambda);
+  // Safe points with a checkpoint: after comparison ("compared"), after every EM iteration
+  // ("em1", "em2", ...) and after scoring ("scored"). The state is the candidates plus the model,
+  // whose trace says how many iterations are done.
+  const auto save = [&](io::TableWriter& w) {
+    save_candidates(ctx, w, cand, k);
+    save_model(ctx, w, model);
+  };
+  const std::size_t resumed_at = model.trace.size();
+  if (!saved_model) checkpoint.safe_point("compared", save);
+  const match::EmEstimator estimator(levels_spec, pattern_counts, em);
+  while (!estimator.converged(model)) {
+    estimator.step(model);
+    checkpoint.safe_point("em" + std::to_string(model.trace.size()), save);
+  }
+  spdlog::info("resolve: EM converged after {} iterations, lambda {:.4f}{}", model.trace.size(), model.lambda,
+               saved_model ? fmt::format(" ({} in this run)", model.trace.size() - resumed_at) : "");
 
   // ---- scoring -------------------------------------------------------------------------------
   std::vector<double> weight(pairs.size()), prob(pairs.size());
   std::vector<match::MatchEdge> edges;
-  {
-    const auto all = store.combined();
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      weight[i] = match::pair_weight(model, levels[i], all[store.index(pairs[i].lo)], tf);
-      prob[i] = model.match_probability(weight[i]);
-      if (prob[i] >= cfg.match_probability) edges.push_back({pairs[i].lo, pairs[i].hi, prob[i]});
-    }
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    // The pair's smaller row is this rank's, so its term-frequency counts are local.
+    weight[i] = match::pair_weight(model, levels[i], fields[pairs[i].lo - first], tf);
+    prob[i] = model.match_probability(weight[i]);
+    if (prob[i] >= cfg.match_probability) edges.push_back({pairs[i].lo, pairs[i].hi, prob[i]});
   }
   const auto matched = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
-  env.stop_point("resolve");
+  checkpoint.safe_point("scored", save);
 
   // ---- clustering ------------------------------------------------------------------------------
   GuardStats gstats;
@@ -642,7 +843,6 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     std::vector<std::uint32_t> rl;
     std::vector<std::uint8_t> swapped;
     std::vector<std::vector<std::uint8_t>> lvcols(k);
-    const auto all = store.combined();
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       if (prob[i] < cfg.match_probability) continue;
       ra.push_back(pairs[i].lo);
@@ -651,7 +851,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       pr.push_back(prob[i]);
       rl.push_back(pairs[i].rules);
       swapped.push_back(levels[i].names_swapped);
-      const auto [f1, g1] = match::pair_tf_terms(model, levels[i], all[store.index(pairs[i].lo)], tf);
+      const auto [f1, g1] = match::pair_tf_terms(model, levels[i], fields[pairs[i].lo - first], tf);
       tff.push_back(f1);
       tfg.push_back(g1);
       for (std::size_t c = 0; c < k; ++c) lvcols[c].push_back(levels[i].level[c]);
@@ -676,6 +876,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   prov.write(ctx, writer, env.threads);
   env.fault_point("resolve", "commit");
   writer.commit();
+  checkpoint.remove();
   spdlog::info("resolve: {} matched pairs, {} entities, {} alias links", matched, prov.row_counts["/entities"],
                prov.row_counts["/aliases"]);
   timer.report(n, 0);
@@ -685,6 +886,7 @@ void add_resolve_command(Cli& cli) {
   struct Options {
     std::filesystem::path records, out, run;
     std::string config;
+    bool resume = false;
   };
   auto o = std::make_shared<Options>();
   auto* sub = cli.add_command("resolve", "Entity resolution: which records are the same person");
@@ -692,8 +894,12 @@ void add_resolve_command(Cli& cli) {
   sub->add_option("--out", o->out, "entities.h5 to write");
   sub->add_option("--run", o->run, "Run directory: DIR/records.h5 -> DIR/entities.h5");
   sub->add_option("--config", o->config, "TOML file with a [resolve] section (see docs/resolution.md)");
+  sub->add_flag("--resume", o->resume,
+                "Continue from the checkpoint an interrupted resolve left in OUTDIR/.resume, if it is current");
   sub->callback([o, &action = cli.action] {
-    action = [o](const JobEnv& env) {
+    action = [o](const JobEnv& job_env) {
+      JobEnv env = job_env;
+      env.resume = o->resume;
       auto records = o->records, out = o->out;
       if (!o->run.empty()) {
         const RunLayout layout{o->run};

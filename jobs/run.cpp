@@ -180,12 +180,18 @@ void add_run_command(Cli& cli) {
   sub->add_option("--scenario", o->scenario, "demo|small|medium|large or a TOML file")
       ->capture_default_str();
   sub->add_option("--out", o->out, "Run directory (feeds/, truth.h5, records.h5, ...)")->required();
-  sub->add_flag("--resume", o->resume, "Reuse finished stages whose inputs are unchanged");
+  sub->add_flag("--resume", o->resume,
+                "Reuse finished stages whose inputs are unchanged and continue an interrupted one "
+                "from its checkpoint (DIR/.resume)");
   sub->add_option("--until", o->until, "Stop after this stage (generate, ingest, resolve, ...)");
   sub->add_option("--previous", o->previous,
                   "An earlier run directory: the assessment then reports each earlier organization's fate");
   sub->callback([o, &action = cli.action] {
-    action = [o](const JobEnv& env) { return run_pipeline(env, o->scenario, RunLayout{o->out}, o->resume, o->until, o->previous); };
+    action = [o](const JobEnv& env) {
+      JobEnv with_resume = env;  // stages continue from their own checkpoints too
+      with_resume.resume = o->resume;
+      return run_pipeline(with_resume, o->scenario, RunLayout{o->out}, o->resume, o->until, o->previous);
+    };
   });
 }
 

@@ -33,6 +33,11 @@
 // ghost vertices are the slice's non-owned neighbours; their labels are read from the
 // replicated array. See docs/algorithms.md for the scaling limits this implies.
 //
+// Checkpoints: the driver can stop at its safe points (after a level, between iterations, at the
+// end; LeidenOptions::stop_at) and return the LeidenState to continue from, and it can start
+// from such a state (LeidenOptions::resume). The state is replicated and rank-count independent;
+// the job saves and loads it (jobs/communities.cpp), the kernel does no I/O.
+//
 // `Exchange` supplies the few collective verbs the algorithm needs; SerialExchange (one process)
 // is below, cluster/louvain.hpp has the MPI one. Every call is collective and made by all ranks in
 // the same sequence.
@@ -43,8 +48,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <vector>
@@ -57,6 +64,35 @@
 #include "kernels/rng.hpp"
 
 namespace ch::community {
+
+// Where a run is between two units of work: the safe points at which it may stop and later
+// continue (see LeidenState). Points come in this order: after each level that was aggregated
+// (level ≥ 1), after each iteration that is followed by another (level 0), and once when all
+// iterations are done (done).
+struct LeidenProgress {
+  int iteration = 0;     // Leiden iterations completed
+  int level = 0;         // levels completed (aggregated) in the iteration in progress
+  int levels_total = 0;  // levels aggregated since detection began: 1, 2, ... along the run
+  bool done = false;     // every iteration finished: only the final split and the ids remain
+};
+
+// Everything a run needs to continue from a safe point, replicated and independent of the rank
+// and thread count (labels are original vertex ids or dense ids of an aggregated graph, numbered
+// as the aggregation numbers them). The aggregated graph itself is not stored: it is the original
+// graph with each vertex v mapped to vertex_of[v] (exact integer weight sums, internal arcs
+// dropped), which is the graph the level-by-level aggregation built, arc for arc.
+struct LeidenState {
+  LeidenProgress at;
+  int levels = 0;             // levels of the last accepted iteration (LeidenResult::levels)
+  double best_quality = 0;    // quality of `partition` (0 before any iteration is accepted)
+  std::vector<std::uint64_t> partition;     // n: labels over original vertices that the
+                                            // iteration in progress started from (or the result)
+  // After a level (at.level ≥ 1); empty at level 0, where the iteration starts from `partition`.
+  std::vector<std::uint64_t> vertex_of;     // n: original vertex -> vertex of the current
+                                            // aggregated graph
+  std::vector<std::uint64_t> community_of;  // n: original vertex -> its community, as a vertex
+                                            // id of that graph
+};
 
 struct LeidenOptions {
   Objective objective;
@@ -80,6 +116,13 @@ struct LeidenOptions {
   // stops once an iteration adds less than 0.1 %: on planted-partition benchmarks the first
   // iteration already reaches 99.99 % of the converged quality and later ones add ~1e-5 each.
   double tolerance = 1e-3;
+  // Level-by-level driving (checkpoints). `stop_at` is called at every safe point, by every rank
+  // in the same sequence (so it may be collective); returning true ends the run there: the result
+  // then has `stopped` set to the state to continue from, and nothing else. `resume` starts from
+  // such a state (same graph and options; any rank or thread count); the result is bit-identical
+  // to that of a run that never stopped.
+  std::function<bool(const LeidenProgress&)> stop_at;
+  const LeidenState* resume = nullptr;
 };
 
 struct LeidenResult {
@@ -91,6 +134,7 @@ struct LeidenResult {
   double modularity = 0;                  // Newman modularity at resolution 1, for reference
   int levels = 0;                         // levels of the last iteration
   int iterations = 0;
+  std::optional<LeidenState> stopped;     // set when options.stop_at ended the run early
 };
 
 // One process: rank 0 of 1.
@@ -164,33 +208,53 @@ class LeidenRun {
     else
       nw0_.assign(n, 1);
 
-    std::vector<std::uint64_t> partition(n);
-    std::iota(partition.begin(), partition.end(), std::uint64_t{0});
-    double best_quality = 0;
     const bool from_initial = !o_.initial.empty();
-    if (from_initial) {
-      if (o_.initial.size() != n || *std::max_element(o_.initial.begin(), o_.initial.end()) >= n)
-        throw std::invalid_argument("initial partition: need n labels in [0, n)");
-      partition = min_labels(o_.initial);
-      best_quality = quality_of(partition);
+    LeidenState s;  // the progress so far (its level arrays are filled only to stop)
+    if (o_.resume != nullptr) {
+      s = *o_.resume;
+      check_resume_state(s);
+    } else {
+      s.partition.resize(n);
+      std::iota(s.partition.begin(), s.partition.end(), std::uint64_t{0});
+      if (from_initial) {
+        if (o_.initial.size() != n || *std::max_element(o_.initial.begin(), o_.initial.end()) >= n)
+          throw std::invalid_argument("initial partition: need n labels in [0, n)");
+        s.partition = min_labels(o_.initial);
+        s.best_quality = quality_of(s.partition);
+      }
     }
     const int max_iterations = o_.max_iterations > 0 ? o_.max_iterations : 32;
     LeidenResult r;
-    for (int it = 0; it < max_iterations; ++it) {
+    while (!s.at.done) {
+      const int it = s.at.iteration;
       int levels = 0;
-      auto next = iteration(partition, it, levels);
+      auto next = iteration(s, levels);
+      if (stopped_) {
+        r.stopped = std::move(stopped_);
+        return r;
+      }
       const double q = quality_of(next);
-      r.iterations = it + 1;
       // Like igraph's n_iterations=-1: iterate while an iteration improves the quality (by more
       // than the tolerance; a worse partition is never taken).
-      if ((it > 0 || from_initial) && !(q > best_quality)) break;
-      const bool small_gain = (it > 0 || from_initial) && q - best_quality <= o_.tolerance * std::abs(best_quality);
-      partition = std::move(next);
-      best_quality = q;
-      r.levels = levels;
-      if (small_gain) break;
+      bool more = it + 1 < max_iterations;
+      if ((it > 0 || from_initial) && !(q > s.best_quality)) {
+        more = false;
+      } else {
+        const bool small_gain = (it > 0 || from_initial) && q - s.best_quality <= o_.tolerance * std::abs(s.best_quality);
+        s.partition = std::move(next);
+        s.best_quality = q;
+        s.levels = levels;
+        if (small_gain) more = false;
+      }
+      s.at = {it + 1, 0, s.at.levels_total, !more};
+      if (o_.stop_at && o_.stop_at(s.at)) {
+        r.stopped = std::move(s);
+        return r;
+      }
     }
-    partition = split_components(partition);
+    r.iterations = s.at.iteration;
+    r.levels = s.levels;
+    auto partition = split_components(s.partition);
     canonicalize(partition, r);
     return r;
   }
@@ -233,17 +297,85 @@ class LeidenRun {
     return quality(t, two_m_, o_.objective);
   }
 
-  // One Leiden iteration from `initial` (labels over original vertices). Returns labels = the
-  // smallest original vertex of each community.
-  std::vector<std::uint64_t> iteration(const std::vector<std::uint64_t>& initial, int it, int& levels) {
+  // A resumed state must fit this graph: sizes n, labels in range, and one community per
+  // aggregated vertex (otherwise it was not produced by a run on this graph).
+  void check_resume_state(const LeidenState& s) const {
+    const std::uint64_t n = g0_.n;
+    auto bad = [](const char* why) { throw std::invalid_argument(std::string("leiden resume state: ") + why); };
+    if (s.partition.size() != n) bad("partition size differs from the graph");
+    if (n > 0 && *std::max_element(s.partition.begin(), s.partition.end()) >= n) bad("partition label out of range");
+    if (s.at.done || s.at.level == 0) {
+      if (!s.vertex_of.empty() || !s.community_of.empty()) bad("level arrays at the start of an iteration");
+      return;
+    }
+    if (s.vertex_of.size() != n || s.community_of.size() != n) bad("level arrays differ from the graph size");
+    if (n == 0) return;
+    const std::uint64_t n_level = *std::max_element(s.vertex_of.begin(), s.vertex_of.end()) + 1;
+    if (n_level > n) bad("aggregated vertex out of range");
+    std::vector<std::uint64_t> comm(n_level, std::numeric_limits<std::uint64_t>::max());
+    for (std::uint64_t v = 0; v < n; ++v) {
+      auto& c = comm[s.vertex_of[v]];
+      if (s.community_of[v] >= n_level) bad("community out of range");
+      if (c != std::numeric_limits<std::uint64_t>::max() && c != s.community_of[v])
+        bad("members of one aggregated vertex in different communities");
+      c = s.community_of[v];
+    }
+    if (std::find(comm.begin(), comm.end(), std::numeric_limits<std::uint64_t>::max()) != comm.end())
+      bad("aggregated vertex ids are not dense");
+  }
+
+  // The graph whose vertices are the groups new_id[v] (dense, n_next of them) of g's vertices:
+  // weights between groups summed exactly, arcs inside a group dropped. Collective.
+  GraphSlice aggregate(const GraphSlice& g, const std::vector<std::uint64_t>& new_id, std::uint64_t n_next) const {
     const int p = x_.size();
+    std::vector<Arc> arcs;
+    arcs.reserve(g.targets.size());
+    for (std::uint64_t v = 0; v < g.owned(); ++v) {
+      const std::uint64_t a = new_id[g.begin + v];
+      const auto nb = g.neighbours(v);
+      const auto ws = g.neighbour_weights(v);
+      for (std::size_t j = 0; j < nb.size(); ++j) {
+        const std::uint64_t b = new_id[nb[j]];
+        if (a != b) arcs.push_back({a, b, ws[j]});
+      }
+    }
+    sort_and_merge(arcs);  // fewer bytes to send
+    auto mine = x_.shuffle(std::span<const Arc>(arcs), [&](const Arc& e) { return vertex_owner(e.source, n_next, p); });
+    const auto [b, e] = vertex_range(n_next, x_.rank(), p);
+    return build_slice(n_next, b, e, std::move(mine));
+  }
+
+  // One Leiden iteration (number s.at.iteration) from s.partition, or from the level state of a
+  // resumed run. Returns labels = the smallest original vertex of each community; or, when
+  // stop_at asked to stop after a level, sets stopped_ and returns nothing.
+  std::vector<std::uint64_t> iteration(LeidenState& s, int& levels) {
+    const int it = s.at.iteration;
     std::vector<std::uint64_t> map0(g0_.n);  // original vertex -> vertex of the current level
-    std::iota(map0.begin(), map0.end(), std::uint64_t{0});
-    std::vector<std::uint64_t> comm = min_labels(initial);
-    std::vector<Weight> nw = nw0_;
+    std::vector<std::uint64_t> comm;
+    std::vector<Weight> nw;
     GraphSlice aggregated;
     const GraphSlice* g = &g0_;
-    for (int level = 0; level < o_.max_levels; ++level) {
+    if (s.at.level == 0) {
+      std::iota(map0.begin(), map0.end(), std::uint64_t{0});
+      comm = min_labels(s.partition);
+      nw = nw0_;
+    } else {
+      // Resumed after a level: the aggregated graph and its weights from the original graph.
+      map0 = s.vertex_of;
+      const std::uint64_t n_level = g0_.n == 0 ? 0 : *std::max_element(map0.begin(), map0.end()) + 1;
+      comm.assign(n_level, 0);
+      nw.assign(n_level, 0);
+      for (std::uint64_t v = 0; v < g0_.n; ++v) {
+        comm[map0[v]] = s.community_of[v];
+        nw[map0[v]] += nw0_[v];
+      }
+      aggregated = aggregate(g0_, map0, n_level);
+      g = &aggregated;
+      s.vertex_of.clear();
+      s.community_of.clear();
+    }
+    levels = s.at.level;
+    for (int level = s.at.level; level < o_.max_levels; ++level) {
       levels = level + 1;
       const std::uint64_t n = g->n;
       local_moving(*g, comm, nw, stream_key(o_.seed, static_cast<std::uint64_t>(it), static_cast<std::uint64_t>(level)));
@@ -279,26 +411,21 @@ class LeidenRun {
       for (std::uint64_t v = 0; v < n; ++v) comm_next[new_id[v]] = first[comm[v]];
       for (auto& m : map0) m = new_id[m];
 
-      std::vector<Arc> arcs;
-      arcs.reserve(g->targets.size());
-      for (std::uint64_t v = 0; v < g->owned(); ++v) {
-        const std::uint64_t a = new_id[g->begin + v];
-        const auto nb = g->neighbours(v);
-        const auto ws = g->neighbour_weights(v);
-        for (std::size_t j = 0; j < nb.size(); ++j) {
-          const std::uint64_t b = new_id[nb[j]];
-          if (a != b) arcs.push_back({a, b, ws[j]});
-        }
-      }
-      sort_and_merge(arcs);  // fewer bytes to send
-      auto mine = x_.shuffle(std::span<const Arc>(arcs), [&](const Arc& e) {
-        return vertex_owner(e.source, n_next, p);
-      });
-      const auto [b, e] = vertex_range(n_next, x_.rank(), p);
-      aggregated = build_slice(n_next, b, e, std::move(mine));
+      aggregated = aggregate(*g, new_id, n_next);
       g = &aggregated;
       comm = std::move(comm_next);
       nw = std::move(nw_next);
+
+      s.at.level = level + 1;
+      ++s.at.levels_total;
+      if (o_.stop_at && o_.stop_at(s.at)) {
+        LeidenState st = s;
+        st.vertex_of = map0;
+        st.community_of.resize(g0_.n);
+        for (std::uint64_t v = 0; v < g0_.n; ++v) st.community_of[v] = comm[map0[v]];
+        stopped_ = std::move(st);
+        return {};
+      }
     }
     std::vector<std::uint64_t> out(g0_.n);
     for (std::uint64_t v = 0; v < g0_.n; ++v) out[v] = comm[map0[v]];
@@ -406,6 +533,7 @@ class LeidenRun {
   const GraphSlice& g0_;
   const LeidenOptions& o_;
   const Exchange& x_;
+  std::optional<LeidenState> stopped_;
   std::vector<Weight> degree0_, nw0_;
   Weight two_m_ = 0;
   double penalty_ = 0;

@@ -83,66 +83,78 @@ FsModel initial_model(std::vector<ComparisonLevels> spec,
   return model;
 }
 
-FsModel estimate_em(FsModel model, std::span<const std::pair<std::uint64_t, std::uint64_t>> counts,
-                    const EmOptions& options) {
-  const auto& spec = model.spec;
-  const std::size_t k = spec.size();
-  std::vector<std::uint8_t> levels(k);
-  // Decode every pattern once; EM then works on small dense arrays.
-  std::vector<std::uint8_t> decoded(counts.size() * k);
+EmEstimator::EmEstimator(std::span<const ComparisonLevels> spec,
+                         std::span<const std::pair<std::uint64_t, std::uint64_t>> counts, EmOptions options)
+    : spec_(spec.begin(), spec.end()), counts_(counts.size()), decoded_(counts.size() * spec.size()),
+      options_(options) {
+  const std::size_t k = spec_.size();
   for (std::size_t p = 0; p < counts.size(); ++p) {
     if (p > 0 && counts[p].first <= counts[p - 1].first)
       throw std::invalid_argument("estimate_em: pattern counts must be sorted and unique");
-    decode_pattern(spec, counts[p].first, std::span<std::uint8_t>(decoded.data() + p * k, k));
+    decode_pattern(spec_, counts[p].first, std::span<std::uint8_t>(decoded_.data() + p * k, k));
+    counts_[p] = counts[p].second;
   }
-  for (int it = 1; it <= options.max_iterations; ++it) {
-    std::vector<std::vector<double>> m_acc(k), u_acc(k);
-    for (std::size_t c = 0; c < k; ++c) {
-      m_acc[c].assign(spec[c].levels, 0.0);
-      u_acc[c].assign(spec[c].levels, 0.0);
-    }
-    double matches = 0, total = 0, loglik = 0;
-    for (std::size_t p = 0; p < counts.size(); ++p) {
-      const auto* lv = decoded.data() + p * k;
-      double pm = model.lambda, pu = 1.0 - model.lambda;
-      for (std::size_t c = 0; c < k; ++c)
-        if (lv[c] != 0) {
-          pm *= model.m[c][lv[c]];
-          pu *= model.u[c][lv[c]];
-        }
-      const double n = static_cast<double>(counts[p].second);
-      const double post = pm / (pm + pu);
-      loglik += n * std::log(pm + pu);
-      matches += n * post;
-      total += n;
-      for (std::size_t c = 0; c < k; ++c)
-        if (lv[c] != 0) {
-          m_acc[c][lv[c]] += n * post;
-          u_acc[c][lv[c]] += n * (1.0 - post);
-        }
-    }
-    double change = 0;
-    for (std::size_t c = 0; c < k; ++c) {
-      double sm = 0, su = 0;
-      for (std::size_t l = 1; l < spec[c].levels; ++l) {
-        sm += m_acc[c][l];
-        su += u_acc[c][l];
-      }
-      for (std::size_t l = 1; l < spec[c].levels; ++l) {
-        const double nm = std::max(options.floor, sm > 0 ? m_acc[c][l] / sm : model.m[c][l]);
-        change = std::max(change, std::abs(nm - model.m[c][l]));
-        model.m[c][l] = nm;
-        if (!options.fix_u) {
-          const double nu = std::max(options.floor, su > 0 ? u_acc[c][l] / su : model.u[c][l]);
-          change = std::max(change, std::abs(nu - model.u[c][l]));
-          model.u[c][l] = nu;
-        }
-      }
-    }
-    model.lambda = std::clamp(total > 0 ? matches / total : model.lambda, 1e-9, 1.0 - 1e-9);
-    model.trace.push_back({it, model.lambda, loglik, change});
-    if (change < options.tolerance) break;
+}
+
+bool EmEstimator::converged(const FsModel& model) const {
+  return model.trace.size() >= static_cast<std::size_t>(std::max(0, options_.max_iterations)) ||
+         (!model.trace.empty() && model.trace.back().max_change < options_.tolerance);
+}
+
+void EmEstimator::step(FsModel& model) const {
+  const auto& spec = spec_;
+  const std::size_t k = spec.size();
+  std::vector<std::vector<double>> m_acc(k), u_acc(k);
+  for (std::size_t c = 0; c < k; ++c) {
+    m_acc[c].assign(spec[c].levels, 0.0);
+    u_acc[c].assign(spec[c].levels, 0.0);
   }
+  double matches = 0, total = 0, loglik = 0;
+  for (std::size_t p = 0; p < counts_.size(); ++p) {
+    const auto* lv = decoded_.data() + p * k;
+    double pm = model.lambda, pu = 1.0 - model.lambda;
+    for (std::size_t c = 0; c < k; ++c)
+      if (lv[c] != 0) {
+        pm *= model.m[c][lv[c]];
+        pu *= model.u[c][lv[c]];
+      }
+    const double n = static_cast<double>(counts_[p]);
+    const double post = pm / (pm + pu);
+    loglik += n * std::log(pm + pu);
+    matches += n * post;
+    total += n;
+    for (std::size_t c = 0; c < k; ++c)
+      if (lv[c] != 0) {
+        m_acc[c][lv[c]] += n * post;
+        u_acc[c][lv[c]] += n * (1.0 - post);
+      }
+  }
+  double change = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    double sm = 0, su = 0;
+    for (std::size_t l = 1; l < spec[c].levels; ++l) {
+      sm += m_acc[c][l];
+      su += u_acc[c][l];
+    }
+    for (std::size_t l = 1; l < spec[c].levels; ++l) {
+      const double nm = std::max(options_.floor, sm > 0 ? m_acc[c][l] / sm : model.m[c][l]);
+      change = std::max(change, std::abs(nm - model.m[c][l]));
+      model.m[c][l] = nm;
+      if (!options_.fix_u) {
+        const double nu = std::max(options_.floor, su > 0 ? u_acc[c][l] / su : model.u[c][l]);
+        change = std::max(change, std::abs(nu - model.u[c][l]));
+        model.u[c][l] = nu;
+      }
+    }
+  }
+  model.lambda = std::clamp(total > 0 ? matches / total : model.lambda, 1e-9, 1.0 - 1e-9);
+  model.trace.push_back({static_cast<int>(model.trace.size()) + 1, model.lambda, loglik, change});
+}
+
+FsModel estimate_em(FsModel model, std::span<const std::pair<std::uint64_t, std::uint64_t>> counts,
+                    const EmOptions& options) {
+  const EmEstimator em(model.spec, counts, options);
+  while (!em.converged(model)) em.step(model);
   return model;
 }
 

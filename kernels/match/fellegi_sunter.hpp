@@ -59,7 +59,29 @@ struct EmOptions {
 FsModel initial_model(std::vector<ComparisonLevels> spec,
                       std::span<const std::pair<std::uint64_t, std::uint64_t>> pattern_counts);
 
-// EM on (pattern, count) pairs; the counts must be sorted by pattern (deterministic sums).
+// EM driven one iteration at a time. The model (m, u, lambda and the trace of iterations done)
+// is the whole state: a job may stop between iterations, save the model, and later continue
+// from it with the same counts and options, which gives bit-identical results to an
+// uninterrupted run. The counts must be sorted by pattern (deterministic sums); they are decoded
+// once here, so a step costs O(patterns · comparisons).
+class EmEstimator {
+ public:
+  EmEstimator(std::span<const ComparisonLevels> spec,
+              std::span<const std::pair<std::uint64_t, std::uint64_t>> pattern_counts, EmOptions options);
+  // True when no further iteration is due: the last one changed no probability by more than
+  // the tolerance, or max_iterations have been done.
+  bool converged(const FsModel& model) const;
+  // One E+M iteration; appends its EmIteration (numbered trace.size() + 1) to model.trace.
+  void step(FsModel& model) const;
+
+ private:
+  std::vector<ComparisonLevels> spec_;
+  std::vector<std::uint64_t> counts_;
+  std::vector<std::uint8_t> decoded_;  // patterns × comparisons
+  EmOptions options_;
+};
+
+// EM on (pattern, count) pairs until converged (EmEstimator stepped to the end).
 FsModel estimate_em(FsModel start, std::span<const std::pair<std::uint64_t, std::uint64_t>> pattern_counts,
                     const EmOptions& options = {});
 

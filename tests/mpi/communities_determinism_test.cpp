@@ -78,3 +78,50 @@ TEST(CommunitiesDistributed, KeyActorsSameAsSerial) {
     EXPECT_EQ(rows[i].betweenness, want.betweenness);
   }
 }
+
+// Checkpoints: the state at every safe point is the same on any rank count as in one process
+// (so a run stopped on P ranks may resume on Q), and a distributed run resumed from the
+// single-process state ends with the single-process result.
+TEST(CommunitiesDistributed, SafePointStatesSameAsSerialAndResumable) {
+  auto ctx = Context::world();
+  ctx.set_max_message_bytes(4096);
+  const auto p = fixtures::planted_partition(10, 30, 5, 3, 99);
+  const auto serial_slice = fixtures::slice_of(p.n, p.edges);
+  LeidenOptions o;
+  o.tolerance = 0;
+  const auto full = leiden(serial_slice, o);
+  std::size_t points = 0;
+  {
+    LeidenOptions counting = o;
+    counting.stop_at = [&](const LeidenProgress&) { return ++points, false; };
+    leiden(serial_slice, counting);
+  }
+  ASSERT_GE(points, 3u);
+  for (std::size_t k = 0; k < points; ++k) {
+    LeidenOptions stopping = o;
+    std::size_t calls = 0;
+    stopping.stop_at = [&](const LeidenProgress&) { return calls++ == k; };
+    const auto serial = leiden(serial_slice, stopping);
+    calls = 0;
+    const auto dist = distributed(ctx, p.n, p.edges, stopping);
+    ASSERT_TRUE(serial.stopped && dist.stopped) << k;
+    const auto& s = *serial.stopped;
+    const auto& d = *dist.stopped;
+    EXPECT_EQ(d.at.iteration, s.at.iteration) << k;
+    EXPECT_EQ(d.at.level, s.at.level) << k;
+    EXPECT_EQ(d.at.levels_total, s.at.levels_total) << k;
+    EXPECT_EQ(d.at.done, s.at.done) << k;
+    EXPECT_EQ(d.levels, s.levels) << k;
+    EXPECT_EQ(d.best_quality, s.best_quality) << k;
+    EXPECT_EQ(d.partition, s.partition) << k;
+    EXPECT_EQ(d.vertex_of, s.vertex_of) << k;
+    EXPECT_EQ(d.community_of, s.community_of) << k;
+    LeidenOptions resuming = o;
+    resuming.resume = &s;
+    const auto resumed = distributed(ctx, p.n, p.edges, resuming);
+    EXPECT_EQ(resumed.membership, full.membership) << k;
+    EXPECT_EQ(resumed.quality, full.quality) << k;
+    EXPECT_EQ(resumed.levels, full.levels) << k;
+    EXPECT_EQ(resumed.iterations, full.iterations) << k;
+  }
+}

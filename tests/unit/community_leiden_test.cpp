@@ -147,3 +147,111 @@ TEST(CommunityLeiden, IsolatedVerticesAndEmptyGraph) {
   const auto empty = run(0, {});
   EXPECT_EQ(empty.communities, 0u);
 }
+
+namespace {
+
+void expect_same_result(const LeidenResult& a, const LeidenResult& b, const std::string& where) {
+  EXPECT_EQ(a.membership, b.membership) << where;
+  EXPECT_EQ(a.communities, b.communities) << where;
+  EXPECT_EQ(a.quality, b.quality) << where;  // exact: same integer totals, same order
+  EXPECT_EQ(a.modularity, b.modularity) << where;
+  EXPECT_EQ(a.levels, b.levels) << where;
+  EXPECT_EQ(a.iterations, b.iterations) << where;
+  ASSERT_EQ(a.totals.size(), b.totals.size()) << where;
+  for (std::size_t c = 0; c < a.totals.size(); ++c) {
+    EXPECT_EQ(a.totals[c].internal, b.totals[c].internal) << where;
+    EXPECT_EQ(a.totals[c].degree, b.totals[c].degree) << where;
+  }
+}
+
+// The safe points a run passes, in order.
+std::vector<LeidenProgress> safe_points(const GraphSlice& g, LeidenOptions o) {
+  std::vector<LeidenProgress> seen;
+  o.stop_at = [&](const LeidenProgress& at) {
+    seen.push_back(at);
+    return false;
+  };
+  leiden(g, o);
+  return seen;
+}
+
+}  // namespace
+
+// Checkpoints (jobs/communities.cpp): a run stopped at any safe point and resumed from the state
+// it returned — after a level, between iterations, or after the last iteration — gives exactly
+// the uninterrupted result. The resumed run rebuilds the aggregated graph from the stored
+// numbering of the original vertices, so this also checks that the numbering reproduces it.
+TEST(CommunityLeiden, ResumesFromEverySafePointToTheSameResult) {
+  const auto p = fixtures::planted_partition(12, 30, 5, 3, 5);
+  const auto g = fixtures::slice_of(p.n, p.edges);
+  for (const auto kind : {ObjectiveKind::kModularity, ObjectiveKind::kCpm})
+    for (const bool refinement : {true, false}) {
+      LeidenOptions o;
+      o.objective = {kind, kind == ObjectiveKind::kCpm ? 0.05 : 1.0};
+      o.refinement = refinement;
+      o.tolerance = 0;  // iterate while there is any gain: more iterations, more safe points
+      const auto full = leiden(g, o);
+      ASSERT_FALSE(full.stopped);
+      const auto points = safe_points(g, o);
+      ASSERT_GE(points.size(), 3u);
+      EXPECT_TRUE(points.back().done);
+      EXPECT_EQ(points.back().iteration, full.iterations);
+      bool saw_level = false, saw_iteration = false;
+      for (std::size_t k = 0; k < points.size(); ++k) {
+        const std::string where = std::string(objective_name(kind)) + (refinement ? "" : " louvain") +
+                                  ", stopped at point " + std::to_string(k);
+        LeidenOptions stopping = o;
+        std::size_t calls = 0;
+        stopping.stop_at = [&](const LeidenProgress&) { return calls++ == k; };
+        const auto stopped = leiden(g, stopping);
+        ASSERT_TRUE(stopped.stopped) << where;
+        const LeidenState state = *stopped.stopped;
+        EXPECT_EQ(state.at.iteration, points[k].iteration) << where;
+        EXPECT_EQ(state.at.level, points[k].level) << where;
+        EXPECT_EQ(state.at.levels_total, points[k].levels_total) << where;
+        saw_level |= state.at.level > 0;
+        saw_iteration |= state.at.level == 0 && !state.at.done;
+        EXPECT_EQ(state.vertex_of.size(), state.at.level > 0 ? p.n : 0) << where;
+        LeidenOptions resuming = o;
+        resuming.resume = &state;
+        std::vector<LeidenProgress> after;  // the remaining safe points, as in the full run
+        resuming.stop_at = [&](const LeidenProgress& at) {
+          after.push_back(at);
+          return false;
+        };
+        expect_same_result(leiden(g, resuming), full, where);
+        ASSERT_EQ(after.size(), points.size() - k - 1) << where;
+        for (std::size_t i = 0; i < after.size(); ++i)
+          EXPECT_EQ(after[i].levels_total, points[k + 1 + i].levels_total) << where;
+      }
+      EXPECT_TRUE(saw_level);
+      EXPECT_TRUE(saw_iteration) << "the graph should need more than one iteration";
+    }
+}
+
+TEST(CommunityLeiden, RejectsAResumeStateOfAnotherGraph) {
+  const auto p = fixtures::planted_partition(6, 20, 5, 2, 9);
+  const auto g = fixtures::slice_of(p.n, p.edges);
+  LeidenOptions o;
+  o.stop_at = [](const LeidenProgress& at) { return at.level == 1; };
+  const auto stopped = leiden(g, o);
+  ASSERT_TRUE(stopped.stopped);
+  LeidenOptions resuming;
+  auto state = *stopped.stopped;
+  resuming.resume = &state;
+  state.partition.pop_back();
+  EXPECT_THROW(leiden(g, resuming), std::invalid_argument);
+  // Two members of one aggregated vertex in different (valid) communities.
+  state = *stopped.stopped;
+  std::uint64_t mate = 0, other = 0;
+  for (std::uint64_t v = 1; v < p.n; ++v) {
+    if (state.vertex_of[v] == state.vertex_of[0] && mate == 0) mate = v;
+    if (state.community_of[v] != state.community_of[0] && other == 0) other = v;
+  }
+  ASSERT_NE(mate, 0u);
+  ASSERT_NE(other, 0u);
+  state.community_of[mate] = state.community_of[other];
+  EXPECT_THROW(leiden(g, resuming), std::invalid_argument);
+  state = *stopped.stopped;
+  EXPECT_NO_THROW(leiden(g, resuming));
+}
