@@ -3,7 +3,8 @@
 # threshold fails (exit 1) and is named; changes within the threshold pass (exit 0); aggregates
 # (_median preferred over _mean) and plain repetitions are both understood, time units are
 # converted, items_per_second is compared in the right direction, and removed/new benchmarks are
-# listed without failing unless --fail-on-missing.
+# listed without failing unless --fail-on-missing; the default metric is CPU time unless that
+# misses worker threads.
 source "$(dirname "$0")/lib/common.bash"
 COMPARE="$CH_SOURCE_DIR/bench/compare.py"
 cd "$CH_SCRATCH"
@@ -66,6 +67,27 @@ grep -q "BM_A .*+25.0%.*REGRESSION" "$CH_SCRATCH/last.out" || fail "a lower item
 expect_exit 0 "$PY" "$COMPARE" old.json slower.json --threshold 0.30
 expect_exit 0 "$PY" "$COMPARE" slower.json old.json  # the reverse is a speed-up
 grep -q "BM_A .*faster" "$CH_SCRATCH/last.out" || fail "a 20% speed-up is not marked faster"
+
+# Default metric: CPU time, except where a benchmark's CPU time is its main thread's only
+# (UseRealTime without MeasureProcessCPUTime): there wall time.
+cat >auto_old.json <<'JSON'
+{"benchmarks": [
+  {"name": "BM_S", "run_type": "iteration", "real_time": 100, "cpu_time": 100, "time_unit": "ms"},
+  {"name": "BM_T/2/real_time", "run_type": "iteration", "real_time": 100, "cpu_time": 100, "time_unit": "ms"},
+  {"name": "BM_P/2/process_time/real_time", "run_type": "iteration", "real_time": 100, "cpu_time": 100, "time_unit": "ms"}
+]}
+JSON
+cat >auto_new.json <<'JSON'
+{"benchmarks": [
+  {"name": "BM_S", "run_type": "iteration", "real_time": 200, "cpu_time": 101, "time_unit": "ms"},
+  {"name": "BM_T/2/real_time", "run_type": "iteration", "real_time": 130, "cpu_time": 100, "time_unit": "ms"},
+  {"name": "BM_P/2/process_time/real_time", "run_type": "iteration", "real_time": 180, "cpu_time": 102, "time_unit": "ms"}
+]}
+JSON
+expect_exit 1 "$PY" "$COMPARE" auto_old.json auto_new.json
+grep -q "regression(s) over 10%: BM_T/2/real_time$" "$CH_SCRATCH/last.out" || fail "auto metric: only BM_T should regress"
+expect_exit 1 "$PY" "$COMPARE" auto_old.json auto_new.json --metric real_time
+grep -q "3 regression(s)" "$CH_SCRATCH/last.out" || fail "--metric real_time should flag all three"
 
 echo '{"benchmarks": ' >broken.json
 expect_exit 2 "$PY" "$COMPARE" old.json broken.json
