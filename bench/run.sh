@@ -68,7 +68,10 @@ merge "$new" "${parts[@]}"
 merge "$results/io-$label.json" "$tmp/bench_table_io.json"
 echo "wrote $new and $results/io-$label.json"
 
-previous="$(ls "$results"/kernels-*.json 2>/dev/null | grep -vxF "$new" | sort | tail -n 1 || true)"
+previous=""
+for f in "$results"/kernels-*.json; do  # the most recently written one before this run
+  [[ -e $f && $f != "$new" && ( -z $previous || $f -nt $previous ) ]] && previous=$f
+done
 if [[ -n $previous ]]; then
   echo "== compared with $(basename "$previous") (bench/compare.py OLD NEW; exit 1 = a kernel >10 % slower)"
   /usr/bin/python3 "$root/bench/compare.py" "$previous" "$new" || true

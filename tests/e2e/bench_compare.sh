@@ -7,7 +7,7 @@
 # misses worker threads.
 source "$(dirname "$0")/lib/common.bash"
 COMPARE="$CH_SOURCE_DIR/bench/compare.py"
-cd "$CH_SCRATCH"
+cd "$CH_SCRATCH" || exit 1
 
 # OLD: BM_A as aggregates (median 100 ns; the mean, 150 ns, must be ignored), BM_B as three plain
 # repetitions in microseconds (median 2 us), BM_Gone only here.
