@@ -42,7 +42,6 @@ void add_compare_command(Cli& cli);
 void add_communities_command(Cli& cli);
 void add_release_command(Cli& cli);
 void add_assess_command(Cli& cli);
-// Subcommands of stages not built yet: they parse, then exit 2 "not implemented yet".
-void add_planned_commands(Cli& cli);
+void add_report_command(Cli& cli);
 
 }  // namespace ch::jobs

@@ -39,9 +39,4 @@ struct RunLayout {
   std::filesystem::path evaluation() const { return dir / "evaluation.h5"; }
 };
 
-// Stages that are planned but not built yet: exit 2 with a plain message, never a fake result.
-[[noreturn]] inline void not_implemented(const std::string& stage) {
-  throw Error(kExitUsage, stage + ": not implemented yet", true);
-}
-
 }  // namespace ch::jobs

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   ch::jobs::add_communities_command(cli);
   ch::jobs::add_release_command(cli);
   ch::jobs::add_assess_command(cli);
-  ch::jobs::add_planned_commands(cli);
+  ch::jobs::add_report_command(cli);
   ch::jobs::add_run_command(cli);
   ch::jobs::add_inspect_command(cli);
 

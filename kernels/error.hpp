@@ -1,7 +1,7 @@
 // Errors that carry the process exit code the user sees.
 //
 // Exit codes are part of the CLI contract (docs/operations.md):
-//   1 internal failure, 2 bad usage/config/input file or a stage not implemented yet,
+//   1 internal failure, 2 bad usage/config/input file,
 //   3 unusable input data (too many bad rows),
 //   75 interrupted by a scheduler signal (resume with --resume).
 #pragma once

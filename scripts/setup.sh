@@ -14,6 +14,9 @@ CH_PACKAGES=(
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev libicu-dev
   python3 python3-h5py python3-pandas python3-numpy python3-igraph
   slurmctld slurmd slurm-client munge
+  # tests/e2e/report_render.sh: headless Chromium renders the HTML report; a font for its text
+  # (with --no-install-recommends Chromium brings none); PIL checks the screenshot.
+  chromium fonts-dejavu-core python3-pil
 )
 
 ch_install_packages() {

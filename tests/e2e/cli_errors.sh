@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage errors: every subcommand has --help; bad scenario keys/values name the key and the file
-# and exit 2; stages not built yet say so and exit 2.
+# and exit 2; a missing run directory is named and exits 2.
 source "$(dirname "$0")/lib/common.bash"
 
 for sub in generate ingest resolve network communities assess release evaluate explain report compare run inspect; do
@@ -29,7 +29,7 @@ expect_exit 2 "$CH_BIN" generate --scenario "$CH_SCRATCH/missing.toml" --out "$C
 grep -q "missing.toml" "$CH_SCRATCH/last.err" || fail "missing scenario file not named"
 
 expect_exit 2 "$CH_BIN" report --run "$CH_SCRATCH/x"
-grep -q "not implemented yet" "$CH_SCRATCH/last.err" || fail "planned stage does not say it is not implemented"
+grep -q "run directory '$CH_SCRATCH/x' does not exist" "$CH_SCRATCH/last.err" || fail "report: missing run not named"
 
 expect_exit 2 "$CH_BIN" run --scenario demo --out "$CH_SCRATCH/x" --until nowhere
 grep -q "nowhere" "$CH_SCRATCH/last.err" || fail "--until stage not named"
