@@ -7,6 +7,9 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <variant>
+
+#include "kernels/world/world.hpp"
 
 namespace ch::jobs {
 namespace {
@@ -37,6 +40,119 @@ std::pair<double, double> nmi_ari(const std::vector<std::int64_t>& a, const std:
   return {nmi, ari};
 }
 
+// An entity's true person: the majority person of its records (ties: the smaller id); -1 when
+// none of its records is in the truth.
+class EntityPersons {
+ public:
+  EntityPersons(const io::TableReader& truth, const io::TableReader& entities) {
+    std::unordered_map<std::string, std::uint64_t> person_of_record;
+    for (const auto& table : truth.tables()) {
+      if (table.rfind("/records/", 0) != 0) continue;
+      const auto t = truth.read_all(table, {"record_id", "person"});
+      for (std::size_t i = 0; i < t.rows(); ++i) person_of_record[t.get<std::string>("record_id")[i]] = t.get<std::uint64_t>("person")[i];
+    }
+    std::map<std::uint64_t, std::map<std::uint64_t, std::uint32_t>> votes;
+    const auto m = entities.read_all("/membership", {"record_id", "entity_id"});
+    for (std::size_t i = 0; i < m.rows(); ++i)
+      if (const auto it = person_of_record.find(m.get<std::string>("record_id")[i]); it != person_of_record.end())
+        ++votes[m.get<std::uint64_t>("entity_id")[i]][it->second];
+    for (const auto& [e, v] : votes) {
+      std::uint64_t best = 0;
+      std::uint32_t n = 0;
+      for (const auto& [p, c] : v)
+        if (c > n) best = p, n = c;
+      person_[e] = static_cast<std::int64_t>(best);
+    }
+  }
+  std::int64_t operator()(std::uint64_t entity) const {
+    const auto it = person_.find(entity);
+    return it == person_.end() ? -1 : it->second;
+  }
+
+ private:
+  std::unordered_map<std::uint64_t, std::int64_t> person_;
+};
+
+// The true fate of each organization alive in month `from` by month `to` (truth.h5
+// /org_months; a status row records that month's event, effective the month after, so events
+// of months from..to-1 count): merged, else dissolved (reconstituted when it came back by
+// `to`), else split, else persisted.
+std::map<std::int64_t, std::string> true_fates(const io::TableReader& truth, std::int32_t from, std::int32_t to) {
+  const auto om = truth.read_all("/org_months", {"month", "organization", "status"});
+  const auto& month = om.get<std::int32_t>("month");
+  const auto& org = om.get<std::int64_t>("organization");
+  const auto& status = om.get<std::uint8_t>("status");
+  std::map<std::int64_t, std::set<std::uint8_t>> events;
+  std::map<std::int64_t, bool> alive_then;
+  for (std::size_t i = 0; i < month.size(); ++i) {
+    if (month[i] == from) alive_then[org[i]] = true;
+    if (month[i] >= from && month[i] <= to) events[org[i]].insert(status[i]);
+  }
+  auto has = [&](std::int64_t o, world::OrgStatus st) { return events[o].count(static_cast<std::uint8_t>(st)) > 0; };
+  std::map<std::int64_t, std::string> fate;
+  for (const auto& [o, alive] : alive_then) {
+    if (has(o, world::OrgStatus::kMerged)) fate[o] = "merged";
+    else if (has(o, world::OrgStatus::kDissolved)) fate[o] = has(o, world::OrgStatus::kReconstituted) ? "reconstituted" : "dissolved";
+    else if (has(o, world::OrgStatus::kSplit)) fate[o] = "split";
+    else fate[o] = "persisted";
+  }
+  return fate;
+}
+
+std::int32_t last_month(const io::TableReader& truth) {
+  const auto om = truth.read_all("/org_months", {"month"});
+  const auto& m = om.get<std::int32_t>("month");
+  return m.empty() ? -1 : *std::max_element(m.begin(), m.end());
+}
+
+// Share of the earlier run's organizations (each standing for the true organization most of its
+// non-client members belonged to in the earlier run's last month) whose assessed fate in
+// /progress is the true one; -1 when there is nothing to judge.
+double progress_accuracy(const JobEnv& env, const io::TableReader& truth, const io::TableReader& assessment) {
+  if (!assessment.has_table("/progress")) return -1;
+  const auto attrs = assessment.attributes("/progress");
+  const auto it = attrs.find("previous_run");
+  if (it == attrs.end() || !std::holds_alternative<std::string>(it->second)) return -1;
+  const RunLayout prev{std::get<std::string>(it->second)};
+  if (!std::filesystem::is_regular_file(prev.truth()) || !std::filesystem::is_regular_file(prev.entities()) ||
+      !std::filesystem::is_regular_file(prev.assessment()))
+    return -1;
+  const io::TableReader ptruth(env.ctx, prev.truth()), pent(env.ctx, prev.entities()), pas(env.ctx, prev.assessment());
+  const std::int32_t from = last_month(ptruth), to = last_month(truth);
+  if (from < 0 || to <= from) return -1;
+  const auto fate = true_fates(truth, from, to);
+  std::unordered_map<std::int64_t, std::int64_t> org_then;  // person → organization in month `from`
+  {
+    const auto om = ptruth.read_all("/org_membership", {"month", "organization", "person"});
+    for (std::size_t i = 0; i < om.rows(); ++i)
+      if (om.get<std::int32_t>("month")[i] == from)
+        org_then[static_cast<std::int64_t>(om.get<std::uint64_t>("person")[i])] = om.get<std::int64_t>("organization")[i];
+  }
+  const EntityPersons person_of(ptruth, pent);
+  std::map<std::int64_t, std::map<std::int64_t, std::uint32_t>> votes;  // earlier org → true org → members
+  const auto mem = pas.read_all("/members", {"organization", "entity", "role"});
+  for (std::size_t i = 0; i < mem.rows(); ++i) {
+    if (mem.get<std::string>("role")[i] == "client") continue;
+    if (const auto o = org_then.find(person_of(mem.get<std::uint64_t>("entity")[i])); o != org_then.end())
+      ++votes[mem.get<std::int64_t>("organization")[i]][o->second];
+  }
+  const auto pr = assessment.read_all("/progress", {"previous_id", "fate"});
+  std::size_t judged = 0, right = 0;
+  for (std::size_t i = 0; i < pr.rows(); ++i) {
+    const auto v = votes.find(pr.get<std::int64_t>("previous_id")[i]);
+    if (v == votes.end()) continue;
+    std::int64_t best = -1;
+    std::uint32_t n = 0;
+    for (const auto& [o, c] : v->second)
+      if (c > n) best = o, n = c;
+    const auto f = fate.find(best);
+    if (f == fate.end()) continue;
+    ++judged;
+    right += f->second == pr.get<std::string>("fate")[i];
+  }
+  return judged ? static_cast<double>(right) / static_cast<double>(judged) : -1;
+}
+
 }  // namespace
 
 void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWriter& writer) {
@@ -44,28 +160,7 @@ void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWr
   if (!std::filesystem::is_regular_file(run.assessment()) || !std::filesystem::is_regular_file(run.truth())) return;
   // Every rank reads and computes the same (organizations are few); attributes are collective.
   const io::TableReader truth(ctx, run.truth()), ent(ctx, run.entities()), as(ctx, run.assessment());
-  std::unordered_map<std::string, std::uint64_t> person_of_record;
-  for (const auto& table : truth.tables()) {
-    if (table.rfind("/records/", 0) != 0) continue;
-    const auto t = truth.read_all(table, {"record_id", "person"});
-    for (std::size_t i = 0; i < t.rows(); ++i) person_of_record[t.get<std::string>("record_id")[i]] = t.get<std::uint64_t>("person")[i];
-  }
-  std::map<std::uint64_t, std::map<std::uint64_t, std::uint32_t>> votes;
-  {
-    const auto m = ent.read_all("/membership", {"record_id", "entity_id"});
-    for (std::size_t i = 0; i < m.rows(); ++i)
-      if (const auto it = person_of_record.find(m.get<std::string>("record_id")[i]); it != person_of_record.end())
-        ++votes[m.get<std::uint64_t>("entity_id")[i]][it->second];
-  }
-  auto person_of = [&](std::uint64_t e) -> std::int64_t {
-    const auto it = votes.find(e);
-    if (it == votes.end()) return -1;
-    std::uint64_t best = 0;
-    std::uint32_t n = 0;
-    for (const auto& [p, c] : it->second)
-      if (c > n) best = p, n = c;
-    return static_cast<std::int64_t>(best);
-  };
+  const EntityPersons person_of(truth, ent);
   // True organization: most months of membership.
   std::map<std::int64_t, std::map<std::int64_t, std::uint32_t>> months;
   std::map<std::int64_t, std::uint8_t> role;
@@ -150,9 +245,12 @@ void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWr
   const double recall = key_total ? static_cast<double>(key_found) / static_cast<double>(key_total) : 0.0;
   writer.set_attributes("/", {{"org_match_top10", match}, {"lead_precision_top20", precision}, {"org_nmi", nmi},
                               {"org_ari", ari}, {"key_actor_recall", recall}});
+  const double progress = progress_accuracy(env, truth, as);
+  if (progress >= 0) writer.set_attributes("/", {{"progress_accuracy", progress}});
   if (ctx.is_root())
     fmt::print("Assessment vs truth: org_match_top10 {:.3f}, lead_precision_top20 {:.3f}, org_nmi {:.3f}, org_ari {:.3f}, "
-               "key_actor_recall {:.3f}\n", match, precision, nmi, ari, recall);
+               "key_actor_recall {:.3f}{}\n", match, precision, nmi, ari, recall,
+               progress >= 0 ? fmt::format(", progress_accuracy {:.3f}", progress) : std::string());
 }
 
 }  // namespace ch::jobs

@@ -5,6 +5,12 @@
 // /org_membership (ties: the smaller id). Persons ↔ entities via record ids (truth.h5
 // /records/* and entities.h5 /membership); an entity's person is the majority person of its
 // records. Assessed organization members = /members rows whose role is not "client".
+//
+// progress_accuracy (when /progress exists): each organization of the earlier run stands for the
+// true organization most of its members belonged to in the earlier run's last month; its true
+// fate by this run's last month comes from truth.h5 /org_months (merged, else dissolved or
+// reconstituted, else split, else persisted; "disrupted" is not a fate). The share whose
+// assessed fate is the true one.
 #pragma once
 
 #include "io/table.hpp"
@@ -13,7 +19,8 @@
 namespace ch::jobs {
 
 // Collective. Adds org_match_top10, lead_precision_top20, org_nmi, org_ari, key_actor_recall
-// to `writer`'s root when the run has an assessment.h5; does nothing otherwise.
+// (and progress_accuracy, see above) to `writer`'s root when the run has an assessment.h5; does
+// nothing otherwise.
 void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWriter& writer);
 
 }  // namespace ch::jobs

@@ -52,5 +52,59 @@ fates = set(f["progress/_dict/fate"][()].astype(str))
 assert fates <= {"persisted", "split", "merged", "dissolved", "reconstituted"}, fates
 assert (f["progress/members_found"][()] > 0).any(), "no earlier member found again via record ids"
 EOF
+# progress_accuracy: evaluate a run whose assessment has /progress, against a recomputation here.
+mkdir -p "$S/cmp"
+for f in truth.h5 records.h5 entities.h5; do ln -sf "$S/run/$f" "$S/cmp/$f"; done
+cp "$S/progress.h5" "$S/cmp/assessment.h5"
+ch_mpirun 2 evaluate --run "$S/cmp" --log-level warn >"$S/cmp.out"
+grep -q 'progress_accuracy' "$S/cmp.out" || fail "evaluate printed no progress_accuracy"
+"$PY" - "$S/early" "$S/cmp" <<'EOF'
+import sys, h5py, collections
+early, cmp = sys.argv[1], sys.argv[2]
+def last_month(t): return int(t["org_months/month"][()].max())
+def strs(g, c):
+    v = g[c][()]
+    return [x.decode() for x in (g["_dict/" + c][()][v] if "_dict" in g and c in g["_dict"] else v)]
+pt, t = h5py.File(early + "/truth.h5"), h5py.File(cmp + "/truth.h5")
+lo, hi = last_month(pt), last_month(t)
+names = [x.decode() for x in t["codes/status/name"][()]]
+ev, alive = collections.defaultdict(set), set()
+for m, o, s in zip(t["org_months/month"][()], t["org_months/organization"][()], t["org_months/status"][()]):
+    if m == lo: alive.add(o)
+    if lo <= m <= hi: ev[o].add(names[s])
+def fate(o):
+    e = ev[o]
+    if "merged" in e: return "merged"
+    if "dissolved" in e: return "reconstituted" if "reconstituted" in e else "dissolved"
+    return "split" if "split" in e else "persisted"
+org_then = {p: o for m, o, p in zip(pt["org_membership/month"][()], pt["org_membership/organization"][()],
+                                     pt["org_membership/person"][()]) if m == lo}
+person_of_record = {}
+for k in pt["records"]:
+    person_of_record.update(zip(pt["records/" + k + "/record_id"][()], pt["records/" + k + "/person"][()]))
+votes = collections.defaultdict(collections.Counter)
+pe = h5py.File(early + "/entities.h5")
+for r, e in zip(pe["membership/record_id"][()], pe["membership/entity_id"][()]):
+    if r in person_of_record: votes[e][person_of_record[r]] += 1
+def person(e):
+    c = votes.get(e)
+    return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if c else None
+m = h5py.File(early + "/assessment.h5")["members"]
+org_votes = collections.defaultdict(collections.Counter)
+for o, e, role in zip(m["organization"][()], m["entity"][()], strs(m, "role")):
+    if role != "client" and person(e) in org_then: org_votes[o][org_then[person(e)]] += 1
+p = h5py.File(cmp + "/assessment.h5")["progress"]
+judged = right = 0
+for prev, f in zip(p["previous_id"][()], strs(p, "fate")):
+    if prev not in org_votes: continue
+    best = sorted(org_votes[prev].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    if best not in alive: continue
+    judged += 1
+    right += fate(best) == f
+a = h5py.File(cmp + "/evaluation.h5").attrs
+assert judged > 0, "nothing to judge"
+assert abs(a["progress_accuracy"] - right / judged) < 1e-12, (a["progress_accuracy"], right, judged)
+print("progress_accuracy", right, "/", judged)
+EOF
 expect_exit 2 ch_mpirun 1 assess --run "$S/run" --out "$S/x.h5" --set assess.no_such_key=1
 echo OK
