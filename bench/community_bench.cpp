@@ -58,9 +58,8 @@ void BM_DecideMoves(benchmark::State& state) {
 BENCHMARK(BM_DecideMoves)->ArgsProduct({{100, 1000}, {1}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DecideMoves)->ArgsProduct({{100, 1000}, {2}})->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
-// Aggregation as Leiden's level loop does it with the public kernels: relabel every arc by the
-// new vertex of its endpoints' (sub-)communities, drop arcs that became internal, sort_and_merge
-// and build_slice. Argument 0 is the group size: 10 stands for refined sub-communities (many
+// Aggregation as Leiden's level loop does it: group_arcs (relabel every arc by the new vertex of
+// its endpoints' (sub-)communities, drop arcs that became internal, merge) and build_slice. Argument 0 is the group size: 10 stands for refined sub-communities (many
 // surviving arcs), 100 for the planted communities (Louvain's aggregate, few survive). Groups
 // get new ids in a scrambled order, as labels do not follow vertex ids in real graphs.
 void BM_Aggregate(benchmark::State& state) {
@@ -76,18 +75,7 @@ void BM_Aggregate(benchmark::State& state) {
   for (std::uint64_t v = 0; v < g.n; ++v) new_id[v] = perm[v / group];
   std::size_t arcs_out = 0;
   for (auto _ : state) {
-    std::vector<Arc> arcs;
-    arcs.reserve(g.targets.size());
-    for (std::uint64_t v = 0; v < g.owned(); ++v) {
-      const std::uint64_t a = new_id[g.begin + v];
-      const auto nb = g.neighbours(v);
-      const auto ws = g.neighbour_weights(v);
-      for (std::size_t j = 0; j < nb.size(); ++j) {
-        const std::uint64_t b = new_id[nb[j]];
-        if (a != b) arcs.push_back({a, b, ws[j]});
-      }
-    }
-    sort_and_merge(arcs);
+    auto arcs = group_arcs(g, new_id);
     const auto next = build_slice(n_next, 0, n_next, std::move(arcs));
     arcs_out = next.targets.size();
     benchmark::DoNotOptimize(next.targets.data());

@@ -80,4 +80,20 @@ GraphSlice build_slice(std::uint64_t n, std::uint64_t begin, std::uint64_t end, 
   return g;
 }
 
+std::vector<Arc> group_arcs(const GraphSlice& g, const std::vector<std::uint64_t>& new_id) {
+  std::vector<Arc> arcs;
+  arcs.reserve(g.targets.size());
+  for (std::uint64_t v = 0; v < g.owned(); ++v) {
+    const std::uint64_t a = new_id[g.begin + v];
+    const auto nb = g.neighbours(v);
+    const auto ws = g.neighbour_weights(v);
+    for (std::size_t j = 0; j < nb.size(); ++j) {
+      const std::uint64_t b = new_id[nb[j]];
+      if (a != b) arcs.push_back({a, b, ws[j]});
+    }
+  }
+  sort_and_merge(arcs);
+  return arcs;
+}
+
 }  // namespace ch::community

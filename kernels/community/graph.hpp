@@ -85,4 +85,8 @@ GraphSlice build_slice(std::uint64_t n, std::uint64_t begin, std::uint64_t end, 
 // sources + Σ d log d) when sources are dense, else O(a log a).
 void sort_and_merge(std::vector<Arc>& arcs);
 
+// The arcs of g's owned vertices between the groups new_id[v], parallel arcs merged and arcs
+// inside a group dropped: the local part of aggregating g (new_id indexed by global vertex).
+std::vector<Arc> group_arcs(const GraphSlice& g, const std::vector<std::uint64_t>& new_id);
+
 }  // namespace ch::community

@@ -328,18 +328,7 @@ class LeidenRun {
   // weights between groups summed exactly, arcs inside a group dropped. Collective.
   GraphSlice aggregate(const GraphSlice& g, const std::vector<std::uint64_t>& new_id, std::uint64_t n_next) const {
     const int p = x_.size();
-    std::vector<Arc> arcs;
-    arcs.reserve(g.targets.size());
-    for (std::uint64_t v = 0; v < g.owned(); ++v) {
-      const std::uint64_t a = new_id[g.begin + v];
-      const auto nb = g.neighbours(v);
-      const auto ws = g.neighbour_weights(v);
-      for (std::size_t j = 0; j < nb.size(); ++j) {
-        const std::uint64_t b = new_id[nb[j]];
-        if (a != b) arcs.push_back({a, b, ws[j]});
-      }
-    }
-    sort_and_merge(arcs);  // fewer bytes to send
+    auto arcs = group_arcs(g, new_id);  // merged locally: fewer bytes to send
     auto mine = x_.shuffle(std::span<const Arc>(arcs), [&](const Arc& e) { return vertex_owner(e.source, n_next, p); });
     const auto [b, e] = vertex_range(n_next, x_.rank(), p);
     return build_slice(n_next, b, e, std::move(mine));
