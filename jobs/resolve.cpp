@@ -5,6 +5,7 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <chrono>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <map>
@@ -587,6 +588,7 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
                              const std::vector<std::uint64_t>& labels, const match::HandoverParams& params,
                              std::vector<match::AliasEvidence>& evidence) {
   if (!reader.has_table("/calls")) return;  // the same file on every rank: skipped by all
+  const auto started = std::chrono::steady_clock::now();
   const auto p = static_cast<std::uint64_t>(ctx.size());
   const auto phone_hash = [](const std::string& v) {
     return hash_string(v, 100 + static_cast<int>(match::AliasEvidenceKind::kPhone));
@@ -660,8 +662,9 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
   for (std::size_t i = before; i < evidence.size(); ++i)
     ++counts[evidence[i].kind == static_cast<std::uint8_t>(match::AliasEvidenceKind::kPhoneHandover) ? 0 : 1];
   cluster::allreduce_sum(ctx, counts);
-  spdlog::info("resolve: calls: {} phone pairs hand over, {} are used at one time (shared contacts)", counts[0],
-               counts[1]);
+  spdlog::info("resolve: calls: {} phone pairs hand over, {} are used at one time (shared contacts); {:.1f} s",
+               counts[0], counts[1],
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
 // near_dob / same_family items for the entity pairs that have link evidence (`evidence` sits on the
