@@ -5,6 +5,7 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <chrono>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <map>
@@ -25,6 +26,7 @@
 #include "kernels/match/blocking.hpp"
 #include "kernels/match/chaining.hpp"
 #include "kernels/match/comparison.hpp"
+#include "kernels/match/handover.hpp"
 #include "kernels/rng.hpp"
 
 namespace boost::serialization {
@@ -575,6 +577,144 @@ match::FsModel load_model(const io::TableReader& r, const std::vector<match::Com
   return model;
 }
 
+
+// Phone handover evidence (kernels/match/handover.hpp) from /calls: the calls touching each phone
+// are gathered on the phone's rank (step 1, with the entities holding the phone as their own: rows
+// without a booking reference), the (contact, phone) rows on the contact's rank (step 2), and the
+// shared contacts of each phone pair on the rank owning its first entity (step 3). Appends to
+// `evidence`. Nothing happens (but the collectives) when the records have no /calls table.
+void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& part, const io::TableReader& reader,
+                             const std::vector<ObservationFields>& fields, const std::vector<std::string>& booking_ref,
+                             const std::vector<std::uint64_t>& labels, const match::HandoverParams& params,
+                             std::vector<match::AliasEvidence>& evidence) {
+  if (!reader.has_table("/calls")) return;  // the same file on every rank: skipped by all
+  const auto started = std::chrono::steady_clock::now();
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  const auto phone_hash = [](const std::string& v) {
+    return hash_string(v, 100 + static_cast<int>(match::AliasEvidenceKind::kPhone));
+  };
+  std::vector<match::PhoneCall> uses;
+  {
+    const auto calls = reader.read_my_share("/calls", {"caller", "callee", "start_utc"});
+    const auto& caller = calls.get<std::string>("caller");
+    const auto& callee = calls.get<std::string>("callee");
+    const auto& start = calls.get<std::int64_t>("start_utc");
+    uses.reserve(2 * calls.rows());
+    for (std::size_t i = 0; i < calls.rows(); ++i) {
+      if (caller[i].empty() || callee[i].empty() || caller[i] == callee[i]) continue;
+      const auto day = static_cast<std::int32_t>(start[i] >= 0 ? start[i] / 86400 : (start[i] - 86399) / 86400);
+      const auto a = phone_hash(caller[i]), b = phone_hash(callee[i]);
+      uses.push_back({a, b, day});
+      uses.push_back({b, a, day});
+    }
+  }
+  std::vector<match::PhoneHolder> holders;
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    if (!fields[i].phone.empty() && booking_ref[i].empty()) holders.push_back({phone_hash(fields[i].phone), labels[i]});
+  const auto by_phone = [p](const auto& x) { return static_cast<int>(x.phone % p); };
+  auto my_uses = cluster::shuffle<match::PhoneCall>(ctx, uses, by_phone);
+  uses = {};
+  auto my_holders = cluster::shuffle<match::PhoneHolder>(ctx, holders, by_phone);
+  holders = {};
+  tbb::parallel_sort(my_uses.begin(), my_uses.end(), [](const match::PhoneCall& x, const match::PhoneCall& y) {
+    return std::tie(x.phone, x.contact, x.day) < std::tie(y.phone, y.contact, y.day);
+  });
+  std::sort(my_holders.begin(), my_holders.end(), [](const match::PhoneHolder& x, const match::PhoneHolder& y) {
+    return std::tie(x.phone, x.entity) < std::tie(y.phone, y.entity);
+  });
+  std::vector<match::ContactPhone> rows;
+  {
+    std::vector<std::uint64_t> ents;
+    std::size_t h = 0;
+    for (std::size_t i = 0; i < my_uses.size();) {
+      std::size_t j = i;
+      while (j < my_uses.size() && my_uses[j].phone == my_uses[i].phone) ++j;
+      while (h < my_holders.size() && my_holders[h].phone < my_uses[i].phone) ++h;
+      ents.clear();
+      for (std::size_t k = h; k < my_holders.size() && my_holders[k].phone == my_uses[i].phone; ++k)
+        if (ents.empty() || ents.back() != my_holders[k].entity) ents.push_back(my_holders[k].entity);
+      match::contacts_of_phone(std::span<const match::PhoneCall>(my_uses.data() + i, j - i), ents, params, rows);
+      i = j;
+    }
+  }
+  my_uses = {};
+  my_holders = {};
+  auto by_contact = cluster::shuffle<match::ContactPhone>(
+      ctx, rows, [p](const match::ContactPhone& r) { return static_cast<int>(r.contact % p); });
+  rows = {};
+  tbb::parallel_sort(by_contact.begin(), by_contact.end(), [](const match::ContactPhone& x, const match::ContactPhone& y) {
+    return std::tie(x.contact, x.phone, x.entity) < std::tie(y.contact, y.phone, y.entity);
+  });
+  std::vector<match::PhonePairShare> shares;
+  for (std::size_t i = 0; i < by_contact.size();) {
+    std::size_t j = i;
+    while (j < by_contact.size() && by_contact[j].contact == by_contact[i].contact) ++j;
+    match::shares_of_contact(std::span<const match::ContactPhone>(by_contact.data() + i, j - i), params, shares);
+    i = j;
+  }
+  by_contact = {};
+  auto at_owner = cluster::shuffle<match::PhonePairShare>(
+      ctx, shares, [&](const match::PhonePairShare& s) { return part.owner(s.entity_a); });
+  shares = {};
+  const auto before = evidence.size();
+  match::handover_evidence_grouped(std::move(at_owner), params, evidence);
+  std::vector<std::uint64_t> counts(2, 0);
+  for (std::size_t i = before; i < evidence.size(); ++i)
+    ++counts[evidence[i].kind == static_cast<std::uint8_t>(match::AliasEvidenceKind::kPhoneHandover) ? 0 : 1];
+  cluster::allreduce_sum(ctx, counts);
+  spdlog::info("resolve: calls: {} phone pairs hand over, {} are used at one time (shared contacts); {:.1f} s",
+               counts[0], counts[1],
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+// near_dob / same_family items for the entity pairs that have link evidence (`evidence` sits on the
+// owner of entity_a). An entity's traits are its most frequent birth date and family name (ties
+// to the first row), computed on the rank owning its label row.
+void identity_evidence(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
+                       const std::vector<ObservationFields>& fields, const std::vector<std::uint64_t>& labels,
+                       const match::AliasWeights& weights, std::vector<match::AliasEvidence>& evidence) {
+  struct TraitRow {
+    std::uint64_t label, row, family;
+    std::int32_t dob;
+  };
+  std::vector<TraitRow> rows(fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    rows[i] = {labels[i], fields[i].row, fields[i].family.empty() ? 0 : hash_string(fields[i].family, 3), fields[i].dob};
+  auto got = cluster::shuffle<TraitRow>(ctx, rows, [&](const TraitRow& t) { return part.owner(t.label); });
+  rows = {};
+  std::sort(got.begin(), got.end(), [](const TraitRow& a, const TraitRow& b) { return std::tie(a.label, a.row) < std::tie(b.label, b.row); });
+  std::vector<std::uint64_t> dob_of(fields.size(), 0), family_of(fields.size(), 0);  // by label row
+  {
+    std::vector<std::int32_t> dobs;
+    std::vector<std::uint64_t> fams;
+    for (std::size_t i = 0; i < got.size();) {
+      std::size_t j = i;
+      dobs.clear();
+      fams.clear();
+      for (; j < got.size() && got[j].label == got[i].label; ++j) dobs.push_back(got[j].dob), fams.push_back(got[j].family);
+      const auto at = got[i].label - first;
+      dob_of[at] = static_cast<std::uint64_t>(static_cast<std::uint32_t>(mode_of<std::int32_t>(dobs, match::kMissingDate)));
+      family_of[at] = mode_of<std::uint64_t>(fams, 0);
+      i = j;
+    }
+  }
+  // Corroboration only: pairs with a shared value, a leg switch or a handover.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> pairs;
+  for (const auto& e : evidence)
+    if (match::alias_kind_is_link(e.kind)) pairs.emplace_back(e.entity_a, e.entity_b);
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  std::vector<std::uint64_t> other(pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) other[i] = pairs[i].second;
+  const auto other_dob = fetch_by_row(ctx, part, first, dob_of, other);
+  const auto other_family = fetch_by_row(ctx, part, first, family_of, other);
+  const auto as_dob = [](std::uint64_t v) { return static_cast<std::int32_t>(static_cast<std::uint32_t>(v)); };
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto a = pairs[i].first - first;
+    match::alias_identity_evidence(pairs[i].first, pairs[i].second, {as_dob(dob_of[a]), family_of[a]},
+                                   {as_dob(other_dob[i]), other_family[i]}, weights, evidence);
+  }
+}
 }  // namespace
 
 void resolve(const JobEnv& env, const std::filesystem::path& records, const std::filesystem::path& out,
@@ -720,9 +860,13 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       return std::tie(a.kind, a.hash, a.label) < std::tie(b.kind, b.hash, b.label);
     });
     match::AliasWeights aw;
-    aw.weight = {cfg.alias_weight_phone, cfg.alias_weight_booking, cfg.alias_weight_payment, cfg.alias_weight_leg_switch};
+    aw.weight = {cfg.alias_weight_phone, cfg.alias_weight_booking, cfg.alias_weight_payment,
+                 cfg.alias_weight_leg_switch, cfg.alias_weight_phone_handover, cfg.alias_weight_near_dob,
+                 cfg.alias_weight_same_family};
     aw.threshold = cfg.alias_threshold;
     aw.max_group = cfg.alias_max_group;
+    aw.max_dob_days = cfg.alias_max_dob_days;
+    aw.concurrent_veto = cfg.alias_concurrent_veto;
     std::vector<match::AliasEvidence> evidence;
     std::vector<std::uint64_t> ents;
     std::vector<match::BookingLeg> legs;
@@ -740,9 +884,18 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       if (kind == match::AliasEvidenceKind::kBooking) match::alias_evidence_for_booking(legs, grouped[i].hash, aw, evidence);
       i = j;
     }
-    const auto at_owner = cluster::shuffle<match::AliasEvidence>(
+    grouped = {};
+    const match::HandoverParams hp{.max_phone_contacts = static_cast<std::uint32_t>(cfg.handover_max_phone_contacts),
+                                   .max_contact_phones = static_cast<std::uint32_t>(cfg.handover_max_contact_phones),
+                                   .max_overlap_days = cfg.handover_max_overlap_days,
+                                   .max_gap_days = cfg.handover_max_gap_days,
+                                   .min_shared = 1};
+    phone_handover_evidence(ctx, part, reader, fields, batch.booking_ref, labels, hp, evidence);
+    auto at_owner = cluster::shuffle<match::AliasEvidence>(
         ctx, evidence, [&](const match::AliasEvidence& e) { return part.owner(e.entity_a); });
-    links = match::score_aliases(at_owner, aw);
+    evidence = {};
+    identity_evidence(ctx, part, first, fields, labels, aw, at_owner);
+    links = match::score_aliases(std::move(at_owner), aw);
   }
 
   // ---- write -----------------------------------------------------------------------------------

@@ -44,6 +44,15 @@ const Key kKeys[] = {
     {"alias_weight_booking", &ResolveConfig::alias_weight_booking},
     {"alias_weight_payment", &ResolveConfig::alias_weight_payment},
     {"alias_weight_leg_switch", &ResolveConfig::alias_weight_leg_switch},
+    {"alias_weight_phone_handover", &ResolveConfig::alias_weight_phone_handover},
+    {"alias_weight_near_dob", &ResolveConfig::alias_weight_near_dob},
+    {"alias_weight_same_family", &ResolveConfig::alias_weight_same_family},
+    {"alias_max_dob_days", &ResolveConfig::alias_max_dob_days},
+    {"alias_concurrent_veto", &ResolveConfig::alias_concurrent_veto},
+    {"handover_max_phone_contacts", &ResolveConfig::handover_max_phone_contacts},
+    {"handover_max_contact_phones", &ResolveConfig::handover_max_contact_phones},
+    {"handover_max_gap_days", &ResolveConfig::handover_max_gap_days},
+    {"handover_max_overlap_days", &ResolveConfig::handover_max_overlap_days},
 };
 
 [[noreturn]] void bad(const std::string& where, const std::string& key, const std::string& why) {

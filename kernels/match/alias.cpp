@@ -1,6 +1,9 @@
 #include "kernels/match/alias.hpp"
 
+#include "kernels/match/similarity.hpp"
+
 #include <algorithm>
+#include <cstdlib>
 #include <iterator>
 #include <tuple>
 
@@ -12,7 +15,11 @@ const char* alias_evidence_name(AliasEvidenceKind k) {
     case AliasEvidenceKind::kBooking: return "shared_booking";
     case AliasEvidenceKind::kPayment: return "shared_payment";
     case AliasEvidenceKind::kLegSwitch: return "leg_switch";
+    case AliasEvidenceKind::kPhoneHandover: return "phone_handover";
+    case AliasEvidenceKind::kNearDob: return "near_dob";
+    case AliasEvidenceKind::kSameFamily: return "same_family";
     case AliasEvidenceKind::kSameFlight: return "same_flight";
+    case AliasEvidenceKind::kConcurrentPhones: return "concurrent_phones";
   }
   return "?";
 }
@@ -58,6 +65,15 @@ void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t book
     }
 }
 
+void alias_identity_evidence(std::uint64_t a, std::uint64_t b, const EntityTraits& ta, const EntityTraits& tb,
+                             const AliasWeights& weights, std::vector<AliasEvidence>& out) {
+  if (ta.dob != kMissingDate && tb.dob != kMissingDate &&
+      std::abs(static_cast<std::int64_t>(ta.dob) - tb.dob) <= weights.max_dob_days)
+    out.push_back({a, b, 0, static_cast<std::uint8_t>(AliasEvidenceKind::kNearDob)});
+  if (ta.family != 0 && ta.family == tb.family)
+    out.push_back({a, b, 0, static_cast<std::uint8_t>(AliasEvidenceKind::kSameFamily)});
+}
+
 std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const AliasWeights& weights) {
   auto key = [](const AliasEvidence& e) { return std::tie(e.entity_a, e.entity_b, e.kind, e.value); };
   std::sort(evidence.begin(), evidence.end(),
@@ -69,12 +85,14 @@ std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const 
   std::size_t i = 0;
   while (i < evidence.size()) {
     AliasLink link{evidence[i].entity_a, evidence[i].entity_b, 0.0, {}};
-    bool apart = false;  // seen on one flight: two persons
+    bool apart = false;  // seen on one flight, or phones sharing contacts at one time: two persons
     for (; i < evidence.size() && evidence[i].entity_a == link.entity_a &&
            evidence[i].entity_b == link.entity_b;
          ++i) {
       if (evidence[i].kind < kAliasEvidenceKinds) ++link.count[evidence[i].kind];
-      else apart = true;
+      else if (evidence[i].kind != static_cast<std::uint8_t>(AliasEvidenceKind::kConcurrentPhones) ||
+               weights.concurrent_veto)
+        apart = true;
     }
     for (std::size_t k = 0; k < kAliasEvidenceKinds; ++k)
       link.score += weights.weight[k] * std::min<std::uint32_t>(link.count[k], 3);

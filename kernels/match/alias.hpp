@@ -11,7 +11,14 @@
 // same flight are two persons (a veto: never aliases, whatever else they share — group mates
 // share the booker's phone, the payer's account and the booking), while an entity whose legs end
 // where another's on the same booking begin, never flying together, is the document swap in
-// transit of one traveller (a `leg_switch`).
+// transit of one traveller (a `leg_switch`). Call patterns add `phone_handover` items (one phone
+// taking over another's contacts as it falls silent) and a `concurrent_phones` veto (two phones
+// sharing contacts while both in use): kernels/match/handover.hpp.
+// Identity corroboration: for pairs that already have some evidence, birth dates within
+// `max_dob_days` (`near_dob`) and an equal family name (`same_family`) add weight. An alias is
+// usually made up around the true identity (a nearby birth date, the family name kept), while two
+// persons who share a contact or a booking rarely agree on both; these kinds are weighted so that
+// they cannot link a pair on their own with weak evidence (weights below the threshold).
 // A pair's score is Σ_kind weight_kind · min(distinct shared values of that kind, 3); pairs at
 // or above `threshold` and without a veto are reported with their evidence counts.
 #pragma once
@@ -25,9 +32,17 @@
 
 namespace ch::match {
 
-enum class AliasEvidenceKind : std::uint8_t { kPhone = 0, kBooking, kPayment, kLegSwitch, kSameFlight };
-inline constexpr std::size_t kAliasEvidenceKinds = 4;  // scored kinds; kSameFlight is a veto
+enum class AliasEvidenceKind : std::uint8_t {
+  kPhone = 0, kBooking, kPayment, kLegSwitch, kPhoneHandover, kNearDob, kSameFamily,  // scored
+  kSameFlight, kConcurrentPhones                                                      // vetoes
+};
+inline constexpr std::size_t kAliasEvidenceKinds = 7;  // scored kinds; the rest are vetoes
 const char* alias_evidence_name(AliasEvidenceKind k);
+// Kinds that can start a link (shared values, leg switch, handover); near_dob and same_family only
+// corroborate, the rest are vetoes.
+constexpr bool alias_kind_is_link(std::uint8_t kind) {
+  return kind <= static_cast<std::uint8_t>(AliasEvidenceKind::kPhoneHandover);
+}
 
 struct AliasEvidence {
   std::uint64_t entity_a, entity_b;  // a < b
@@ -36,12 +51,24 @@ struct AliasEvidence {
 };
 
 struct AliasWeights {
-  std::array<double, kAliasEvidenceKinds> weight = {4.0, 1.5, 3.0, 4.0};
+  std::array<double, kAliasEvidenceKinds> weight = {3.0, 1.5, 3.0, 4.0, 1.6, 3.5, 2.4};
   double threshold = 4.0;
   std::size_t max_group = 4;
   std::size_t max_booking = 60;         // bookings compared flight by flight up to this many entities
   std::int64_t max_switch_seconds = 14 * 86400;  // arrival of one identity to departure of the next
+  std::int32_t max_dob_days = 31;       // near_dob: birth dates at most this far apart
+  bool concurrent_veto = true;          // concurrent_phones vetoes the pair
 };
+
+// What identity corroboration compares: an entity's most frequent birth date (days, or
+// kMissingDate) and family name (hash, 0 when unknown).
+struct EntityTraits {
+  std::int32_t dob;
+  std::uint64_t family;
+};
+// near_dob / same_family items for the pair (a, b), a < b.
+void alias_identity_evidence(std::uint64_t a, std::uint64_t b, const EntityTraits& ta, const EntityTraits& tb,
+                             const AliasWeights& weights, std::vector<AliasEvidence>& out);
 
 inline constexpr std::int64_t kUnknownFlightTime = INT64_MIN;
 

@@ -31,6 +31,9 @@ for o, x in zip(obs, ent):
 assert all(k == v for k, v in smallest.items()), "entity id is not the smallest obs id of its entity"
 assert len(e["entities/entity_id"]) == len(smallest), "one /entities row per entity"
 assert list(e["entities/entity_id"][:]) == sorted(smallest), "/entities is ordered by entity id"
+# The world has calls: the phone-handover pass (three shuffles) is part of what must not depend
+# on the rank count.
+assert (e["aliases/phone_handover"][:] > 0).any(), "no alias link has phone_handover evidence"
 PY
 
 cp "$CH_SCRATCH/n2.h5" "$world/entities.h5"

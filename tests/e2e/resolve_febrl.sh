@@ -23,6 +23,13 @@ f1, b3 = float(a["er_pairwise_f1"]), float(a["er_bcubed_f1"])
 print(f"{sys.argv[2]}: pairwise F1 {f1:.4f}, B-cubed F1 {b3:.4f}")
 sys.exit(0 if f1 >= 0.99 and b3 >= 0.99 else 1)
 PY
+  # No /calls in these records: no call-pattern evidence, and resolve still writes the column.
+  "$PY" - "$run/entities.h5" <<'PY' || fail "$ds: phone_handover evidence without calls"
+import sys, h5py
+a = h5py.File(sys.argv[1], "r")["aliases"]
+assert "phone_handover" in a, "/aliases lacks the phone_handover column"
+assert not (a["phone_handover"][:] > 0).any()
+PY
 done
 
 # A duplicate merged with its original: the chain names both, a waterfall and the keys.

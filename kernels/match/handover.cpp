@@ -1,0 +1,136 @@
+#include "kernels/match/handover.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "kernels/rng.hpp"
+
+namespace ch::match {
+
+std::uint64_t phone_pair_value(std::uint64_t phone_a, std::uint64_t phone_b) {
+  const auto lo = std::min(phone_a, phone_b), hi = std::max(phone_a, phone_b);
+  return mix64(mix64(lo) ^ (hi * 0x9e3779b97f4a7c15ULL));
+}
+
+void contacts_of_phone(std::span<const PhoneCall> calls, std::span<const std::uint64_t> holders,
+                       const HandoverParams& params, std::vector<ContactPhone>& out) {
+  if (calls.empty()) return;
+  std::int32_t first = calls[0].day, last = calls[0].day;
+  std::vector<std::uint64_t> contacts;
+  contacts.reserve(calls.size());
+  for (const auto& c : calls) {
+    first = std::min(first, c.day);
+    last = std::max(last, c.day);
+    contacts.push_back(c.contact);
+  }
+  std::sort(contacts.begin(), contacts.end());
+  contacts.erase(std::unique(contacts.begin(), contacts.end()), contacts.end());
+  if (contacts.size() > params.max_phone_contacts) return;  // a hub
+  const auto phone = calls[0].phone;
+  for (const auto contact : contacts) {
+    if (holders.empty()) out.push_back({contact, phone, kNoEntity, first, last});
+    for (const auto e : holders) out.push_back({contact, phone, e, first, last});
+  }
+}
+
+void shares_of_contact(std::span<const ContactPhone> rows, const HandoverParams& params,
+                       std::vector<PhonePairShare>& out) {
+  std::vector<ContactPhone> held;
+  std::vector<std::uint64_t> phones;
+  for (const auto& r : rows) {
+    phones.push_back(r.phone);
+    if (r.entity != kNoEntity) held.push_back(r);
+  }
+  std::sort(phones.begin(), phones.end());
+  const auto df = static_cast<std::size_t>(std::unique(phones.begin(), phones.end()) - phones.begin());
+  if (df < 2 || df > params.max_contact_phones || held.size() < 2) return;
+  std::sort(held.begin(), held.end(), [](const ContactPhone& x, const ContactPhone& y) {
+    return std::tie(x.entity, x.phone) < std::tie(y.entity, y.phone);
+  });
+  for (std::size_t i = 0; i < held.size(); ++i)
+    for (std::size_t j = i + 1; j < held.size(); ++j) {
+      const auto& a = held[i];
+      const auto& b = held[j];
+      if (a.entity == b.entity || a.phone == b.phone) continue;
+      out.push_back({a.entity, b.entity, a.phone, b.phone, a.contact, a.first_day, a.last_day, b.first_day,
+                     b.last_day});
+    }
+}
+
+void handover_evidence(std::span<const PhonePairShare> shares, const HandoverParams& params,
+                       std::vector<AliasEvidence>& out) {
+  if (shares.empty()) return;
+  std::vector<std::uint64_t> contacts;
+  for (const auto& s : shares) contacts.push_back(s.contact);
+  std::sort(contacts.begin(), contacts.end());
+  const auto shared = static_cast<std::size_t>(std::unique(contacts.begin(), contacts.end()) - contacts.begin());
+  if (shared < params.min_shared) return;
+  const auto& s = shares[0];
+  const std::int32_t overlap = std::min(s.last_a, s.last_b) - std::max(s.first_a, s.first_b);
+  const std::uint64_t value = phone_pair_value(s.phone_a, s.phone_b);
+  if (overlap > params.max_overlap_days) {
+    out.push_back({s.entity_a, s.entity_b, value, static_cast<std::uint8_t>(AliasEvidenceKind::kConcurrentPhones)});
+    return;
+  }
+  // Not concurrent: the later phone's first call after the earlier one's last (≥ −max_overlap).
+  const std::int32_t gap = s.first_a <= s.first_b ? s.first_b - s.last_a : s.first_a - s.last_b;
+  if (gap <= params.max_gap_days)
+    out.push_back({s.entity_a, s.entity_b, value, static_cast<std::uint8_t>(AliasEvidenceKind::kPhoneHandover)});
+}
+
+void handover_evidence_grouped(std::vector<PhonePairShare> shares, const HandoverParams& params,
+                               std::vector<AliasEvidence>& out) {
+  const auto key = [](const PhonePairShare& s) { return std::tie(s.entity_a, s.entity_b, s.phone_a, s.phone_b, s.contact); };
+  std::sort(shares.begin(), shares.end(), [&](const PhonePairShare& x, const PhonePairShare& y) { return key(x) < key(y); });
+  for (std::size_t i = 0; i < shares.size();) {
+    std::size_t j = i;
+    while (j < shares.size() && shares[j].entity_a == shares[i].entity_a && shares[j].entity_b == shares[i].entity_b &&
+           shares[j].phone_a == shares[i].phone_a && shares[j].phone_b == shares[i].phone_b)
+      ++j;
+    handover_evidence(std::span<const PhonePairShare>(shares.data() + i, j - i), params, out);
+    i = j;
+  }
+}
+
+std::vector<AliasEvidence> phone_handover_serial(std::vector<PhoneCall> calls, std::vector<PhoneHolder> holders,
+                                                 const HandoverParams& params) {
+  std::sort(calls.begin(), calls.end(), [](const PhoneCall& x, const PhoneCall& y) {
+    return std::tie(x.phone, x.contact, x.day) < std::tie(y.phone, y.contact, y.day);
+  });
+  std::sort(holders.begin(), holders.end(), [](const PhoneHolder& x, const PhoneHolder& y) {
+    return std::tie(x.phone, x.entity) < std::tie(y.phone, y.entity);
+  });
+  holders.erase(std::unique(holders.begin(), holders.end(),
+                            [](const PhoneHolder& x, const PhoneHolder& y) { return x.phone == y.phone && x.entity == y.entity; }),
+                holders.end());
+  std::vector<ContactPhone> rows;
+  std::vector<std::uint64_t> ents;
+  std::size_t h = 0;
+  for (std::size_t i = 0; i < calls.size();) {
+    std::size_t j = i;
+    while (j < calls.size() && calls[j].phone == calls[i].phone) ++j;
+    while (h < holders.size() && holders[h].phone < calls[i].phone) ++h;
+    ents.clear();
+    for (std::size_t k = h; k < holders.size() && holders[k].phone == calls[i].phone; ++k) ents.push_back(holders[k].entity);
+    contacts_of_phone(std::span<const PhoneCall>(calls.data() + i, j - i), ents, params, rows);
+    i = j;
+  }
+  std::sort(rows.begin(), rows.end(), [](const ContactPhone& x, const ContactPhone& y) {
+    return std::tie(x.contact, x.phone, x.entity) < std::tie(y.contact, y.phone, y.entity);
+  });
+  std::vector<PhonePairShare> shares;
+  for (std::size_t i = 0; i < rows.size();) {
+    std::size_t j = i;
+    while (j < rows.size() && rows[j].contact == rows[i].contact) ++j;
+    shares_of_contact(std::span<const ContactPhone>(rows.data() + i, j - i), params, shares);
+    i = j;
+  }
+  std::vector<AliasEvidence> out;
+  handover_evidence_grouped(std::move(shares), params, out);
+  std::sort(out.begin(), out.end(), [](const AliasEvidence& x, const AliasEvidence& y) {
+    return std::tie(x.entity_a, x.entity_b, x.kind, x.value) < std::tie(y.entity_a, y.entity_b, y.kind, y.value);
+  });
+  return out;
+}
+
+}  // namespace ch::match

@@ -1,0 +1,96 @@
+// Phone handover: call-pattern evidence that two resolved entities are one person. A person who
+// rotates burner phones uses one phone at a time and keeps calling the same people (organization
+// members, clients) from whichever phone is current; each phone may be registered (subscriber
+// records) under a different identity. So when phone P2 starts being used about when P1 falls
+// silent, and P2's contacts overlap P1's, the entities holding P1 and P2 are probably one person.
+// Two phones that share contacts while both are in use are two persons (a veto: relatives and
+// colleagues call the same people at the same time).
+//
+// Algorithm (three grouping steps; the job runs each after a shuffle, the kernel functions see
+// one group at a time):
+//   1. by phone:   the calls touching a phone → its active span [first, last day] and its distinct
+//                  contacts; phones with more than `max_phone_contacts` contacts are hubs
+//                  (agency lines, call centres) and dropped. One row per (contact, phone).
+//   2. by contact: a contact reached by 2..`max_contact_phones` distinct phones is rare enough to
+//                  say something (a contact of many phones — a travel agency, a popular
+//                  number — is not); every pair of its phones held by different entities shares it.
+//   3. by (entity pair, phone pair): distinct shared contacts; spans overlapping by more than
+//                  `max_overlap_days` → concurrent (veto); else the later phone starting at most
+//                  `max_gap_days` after the earlier one's last call, with ≥ `min_shared` shared
+//                  contacts → one `phone_handover` item (value: the phone pair).
+// Only rare contacts make pairs, so step 2 costs Σ df² over contacts with df ≤ max_contact_phones
+// (no all-pairs over phones). All counts are integers and every output is sorted: the result is
+// the same for any partition of the calls. The serial reference `phone_handover_serial` runs the
+// three steps on one array; tests compare the stepwise path against it.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "kernels/match/alias.hpp"
+
+namespace ch::match {
+
+inline constexpr std::uint64_t kNoEntity = std::numeric_limits<std::uint64_t>::max();
+
+struct HandoverParams {
+  std::uint32_t max_phone_contacts = 200;  // more distinct contacts: a hub, ignored
+  std::uint32_t max_contact_phones = 20;   // a contact of more phones says nothing
+  std::int32_t max_overlap_days = 1;       // spans overlapping longer: concurrent phones
+  std::int32_t max_gap_days = 60;          // later phone's first call after the earlier's last
+  std::uint32_t min_shared = 1;            // distinct shared contacts for a handover
+};
+
+// One end of a call as seen from `phone`: the other end and the day.
+struct PhoneCall {
+  std::uint64_t phone, contact;
+  std::int32_t day;
+};
+
+// A phone (hash) held by an entity: an observation's own phone (not a booking contact).
+struct PhoneHolder {
+  std::uint64_t phone, entity;
+};
+
+// One row per (contact, phone, holder entity): the phone's span; `entity` is kNoEntity for
+// phones nobody holds (they still count towards the contact's number of phones).
+struct ContactPhone {
+  std::uint64_t contact, phone, entity;
+  std::int32_t first_day, last_day;
+};
+
+// One shared contact of two phones held by different entities (entity_a < entity_b; phone_a is
+// entity_a's phone).
+struct PhonePairShare {
+  std::uint64_t entity_a, entity_b, phone_a, phone_b, contact;
+  std::int32_t first_a, last_a, first_b, last_b;
+};
+
+// Step 1 for the calls of one phone (all `calls[i].phone` equal) and its holders (their
+// entities, sorted, distinct). Appends one row per distinct contact and holder (or kNoEntity).
+void contacts_of_phone(std::span<const PhoneCall> calls, std::span<const std::uint64_t> holders,
+                       const HandoverParams& params, std::vector<ContactPhone>& out);
+
+// Step 2 for the rows of one contact (all `rows[i].contact` equal, any order).
+void shares_of_contact(std::span<const ContactPhone> rows, const HandoverParams& params,
+                       std::vector<PhonePairShare>& out);
+
+// Step 3 for the shares of one (entity pair, phone pair): a kPhoneHandover or kConcurrentPhones
+// item, or nothing.
+void handover_evidence(std::span<const PhonePairShare> shares, const HandoverParams& params,
+                       std::vector<AliasEvidence>& out);
+
+// Groups `shares` by (entity pair, phone pair) and applies handover_evidence to each group.
+void handover_evidence_grouped(std::vector<PhonePairShare> shares, const HandoverParams& params,
+                               std::vector<AliasEvidence>& out);
+
+// Serial reference: all three steps over all calls and holders (any order). Output sorted.
+std::vector<AliasEvidence> phone_handover_serial(std::vector<PhoneCall> calls, std::vector<PhoneHolder> holders,
+                                                 const HandoverParams& params);
+
+// The value of a phone pair's evidence item (distinct per phone pair, independent of order).
+std::uint64_t phone_pair_value(std::uint64_t phone_a, std::uint64_t phone_b);
+
+}  // namespace ch::match

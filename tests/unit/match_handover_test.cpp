@@ -1,0 +1,174 @@
+// Phone handover (kernels/match/handover.hpp): a burner that takes over another's contacts as the
+// other falls silent links the entities holding the two phones; phones sharing contacts at one
+// time veto; hubs and popular contacts say nothing. The stepwise path (split by phone, then by
+// contact, then by pair, as resolve's shuffles do) equals the serial reference on random inputs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "kernels/match/alias.hpp"
+#include "kernels/match/handover.hpp"
+#include "kernels/match/similarity.hpp"
+#include "kernels/rng.hpp"
+
+using namespace ch::match;
+
+namespace {
+void call(std::vector<PhoneCall>& calls, std::uint64_t a, std::uint64_t b, std::int32_t day) {
+  calls.push_back({a, b, day});
+  calls.push_back({b, a, day});
+}
+int kind_of(const std::vector<AliasEvidence>& ev, std::uint64_t a, std::uint64_t b) {
+  for (const auto& e : ev)
+    if (e.entity_a == a && e.entity_b == b) return e.kind;
+  return -1;
+}
+constexpr int kHandover = static_cast<int>(AliasEvidenceKind::kPhoneHandover);
+constexpr int kConcurrent = static_cast<int>(AliasEvidenceKind::kConcurrentPhones);
+}  // namespace
+
+TEST(PhoneHandover, SuccessorSharingContactsLinksConcurrentVetoes) {
+  // Phones 1 (entity 10, days 0..20) and 2 (entity 20, days 22..40) call contacts 100 and 101:
+  // a handover. Phone 3 (entity 30) calls 100 on days 5..30, while 1 and 2 are in use: concurrent
+  // with both. Phone 4 (entity 40) calls 101 on day 200: too late to be a continuation.
+  std::vector<PhoneCall> calls;
+  call(calls, 1, 100, 0), call(calls, 1, 101, 20);
+  call(calls, 2, 100, 22), call(calls, 2, 101, 40);
+  call(calls, 3, 100, 5), call(calls, 3, 100, 30);
+  call(calls, 4, 101, 200);
+  const std::vector<PhoneHolder> holders = {{1, 10}, {2, 20}, {3, 30}, {4, 40}};
+  const HandoverParams p;
+  const auto ev = phone_handover_serial(calls, holders, p);
+  EXPECT_EQ(kind_of(ev, 10, 20), kHandover);
+  EXPECT_EQ(kind_of(ev, 10, 30), kConcurrent);
+  EXPECT_EQ(kind_of(ev, 20, 30), kConcurrent);
+  EXPECT_EQ(kind_of(ev, 10, 40), -1);
+  EXPECT_EQ(kind_of(ev, 20, 40), -1);  // 160 days after phone 2's last call
+
+  // Scoring: the concurrent pair is vetoed even with a shared phone; the handover alone stays
+  // below the threshold and is linked once a near birth date corroborates it.
+  AliasWeights w;
+  auto all = ev;
+  alias_evidence_for_value(std::vector<std::uint64_t>{10, 30}, AliasEvidenceKind::kPhone, 7, w, all);
+  alias_evidence_for_value(std::vector<std::uint64_t>{10, 30}, AliasEvidenceKind::kPhone, 8, w, all);
+  EXPECT_TRUE(score_aliases(all, w).empty());
+  alias_identity_evidence(10, 20, {1000, 5}, {1010, 6}, w, all);
+  const auto links = score_aliases(all, w);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].entity_a, 10u);
+  EXPECT_EQ(links[0].entity_b, 20u);
+  EXPECT_EQ(alias_evidence_text(links[0]), "phone_handover=1;near_dob=1");
+  w.concurrent_veto = false;
+  EXPECT_EQ(score_aliases(all, w).size(), 2u);  // (10, 30): the two shared phones
+}
+
+TEST(PhoneHandover, HubsAndPopularContactsIgnored) {
+  HandoverParams p;
+  p.max_contact_phones = 3;
+  p.max_phone_contacts = 5;
+  std::vector<PhoneCall> calls;
+  // Contact 100 is called by phones 1..4 (four phones: too popular).
+  for (std::uint64_t ph = 1; ph <= 4; ++ph) call(calls, ph, 100, static_cast<std::int32_t>(10 * ph));
+  // Phones 5 and 6 share contact 200, but 6 also calls 10 other numbers: a hub.
+  call(calls, 5, 200, 0);
+  call(calls, 6, 200, 5);
+  for (std::uint64_t c = 300; c < 310; ++c) call(calls, 6, c, 6);
+  const std::vector<PhoneHolder> holders = {{1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}, {6, 6}};
+  EXPECT_TRUE(phone_handover_serial(calls, holders, p).empty());
+  p.max_contact_phones = 4;
+  EXPECT_FALSE(phone_handover_serial(calls, holders, p).empty());
+}
+
+TEST(PhoneHandover, UnheldPhonesCountButMakeNoPairs) {
+  // Phones 1 and 2 are held by one entity: no pair. Phone 3 is held by nobody.
+  std::vector<PhoneCall> calls;
+  call(calls, 1, 100, 0), call(calls, 2, 100, 10), call(calls, 3, 100, 20);
+  const std::vector<PhoneHolder> holders = {{1, 10}, {2, 10}};
+  EXPECT_TRUE(phone_handover_serial(calls, holders, {}).empty());
+  // With a threshold of 2 phones per contact, the unheld phone 3 makes the contact too popular.
+  HandoverParams p;
+  p.max_contact_phones = 2;
+  const std::vector<PhoneHolder> two = {{1, 10}, {2, 20}};
+  EXPECT_TRUE(phone_handover_serial(calls, two, p).empty());
+  EXPECT_EQ(phone_handover_serial(calls, two, {}).size(), 1u);
+}
+
+// The stepwise path with the calls split over `parts` groups by hash, as resolve does across
+// ranks, gives the serial reference's evidence.
+TEST(PhoneHandover, StepwiseEqualsSerialOnRandomInputs) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    ch::Rng rng(seed, 7);
+    std::vector<PhoneCall> calls;
+    const std::uint64_t phones = 40, contacts = 30;
+    for (int i = 0; i < 300; ++i)
+      call(calls, 1 + rng.below(phones), 1000 + rng.below(contacts), static_cast<std::int32_t>(rng.below(120)));
+    std::vector<PhoneHolder> holders;
+    for (std::uint64_t ph = 1; ph <= phones; ++ph)
+      if (rng.below(3) != 0) holders.push_back({ph, 500 + rng.below(25)});
+    HandoverParams p;
+    p.max_contact_phones = 8;
+    p.max_gap_days = 30;
+    const auto want = phone_handover_serial(calls, holders, p);
+
+    for (std::uint64_t parts : {1u, 2u, 3u}) {
+      // Step 1 per part (phones split by hash), in reverse input order.
+      std::vector<ContactPhone> rows;
+      for (std::uint64_t r = 0; r < parts; ++r) {
+        std::map<std::uint64_t, std::vector<PhoneCall>> by_phone;
+        for (auto it = calls.rbegin(); it != calls.rend(); ++it)
+          if (it->phone % parts == r) by_phone[it->phone].push_back(*it);
+        for (const auto& [ph, cs] : by_phone) {
+          std::vector<std::uint64_t> ents;
+          for (const auto& h : holders)
+            if (h.phone == ph) ents.push_back(h.entity);
+          std::sort(ents.begin(), ents.end());
+          ents.erase(std::unique(ents.begin(), ents.end()), ents.end());
+          contacts_of_phone(cs, ents, p, rows);
+        }
+      }
+      std::vector<PhonePairShare> shares;
+      for (std::uint64_t r = 0; r < parts; ++r) {
+        std::map<std::uint64_t, std::vector<ContactPhone>> by_contact;
+        for (const auto& row : rows)
+          if (row.contact % parts == r) by_contact[row.contact].push_back(row);
+        for (const auto& [c, rs] : by_contact) shares_of_contact(rs, p, shares);
+      }
+      std::vector<AliasEvidence> got;
+      for (std::uint64_t r = 0; r < parts; ++r) {
+        std::vector<PhonePairShare> mine;
+        for (const auto& s : shares)
+          if (s.entity_a % parts == r) mine.push_back(s);
+        handover_evidence_grouped(mine, p, got);
+      }
+      std::sort(got.begin(), got.end(), [](const AliasEvidence& x, const AliasEvidence& y) {
+        return std::tie(x.entity_a, x.entity_b, x.kind, x.value) < std::tie(y.entity_a, y.entity_b, y.kind, y.value);
+      });
+      ASSERT_EQ(got.size(), want.size()) << "seed " << seed << " parts " << parts;
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].entity_a, want[i].entity_a);
+        EXPECT_EQ(got[i].entity_b, want[i].entity_b);
+        EXPECT_EQ(got[i].value, want[i].value);
+        EXPECT_EQ(got[i].kind, want[i].kind);
+      }
+    }
+    if (seed == 1) {
+      EXPECT_FALSE(want.empty());
+    }
+  }
+}
+
+TEST(AliasIdentity, NearDobAndSameFamilyCorroborate) {
+  AliasWeights w;
+  std::vector<AliasEvidence> ev;
+  alias_identity_evidence(1, 2, {1000, 9}, {1031, 9}, w, ev);  // 31 days, same family
+  alias_identity_evidence(3, 4, {1000, 9}, {1032, 8}, w, ev);  // 32 days, other family
+  alias_identity_evidence(5, 6, {kMissingDate, 0}, {1000, 0}, w, ev);  // unknown
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].kind, static_cast<std::uint8_t>(AliasEvidenceKind::kNearDob));
+  EXPECT_EQ(ev[1].kind, static_cast<std::uint8_t>(AliasEvidenceKind::kSameFamily));
+  // Corroboration alone does not start a link kind.
+  EXPECT_FALSE(alias_kind_is_link(ev[0].kind));
+  EXPECT_TRUE(alias_kind_is_link(static_cast<std::uint8_t>(AliasEvidenceKind::kPhoneHandover)));
+}
