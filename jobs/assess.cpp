@@ -165,6 +165,7 @@ AssessConfig load_assess_config(const JobEnv& env) {
     else if (key == "min_stop_hours") c.min_stop_hours = number;
     else if (key == "max_stop_hours") c.max_stop_hours = number;
     else if (key == "max_owner_entities") c.max_owner_entities = u32();
+    else if (key == "linked_share") c.linked_share = number;
     else if (key == "expand_min_ties") c.expand_min_ties = std::max(1u, u32());
     else if (key == "burner_days") c.burner_days = number;
     else if (key == "evidence_max_ids") c.evidence_max_ids = std::max(1u, u32());
@@ -174,14 +175,14 @@ AssessConfig load_assess_config(const JobEnv& env) {
     else if (key == "gap_months") c.gap_months = static_cast<std::int64_t>(number);
     else
       throw UsageError("--set assess." + key + ": unknown key (min_aides, score_threshold, min_stop_hours, "
-                       "max_stop_hours, max_owner_entities, expand_min_ties, burner_days, evidence_max_ids, "
+                       "max_stop_hours, max_owner_entities, linked_share, expand_min_ties, burner_days, evidence_max_ids, "
                        "max_leads, match_jaccard, part_share, gap_months)");
   }
   c.text = fmt::format(
       "[assess]\nmin_aides = {}\nscore_threshold = {}\nmin_stop_hours = {}\nmax_stop_hours = {}\n"
-      "max_owner_entities = {}\nexpand_min_ties = {}\nburner_days = {}\nevidence_max_ids = {}\nmax_leads = {}\n"
+      "max_owner_entities = {}\nlinked_share = {}\nexpand_min_ties = {}\nburner_days = {}\nevidence_max_ids = {}\nmax_leads = {}\n"
       "match_jaccard = {}\npart_share = {}\ngap_months = {}\n",
-      c.min_aides, c.score_threshold, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.expand_min_ties,
+      c.min_aides, c.score_threshold, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.linked_share, c.expand_min_ties,
       c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months);
   return c;
 }
@@ -238,9 +239,20 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
                                   seg.get<std::string>("destination")[i], doc_country[r], seg_obs[i]});
   }
   std::map<std::uint64_t, assess::Journey> journey_client;  // entities on one-way hub journeys
+  std::set<std::uint64_t> returning;                         // entities whose legs come back to their origin
   for (auto& [e, l] : legs) {
     auto j = assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours);
+    if (j.returns) returning.insert(e);
     if (j.one_way_via_hub) journey_client.emplace(e, std::move(j));
+  }
+  std::set<std::uint64_t> partial_client;  // entities holding one half of a client route
+  {
+    std::vector<assess::Journey> js;
+    for (const auto& [e, j] : journey_client) js.push_back(j);
+    const auto halves = assess::route_halves(js);
+    for (auto& [e, l] : legs)
+      if (assess::is_partial_client(assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours), halves))
+        partial_client.insert(e);
   }
   std::map<std::string, Booking> bookings;
   for (std::size_t i = 0; i < n_obs; ++i) {
@@ -257,16 +269,41 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     std::sort(b.pax.begin(), b.pax.end());
     b.pax.erase(std::unique(b.pax.begin(), b.pax.end()), b.pax.end());
     std::size_t clients = 0;
-    for (auto e : b.pax) clients += journey_client.count(e);
-    b.smuggling = clients > 0 && 2 * clients >= b.pax.size();
+    for (auto e : b.pax) clients += journey_client.count(e) + partial_client.count(e);
+    std::size_t back = 0;
+    for (auto e : b.pax) back += returning.count(e);
+    b.smuggling = assess::is_smuggling_booking(clients, back, b.pax.size());
+  }
+  // Bookings on the organizations' own phones and accounts (assess::linked_bookings) smuggle too:
+  // the legs of migrants whom the resolver split so that no part looks like a hub journey.
+  {
+    std::vector<std::string> refs;
+    std::vector<std::vector<std::string>> ids;
+    std::vector<bool> smuggling;
+    for (const auto& [ref, b] : bookings) {
+      refs.push_back(ref);
+      ids.emplace_back(b.phones.begin(), b.phones.end());
+      if (!b.payment.empty() && b.payment != "CASH") ids.back().push_back(b.payment);
+      smuggling.push_back(b.smuggling);
+    }
+    const auto linked = assess::linked_bookings(ids, smuggling, cfg.linked_share);
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      auto& b = bookings[refs[i]];
+      // Round-trippers on it (the booker's own journeys) leave it an ordinary booking.
+      if (linked[i] && std::none_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) { return returning.count(e) > 0; }))
+        b.smuggling = true;
+    }
+  }
+  for (const auto& [ref, b] : bookings)
     if (b.smuggling)
       for (auto e : b.pax) smuggling_trips[e].push_back(ref);
-  }
   // Escorts travel with several groups; every other passenger of a smuggling booking is a client.
   std::set<std::uint64_t> escorts, clients;
   for (const auto& [e, j] : journey_client) clients.insert(e);
   for (const auto& [e, refs] : smuggling_trips) {
-    if (!journey_client.count(e) && refs.size() >= 2) escorts.insert(e);
+    std::vector<std::int64_t> departures;
+    for (const auto& r : refs) departures.push_back(bookings[r].departure);
+    if (!journey_client.count(e) && assess::is_escort(departures)) escorts.insert(e);
     else clients.insert(e);
   }
 

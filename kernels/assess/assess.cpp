@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <set>
 #include <tuple>
@@ -20,7 +21,10 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
   j.departure_utc = legs.front().departure_utc;
   // A return to the first origin means a round trip: tourists, business, diaspora visits.
   for (const auto& l : legs)
-    if (l.destination == j.origin) return j;
+    if (l.destination == j.origin) {
+      j.returns = true;
+      return j;
+    }
   for (std::size_t i = 0; i + 1 < legs.size(); ++i) {
     const double stop = static_cast<double>(legs[i + 1].departure_utc - legs[i].departure_utc) / 3600.0;
     if (legs[i].destination == legs[i + 1].origin && stop >= min_stop_hours && stop <= max_stop_hours) {
@@ -34,6 +38,47 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
     if (!l.document_country.empty()) docs.insert(l.document_country);
   j.document_swap = j.one_way_via_hub && docs.size() > 1;
   return j;
+}
+
+RouteHalves route_halves(const std::vector<Journey>& client_journeys) {
+  RouteHalves h;
+  for (const auto& j : client_journeys)
+    if (j.one_way_via_hub) h.insert({j.origin, j.transit}), h.insert({j.transit, j.destination}), h.insert({j.origin, j.destination});
+  return h;
+}
+
+bool is_partial_client(const Journey& j, const RouteHalves& halves) {
+  return j.legs > 0 && !j.returns && !j.one_way_via_hub && halves.count({j.origin, j.destination}) > 0;
+}
+
+bool is_smuggling_booking(std::size_t clients, std::size_t returning, std::size_t passengers) {
+  return clients > 0 && (2 * clients >= passengers || 2 * returning < passengers);
+}
+
+bool is_escort(std::vector<std::int64_t> departures_utc, double min_days) {
+  if (departures_utc.size() < 2) return false;
+  const auto [lo, hi] = std::minmax_element(departures_utc.begin(), departures_utc.end());
+  return static_cast<double>(*hi - *lo) >= min_days * 86400.0;
+}
+
+std::vector<bool> linked_bookings(const std::vector<std::vector<std::string>>& identifiers,
+                                  const std::vector<bool>& smuggling, double min_share) {
+  std::map<std::string, std::pair<std::size_t, std::size_t>> seen;  // identifier → (smuggling, all)
+  for (std::size_t b = 0; b < identifiers.size(); ++b)
+    for (const auto& id : std::set<std::string>(identifiers[b].begin(), identifiers[b].end())) {
+      auto& [s, n] = seen[id];
+      s += smuggling[b] ? 1 : 0;
+      ++n;
+    }
+  std::vector<bool> linked(identifiers.size(), false);
+  for (std::size_t b = 0; b < identifiers.size(); ++b) {
+    if (smuggling[b]) continue;
+    for (const auto& id : identifiers[b]) {
+      const auto& [s, n] = seen[id];
+      if (s > 0 && static_cast<double>(s) >= min_share * static_cast<double>(n)) linked[b] = true;
+    }
+  }
+  return linked;
 }
 
 const char* role_name(MemberRole r) {

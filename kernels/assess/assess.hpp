@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -34,12 +36,42 @@ struct Journey {
   std::string origin, transit, destination;
   std::int64_t departure_utc = 0;  // first leg
   std::size_t legs = 0;
+  bool returns = false;            // some leg comes back to the first origin (a round trip)
 };
 
 // A smuggled client's journey: an outbound trip that stops at a hub for between min and max
 // hours (smugglers stage groups at the hub for days; legitimate connections take < 1 day) and
 // never returns to its origin within the period. Legs are sorted by (time, obs) inside.
 Journey classify_journey(std::vector<Leg> legs, double min_stop_hours = 20, double max_stop_hours = 288);
+
+// Endpoint pairs of client routes: (origin, transit), (transit, destination), (origin, destination).
+using RouteHalves = std::set<std::pair<std::string, std::string>>;
+RouteHalves route_halves(const std::vector<Journey>& client_journeys);
+
+// On a client route without being a hub journey: legs that never come back, going from an origin
+// to a hub, from a hub to a destination, or the whole route with a stop too short for the hub
+// rule (a one-day gap at the hub can be a few hours between flights). The resolver splits a
+// client whose legs show different names or documents (split booking, forged document) into such
+// parts. Only counts on bookings (is_smuggling_booking): many lone travellers fit it.
+bool is_partial_client(const Journey& j, const RouteHalves& halves);
+
+// A smuggling booking carries clients, and they are at least half of its passengers — or most
+// passengers never come back to their origin: legs of clients that the resolver split into
+// one-leg entities inflate the passengers, while a family's or a tour's members return.
+bool is_smuggling_booking(std::size_t clients, std::size_t returning, std::size_t passengers);
+
+// An escort (a non-client on smuggling bookings) travels with several groups: bookings departing
+// at least `min_days` apart. The two legs of one client's split booking are a few days apart.
+bool is_escort(std::vector<std::int64_t> departures_utc, double min_days = 14);
+
+// Bookings linked to the smuggling bookings through an identifier of the organization: a
+// non-smuggling booking showing a contact phone or paying account (`identifiers[b]`) of which at
+// least `min_share` of the bookings showing it are smuggling bookings. A migrant whose leg the
+// resolver split off (a forged document, an alias) sits on such a booking with the booker's
+// phone; a travel agency's phone or a card used for ordinary trips is mostly on other bookings.
+// O(total identifiers · log).
+std::vector<bool> linked_bookings(const std::vector<std::vector<std::string>>& identifiers,
+                                  const std::vector<bool>& smuggling, double min_share = 0.5);
 
 // ---- roles ---------------------------------------------------------------------------------
 

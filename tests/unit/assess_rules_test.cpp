@@ -25,6 +25,46 @@ TEST(Journey, TightConnectionOrReturnIsNot) {
   EXPECT_TRUE(classify_journey({{50 * kHour, "IST", "FRA", "", 2}, {0, "KBL", "IST", "", 1}}).one_way_via_hub);
 }
 
+TEST(Journey, PartsOfAClientRouteThatNeverComeBack) {
+  const auto halves = route_halves({classify_journey({{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 2}})});
+  // Legs the resolver split off one client: to the hub, from the hub.
+  EXPECT_TRUE(is_partial_client(classify_journey({{0, "KBL", "IST", "", 1}}), halves));
+  EXPECT_TRUE(is_partial_client(classify_journey({{50 * kHour, "IST", "FRA", "", 2}}), halves));
+  // The whole route with a stop too short for the hub rule (a one-day gap, flights hours apart).
+  EXPECT_TRUE(is_partial_client(classify_journey({{0, "KBL", "IST", "", 1}, {6 * kHour, "IST", "FRA", "", 2}}), halves));
+  // A round trip, another route, a full hub journey (already a client) are not.
+  EXPECT_FALSE(is_partial_client(classify_journey({{0, "KBL", "IST", "", 1}, {90 * kHour, "IST", "KBL", "", 2}}), halves));
+  EXPECT_FALSE(is_partial_client(classify_journey({{0, "KBL", "DXB", "", 1}}), halves));
+  EXPECT_FALSE(is_partial_client(classify_journey({{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 2}}), halves));
+}
+
+TEST(Bookings, SmugglingWhenClientsDominateOrNobodyComesBack) {
+  EXPECT_TRUE(is_smuggling_booking(2, 0, 4));
+  // One recognised client and two split-off legs that never come back.
+  EXPECT_TRUE(is_smuggling_booking(1, 0, 3));
+  // A family that returns, with one passenger who looks like a client, is not.
+  EXPECT_FALSE(is_smuggling_booking(1, 2, 3));
+  EXPECT_FALSE(is_smuggling_booking(0, 0, 3));
+}
+
+TEST(Bookings, EscortsTravelWithGroupsWeeksApart) {
+  constexpr std::int64_t kDay = 86400;
+  EXPECT_FALSE(is_escort({0}));
+  // Two legs of one client's split booking, days apart.
+  EXPECT_FALSE(is_escort({0, 3 * kDay}));
+  EXPECT_TRUE(is_escort({0, 3 * kDay, 40 * kDay}));
+}
+
+TEST(Bookings, LinkedThroughTheOrganizationsPhoneOrAccount) {
+  // 0, 1: smuggling bookings on the booker's phone; 2: an unrecognised group on it;
+  // 3..6: an agency phone on one smuggling and three ordinary bookings; 7: unrelated.
+  const std::vector<std::vector<std::string>> ids = {{"+booker"}, {"+booker", "ACC1"}, {"+booker"}, {"+agency"},
+                                                     {"+agency"}, {"+agency"}, {"+agency"}, {"ACC2"}};
+  const std::vector<bool> smuggling = {true, true, false, true, false, false, false, false};
+  const auto linked = linked_bookings(ids, smuggling, 0.5);
+  EXPECT_EQ(linked, (std::vector<bool>{false, false, true, false, false, false, false, false}));
+}
+
 TEST(Roles, FirstMatchingRuleWins) {
   RoleEvidence e;
   e.paid_bookings = 2;
