@@ -205,7 +205,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const io::TableReader records(ctx, run.records()), entities(ctx, run.entities()), network(ctx, run.network()),
       communities(ctx, run.communities());
   const auto obs = records.read_all("/observations", {"obs", "source", "record_id", "phone", "payment_ref", "booking_ref",
-                                                      "nationality", "document_country", "action", "event_utc"});
+                                                      "nationality", "document_country", "action", "event_utc",
+                                                      "given_name", "family_name", "dob"});
   const auto membership = entities.read_all("/membership", {"obs", "entity_id"});
   const auto& entity_of = membership.get<std::uint64_t>("entity_id");
   if (membership.get<std::uint64_t>("obs") != obs.get<std::uint64_t>("obs"))
@@ -219,6 +220,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const auto& doc_country = obs.get<std::string>("document_country");
   const auto& action = obs.get<std::string>("action");
   const auto& event_utc = obs.get<std::int64_t>("event_utc");
+  const auto& given_name = obs.get<std::string>("given_name");
+  const auto& family_name = obs.get<std::string>("family_name");
+  const auto& dob = obs.get<std::string>("dob");
   const std::size_t n_obs = entity_of.size();
 
   std::map<std::uint64_t, std::vector<std::size_t>> rows_of;  // entity → observation rows
@@ -240,9 +244,11 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   }
   std::map<std::uint64_t, assess::Journey> journey_client;  // entities on one-way hub journeys
   std::set<std::uint64_t> returning;                         // entities whose legs come back to their origin
+  std::set<std::uint64_t> backtracking;                      // ... or to any airport they left
   for (auto& [e, l] : legs) {
     auto j = assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours);
     if (j.returns) returning.insert(e);
+    if (j.backtracks) backtracking.insert(e);
     if (j.one_way_via_hub) journey_client.emplace(e, std::move(j));
   }
   std::set<std::uint64_t> partial_client;  // entities holding one half of a client route
@@ -303,8 +309,30 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   for (const auto& [e, refs] : smuggling_trips) {
     std::vector<std::int64_t> departures;
     for (const auto& r : refs) departures.push_back(bookings[r].departure);
-    if (!journey_client.count(e) && assess::is_escort(departures)) escorts.insert(e);
+    if (!journey_client.count(e) && assess::is_escort(departures, backtracking.count(e) > 0)) escorts.insert(e);
     else clients.insert(e);
+  }
+
+  // A client's phone registration that the resolver kept apart (no birth date, another spelling
+  // of the document) would pass for an aide: every client calls the booker and the coordinator.
+  {
+    std::map<std::pair<std::string, std::string>, std::vector<assess::PersonName>> client_names;
+    for (auto c : clients)
+      for (auto r : rows_of[c])
+        if (source[r] == "travel") client_names[{given_name[r], family_name[r]}].push_back({given_name[r], family_name[r], dob[r]});
+    std::vector<std::uint64_t> twins;
+    for (const auto& [e, rows] : rows_of) {
+      if (clients.count(e) || escorts.count(e)) continue;
+      if (std::any_of(rows.begin(), rows.end(), [&](std::size_t r) { return source[r] != "subscribers"; })) continue;
+      const bool twin = std::any_of(rows.begin(), rows.end(), [&](std::size_t r) {
+        const auto it = client_names.find({given_name[r], family_name[r]});
+        if (it == client_names.end()) return false;
+        const assess::PersonName n{given_name[r], family_name[r], dob[r]};
+        return std::any_of(it->second.begin(), it->second.end(), [&](const auto& c) { return assess::same_person_by_name(n, c); });
+      });
+      if (twin) twins.push_back(e);
+    }
+    clients.insert(twins.begin(), twins.end());
   }
 
   // Own identifiers: phones and accounts on a person's records outside smuggling bookings.

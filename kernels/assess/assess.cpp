@@ -19,6 +19,12 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
   j.origin = legs.front().origin;
   j.destination = legs.back().destination;
   j.departure_utc = legs.front().departure_utc;
+  // Going back to an airport left earlier: an escort flying home from the destination.
+  std::set<std::string> left;
+  for (const auto& l : legs) {
+    if (left.count(l.destination)) j.backtracks = true;
+    left.insert(l.origin);
+  }
   // A return to the first origin means a round trip: tourists, business, diaspora visits.
   for (const auto& l : legs)
     if (l.destination == j.origin) {
@@ -27,7 +33,7 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
     }
   for (std::size_t i = 0; i + 1 < legs.size(); ++i) {
     const double stop = static_cast<double>(legs[i + 1].departure_utc - legs[i].departure_utc) / 3600.0;
-    if (legs[i].destination == legs[i + 1].origin && stop >= min_stop_hours && stop <= max_stop_hours) {
+    if (!j.backtracks && legs[i].destination == legs[i + 1].origin && stop >= min_stop_hours && stop <= max_stop_hours) {
       j.one_way_via_hub = true;
       j.transit = legs[i].destination;
       break;
@@ -38,6 +44,11 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
     if (!l.document_country.empty()) docs.insert(l.document_country);
   j.document_swap = j.one_way_via_hub && docs.size() > 1;
   return j;
+}
+
+bool same_person_by_name(const PersonName& a, const PersonName& b) {
+  if (a.given.empty() || a.family.empty() || a.given != b.given || a.family != b.family) return false;
+  return a.dob.empty() || b.dob.empty() || a.dob == b.dob;
 }
 
 RouteHalves route_halves(const std::vector<Journey>& client_journeys) {
@@ -55,7 +66,9 @@ bool is_smuggling_booking(std::size_t clients, std::size_t returning, std::size_
   return clients > 0 && (2 * clients >= passengers || 2 * returning < passengers);
 }
 
-bool is_escort(std::vector<std::int64_t> departures_utc, double min_days) {
+bool is_escort(std::vector<std::int64_t> departures_utc, bool backtracks, double min_days) {
+  if (departures_utc.empty()) return false;
+  if (backtracks) return true;
   if (departures_utc.size() < 2) return false;
   const auto [lo, hi] = std::minmax_element(departures_utc.begin(), departures_utc.end());
   return static_cast<double>(*hi - *lo) >= min_days * 86400.0;

@@ -31,12 +31,13 @@ struct Leg {
 
 // What the legs of one person say about being a smuggled client.
 struct Journey {
-  bool one_way_via_hub = false;  // origin → hub, a stop of ≥ min_stop_hours, → elsewhere, no return
+  bool one_way_via_hub = false;  // origin → hub, a stop of ≥ min_stop_hours, → elsewhere, never back
   bool document_swap = false;    // document country changes between the legs of that journey
   std::string origin, transit, destination;
   std::int64_t departure_utc = 0;  // first leg
   std::size_t legs = 0;
   bool returns = false;            // some leg comes back to the first origin (a round trip)
+  bool backtracks = false;         // some leg goes back to an airport left earlier (never one-way)
 };
 
 // A smuggled client's journey: an outbound trip that stops at a hub for between min and max
@@ -60,9 +61,10 @@ bool is_partial_client(const Journey& j, const RouteHalves& halves);
 // one-leg entities inflate the passengers, while a family's or a tour's members return.
 bool is_smuggling_booking(std::size_t clients, std::size_t returning, std::size_t passengers);
 
-// An escort (a non-client on smuggling bookings) travels with several groups: bookings departing
-// at least `min_days` apart. The two legs of one client's split booking are a few days apart.
-bool is_escort(std::vector<std::int64_t> departures_utc, double min_days = 14);
+// An escort (a non-client on smuggling bookings) travels with several groups — bookings departing
+// at least `min_days` apart — or flies back from where it took a group (`backtracks`, see
+// Journey). The two legs of one client's split booking are a few days apart and never go back.
+bool is_escort(std::vector<std::int64_t> departures_utc, bool backtracks, double min_days = 14);
 
 // Bookings linked to the smuggling bookings through an identifier of the organization: a
 // non-smuggling booking showing a contact phone or paying account (`identifiers[b]`) of which at
@@ -72,6 +74,14 @@ bool is_escort(std::vector<std::int64_t> departures_utc, double min_days = 14);
 // O(total identifiers · log).
 std::vector<bool> linked_bookings(const std::vector<std::vector<std::string>>& identifiers,
                                   const std::vector<bool>& smuggling, double min_share = 0.5);
+
+// Names as normalised by ingest; dob "YYYY-MM-DD" or empty.
+struct PersonName {
+  std::string given, family, dob;
+};
+// Same person by name: given and family names equal and non-empty; birth dates, where both records
+// show one, equal. Used only to tie a subscriber-only entity to a client's travel records.
+bool same_person_by_name(const PersonName& a, const PersonName& b);
 
 // ---- roles ---------------------------------------------------------------------------------
 

@@ -49,10 +49,16 @@ TEST(Bookings, SmugglingWhenClientsDominateOrNobodyComesBack) {
 
 TEST(Bookings, EscortsTravelWithGroupsWeeksApart) {
   constexpr std::int64_t kDay = 86400;
-  EXPECT_FALSE(is_escort({0}));
+  EXPECT_FALSE(is_escort({0}, false));
   // Two legs of one client's split booking, days apart.
-  EXPECT_FALSE(is_escort({0, 3 * kDay}));
-  EXPECT_TRUE(is_escort({0, 3 * kDay, 40 * kDay}));
+  EXPECT_FALSE(is_escort({0, 3 * kDay}, false));
+  EXPECT_TRUE(is_escort({0, 3 * kDay, 40 * kDay}, false));
+  // Flew back from where it took a group.
+  EXPECT_TRUE(is_escort({0}, true));
+  const auto escort = classify_journey({{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 2}, {100 * kHour, "FRA", "IST", "", 3}});
+  EXPECT_TRUE(escort.backtracks);
+  EXPECT_FALSE(escort.returns);
+  EXPECT_FALSE(escort.one_way_via_hub);
 }
 
 TEST(Bookings, LinkedThroughTheOrganizationsPhoneOrAccount) {
