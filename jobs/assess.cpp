@@ -614,17 +614,14 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       m.evidence_ids = ids_of_rows(rows_of[a]);
       rows.push_back(std::move(m));
     }
-    std::uint32_t max_partners = 0, max_clients = 1;
-    for (const auto& m : rows) max_partners = std::max(max_partners, m.counts.member_partners), max_clients = std::max(max_clients, m.clients_tied);
+    std::uint32_t max_partners = 0, max_after = 0;
+    for (const auto& m : rows) max_partners = std::max(max_partners, m.counts.member_partners), max_after = std::max(max_after, m.counts.clients_after);
     for (auto& m : rows) {
       m.counts.max_member_partners = max_partners;
       auto v = assess::infer_role(m.counts);
       m.role = v.role;
       m.evidence = std::move(v.evidence);
-      // Key actors: ties to other members (the network's hubs) and to clients (its business);
-      // Agreste et al.: contact centrality alone misses leaders, so the client side counts half.
-      m.key_actor = 0.5 * (max_partners ? static_cast<double>(m.counts.member_partners) / max_partners : 0.0) +
-                    0.5 * static_cast<double>(m.clients_tied) / max_clients;
+      m.key_actor = assess::key_actor_score(m.counts, max_after);
     }
     for (auto c : o.clients) {
       MemberRow m{o.id, c, MemberRole::kClient, "", "", {}, 0, centrality.count(c) ? centrality[c] : Centrality{},

@@ -128,6 +128,13 @@ RoleVerdict infer_role(const RoleEvidence& e) {
                                       " member ties); default aide role"};
 }
 
+double key_actor_score(const RoleEvidence& e, std::uint32_t max_clients_after) {
+  const double destination = max_clients_after ? static_cast<double>(e.clients_after) / max_clients_after : 0.0;
+  const double command = e.max_member_partners ? static_cast<double>(e.member_partners) / e.max_member_partners : 0.0;
+  const bool operational = e.booked_bookings > 0 || e.escorted_bookings > 0 || e.paid_bookings > 0 || e.clients_before > 0;
+  return 0.5 * std::min(destination, 1.0) + 0.25 * std::min(command, 1.0) + 0.25 * (operational ? 0.0 : 1.0);
+}
+
 bool is_burner(std::int64_t first_utc, std::int64_t last_utc, std::uint32_t uses, double max_days) {
   if (uses == 0) return false;
   return static_cast<double>(last_utc - first_utc) < max_days * 86400.0;

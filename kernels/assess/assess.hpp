@@ -120,6 +120,13 @@ struct RoleVerdict {
 //   recruiter       the commonest aide role, as the default.
 RoleVerdict infer_role(const RoleEvidence& e);
 
+// Key-actor score in [0, 1] of an aide within its organization: ½ control of the destination stage
+// (clients in contact after arrival / the organization's maximum `max_clients_after`), ¼ command
+// (ties to other members / `max_member_partners`), ¼ distance from the operational business (no
+// booking, escorting, paying or pre-departure contact — organizers delegate it and keep off the
+// phone: Campana 2018; Agreste et al. on leaders who are not central in call networks).
+double key_actor_score(const RoleEvidence& e, std::uint32_t max_clients_after);
+
 // ---- schemes -------------------------------------------------------------------------------
 
 // Burner phone: used (calls, registrations) for fewer than `max_days` days in all.

@@ -94,6 +94,19 @@ TEST(Roles, FirstMatchingRuleWins) {
   EXPECT_EQ(infer_role(d).role, MemberRole::kDocumentSupplier);
 }
 
+TEST(Roles, KeyActorsControlArrivalsAndDelegateTheBusiness) {
+  RoleEvidence coordinator, organizer, booker;
+  coordinator.clients_after = 12, coordinator.clients_before = 1, coordinator.member_partners = 2;
+  organizer.member_partners = 5;
+  booker.booked_bookings = 6, booker.clients_before = 9, booker.member_partners = 6;
+  for (auto* e : {&coordinator, &organizer, &booker}) e->max_member_partners = 6;
+  const double c = key_actor_score(coordinator, 12), o = key_actor_score(organizer, 12), b = key_actor_score(booker, 12);
+  EXPECT_GT(c, o);
+  EXPECT_GT(o, b);  // more ties, but the operational business
+  EXPECT_LE(c, 1.0);
+  EXPECT_DOUBLE_EQ(key_actor_score(RoleEvidence{}, 0), 0.25);
+}
+
 TEST(Schemes, BurnerIsShortLived) {
   EXPECT_TRUE(is_burner(0, 10 * 86400, 5, 30));
   EXPECT_FALSE(is_burner(0, 40 * 86400, 5, 30));
