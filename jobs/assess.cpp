@@ -424,7 +424,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   std::map<std::uint64_t, std::size_t> aide_index;
   for (std::size_t i = 0; i < aide_list.size(); ++i) aide_index[aide_list[i]] = i;
   // Communities bound the components: a stray tie between two organizations' aides (a shared
-  // agency phone, a call) must not chain them into one.
+  // agency phone, a call) must not chain them into one. Inside a community, members who moved
+  // between organizations still chain them: assess::organizations cuts between Louvain
+  // communities of the aide graph itself.
   auto same_community = [&](std::uint64_t a, std::uint64_t b) {
     const auto ca = community_of.find(a), cb = community_of.find(b);
     return ca != community_of.end() && cb != community_of.end() && ca->second == cb->second;
@@ -448,7 +450,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       for (auto b : bs)
         if (aide_index.count(a) && aide_index.count(b)) links.push_back({aide_index[a], aide_index[b]});
   }
-  const auto label = assess::components(aide_list.size(), links);
+  const auto label = assess::organizations(aide_list.size(), links);
   std::map<std::size_t, Organization> candidates;
   for (std::size_t i = 0; i < aide_list.size(); ++i) candidates[label[i]].aides.push_back(aide_list[i]);
   std::map<std::uint64_t, std::size_t> org_of_aide;  // entity → candidate label

@@ -1,5 +1,7 @@
 #include "kernels/assess/assess.hpp"
 
+#include "kernels/community/serial_reference.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -260,6 +262,18 @@ std::vector<std::size_t> components(std::size_t n, const std::vector<std::pair<s
   }
   for (std::size_t i = 0; i < n; ++i) parent[i] = find(i);
   return parent;
+}
+
+std::vector<std::size_t> organizations(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& links,
+                                       double resolution) {
+  std::vector<community::ReferenceEdge> edges;
+  edges.reserve(links.size());
+  for (const auto& [a, b] : links) edges.push_back({a, b, 1.0});
+  const auto louvain = community::reference_louvain(n, edges, resolution);
+  std::vector<std::pair<std::size_t, std::size_t>> kept;
+  for (const auto& [a, b] : links)
+    if (louvain[a] == louvain[b]) kept.push_back({a, b});
+  return components(n, kept);
 }
 
 }  // namespace ch::assess

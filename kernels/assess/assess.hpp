@@ -198,6 +198,14 @@ double lead_score(const LeadEvidence& e);
 // Record ids joined by ';', at most `max_ids`, then ";…(+N more)" so a reader sees the total.
 std::string evidence_ids(std::vector<std::string> ids, std::size_t max_ids);
 
+// Organizations among n aides: connected components of `links` after cutting the links between
+// Louvain communities of the aide graph (links as unit weights; Blondel et al. 2008, modularity at
+// `resolution`, serial and in id order: deterministic). The whole network's communities are
+// coarse; members who moved between two organizations chain them into one component, while most
+// of each organization's ties stay inside it. Label = smallest member. O(levels · rounds · links).
+std::vector<std::size_t> organizations(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& links,
+                                       double resolution = 1.0);
+
 // Connected components over [0, n) given undirected edges; component label = smallest member.
 std::vector<std::size_t> components(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges);
 

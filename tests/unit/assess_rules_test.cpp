@@ -146,6 +146,25 @@ TEST(Leads, ScoreGrowsWithEvidenceAndNeedsAnOrganization) {
   EXPECT_EQ(lead_score(strong), 0.0);
 }
 
+TEST(Helpers, OrganizationsCutBetweenDenseGroups) {
+  // Two organizations of 5 aides, each fully tied, chained by one member's stray tie.
+  std::vector<std::pair<std::size_t, std::size_t>> links;
+  for (std::size_t base : {0u, 5u})
+    for (std::size_t i = 0; i < 5; ++i)
+      for (std::size_t j = i + 1; j < 5; ++j) links.push_back({base + i, base + j});
+  links.push_back({4, 5});
+  links.push_back({10, 11});  // a pair apart
+  const auto plain = components(12, links);
+  EXPECT_EQ(plain[0], plain[9]);
+  const auto org = organizations(12, links);
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(org[i], 0u);
+    EXPECT_EQ(org[5 + i], 5u);
+  }
+  EXPECT_EQ(org[10], 10u);
+  EXPECT_EQ(org[11], 10u);
+}
+
 TEST(Helpers, EvidenceIdsTruncateWithCountAndComponents) {
   EXPECT_EQ(evidence_ids({"b", "a", "c", "a"}, 2), "a;b;...(+1 more)");
   const auto c = components(5, {{3, 4}, {1, 3}});
