@@ -244,11 +244,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   }
   std::map<std::uint64_t, assess::Journey> journey_client;  // entities on one-way hub journeys
   std::set<std::uint64_t> returning;                         // entities whose legs come back to their origin
-  std::set<std::uint64_t> backtracking;                      // ... or to any airport they left
   for (auto& [e, l] : legs) {
     auto j = assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours);
     if (j.returns) returning.insert(e);
-    if (j.backtracks) backtracking.insert(e);
     if (j.one_way_via_hub) journey_client.emplace(e, std::move(j));
   }
   std::set<std::uint64_t> partial_client;  // entities holding one half of a client route
@@ -309,7 +307,12 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   for (const auto& [e, refs] : smuggling_trips) {
     std::vector<std::int64_t> departures;
     for (const auto& r : refs) departures.push_back(bookings[r].departure);
-    if (!journey_client.count(e) && assess::is_escort(departures, backtracking.count(e) > 0)) escorts.insert(e);
+    std::vector<std::uint64_t> group_obs;
+    for (const auto& r : refs)
+      for (auto row : bookings[r].rows)
+        if (entity_of[row] == e) group_obs.push_back(row);
+    const bool flew_back = assess::flies_back(legs[e], group_obs);
+    if (!journey_client.count(e) && assess::is_escort(departures, flew_back)) escorts.insert(e);
     else clients.insert(e);
   }
 

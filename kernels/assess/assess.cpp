@@ -68,9 +68,20 @@ bool is_smuggling_booking(std::size_t clients, std::size_t returning, std::size_
   return clients > 0 && (2 * clients >= passengers || 2 * returning < passengers);
 }
 
-bool is_escort(std::vector<std::int64_t> departures_utc, bool backtracks, double min_days) {
+bool flies_back(const std::vector<Leg>& legs, const std::vector<std::uint64_t>& group_obs, double max_days) {
+  for (const auto& g : legs) {
+    if (std::find(group_obs.begin(), group_obs.end(), g.obs) == group_obs.end()) continue;
+    for (const auto& l : legs)
+      if (l.origin == g.destination && l.destination == g.origin && l.departure_utc > g.departure_utc &&
+          static_cast<double>(l.departure_utc - g.departure_utc) <= max_days * 86400.0)
+        return true;
+  }
+  return false;
+}
+
+bool is_escort(std::vector<std::int64_t> departures_utc, bool flew_back, double min_days) {
   if (departures_utc.empty()) return false;
-  if (backtracks) return true;
+  if (flew_back) return true;
   if (departures_utc.size() < 2) return false;
   const auto [lo, hi] = std::minmax_element(departures_utc.begin(), departures_utc.end());
   return static_cast<double>(*hi - *lo) >= min_days * 86400.0;

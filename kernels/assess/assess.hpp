@@ -61,10 +61,15 @@ bool is_partial_client(const Journey& j, const RouteHalves& halves);
 // one-leg entities inflate the passengers, while a family's or a tour's members return.
 bool is_smuggling_booking(std::size_t clients, std::size_t returning, std::size_t passengers);
 
+// Flew back from where it took a group: a leg that reverses one of the group's legs (`group_obs`:
+// observation rows on smuggling bookings) within `max_days` after it — the escort's flight home
+// from the destination. A resolver merge of a client with a tourist returns months later.
+bool flies_back(const std::vector<Leg>& legs, const std::vector<std::uint64_t>& group_obs, double max_days = 7);
+
 // An escort (a non-client on smuggling bookings) travels with several groups — bookings departing
-// at least `min_days` apart — or flies back from where it took a group (`backtracks`, see
-// Journey). The two legs of one client's split booking are a few days apart and never go back.
-bool is_escort(std::vector<std::int64_t> departures_utc, bool backtracks, double min_days = 14);
+// at least `min_days` apart — or flies back from where it took a group (`flew_back`). The two
+// legs of one client's split booking are a few days apart and never go back.
+bool is_escort(std::vector<std::int64_t> departures_utc, bool flew_back, double min_days = 14);
 
 // Bookings linked to the smuggling bookings through an identifier of the organization: a
 // non-smuggling booking showing a contact phone or paying account (`identifiers[b]`) of which at

@@ -53,8 +53,14 @@ TEST(Bookings, EscortsTravelWithGroupsWeeksApart) {
   // Two legs of one client's split booking, days apart.
   EXPECT_FALSE(is_escort({0, 3 * kDay}, false));
   EXPECT_TRUE(is_escort({0, 3 * kDay, 40 * kDay}, false));
-  // Flew back from where it took a group.
+  // Flew back from where it took a group, days later; a tourist's return months later is not that.
   EXPECT_TRUE(is_escort({0}, true));
+  const std::vector<Leg> escort_legs = {{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 1}, {120 * kHour, "FRA", "IST", "", 2}};
+  EXPECT_TRUE(flies_back(escort_legs, {1}));
+  const std::vector<Leg> merged = {{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 1},
+                                   {2000 * kHour, "KBL", "CAI", "", 2}, {2100 * kHour, "CAI", "KBL", "", 2}};
+  EXPECT_FALSE(flies_back(merged, {1}));
+  EXPECT_FALSE(flies_back({{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 1}}, {1}));
   const auto escort = classify_journey({{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 2}, {100 * kHour, "FRA", "IST", "", 3}});
   EXPECT_TRUE(escort.backtracks);
   EXPECT_FALSE(escort.returns);
