@@ -165,6 +165,7 @@ AssessConfig load_assess_config(const JobEnv& env) {
     else if (key == "min_stop_hours") c.min_stop_hours = number;
     else if (key == "max_stop_hours") c.max_stop_hours = number;
     else if (key == "max_owner_entities") c.max_owner_entities = u32();
+    else if (key == "linked_share") c.linked_share = number;
     else if (key == "expand_min_ties") c.expand_min_ties = std::max(1u, u32());
     else if (key == "burner_days") c.burner_days = number;
     else if (key == "evidence_max_ids") c.evidence_max_ids = std::max(1u, u32());
@@ -174,14 +175,14 @@ AssessConfig load_assess_config(const JobEnv& env) {
     else if (key == "gap_months") c.gap_months = static_cast<std::int64_t>(number);
     else
       throw UsageError("--set assess." + key + ": unknown key (min_aides, score_threshold, min_stop_hours, "
-                       "max_stop_hours, max_owner_entities, expand_min_ties, burner_days, evidence_max_ids, "
+                       "max_stop_hours, max_owner_entities, linked_share, expand_min_ties, burner_days, evidence_max_ids, "
                        "max_leads, match_jaccard, part_share, gap_months)");
   }
   c.text = fmt::format(
       "[assess]\nmin_aides = {}\nscore_threshold = {}\nmin_stop_hours = {}\nmax_stop_hours = {}\n"
-      "max_owner_entities = {}\nexpand_min_ties = {}\nburner_days = {}\nevidence_max_ids = {}\nmax_leads = {}\n"
+      "max_owner_entities = {}\nlinked_share = {}\nexpand_min_ties = {}\nburner_days = {}\nevidence_max_ids = {}\nmax_leads = {}\n"
       "match_jaccard = {}\npart_share = {}\ngap_months = {}\n",
-      c.min_aides, c.score_threshold, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.expand_min_ties,
+      c.min_aides, c.score_threshold, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.linked_share, c.expand_min_ties,
       c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months);
   return c;
 }
@@ -204,7 +205,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const io::TableReader records(ctx, run.records()), entities(ctx, run.entities()), network(ctx, run.network()),
       communities(ctx, run.communities());
   const auto obs = records.read_all("/observations", {"obs", "source", "record_id", "phone", "payment_ref", "booking_ref",
-                                                      "nationality", "document_country", "action", "event_utc"});
+                                                      "nationality", "document_country", "action", "event_utc",
+                                                      "given_name", "family_name", "dob"});
   const auto membership = entities.read_all("/membership", {"obs", "entity_id"});
   const auto& entity_of = membership.get<std::uint64_t>("entity_id");
   if (membership.get<std::uint64_t>("obs") != obs.get<std::uint64_t>("obs"))
@@ -218,6 +220,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const auto& doc_country = obs.get<std::string>("document_country");
   const auto& action = obs.get<std::string>("action");
   const auto& event_utc = obs.get<std::int64_t>("event_utc");
+  const auto& given_name = obs.get<std::string>("given_name");
+  const auto& family_name = obs.get<std::string>("family_name");
+  const auto& dob = obs.get<std::string>("dob");
   const std::size_t n_obs = entity_of.size();
 
   std::map<std::uint64_t, std::vector<std::size_t>> rows_of;  // entity → observation rows
@@ -238,9 +243,20 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
                                   seg.get<std::string>("destination")[i], doc_country[r], seg_obs[i]});
   }
   std::map<std::uint64_t, assess::Journey> journey_client;  // entities on one-way hub journeys
+  std::set<std::uint64_t> returning;                         // entities whose legs come back to their origin
   for (auto& [e, l] : legs) {
     auto j = assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours);
+    if (j.returns) returning.insert(e);
     if (j.one_way_via_hub) journey_client.emplace(e, std::move(j));
+  }
+  std::set<std::uint64_t> partial_client;  // entities holding one half of a client route
+  {
+    std::vector<assess::Journey> js;
+    for (const auto& [e, j] : journey_client) js.push_back(j);
+    const auto halves = assess::route_halves(js);
+    for (auto& [e, l] : legs)
+      if (assess::is_partial_client(assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours), halves))
+        partial_client.insert(e);
   }
   std::map<std::string, Booking> bookings;
   for (std::size_t i = 0; i < n_obs; ++i) {
@@ -257,17 +273,69 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     std::sort(b.pax.begin(), b.pax.end());
     b.pax.erase(std::unique(b.pax.begin(), b.pax.end()), b.pax.end());
     std::size_t clients = 0;
-    for (auto e : b.pax) clients += journey_client.count(e);
-    b.smuggling = clients > 0 && 2 * clients >= b.pax.size();
+    for (auto e : b.pax) clients += journey_client.count(e) + partial_client.count(e);
+    std::size_t back = 0;
+    for (auto e : b.pax) back += returning.count(e);
+    b.smuggling = assess::is_smuggling_booking(clients, back, b.pax.size());
+  }
+  // Bookings on the organizations' own phones and accounts (assess::linked_bookings) smuggle too:
+  // the legs of migrants whom the resolver split so that no part looks like a hub journey.
+  {
+    std::vector<std::string> refs;
+    std::vector<std::vector<std::string>> ids;
+    std::vector<bool> smuggling;
+    for (const auto& [ref, b] : bookings) {
+      refs.push_back(ref);
+      ids.emplace_back(b.phones.begin(), b.phones.end());
+      if (!b.payment.empty() && b.payment != "CASH") ids.back().push_back(b.payment);
+      smuggling.push_back(b.smuggling);
+    }
+    const auto linked = assess::linked_bookings(ids, smuggling, cfg.linked_share);
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      auto& b = bookings[refs[i]];
+      // Round-trippers on it (the booker's own journeys) leave it an ordinary booking.
+      if (linked[i] && std::none_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) { return returning.count(e) > 0; }))
+        b.smuggling = true;
+    }
+  }
+  for (const auto& [ref, b] : bookings)
     if (b.smuggling)
       for (auto e : b.pax) smuggling_trips[e].push_back(ref);
-  }
   // Escorts travel with several groups; every other passenger of a smuggling booking is a client.
   std::set<std::uint64_t> escorts, clients;
   for (const auto& [e, j] : journey_client) clients.insert(e);
   for (const auto& [e, refs] : smuggling_trips) {
-    if (!journey_client.count(e) && refs.size() >= 2) escorts.insert(e);
+    std::vector<std::int64_t> departures;
+    for (const auto& r : refs) departures.push_back(bookings[r].departure);
+    std::vector<std::uint64_t> group_obs;
+    for (const auto& r : refs)
+      for (auto row : bookings[r].rows)
+        if (entity_of[row] == e) group_obs.push_back(row);
+    const bool flew_back = assess::flies_back(legs[e], group_obs);
+    if (!journey_client.count(e) && assess::is_escort(departures, flew_back)) escorts.insert(e);
     else clients.insert(e);
+  }
+
+  // A client's phone registration that the resolver kept apart (no birth date, another spelling
+  // of the document) would pass for an aide: every client calls the booker and the coordinator.
+  {
+    std::map<std::pair<std::string, std::string>, std::vector<assess::PersonName>> client_names;
+    for (auto c : clients)
+      for (auto r : rows_of[c])
+        if (source[r] == "travel") client_names[{given_name[r], family_name[r]}].push_back({given_name[r], family_name[r], dob[r]});
+    std::vector<std::uint64_t> twins;
+    for (const auto& [e, rows] : rows_of) {
+      if (clients.count(e) || escorts.count(e)) continue;
+      if (std::any_of(rows.begin(), rows.end(), [&](std::size_t r) { return source[r] != "subscribers"; })) continue;
+      const bool twin = std::any_of(rows.begin(), rows.end(), [&](std::size_t r) {
+        const auto it = client_names.find({given_name[r], family_name[r]});
+        if (it == client_names.end()) return false;
+        const assess::PersonName n{given_name[r], family_name[r], dob[r]};
+        return std::any_of(it->second.begin(), it->second.end(), [&](const auto& c) { return assess::same_person_by_name(n, c); });
+      });
+      if (twin) twins.push_back(e);
+    }
+    clients.insert(twins.begin(), twins.end());
   }
 
   // Own identifiers: phones and accounts on a person's records outside smuggling bookings.
@@ -359,7 +427,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   std::map<std::uint64_t, std::size_t> aide_index;
   for (std::size_t i = 0; i < aide_list.size(); ++i) aide_index[aide_list[i]] = i;
   // Communities bound the components: a stray tie between two organizations' aides (a shared
-  // agency phone, a call) must not chain them into one.
+  // agency phone, a call) must not chain them into one. Inside a community, members who moved
+  // between organizations still chain them: assess::organizations cuts between Louvain
+  // communities of the aide graph itself.
   auto same_community = [&](std::uint64_t a, std::uint64_t b) {
     const auto ca = community_of.find(a), cb = community_of.find(b);
     return ca != community_of.end() && cb != community_of.end() && ca->second == cb->second;
@@ -383,7 +453,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       for (auto b : bs)
         if (aide_index.count(a) && aide_index.count(b)) links.push_back({aide_index[a], aide_index[b]});
   }
-  const auto label = assess::components(aide_list.size(), links);
+  const auto label = assess::organizations(aide_list.size(), links);
   std::map<std::size_t, Organization> candidates;
   for (std::size_t i = 0; i < aide_list.size(); ++i) candidates[label[i]].aides.push_back(aide_list[i]);
   std::map<std::uint64_t, std::size_t> org_of_aide;  // entity → candidate label
@@ -549,17 +619,14 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       m.evidence_ids = ids_of_rows(rows_of[a]);
       rows.push_back(std::move(m));
     }
-    std::uint32_t max_partners = 0, max_clients = 1;
-    for (const auto& m : rows) max_partners = std::max(max_partners, m.counts.member_partners), max_clients = std::max(max_clients, m.clients_tied);
+    std::uint32_t max_partners = 0, max_after = 0;
+    for (const auto& m : rows) max_partners = std::max(max_partners, m.counts.member_partners), max_after = std::max(max_after, m.counts.clients_after);
     for (auto& m : rows) {
       m.counts.max_member_partners = max_partners;
       auto v = assess::infer_role(m.counts);
       m.role = v.role;
       m.evidence = std::move(v.evidence);
-      // Key actors: ties to other members (the network's hubs) and to clients (its business);
-      // Agreste et al.: contact centrality alone misses leaders, so the client side counts half.
-      m.key_actor = 0.5 * (max_partners ? static_cast<double>(m.counts.member_partners) / max_partners : 0.0) +
-                    0.5 * static_cast<double>(m.clients_tied) / max_clients;
+      m.key_actor = assess::key_actor_score(m.counts, max_after);
     }
     for (auto c : o.clients) {
       MemberRow m{o.id, c, MemberRole::kClient, "", "", {}, 0, centrality.count(c) ? centrality[c] : Centrality{},

@@ -40,6 +40,7 @@ struct AssessConfig {
   double min_stop_hours = 20;           // a hub stop of a client's journey lasts at least ...
   double max_stop_hours = 288;          // ... and at most this
   std::uint32_t max_owner_entities = 3; // a phone/account shown by more persons is nobody's own
+  double linked_share = 0.5;            // an identifier this share of whose bookings smuggle is the organization's
   std::uint32_t expand_min_ties = 2;    // a non-client with call ties to this many aides is an aide
   double burner_days = 30;              // a phone used for fewer days is a burner
   std::uint32_t evidence_max_ids = 20;  // record ids listed per evidence cell

@@ -1,7 +1,10 @@
 #include "kernels/assess/assess.hpp"
 
+#include "kernels/community/serial_reference.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <set>
 #include <tuple>
@@ -18,12 +21,21 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
   j.origin = legs.front().origin;
   j.destination = legs.back().destination;
   j.departure_utc = legs.front().departure_utc;
+  // Going back to an airport left earlier: an escort flying home from the destination.
+  std::set<std::string> left;
+  for (const auto& l : legs) {
+    if (left.count(l.destination)) j.backtracks = true;
+    left.insert(l.origin);
+  }
   // A return to the first origin means a round trip: tourists, business, diaspora visits.
   for (const auto& l : legs)
-    if (l.destination == j.origin) return j;
+    if (l.destination == j.origin) {
+      j.returns = true;
+      return j;
+    }
   for (std::size_t i = 0; i + 1 < legs.size(); ++i) {
     const double stop = static_cast<double>(legs[i + 1].departure_utc - legs[i].departure_utc) / 3600.0;
-    if (legs[i].destination == legs[i + 1].origin && stop >= min_stop_hours && stop <= max_stop_hours) {
+    if (!j.backtracks && legs[i].destination == legs[i + 1].origin && stop >= min_stop_hours && stop <= max_stop_hours) {
       j.one_way_via_hub = true;
       j.transit = legs[i].destination;
       break;
@@ -34,6 +46,65 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
     if (!l.document_country.empty()) docs.insert(l.document_country);
   j.document_swap = j.one_way_via_hub && docs.size() > 1;
   return j;
+}
+
+bool same_person_by_name(const PersonName& a, const PersonName& b) {
+  if (a.given.empty() || a.family.empty() || a.given != b.given || a.family != b.family) return false;
+  return a.dob.empty() || b.dob.empty() || a.dob == b.dob;
+}
+
+RouteHalves route_halves(const std::vector<Journey>& client_journeys) {
+  RouteHalves h;
+  for (const auto& j : client_journeys)
+    if (j.one_way_via_hub) h.insert({j.origin, j.transit}), h.insert({j.transit, j.destination}), h.insert({j.origin, j.destination});
+  return h;
+}
+
+bool is_partial_client(const Journey& j, const RouteHalves& halves) {
+  return j.legs > 0 && !j.returns && !j.one_way_via_hub && halves.count({j.origin, j.destination}) > 0;
+}
+
+bool is_smuggling_booking(std::size_t clients, std::size_t returning, std::size_t passengers) {
+  return clients > 0 && (2 * clients >= passengers || 2 * returning < passengers);
+}
+
+bool flies_back(const std::vector<Leg>& legs, const std::vector<std::uint64_t>& group_obs, double max_days) {
+  for (const auto& g : legs) {
+    if (std::find(group_obs.begin(), group_obs.end(), g.obs) == group_obs.end()) continue;
+    for (const auto& l : legs)
+      if (l.origin == g.destination && l.destination == g.origin && l.departure_utc > g.departure_utc &&
+          static_cast<double>(l.departure_utc - g.departure_utc) <= max_days * 86400.0)
+        return true;
+  }
+  return false;
+}
+
+bool is_escort(std::vector<std::int64_t> departures_utc, bool flew_back, double min_days) {
+  if (departures_utc.empty()) return false;
+  if (flew_back) return true;
+  if (departures_utc.size() < 2) return false;
+  const auto [lo, hi] = std::minmax_element(departures_utc.begin(), departures_utc.end());
+  return static_cast<double>(*hi - *lo) >= min_days * 86400.0;
+}
+
+std::vector<bool> linked_bookings(const std::vector<std::vector<std::string>>& identifiers,
+                                  const std::vector<bool>& smuggling, double min_share) {
+  std::map<std::string, std::pair<std::size_t, std::size_t>> seen;  // identifier → (smuggling, all)
+  for (std::size_t b = 0; b < identifiers.size(); ++b)
+    for (const auto& id : std::set<std::string>(identifiers[b].begin(), identifiers[b].end())) {
+      auto& [s, n] = seen[id];
+      s += smuggling[b] ? 1 : 0;
+      ++n;
+    }
+  std::vector<bool> linked(identifiers.size(), false);
+  for (std::size_t b = 0; b < identifiers.size(); ++b) {
+    if (smuggling[b]) continue;
+    for (const auto& id : identifiers[b]) {
+      const auto& [s, n] = seen[id];
+      if (s > 0 && static_cast<double>(s) >= min_share * static_cast<double>(n)) linked[b] = true;
+    }
+  }
+  return linked;
 }
 
 const char* role_name(MemberRole r) {
@@ -68,6 +139,13 @@ RoleVerdict infer_role(const RoleEvidence& e) {
     return {MemberRole::kDocumentSupplier, "tied to " + n(e.document_changes) + " clients who changed documents"};
   return {MemberRole::kRecruiter, "member without specific evidence (" + n(e.member_partners) +
                                       " member ties); default aide role"};
+}
+
+double key_actor_score(const RoleEvidence& e, std::uint32_t max_clients_after) {
+  const double destination = max_clients_after ? static_cast<double>(e.clients_after) / max_clients_after : 0.0;
+  const double command = e.max_member_partners ? static_cast<double>(e.member_partners) / e.max_member_partners : 0.0;
+  const bool operational = e.booked_bookings > 0 || e.escorted_bookings > 0 || e.paid_bookings > 0 || e.clients_before > 0;
+  return 0.5 * std::min(destination, 1.0) + 0.25 * std::min(command, 1.0) + 0.25 * (operational ? 0.0 : 1.0);
 }
 
 bool is_burner(std::int64_t first_utc, std::int64_t last_utc, std::uint32_t uses, double max_days) {
@@ -195,6 +273,18 @@ std::vector<std::size_t> components(std::size_t n, const std::vector<std::pair<s
   }
   for (std::size_t i = 0; i < n; ++i) parent[i] = find(i);
   return parent;
+}
+
+std::vector<std::size_t> organizations(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& links,
+                                       double resolution) {
+  std::vector<community::ReferenceEdge> edges;
+  edges.reserve(links.size());
+  for (const auto& [a, b] : links) edges.push_back({a, b, 1.0});
+  const auto louvain = community::reference_louvain(n, edges, resolution);
+  std::vector<std::pair<std::size_t, std::size_t>> kept;
+  for (const auto& [a, b] : links)
+    if (louvain[a] == louvain[b]) kept.push_back({a, b});
+  return components(n, kept);
 }
 
 }  // namespace ch::assess

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -29,17 +31,62 @@ struct Leg {
 
 // What the legs of one person say about being a smuggled client.
 struct Journey {
-  bool one_way_via_hub = false;  // origin → hub, a stop of ≥ min_stop_hours, → elsewhere, no return
+  bool one_way_via_hub = false;  // origin → hub, a stop of ≥ min_stop_hours, → elsewhere, never back
   bool document_swap = false;    // document country changes between the legs of that journey
   std::string origin, transit, destination;
   std::int64_t departure_utc = 0;  // first leg
   std::size_t legs = 0;
+  bool returns = false;            // some leg comes back to the first origin (a round trip)
+  bool backtracks = false;         // some leg goes back to an airport left earlier (never one-way)
 };
 
 // A smuggled client's journey: an outbound trip that stops at a hub for between min and max
 // hours (smugglers stage groups at the hub for days; legitimate connections take < 1 day) and
 // never returns to its origin within the period. Legs are sorted by (time, obs) inside.
 Journey classify_journey(std::vector<Leg> legs, double min_stop_hours = 20, double max_stop_hours = 288);
+
+// Endpoint pairs of client routes: (origin, transit), (transit, destination), (origin, destination).
+using RouteHalves = std::set<std::pair<std::string, std::string>>;
+RouteHalves route_halves(const std::vector<Journey>& client_journeys);
+
+// On a client route without being a hub journey: legs that never come back, going from an origin
+// to a hub, from a hub to a destination, or the whole route with a stop too short for the hub
+// rule (a one-day gap at the hub can be a few hours between flights). The resolver splits a
+// client whose legs show different names or documents (split booking, forged document) into such
+// parts. Only counts on bookings (is_smuggling_booking): many lone travellers fit it.
+bool is_partial_client(const Journey& j, const RouteHalves& halves);
+
+// A smuggling booking carries clients, and they are at least half of its passengers — or most
+// passengers never come back to their origin: legs of clients that the resolver split into
+// one-leg entities inflate the passengers, while a family's or a tour's members return.
+bool is_smuggling_booking(std::size_t clients, std::size_t returning, std::size_t passengers);
+
+// Flew back from where it took a group: a leg that reverses one of the group's legs (`group_obs`:
+// observation rows on smuggling bookings) within `max_days` after it — the escort's flight home
+// from the destination. A resolver merge of a client with a tourist returns months later.
+bool flies_back(const std::vector<Leg>& legs, const std::vector<std::uint64_t>& group_obs, double max_days = 7);
+
+// An escort (a non-client on smuggling bookings) travels with several groups — bookings departing
+// at least `min_days` apart — or flies back from where it took a group (`flew_back`). The two
+// legs of one client's split booking are a few days apart and never go back.
+bool is_escort(std::vector<std::int64_t> departures_utc, bool flew_back, double min_days = 14);
+
+// Bookings linked to the smuggling bookings through an identifier of the organization: a
+// non-smuggling booking showing a contact phone or paying account (`identifiers[b]`) of which at
+// least `min_share` of the bookings showing it are smuggling bookings. A migrant whose leg the
+// resolver split off (a forged document, an alias) sits on such a booking with the booker's
+// phone; a travel agency's phone or a card used for ordinary trips is mostly on other bookings.
+// O(total identifiers · log).
+std::vector<bool> linked_bookings(const std::vector<std::vector<std::string>>& identifiers,
+                                  const std::vector<bool>& smuggling, double min_share = 0.5);
+
+// Names as normalised by ingest; dob "YYYY-MM-DD" or empty.
+struct PersonName {
+  std::string given, family, dob;
+};
+// Same person by name: given and family names equal and non-empty; birth dates, where both records
+// show one, equal. Used only to tie a subscriber-only entity to a client's travel records.
+bool same_person_by_name(const PersonName& a, const PersonName& b);
 
 // ---- roles ---------------------------------------------------------------------------------
 
@@ -77,6 +124,13 @@ struct RoleVerdict {
 //   document supp.  tied to clients who change documents, otherwise
 //   recruiter       the commonest aide role, as the default.
 RoleVerdict infer_role(const RoleEvidence& e);
+
+// Key-actor score in [0, 1] of an aide within its organization: ½ control of the destination stage
+// (clients in contact after arrival / the organization's maximum `max_clients_after`), ¼ command
+// (ties to other members / `max_member_partners`), ¼ distance from the operational business (no
+// booking, escorting, paying or pre-departure contact — organizers delegate it and keep off the
+// phone: Campana 2018; Agreste et al. on leaders who are not central in call networks).
+double key_actor_score(const RoleEvidence& e, std::uint32_t max_clients_after);
 
 // ---- schemes -------------------------------------------------------------------------------
 
@@ -148,6 +202,14 @@ double lead_score(const LeadEvidence& e);
 
 // Record ids joined by ';', at most `max_ids`, then ";…(+N more)" so a reader sees the total.
 std::string evidence_ids(std::vector<std::string> ids, std::size_t max_ids);
+
+// Organizations among n aides: connected components of `links` after cutting the links between
+// Louvain communities of the aide graph (links as unit weights; Blondel et al. 2008, modularity at
+// `resolution`, serial and in id order: deterministic). The whole network's communities are
+// coarse; members who moved between two organizations chain them into one component, while most
+// of each organization's ties stay inside it. Label = smallest member. O(levels · rounds · links).
+std::vector<std::size_t> organizations(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& links,
+                                       double resolution = 1.0);
 
 // Connected components over [0, n) given undirected edges; component label = smallest member.
 std::vector<std::size_t> components(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges);

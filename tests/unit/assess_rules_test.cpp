@@ -25,6 +25,58 @@ TEST(Journey, TightConnectionOrReturnIsNot) {
   EXPECT_TRUE(classify_journey({{50 * kHour, "IST", "FRA", "", 2}, {0, "KBL", "IST", "", 1}}).one_way_via_hub);
 }
 
+TEST(Journey, PartsOfAClientRouteThatNeverComeBack) {
+  const auto halves = route_halves({classify_journey({{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 2}})});
+  // Legs the resolver split off one client: to the hub, from the hub.
+  EXPECT_TRUE(is_partial_client(classify_journey({{0, "KBL", "IST", "", 1}}), halves));
+  EXPECT_TRUE(is_partial_client(classify_journey({{50 * kHour, "IST", "FRA", "", 2}}), halves));
+  // The whole route with a stop too short for the hub rule (a one-day gap, flights hours apart).
+  EXPECT_TRUE(is_partial_client(classify_journey({{0, "KBL", "IST", "", 1}, {6 * kHour, "IST", "FRA", "", 2}}), halves));
+  // A round trip, another route, a full hub journey (already a client) are not.
+  EXPECT_FALSE(is_partial_client(classify_journey({{0, "KBL", "IST", "", 1}, {90 * kHour, "IST", "KBL", "", 2}}), halves));
+  EXPECT_FALSE(is_partial_client(classify_journey({{0, "KBL", "DXB", "", 1}}), halves));
+  EXPECT_FALSE(is_partial_client(classify_journey({{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 2}}), halves));
+}
+
+TEST(Bookings, SmugglingWhenClientsDominateOrNobodyComesBack) {
+  EXPECT_TRUE(is_smuggling_booking(2, 0, 4));
+  // One recognised client and two split-off legs that never come back.
+  EXPECT_TRUE(is_smuggling_booking(1, 0, 3));
+  // A family that returns, with one passenger who looks like a client, is not.
+  EXPECT_FALSE(is_smuggling_booking(1, 2, 3));
+  EXPECT_FALSE(is_smuggling_booking(0, 0, 3));
+}
+
+TEST(Bookings, EscortsTravelWithGroupsWeeksApart) {
+  constexpr std::int64_t kDay = 86400;
+  EXPECT_FALSE(is_escort({0}, false));
+  // Two legs of one client's split booking, days apart.
+  EXPECT_FALSE(is_escort({0, 3 * kDay}, false));
+  EXPECT_TRUE(is_escort({0, 3 * kDay, 40 * kDay}, false));
+  // Flew back from where it took a group, days later; a tourist's return months later is not that.
+  EXPECT_TRUE(is_escort({0}, true));
+  const std::vector<Leg> escort_legs = {{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 1}, {120 * kHour, "FRA", "IST", "", 2}};
+  EXPECT_TRUE(flies_back(escort_legs, {1}));
+  const std::vector<Leg> merged = {{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 1},
+                                   {2000 * kHour, "KBL", "CAI", "", 2}, {2100 * kHour, "CAI", "KBL", "", 2}};
+  EXPECT_FALSE(flies_back(merged, {1}));
+  EXPECT_FALSE(flies_back({{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 1}}, {1}));
+  const auto escort = classify_journey({{0, "KBL", "IST", "", 1}, {50 * kHour, "IST", "FRA", "", 2}, {100 * kHour, "FRA", "IST", "", 3}});
+  EXPECT_TRUE(escort.backtracks);
+  EXPECT_FALSE(escort.returns);
+  EXPECT_FALSE(escort.one_way_via_hub);
+}
+
+TEST(Bookings, LinkedThroughTheOrganizationsPhoneOrAccount) {
+  // 0, 1: smuggling bookings on the booker's phone; 2: an unrecognised group on it;
+  // 3..6: an agency phone on one smuggling and three ordinary bookings; 7: unrelated.
+  const std::vector<std::vector<std::string>> ids = {{"+booker"}, {"+booker", "ACC1"}, {"+booker"}, {"+agency"},
+                                                     {"+agency"}, {"+agency"}, {"+agency"}, {"ACC2"}};
+  const std::vector<bool> smuggling = {true, true, false, true, false, false, false, false};
+  const auto linked = linked_bookings(ids, smuggling, 0.5);
+  EXPECT_EQ(linked, (std::vector<bool>{false, false, true, false, false, false, false, false}));
+}
+
 TEST(Roles, FirstMatchingRuleWins) {
   RoleEvidence e;
   e.paid_bookings = 2;
@@ -46,6 +98,19 @@ TEST(Roles, FirstMatchingRuleWins) {
   RoleEvidence d;
   d.document_changes = 2;
   EXPECT_EQ(infer_role(d).role, MemberRole::kDocumentSupplier);
+}
+
+TEST(Roles, KeyActorsControlArrivalsAndDelegateTheBusiness) {
+  RoleEvidence coordinator, organizer, booker;
+  coordinator.clients_after = 12, coordinator.clients_before = 1, coordinator.member_partners = 2;
+  organizer.member_partners = 5;
+  booker.booked_bookings = 6, booker.clients_before = 9, booker.member_partners = 6;
+  for (auto* e : {&coordinator, &organizer, &booker}) e->max_member_partners = 6;
+  const double c = key_actor_score(coordinator, 12), o = key_actor_score(organizer, 12), b = key_actor_score(booker, 12);
+  EXPECT_GT(c, o);
+  EXPECT_GT(o, b);  // more ties, but the operational business
+  EXPECT_LE(c, 1.0);
+  EXPECT_DOUBLE_EQ(key_actor_score(RoleEvidence{}, 0), 0.25);
 }
 
 TEST(Schemes, BurnerIsShortLived) {
@@ -85,6 +150,25 @@ TEST(Leads, ScoreGrowsWithEvidenceAndNeedsAnOrganization) {
   EXPECT_GT(lead_score(strong), lead_score(weak));
   strong.organization_score = 0;
   EXPECT_EQ(lead_score(strong), 0.0);
+}
+
+TEST(Helpers, OrganizationsCutBetweenDenseGroups) {
+  // Two organizations of 5 aides, each fully tied, chained by one member's stray tie.
+  std::vector<std::pair<std::size_t, std::size_t>> links;
+  for (std::size_t base : {0u, 5u})
+    for (std::size_t i = 0; i < 5; ++i)
+      for (std::size_t j = i + 1; j < 5; ++j) links.push_back({base + i, base + j});
+  links.push_back({4, 5});
+  links.push_back({10, 11});  // a pair apart
+  const auto plain = components(12, links);
+  EXPECT_EQ(plain[0], plain[9]);
+  const auto org = organizations(12, links);
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(org[i], 0u);
+    EXPECT_EQ(org[5 + i], 5u);
+  }
+  EXPECT_EQ(org[10], 10u);
+  EXPECT_EQ(org[11], 10u);
 }
 
 TEST(Helpers, EvidenceIdsTruncateWithCountAndComponents) {
