@@ -77,6 +77,19 @@ TEST(Bookings, LinkedThroughTheOrganizationsPhoneOrAccount) {
   EXPECT_EQ(linked, (std::vector<bool>{false, false, true, false, false, false, false, false}));
 }
 
+// A subscriber-only entity carrying a client's name is that client's phone: exact given and
+// family names, and no contradicting birth date (registrations often have none).
+TEST(Bookings, PhoneRegistrationWithAClientsNameIsTheClient) {
+  using ch::assess::PersonName;
+  using ch::assess::same_person_by_name;
+  const PersonName client{"mirwais", "javed", "1996-06-30"};
+  EXPECT_TRUE(same_person_by_name({"mirwais", "javed", ""}, client));
+  EXPECT_TRUE(same_person_by_name({"mirwais", "javed", "1996-06-30"}, client));
+  EXPECT_FALSE(same_person_by_name({"mirwais", "javed", "1991-01-02"}, client));  // another Mirwais Javed
+  EXPECT_FALSE(same_person_by_name({"shoaib", "javed", ""}, client));
+  EXPECT_FALSE(same_person_by_name({"", "javed", ""}, {"", "javed", ""}));  // a family name alone says nothing
+}
+
 TEST(Roles, FirstMatchingRuleWins) {
   RoleEvidence e;
   e.paid_bookings = 2;
