@@ -5,16 +5,13 @@
 #include <string>
 
 #include "kernels/report/briefing.hpp"
+#include "tests/unit/count_text.hpp"
 
 namespace {
 
 using namespace ch::report;
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
-  return n;
-}
+using ch::test::count;
 
 // A small assessment whose strings try to break out of the markup.
 Briefing hostile_briefing() {

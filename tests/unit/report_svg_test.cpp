@@ -9,16 +9,13 @@
 #include <string>
 
 #include "kernels/report/svg.hpp"
+#include "tests/unit/count_text.hpp"
 
 namespace {
 
 using namespace ch::report;
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
-  return n;
-}
+using ch::test::count;
 
 struct Box {
   double width = 0, height = 0;
