@@ -623,20 +623,7 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
     return std::tie(x.phone, x.entity) < std::tie(y.phone, y.entity);
   });
   std::vector<match::ContactPhone> rows;
-  {
-    std::vector<std::uint64_t> ents;
-    std::size_t h = 0;
-    for (std::size_t i = 0; i < my_uses.size();) {
-      std::size_t j = i;
-      while (j < my_uses.size() && my_uses[j].phone == my_uses[i].phone) ++j;
-      while (h < my_holders.size() && my_holders[h].phone < my_uses[i].phone) ++h;
-      ents.clear();
-      for (std::size_t k = h; k < my_holders.size() && my_holders[k].phone == my_uses[i].phone; ++k)
-        if (ents.empty() || ents.back() != my_holders[k].entity) ents.push_back(my_holders[k].entity);
-      match::contacts_of_phone(std::span<const match::PhoneCall>(my_uses.data() + i, j - i), ents, params, rows);
-      i = j;
-    }
-  }
+  match::contacts_of_phones(my_uses, my_holders, params, rows);
   my_uses = {};
   my_holders = {};
   auto by_contact = cluster::shuffle<match::ContactPhone>(

@@ -92,6 +92,22 @@ void handover_evidence_grouped(std::vector<PhonePairShare> shares, const Handove
   }
 }
 
+void contacts_of_phones(std::span<const PhoneCall> calls, std::span<const PhoneHolder> holders,
+                        const HandoverParams& params, std::vector<ContactPhone>& out) {
+  std::vector<std::uint64_t> ents;
+  std::size_t h = 0;
+  for (std::size_t i = 0; i < calls.size();) {
+    std::size_t j = i;
+    while (j < calls.size() && calls[j].phone == calls[i].phone) ++j;
+    while (h < holders.size() && holders[h].phone < calls[i].phone) ++h;
+    ents.clear();
+    for (std::size_t k = h; k < holders.size() && holders[k].phone == calls[i].phone; ++k)
+      if (ents.empty() || ents.back() != holders[k].entity) ents.push_back(holders[k].entity);
+    contacts_of_phone(calls.subspan(i, j - i), ents, params, out);
+    i = j;
+  }
+}
+
 std::vector<AliasEvidence> phone_handover_serial(std::vector<PhoneCall> calls, std::vector<PhoneHolder> holders,
                                                  const HandoverParams& params) {
   std::sort(calls.begin(), calls.end(), [](const PhoneCall& x, const PhoneCall& y) {
@@ -100,21 +116,8 @@ std::vector<AliasEvidence> phone_handover_serial(std::vector<PhoneCall> calls, s
   std::sort(holders.begin(), holders.end(), [](const PhoneHolder& x, const PhoneHolder& y) {
     return std::tie(x.phone, x.entity) < std::tie(y.phone, y.entity);
   });
-  holders.erase(std::unique(holders.begin(), holders.end(),
-                            [](const PhoneHolder& x, const PhoneHolder& y) { return x.phone == y.phone && x.entity == y.entity; }),
-                holders.end());
   std::vector<ContactPhone> rows;
-  std::vector<std::uint64_t> ents;
-  std::size_t h = 0;
-  for (std::size_t i = 0; i < calls.size();) {
-    std::size_t j = i;
-    while (j < calls.size() && calls[j].phone == calls[i].phone) ++j;
-    while (h < holders.size() && holders[h].phone < calls[i].phone) ++h;
-    ents.clear();
-    for (std::size_t k = h; k < holders.size() && holders[k].phone == calls[i].phone; ++k) ents.push_back(holders[k].entity);
-    contacts_of_phone(std::span<const PhoneCall>(calls.data() + i, j - i), ents, params, rows);
-    i = j;
-  }
+  contacts_of_phones(calls, holders, params, rows);
   std::sort(rows.begin(), rows.end(), [](const ContactPhone& x, const ContactPhone& y) {
     return std::tie(x.contact, x.phone, x.entity) < std::tie(y.contact, y.phone, y.entity);
   });

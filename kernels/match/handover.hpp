@@ -73,6 +73,11 @@ struct PhonePairShare {
 void contacts_of_phone(std::span<const PhoneCall> calls, std::span<const std::uint64_t> holders,
                        const HandoverParams& params, std::vector<ContactPhone>& out);
 
+// Step 1 over many phones: `calls` sorted by phone, `holders` sorted by (phone, entity); joins
+// each phone's calls with its holders and applies contacts_of_phone.
+void contacts_of_phones(std::span<const PhoneCall> calls, std::span<const PhoneHolder> holders,
+                        const HandoverParams& params, std::vector<ContactPhone>& out);
+
 // Step 2 for the rows of one contact (all `rows[i].contact` equal, any order).
 void shares_of_contact(std::span<const ContactPhone> rows, const HandoverParams& params,
                        std::vector<PhonePairShare>& out);
