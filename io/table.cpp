@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "cluster/collectives.hpp"
+#include "io/lz4_filter.hpp"
 #include "kernels/error.hpp"
 
 namespace ch::io {
@@ -150,7 +151,7 @@ std::size_t column_size(const ColumnData& data) {
 
 std::string column_type_name(const ColumnData& data) {
   static const char* names[] = {"int8", "uint8", "int32", "uint32", "int64",
-                                "uint64", "float32", "float64", "string"};
+                                "uint64", "float32", "float64", "string", "string"};
   return names[data.index()];
 }
 
@@ -173,11 +174,13 @@ std::pair<std::uint64_t, std::uint64_t> even_share(std::uint64_t n, int rank, in
 
 namespace {
 
-// One collective dataset write: every rank writes `local_rows` rows of `elem_size` bytes from
-// `data` at row `offset`, in rounds so no rank's piece exceeds kMaxBytesPerRound.
+// One collective dataset write: every rank writes `local_rows` rows of `elem_size` bytes at row
+// `offset`, in rounds so no rank's piece exceeds kMaxBytesPerRound. `rows(begin, count)` returns
+// the memory of local rows [begin, begin + count), valid until its next call.
+template <class Rows>
 void write_rows_collective(const cluster::Context& ctx, hid_t dset, hid_t mem_type,
-                           const void* data, std::size_t elem_size, std::uint64_t offset,
-                           std::uint64_t local_rows, const std::string& what) {
+                           std::size_t elem_size, std::uint64_t offset, std::uint64_t local_rows,
+                           const std::string& what, Rows&& rows) {
   const std::uint64_t rows_per_round = std::max<std::uint64_t>(1, kMaxBytesPerRound / elem_size);
   const std::uint64_t rounds =
       cluster::allreduce_max(ctx, (local_rows + rows_per_round - 1) / rows_per_round);
@@ -199,20 +202,30 @@ void write_rows_collective(const cluster::Context& ctx, hid_t dset, hid_t mem_ty
             "select rows of " + what);
     }
     static const char dummy = 0;
-    const void* ptr = count == 0 ? static_cast<const void*>(&dummy)
-                                 : static_cast<const char*>(data) + begin * elem_size;
+    const void* ptr = count == 0 ? static_cast<const void*>(&dummy) : rows(begin, count);
     check(H5Dwrite(dset, mem_type, mspace, fspace, dxpl, ptr), "write " + what);
   }
 }
 
+template <class T>
+void write_values(const cluster::Context& ctx, hid_t dset, hid_t mem_type, const T* data,
+                  std::uint64_t offset, std::uint64_t local_rows, const std::string& what) {
+  write_rows_collective(ctx, dset, mem_type, sizeof(T), offset, local_rows, what,
+                        [&](std::uint64_t begin, std::uint64_t) { return data + begin; });
+}
+
 Hid create_column_dataset(hid_t group, const std::string& name, hid_t type, std::uint64_t rows,
-                          bool shuffle_filter) {
+                          bool shuffle_filter, Codec codec) {
   hsize_t dims = rows, maxdims = H5S_UNLIMITED, chunk = std::min<hsize_t>(kChunkRows, std::max<hsize_t>(rows, 1));
   Hid space = checked(H5Screate_simple(1, &dims, &maxdims), H5Sclose, "create dataspace");
   Hid dcpl = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset property list");
   check(H5Pset_chunk(dcpl, 1, &chunk), "set chunking");
   if (shuffle_filter) check(H5Pset_shuffle(dcpl), "set shuffle filter");
-  check(H5Pset_deflate(dcpl, 1), "set deflate");
+  if (codec == Codec::kLz4)
+    check(H5Pset_filter(dcpl, static_cast<H5Z_filter_t>(kLz4FilterId), H5Z_FLAG_MANDATORY, 0, nullptr),
+          "set LZ4 filter");
+  else
+    check(H5Pset_deflate(dcpl, 1), "set deflate");
   check(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), "set fill time");
   Hid lcpl = checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "create link list");
   check(H5Pset_create_intermediate_group(lcpl, 1), "set intermediate groups");  // for _dict/
@@ -220,18 +233,73 @@ Hid create_column_dataset(hid_t group, const std::string& name, hid_t type, std:
                  H5Dclose, "create dataset " + name);
 }
 
+// Visits cells [begin, end) of a string column, whichever way it is held.
+template <class F>
+void for_each_cell(const std::vector<std::string>& v, std::size_t begin, std::size_t end, F&& f) {
+  for (std::size_t i = begin; i < end; ++i) f(i, std::string_view(v[i]));
+}
+template <class F>
+void for_each_cell(const StringColumn& v, std::size_t begin, std::size_t end, F&& f) {
+  v.for_each(begin, end, f);
+}
+
+// Fixed-width strings: padded a round at a time, so a column is never held twice in full.
+template <class Cells>
 void write_strings(const cluster::Context& ctx, hid_t group, const std::string& name,
-                   const std::vector<std::string>& values, std::uint64_t total,
-                   std::uint64_t offset) {
+                   const Cells& values, std::uint64_t total, std::uint64_t offset, Codec codec) {
   std::uint64_t width = 1;
-  for (const auto& s : values) width = std::max<std::uint64_t>(width, s.size());
+  for_each_cell(values, 0, values.size(),
+                [&](std::size_t, std::string_view v) { width = std::max<std::uint64_t>(width, v.size()); });
   width = cluster::allreduce_max(ctx, width);
-  std::vector<char> packed(values.size() * width, '\0');
-  for (std::size_t i = 0; i < values.size(); ++i)
-    std::memcpy(packed.data() + i * width, values[i].data(), values[i].size());
   Hid type = string_type(width);
-  Hid dset = create_column_dataset(group, name, type, total, false);
-  write_rows_collective(ctx, dset, type, packed.data(), width, offset, values.size(), name);
+  Hid dset = create_column_dataset(group, name, type, total, false, codec);
+  std::vector<char> packed;
+  write_rows_collective(ctx, dset, type, width, offset, values.size(), name,
+                        [&](std::uint64_t begin, std::uint64_t count) {
+                          packed.assign(count * width, '\0');
+                          char* at = packed.data();
+                          for_each_cell(values, begin, begin + count, [&](std::size_t, std::string_view cell) {
+                            std::memcpy(at, cell.data(), cell.size());
+                            at += width;
+                          });
+                          return static_cast<const void*>(packed.data());
+                        });
+}
+
+// Global dictionary: the sorted union of every rank's distinct values, so codes are the same
+// whatever the partition. Dictionary columns have few distinct values: they are collected in a
+// hash map rather than by sorting a copy of the whole column.
+template <class Cells>
+void write_dictionary(const cluster::Context& ctx, hid_t group, const std::string& name,
+                      const Cells& values, std::uint64_t total, std::uint64_t offset, Codec codec) {
+  std::unordered_map<std::string_view, std::uint32_t> code_of;
+  for_each_cell(values, 0, values.size(), [&](std::size_t, std::string_view v) { code_of.emplace(v, 0); });
+  std::vector<std::string> distinct;
+  distinct.reserve(code_of.size());
+  for (const auto& [value, unused] : code_of) distinct.emplace_back(value);
+  auto dict = cluster::allgatherv_strings(ctx, distinct);
+  std::sort(dict.begin(), dict.end());
+  dict.erase(std::unique(dict.begin(), dict.end()), dict.end());
+  for (auto& [value, code] : code_of)
+    code = static_cast<std::uint32_t>(std::lower_bound(dict.begin(), dict.end(), value) - dict.begin());
+  std::vector<std::uint32_t> codes(values.size());
+  // Runs of one value are common (a feed's agency, a source): skip the lookup for them.
+  std::string_view last;
+  std::uint32_t last_code = 0;
+  for_each_cell(values, 0, values.size(), [&](std::size_t i, std::string_view v) {
+    if (i == 0 || v != last) {
+      last = v;
+      last_code = code_of.find(v)->second;
+    }
+    codes[i] = last_code;
+  });
+  Hid dset = create_column_dataset(group, name, H5T_NATIVE_UINT32, total, true, codec);
+  write_values(ctx, dset, H5T_NATIVE_UINT32, codes.data(), offset, codes.size(), name);
+  write_attribute(dset, "encoding", std::string("dictionary"));
+  write_attribute(dset, "dictionary", "_dict/" + name);
+  // The dictionary is identical on all ranks; rank 0 writes it in one slab.
+  static const std::vector<std::string> none;
+  write_strings(ctx, group, "_dict/" + name, ctx.is_root() ? dict : none, dict.size(), 0, codec);
 }
 
 }  // namespace
@@ -241,6 +309,7 @@ TableWriter::TableWriter(const cluster::Context& ctx, std::filesystem::path fina
   partial_path_ = final_path_;
   partial_path_ += ".partial";
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our context
+  register_lz4_filter();
   if (ctx_.is_root() && !final_path_.parent_path().empty())
     std::filesystem::create_directories(final_path_.parent_path());
   cluster::barrier(ctx_, "directory exists before the collective create");
@@ -264,7 +333,7 @@ TableWriter::~TableWriter() {
   std::filesystem::remove(partial_path_, ec);
 }
 
-void TableWriter::write_table(const std::string& group_path, const Table& local) {
+void TableWriter::write_table(const std::string& group_path, const Table& local, Codec codec) {
   const std::uint64_t local_rows = local.rows();
   for (const auto& c : local.columns())
     if (column_size(c.data) != local_rows)
@@ -289,40 +358,14 @@ void TableWriter::write_table(const std::string& group_path, const Table& local)
     std::visit(
         [&](const auto& v) {
           using V = typename std::decay_t<decltype(v)>::value_type;
-          if constexpr (std::is_same_v<V, std::string>) {
-            if (c.encoding == StringEncoding::kDictionary) {
-              // Global dictionary: the sorted union of every rank's distinct values, so codes
-              // are the same whatever the partition.
-              // Dictionary columns have few distinct values: collect them in a hash map rather
-              // than sorting a copy of the whole column.
-              std::unordered_map<std::string_view, std::uint32_t> code_of;
-              for (const auto& value : v) code_of.emplace(value, 0);
-              std::vector<std::string> distinct;
-              distinct.reserve(code_of.size());
-              for (const auto& [value, unused] : code_of) distinct.emplace_back(value);
-              auto dict = cluster::allgatherv_strings(ctx_, distinct);
-              std::sort(dict.begin(), dict.end());
-              dict.erase(std::unique(dict.begin(), dict.end()), dict.end());
-              for (auto& [value, code] : code_of)
-                code = static_cast<std::uint32_t>(std::lower_bound(dict.begin(), dict.end(), value) - dict.begin());
-              std::vector<std::uint32_t> codes(v.size());
-              for (std::size_t i = 0; i < v.size(); ++i) codes[i] = code_of.find(v[i])->second;
-              Hid dset = create_column_dataset(group, c.name, H5T_NATIVE_UINT32, total, true);
-              write_rows_collective(ctx_, dset, H5T_NATIVE_UINT32, codes.data(), 4, offset,
-                                    codes.size(), c.name);
-              write_attribute(dset, "encoding", std::string("dictionary"));
-              write_attribute(dset, "dictionary", "_dict/" + c.name);
-              // The dictionary is identical on all ranks; rank 0 writes it in one slab.
-              static const std::vector<std::string> none;
-              write_strings(ctx_, group, "_dict/" + c.name, ctx_.is_root() ? dict : none,
-                            dict.size(), 0);
-            } else {
-              write_strings(ctx_, group, c.name, v, total, offset);
-            }
+          if constexpr (std::is_same_v<V, std::string> || std::is_same_v<V, std::string_view>) {
+            if (c.encoding == StringEncoding::kDictionary)
+              write_dictionary(ctx_, group, c.name, v, total, offset, codec);
+            else
+              write_strings(ctx_, group, c.name, v, total, offset, codec);
           } else {
-            Hid dset = create_column_dataset(group, c.name, native_type<V>(), total, sizeof(V) > 1);
-            write_rows_collective(ctx_, dset, native_type<V>(), v.data(), sizeof(V), offset,
-                                  v.size(), c.name);
+            Hid dset = create_column_dataset(group, c.name, native_type<V>(), total, sizeof(V) > 1, codec);
+            write_values(ctx_, dset, native_type<V>(), v.data(), offset, v.size(), c.name);
           }
         },
         c.data);
@@ -380,6 +423,7 @@ void TableWriter::commit(bool sync) {
 TableReader::TableReader(const cluster::Context& ctx, const std::filesystem::path& path)
     : ctx_(ctx), path_(path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  register_lz4_filter();
   Hid fapl = mpio_fapl(ctx_);
   const bool readable = std::filesystem::is_regular_file(path);
   hid_t id = readable ? H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl) : -1;
@@ -429,6 +473,22 @@ std::vector<std::string> TableReader::column_names(const std::string& group) con
     at = next + 1;
   }
   return names;
+}
+
+std::vector<int> TableReader::filters(const std::string& group, const std::string& column) const {
+  const std::string path = group + "/" + column;
+  Hid dset = checked(H5Dopen2(file_->id, path.c_str(), H5P_DEFAULT), H5Dclose,
+                     "open " + path + " in " + path_.string());
+  Hid dcpl = checked(H5Dget_create_plist(dset), H5Pclose, "get creation list of " + path);
+  std::vector<int> out;
+  const int n = H5Pget_nfilters(dcpl);
+  for (int i = 0; i < n; ++i) {
+    unsigned int flags = 0;
+    std::size_t nelmts = 0;
+    out.push_back(static_cast<int>(
+        H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &nelmts, nullptr, 0, nullptr, nullptr)));
+  }
+  return out;
 }
 
 std::uint64_t TableReader::rows(const std::string& group) const {

@@ -20,15 +20,21 @@
 #include <vector>
 
 #include "cluster/context.hpp"
+#include "io/string_column.hpp"
 
 namespace ch::io {
 
 enum class StringEncoding { kFixed, kDictionary };
 
+// How a table's chunks are compressed. Deflate is readable by every HDF5 reader; LZ4 (registered
+// filter 32004, io/lz4_filter.hpp) is several times cheaper to write and read, for the bulk
+// tables the pipeline reads back itself (records.h5), and needs the LZ4 plugin elsewhere.
+enum class Codec { kDeflate, kLz4 };
+
 using ColumnData =
     std::variant<std::vector<std::int8_t>, std::vector<std::uint8_t>, std::vector<std::int32_t>,
                  std::vector<std::uint32_t>, std::vector<std::int64_t>, std::vector<std::uint64_t>,
-                 std::vector<float>, std::vector<double>, std::vector<std::string>>;
+                 std::vector<float>, std::vector<double>, std::vector<std::string>, StringColumn>;
 
 struct Column {
   std::string name;
@@ -45,6 +51,10 @@ class Table {
   template <class T>
   Table& add(std::string name, std::vector<T> values,
              StringEncoding encoding = StringEncoding::kFixed) {
+    columns_.push_back(Column{std::move(name), ColumnData(std::move(values)), encoding});
+    return *this;
+  }
+  Table& add(std::string name, StringColumn values, StringEncoding encoding = StringEncoding::kFixed) {
     columns_.push_back(Column{std::move(name), ColumnData(std::move(values)), encoding});
     return *this;
   }
@@ -87,7 +97,7 @@ class TableWriter {
   TableWriter& operator=(const TableWriter&) = delete;
 
   // Collective. `group` like "/observations" (intermediate groups are created).
-  void write_table(const std::string& group, const Table& local_rows);
+  void write_table(const std::string& group, const Table& local_rows, Codec codec = Codec::kDeflate);
   // Collective; every rank passes the same values. `object` is "/" or a table's group.
   void set_attributes(const std::string& object, const Attributes& attributes);
   // Collective. `sync`: also fsync the file before the rename and its directory after it, so
@@ -122,6 +132,8 @@ class TableReader {
   // This rank's even share of the rows: [rank*n/size, (rank+1)*n/size).
   Table read_my_share(const std::string& group, const std::vector<std::string>& columns = {}) const;
   Attributes attributes(const std::string& object) const;
+  // The HDF5 filter ids of a column's pipeline, in order (1 deflate, 2 shuffle, 32004 LZ4).
+  std::vector<int> filters(const std::string& group, const std::string& column) const;
   const std::filesystem::path& path() const { return path_; }
 
  private:

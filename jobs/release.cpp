@@ -48,7 +48,11 @@ io::Table slice(const io::Table& full, std::uint64_t begin, std::uint64_t end) {
     io::Column part{c.name, {}, c.encoding};
     std::visit([&](const auto& v) {
       using V = std::decay_t<decltype(v)>;
-      part.data = V(v.begin() + static_cast<std::ptrdiff_t>(begin), v.begin() + static_cast<std::ptrdiff_t>(end));
+      if constexpr (std::is_same_v<V, io::StringColumn>) {
+        part.data = v.slice(begin, end);
+      } else {
+        part.data = V(v.begin() + static_cast<std::ptrdiff_t>(begin), v.begin() + static_cast<std::ptrdiff_t>(end));
+      }
     }, c.data);
     out.add_column(std::move(part));
   }
@@ -64,8 +68,8 @@ void write_share(const cluster::Context& ctx, io::TableWriter& writer, const std
 std::string cell_text(const io::ColumnData& data, std::size_t row, bool& is_text) {
   return std::visit([&](const auto& v) -> std::string {
     using T = typename std::decay_t<decltype(v)>::value_type;
-    is_text = std::is_same_v<T, std::string>;
-    if constexpr (std::is_same_v<T, std::string>) return v[row];
+    is_text = std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>;
+    if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) return std::string(v[row]);
     else if constexpr (std::is_same_v<T, std::int8_t> || std::is_same_v<T, std::uint8_t>) return std::to_string(static_cast<int>(v[row]));
     else if constexpr (std::is_floating_point_v<T>) return fmt::format("{}", v[row]);
     else return std::to_string(v[row]);

@@ -26,7 +26,9 @@ std::vector<std::string> strings_of(const io::Table& t, const std::string& name,
   std::visit(
       [&](const auto& vec) {
         using T = typename std::decay_t<decltype(vec)>::value_type;
-        if constexpr (!std::is_same_v<T, std::string>)
+        if constexpr (std::is_same_v<T, std::string_view>)
+          for (std::size_t i = 0; i < rows; ++i) out[i] = std::string(vec[i]);
+        else if constexpr (!std::is_same_v<T, std::string>)
           for (std::size_t i = 0; i < rows; ++i) out[i] = std::to_string(vec[i]);
       },
       c.data);

@@ -11,8 +11,11 @@ CH_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
   libtbb-dev libboost-serialization-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev libicu-dev
+  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev libicu-dev liblz4-dev
   python3 python3-h5py python3-pandas python3-numpy python3-igraph
+  # records.h5's bulk tables are LZ4-compressed (io/lz4_filter.hpp): h5py reads them through
+  # the LZ4 plugin of this package.
+  hdf5-filter-plugin
   slurmctld slurmd slurm-client munge
   # tests/e2e/report_render.sh: headless Chromium renders the HTML report; a font for its text
   # (with --no-install-recommends Chromium brings none); PIL checks the screenshot.

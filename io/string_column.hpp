@@ -1,0 +1,172 @@
+// A column of many short strings, held in a few large byte buffers.
+//
+// Ingest holds tens of millions of text cells per rank (ids, raw and normalized names, phones).
+// As std::string each cell costs 32 bytes plus a heap block when longer than 15 bytes, and
+// building, concatenating and freeing those blocks dominated ingest's time (page faults of fresh
+// memory, not parsing). Here a cell costs its bytes plus a 4-byte end offset. The column is a
+// list of chunks, so appending another column (the output of a block of records processed in
+// parallel) moves its chunks and copies no cell.
+//
+// Move-only on purpose: a column is hundreds of megabytes, and a copy is never what is meant.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ch::io {
+
+class StringColumn {
+ public:
+  using value_type = std::string_view;
+
+  StringColumn() = default;
+  StringColumn(StringColumn&&) noexcept = default;
+  StringColumn& operator=(StringColumn&&) noexcept = default;
+  StringColumn(const StringColumn&) = delete;
+  StringColumn& operator=(const StringColumn&) = delete;
+
+  explicit StringColumn(const std::vector<std::string>& values) {
+    std::size_t n = 0;
+    for (const auto& v : values) n += v.size();
+    reserve(values.size(), n);
+    for (const auto& v : values) push_back(v);
+  }
+
+  std::size_t size() const { return rows_; }
+  bool empty() const { return rows_ == 0; }
+  std::size_t bytes() const { return bytes_; }
+  // Memory held (capacity), for the per-record figures of the scale harness.
+  std::size_t footprint() const {
+    std::size_t n = chunks_.capacity() * sizeof(Chunk);
+    for (const auto& c : chunks_) n += c.bytes.capacity() + c.ends.capacity() * sizeof(std::uint32_t);
+    return n;
+  }
+
+  // Random access costs a binary search over the chunks; loops over many cells use for_each.
+  std::string_view operator[](std::size_t i) const {
+    const auto k = chunk_of(i);
+    return chunks_[k].cell(i - chunks_[k].first_row);
+  }
+  std::size_t length(std::size_t i) const { return (*this)[i].size(); }
+
+  // Calls f(row, cell) for rows [begin, end) in order.
+  template <class F>
+  void for_each(std::size_t begin, std::size_t end, F&& f) const {
+    if (begin >= end) return;
+    for (std::size_t k = chunk_of(begin); k < chunks_.size() && begin < end; ++k) {
+      const Chunk& c = chunks_[k];
+      const std::size_t stop = std::min(end, c.first_row + c.ends.size());
+      for (; begin < stop; ++begin) f(begin, c.cell(begin - c.first_row));
+    }
+  }
+  template <class F>
+  void for_each(F&& f) const {
+    for_each(0, rows_, f);
+  }
+  std::size_t max_length() const {
+    std::size_t m = 0;
+    for_each([&](std::size_t, std::string_view s) { m = std::max(m, s.size()); });
+    return m;
+  }
+
+  void push_back(std::string_view s) {
+    Chunk& c = writable(s.size());
+    c.bytes.append(s);
+    c.ends.push_back(static_cast<std::uint32_t>(c.bytes.size()));
+    ++rows_;
+    bytes_ += s.size();
+  }
+  // Pads with empty cells up to `rows` (a column that a block of records did not fill).
+  void pad_to(std::size_t rows) {
+    if (rows <= rows_) return;
+    Chunk& c = writable(0);
+    c.ends.resize(c.ends.size() + (rows - rows_), static_cast<std::uint32_t>(c.bytes.size()));
+    rows_ = rows;
+  }
+  void reserve(std::size_t rows, std::size_t bytes) {
+    Chunk& c = writable(0);
+    c.ends.reserve(c.ends.size() + rows);
+    c.bytes.reserve(c.bytes.size() + std::min<std::size_t>(bytes, kMaxChunkBytes - c.bytes.size()));
+  }
+  // Moves the cells of `other` to the end of this column; `other` is left empty.
+  void append(StringColumn&& other) {
+    for (auto& c : other.chunks_) {
+      if (c.ends.empty()) continue;
+      c.first_row = rows_;
+      rows_ += c.ends.size();
+      bytes_ += c.bytes.size();
+      chunks_.push_back(std::move(c));
+    }
+    other.clear();
+  }
+
+  // The rows whose `keep` flag is set, in order.
+  StringColumn filter(const std::vector<std::uint8_t>& keep) const {
+    StringColumn out;
+    out.reserve(rows_, bytes_);
+    for_each([&](std::size_t i, std::string_view s) {
+      if (keep[i]) out.push_back(s);
+    });
+    return out;
+  }
+  StringColumn slice(std::size_t begin, std::size_t end) const {
+    StringColumn out;
+    for_each(begin, end, [&](std::size_t, std::string_view s) { out.push_back(s); });
+    return out;
+  }
+  std::vector<std::string> to_strings() const {
+    std::vector<std::string> out;
+    out.reserve(rows_);
+    for_each([&](std::size_t, std::string_view s) { out.emplace_back(s); });
+    return out;
+  }
+  void clear() {
+    chunks_ = {};
+    rows_ = bytes_ = 0;
+  }
+
+  // Same cells in the same order, however they are chunked.
+  bool operator==(const StringColumn& other) const {
+    if (rows_ != other.rows_ || bytes_ != other.bytes_) return false;
+    bool same = true;
+    for_each([&](std::size_t i, std::string_view s) { same = same && s == other[i]; });
+    return same;
+  }
+
+ private:
+  static constexpr std::size_t kMaxChunkBytes = std::numeric_limits<std::uint32_t>::max();
+
+  struct Chunk {
+    std::size_t first_row = 0;
+    std::string bytes;
+    std::vector<std::uint32_t> ends;  // end of cell i in bytes; cell i starts at ends[i-1]
+    std::string_view cell(std::size_t i) const {
+      const std::uint32_t begin = i == 0 ? 0 : ends[i - 1];
+      return std::string_view(bytes).substr(begin, ends[i] - begin);
+    }
+  };
+
+  // The chunk to append `n` more bytes to (a new one when the last would pass 4 GiB).
+  Chunk& writable(std::size_t n) {
+    if (chunks_.empty() || chunks_.back().bytes.size() + n > kMaxChunkBytes) {
+      chunks_.emplace_back();
+      chunks_.back().first_row = rows_;
+    }
+    return chunks_.back();
+  }
+  std::size_t chunk_of(std::size_t row) const {
+    if (chunks_.size() == 1) return 0;
+    const auto it = std::upper_bound(chunks_.begin(), chunks_.end(), row,
+                                     [](std::size_t r, const Chunk& c) { return r < c.first_row; });
+    return static_cast<std::size_t>(it - chunks_.begin()) - 1;
+  }
+
+  std::vector<Chunk> chunks_;
+  std::size_t rows_ = 0, bytes_ = 0;
+};
+
+}  // namespace ch::io
