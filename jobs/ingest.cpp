@@ -158,79 +158,125 @@ struct Duplicate {
   std::uint64_t first_line;  // line of the row that is kept
 };
 
-// Shuffles (source, record_id) of every kept row to the rank owning hash(source, id); the owner
-// keeps the smallest global position per key and answers each origin with its later rows.
-// Returns this rank's duplicate rows, sorted by seq. Traffic: one id per kept row, once.
+// Duplicate record ids, exactly, with little traffic and memory: every kept row sends only
+// (hash of (source, id), seq) to the rank owning the hash (16 bytes a row). The owner sorts by
+// (hash, seq); only rows in a run of equal hashes — a repeated id, or rarely a collision — are
+// candidates, and for those alone the owner fetches (source, line, id) from their origin ranks
+// and compares ids. Within a (source, id) group the smallest seq (file position) is kept; the
+// origin of every later row gets (seq, line of the kept row). Returns this rank's duplicate
+// rows, sorted by seq.
 std::vector<Duplicate> find_duplicates(const cluster::Context& ctx, const Batch& local) {
-  const auto p = static_cast<std::size_t>(ctx.size());
-  std::vector<std::vector<std::byte>> out(p);
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  const auto me = static_cast<std::uint64_t>(ctx.rank());
+  constexpr int kOriginShift = 48;  // seq < 2^48 rows; origin rank < 2^16
+  struct Key {
+    std::uint64_t hash, seq_origin;
+  };
+  auto seq_of = [](std::uint64_t so) { return so & ((std::uint64_t{1} << kOriginShift) - 1); };
+  auto origin_of = [](std::uint64_t so) { return static_cast<int>(so >> kOriginShift); };
+  std::vector<Key> keys;
+  keys.reserve(local.obs.rows() + local.calls.rows());
+  auto key = [&](std::uint32_t source, std::uint64_t seq, std::string_view id) {
+    const std::uint64_t h = fnv1a(id, fnv1a(std::string_view(reinterpret_cast<const char*>(&source), 4)));
+    keys.push_back({h, seq | (me << kOriginShift)});
+  };
+  local.obs.text[kObsRecordId].for_each(
+      [&](std::size_t i, std::string_view id) { key(local.obs.source[i], local.obs.seq[i], id); });
+  local.calls.text[kCallRecordId].for_each(
+      [&](std::size_t i, std::string_view id) { key(local.calls.source[i], local.calls.seq[i], id); });
+  auto owned = cluster::shuffle<Key>(ctx, keys, [&](const Key& k) { return static_cast<int>(k.hash % p); });
+  keys = {};
+  std::sort(owned.begin(), owned.end(), [&](const Key& a, const Key& b) {
+    return std::tie(a.hash, a.seq_origin) < std::tie(b.hash, b.seq_origin);
+  });
+  // Candidates: rows sharing a hash. Ask their origins for the id (seq | asker's rank).
+  struct Ask {
+    std::uint64_t seq;
+    std::int32_t asker, origin;
+  };
+  std::vector<Ask> asks;
+  for (std::size_t i = 0; i < owned.size();) {
+    std::size_t j = i + 1;
+    while (j < owned.size() && owned[j].hash == owned[i].hash) ++j;
+    if (j - i > 1)
+      for (std::size_t k = i; k < j; ++k)
+        asks.push_back({seq_of(owned[k].seq_origin), static_cast<std::int32_t>(me), origin_of(owned[k].seq_origin)});
+    i = j;
+  }
+  owned = {};
+  const auto questions = cluster::shuffle<Ask>(ctx, asks, [](const Ask& a) { return a.origin; });
+  // Answer from this rank's rows (both tables are in seq order): seq, line, source, id.
+  std::vector<std::vector<std::byte>> answers(p);
   auto put = [](std::vector<std::byte>& buf, const void* data, std::size_t n) {
     const auto* b = static_cast<const std::byte*>(data);
     buf.insert(buf.end(), b, b + n);
   };
-  const auto origin = static_cast<std::uint32_t>(ctx.rank());
-  for (auto& buf : out) buf.reserve(32 * (local.obs.rows() + local.calls.rows()) / p);
-  auto send = [&](std::uint32_t source, std::uint64_t seq, std::uint64_t line, const std::string& id) {
-    const std::uint64_t h = fnv1a(id, fnv1a(std::string_view(reinterpret_cast<const char*>(&source), 4)));
-    auto& buf = out[h % p];
-    const auto len = static_cast<std::uint32_t>(id.size());
-    put(buf, &source, 4);
-    put(buf, &origin, 4);
-    put(buf, &seq, 8);
-    put(buf, &line, 8);
-    put(buf, &len, 4);
-    put(buf, id.data(), id.size());
-  };
-  for (std::size_t i = 0; i < local.obs.rows(); ++i)
-    send(local.obs.source[i], local.obs.seq[i], local.obs.line[i], local.obs.text[kObsRecordId][i]);
-  for (std::size_t i = 0; i < local.calls.rows(); ++i)
-    send(local.calls.source[i], local.calls.seq[i], local.calls.line[i], local.calls.text[kCallRecordId][i]);
-
-  const auto in = cluster::shuffle_bytes(ctx, out);
-  struct Entry {
-    std::uint64_t hash;
-    std::uint32_t source, origin;
-    std::uint64_t seq, line;
+  for (const auto& q : questions) {
+    std::uint64_t line = 0;
+    std::uint32_t source = 0;
     std::string_view id;
+    const auto& os = local.obs.seq;
+    if (auto it = std::lower_bound(os.begin(), os.end(), q.seq); it != os.end() && *it == q.seq) {
+      const auto i = static_cast<std::size_t>(it - os.begin());
+      line = local.obs.line[i];
+      source = local.obs.source[i];
+      id = local.obs.text[kObsRecordId][i];
+    } else {
+      const auto& cs = local.calls.seq;
+      const auto i = static_cast<std::size_t>(std::lower_bound(cs.begin(), cs.end(), q.seq) - cs.begin());
+      line = local.calls.line[i];
+      source = local.calls.source[i];
+      id = local.calls.text[kCallRecordId][i];
+    }
+    auto& buf = answers[static_cast<std::size_t>(q.asker)];
+    const auto len = static_cast<std::uint32_t>(id.size());
+    put(buf, &q.seq, 8);
+    put(buf, &line, 8);
+    put(buf, &source, 4);
+    put(buf, &len, 4);
+    put(buf, id.data(), len);
+  }
+  const auto replies = cluster::shuffle_bytes(ctx, answers);
+  struct Candidate {
+    std::uint32_t source;
+    std::string_view id;
+    std::uint64_t seq, line;
+    int origin;  // the rank that answered for the row: where it lives
   };
-  std::vector<Entry> entries;
-  for (const auto& buf : in) {
-    std::size_t at = 0;
-    while (at < buf.size()) {
-      Entry e{};
+  std::vector<Candidate> candidates;
+  for (std::size_t r = 0; r < replies.size(); ++r)
+    for (std::size_t at = 0; at + 24 <= replies[r].size();) {
+      const std::byte* w = replies[r].data() + at;
+      Candidate c{};
       std::uint32_t len = 0;
-      std::memcpy(&e.source, buf.data() + at, 4);
-      std::memcpy(&e.origin, buf.data() + at + 4, 4);
-      std::memcpy(&e.seq, buf.data() + at + 8, 8);
-      std::memcpy(&e.line, buf.data() + at + 16, 8);
-      std::memcpy(&len, buf.data() + at + 24, 4);
-      e.id = std::string_view(reinterpret_cast<const char*>(buf.data() + at + 28), len);
-      e.hash = fnv1a(e.id);
-      at += 28 + len;
-      entries.push_back(e);
+      std::memcpy(&c.seq, w, 8);
+      std::memcpy(&c.line, w + 8, 8);
+      std::memcpy(&c.source, w + 16, 4);
+      std::memcpy(&len, w + 20, 4);
+      c.id = std::string_view(reinterpret_cast<const char*>(w + 24), len);
+      c.origin = static_cast<int>(r);
+      candidates.push_back(c);
+      at += 24 + len;
     }
-  }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    // Hash first: integer compares settle almost every pair; the id breaks hash ties exactly.
-    return std::tie(a.hash, a.source, a.id, a.seq) < std::tie(b.hash, b.source, b.id, b.seq);
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.source, a.id, a.seq) < std::tie(b.source, b.id, b.seq);
   });
-  std::vector<std::vector<std::byte>> replies(p);
-  for (std::size_t i = 0; i < entries.size();) {
-    std::size_t j = i + 1;
-    for (; j < entries.size() && entries[j].source == entries[i].source && entries[j].id == entries[i].id; ++j) {
-      const Duplicate d{entries[j].seq, entries[i].line};
-      put(replies[entries[j].origin], &d, sizeof d);
+  struct Found {
+    Duplicate duplicate;
+    std::int64_t origin;
+  };
+  std::vector<Found> found;
+  for (std::size_t k = 1, first = 0; k < candidates.size(); ++k) {
+    if (candidates[k].source != candidates[first].source || candidates[k].id != candidates[first].id) {
+      first = k;
+      continue;
     }
-    i = j;
+    found.push_back({{candidates[k].seq, candidates[first].line}, candidates[k].origin});
   }
-  const auto answers = cluster::shuffle_bytes(ctx, replies);
+  const auto mine = cluster::shuffle<Found>(ctx, found, [](const Found& f) { return static_cast<int>(f.origin); });
   std::vector<Duplicate> dups;
-  for (const auto& buf : answers)
-    for (std::size_t at = 0; at + sizeof(Duplicate) <= buf.size(); at += sizeof(Duplicate)) {
-      Duplicate d;
-      std::memcpy(&d, buf.data() + at, sizeof d);
-      dups.push_back(d);
-    }
+  dups.reserve(mine.size());
+  for (const auto& f : mine) dups.push_back(f.duplicate);
   std::sort(dups.begin(), dups.end(), [](const Duplicate& a, const Duplicate& b) { return a.seq < b.seq; });
   return dups;
 }
@@ -245,6 +291,7 @@ void keep_rows(std::vector<T>& v, const std::vector<std::uint8_t>& keep) {
     }
   v.resize(w);
 }
+void keep_rows(io::StringColumn& v, const std::vector<std::uint8_t>& keep) { v = v.filter(keep); }
 template <class T>
 void permute(std::vector<T>& v, const std::vector<std::size_t>& order) {
   std::vector<T> out;
@@ -264,7 +311,7 @@ void quarantine_duplicates(Batch& b, const std::vector<Duplicate>& dups,
                                [](const Duplicate& d, std::uint64_t s) { return d.seq < s; });
     return it != dups.end() && it->seq == seq ? &*it : nullptr;
   };
-  auto add = [&](std::uint32_t source, std::uint64_t seq, std::uint64_t line, const std::string& id,
+  auto add = [&](std::uint32_t source, std::uint64_t seq, std::uint64_t line, std::string_view id,
                  const RawRef& ref, std::uint64_t first_line) {
     auto& q = b.quarantine;
     q.seq.push_back(seq);
@@ -273,7 +320,7 @@ void quarantine_duplicates(Batch& b, const std::vector<Duplicate>& dups,
     q.field.push_back(sources[source].spec(Field::kRecordId).column);
     q.reason.emplace_back(reason_name(Reason::kDuplicateRecordId));
     q.detail.push_back("record id already used on line " + std::to_string(first_line));
-    q.record_id.push_back(id);
+    q.record_id.emplace_back(id);
     q.raw.push_back(text::printable_utf8(
         std::string_view(pieces[ref.piece].bytes).substr(ref.begin, ref.length), raw_bytes));
     auto& c = b.counts[source];
@@ -375,9 +422,9 @@ io::StringEncoding encoding(bool dictionary) {
   return dictionary ? io::StringEncoding::kDictionary : io::StringEncoding::kFixed;
 }
 
-std::vector<std::string> names_of(const std::vector<std::uint32_t>& index, const std::vector<Source>& sources) {
-  std::vector<std::string> out;
-  out.reserve(index.size());
+io::StringColumn names_of(const std::vector<std::uint32_t>& index, const std::vector<Source>& sources) {
+  io::StringColumn out;
+  out.reserve(index.size(), 0);
   for (auto i : index) out.push_back(sources[i].name);
   return out;
 }
@@ -396,8 +443,8 @@ io::Table observations_table(ObservationRows& o, std::uint64_t first_obs, const 
   t.add("flags", std::move(o.flags));
   o.extras.resize(2 * extras.size());
   for (std::size_t x = 0; x < extras.size(); ++x) {
-    o.extras[2 * x].resize(t.rows());
-    o.extras[2 * x + 1].resize(t.rows());
+    o.extras[2 * x].pad_to(t.rows());
+    o.extras[2 * x + 1].pad_to(t.rows());
     t.add("x_" + extras[x].name, std::move(o.extras[2 * x]),
           encoding(extras[x].type == ExtraType::kCategory));
     t.add("x_" + extras[x].name + "_raw", std::move(o.extras[2 * x + 1]));
@@ -548,14 +595,14 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     for (std::size_t c = 0; c < kSegTextCount; ++c)
       t.add(std::string(kSegTextColumns[c].name), std::move(sg.text[c]), encoding(kSegTextColumns[c].dictionary));
     t.add("departure_utc", std::move(sg.departure_utc));
-    writer.write_table("/segments", t);
+    writer.write_table("/segments", t, io::Codec::kLz4);
     prov.row_counts["/segments"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
     phase("write /segments");
   }
   {
     const io::Table t = observations_table(all.obs, first_obs, sources, extra_columns);
     all.obs = {};
-    writer.write_table("/observations", t);
+    writer.write_table("/observations", t, io::Codec::kLz4);
     prov.row_counts["/observations"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
     phase("write /observations");
   }
@@ -568,7 +615,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     t.add("start_utc", std::move(c.start_utc));
     t.add("duration_s", std::move(c.duration_s));
     all.calls = {};
-    writer.write_table("/calls", t);
+    writer.write_table("/calls", t, io::Codec::kLz4);
     prov.row_counts["/calls"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
     phase("write /calls");
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "io/csv.hpp"
+#include "io/string_column.hpp"
 #include "kernels/text/normalize.hpp"
 
 namespace ch::jobs::ingestion {
@@ -136,17 +137,17 @@ struct RawRef {
 struct ObservationRows {
   std::vector<std::uint64_t> seq, line;
   std::vector<std::uint32_t> source;
-  std::array<std::vector<std::string>, kObsTextCount> text;
+  std::array<io::StringColumn, kObsTextCount> text;
   std::vector<std::int64_t> event_utc;
   std::vector<std::uint32_t> flags;
-  std::vector<std::vector<std::string>> extras;  // 2 per extra slot: normalized, raw
+  std::vector<io::StringColumn> extras;  // 2 per extra slot: normalized, raw
   std::vector<RawRef> raw;
   std::size_t rows() const { return seq.size(); }
 };
 
 struct SegmentRows {
   std::vector<std::uint64_t> seq;
-  std::array<std::vector<std::string>, kSegTextCount> text;
+  std::array<io::StringColumn, kSegTextCount> text;
   std::vector<std::int64_t> departure_utc;
   std::size_t rows() const { return seq.size(); }
 };
@@ -155,7 +156,7 @@ struct CallRows {
   std::vector<std::uint64_t> seq, line;
   std::vector<std::uint32_t> source;
   std::vector<RawRef> raw;
-  std::array<std::vector<std::string>, kCallTextCount> text;
+  std::array<io::StringColumn, kCallTextCount> text;
   std::vector<std::int64_t> start_utc;
   std::vector<std::int64_t> duration_s;
   std::size_t rows() const { return seq.size(); }

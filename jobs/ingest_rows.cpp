@@ -66,8 +66,8 @@ void append_vec(std::vector<T>& dst, std::vector<T>&& src) {
 }
 
 template <std::size_t N>
-void append_text(std::array<std::vector<std::string>, N>& dst, std::array<std::vector<std::string>, N>&& src) {
-  for (std::size_t i = 0; i < N; ++i) append_vec(dst[i], std::move(src[i]));
+void append_text(std::array<io::StringColumn, N>& dst, std::array<io::StringColumn, N>&& src) {
+  for (std::size_t i = 0; i < N; ++i) dst[i].append(std::move(src[i]));
 }
 
 // A row that failed: the reason and where.
@@ -327,8 +327,8 @@ class RecordProcessor {
     o.line.push_back(line_);
     o.source.push_back(source_index_);
     auto& t = o.text;
-    t[kObsRecordId].emplace_back(get(Field::kRecordId));
-    t[kObsAgency].emplace_back(text::trim(get(Field::kAgency)));
+    t[kObsRecordId].push_back(get(Field::kRecordId));
+    t[kObsAgency].push_back(text::trim(get(Field::kAgency)));
     t[kObsReleasableTo].push_back(std::move(partners));
     std::string given = text::normalize_name(given_raw), family = text::normalize_name(family_raw);
     auto gk = text::double_metaphone_name(given), fk = text::double_metaphone_name(family);
@@ -340,19 +340,19 @@ class RecordProcessor {
     t[kObsGivenDm2].push_back(std::move(gk.alternate));
     t[kObsFamilyDm1].push_back(std::move(fk.primary));
     t[kObsFamilyDm2].push_back(std::move(fk.alternate));
-    t[kObsDobRaw].emplace_back(get(Field::kDateOfBirth));
+    t[kObsDobRaw].push_back(get(Field::kDateOfBirth));
     t[kObsDob].push_back(std::move(dob));
     t[kObsSex].push_back(std::move(sex));
     t[kObsNationality].push_back(text::normalize_code(get(Field::kNationality)));
     t[kObsDocumentType].push_back(text::normalize_code(get(Field::kDocumentType)));
-    t[kObsDocumentNumberRaw].emplace_back(get(Field::kDocumentNumber));
+    t[kObsDocumentNumberRaw].push_back(get(Field::kDocumentNumber));
     t[kObsDocumentNumber].push_back(text::normalize_identifier(get(Field::kDocumentNumber)));
     t[kObsDocumentCountry].push_back(text::normalize_code(get(Field::kDocumentCountry)));
-    t[kObsPhoneRaw].emplace_back(get(Field::kPhone));
+    t[kObsPhoneRaw].push_back(get(Field::kPhone));
     t[kObsPhone].push_back(std::move(phone_e164));
     t[kObsEmail].push_back(text::normalize_email(get(Field::kEmail)));
-    t[kObsBookingRef].emplace_back(get(Field::kBookingRef));
-    t[kObsPaymentRef].emplace_back(get(Field::kPaymentRef));
+    t[kObsBookingRef].push_back(get(Field::kBookingRef));
+    t[kObsPaymentRef].push_back(get(Field::kPaymentRef));
     std::string address_raw;
     for (Field f : {Field::kAddressNumber, Field::kAddressStreet, Field::kAddressExtra,
                     Field::kAddressLocality, Field::kAddressPostcode, Field::kAddressRegion,
@@ -370,24 +370,28 @@ class RecordProcessor {
     t[kObsAddressPostcode].push_back(text::normalize_identifier(get(Field::kAddressPostcode)));
     t[kObsAddressRegion].push_back(text::normalize_name(get(Field::kAddressRegion)));
     t[kObsAddressCountry].push_back(text::normalize_code(get(Field::kAddressCountry)));
-    t[kObsAction].emplace_back(get(Field::kAction));
-    t[kObsLocation].emplace_back(get(Field::kLocation));
+    t[kObsAction].push_back(get(Field::kAction));
+    t[kObsLocation].push_back(get(Field::kLocation));
     o.event_utc.push_back(event);
     o.flags.push_back(flags);
     o.raw.push_back(ref_);
     if (o.extras.size() < 2 * lim_.extra_slots) o.extras.resize(2 * lim_.extra_slots);
     const std::size_t row = o.seq.size() - 1;
-    for (auto& col : o.extras) col.resize(row + 1);
     for (auto& [slot, values] : extras) {
-      o.extras[2 * static_cast<std::size_t>(slot)][row] = std::move(values.first);
-      o.extras[2 * static_cast<std::size_t>(slot) + 1][row] = std::move(values.second);
+      auto& norm = o.extras[2 * static_cast<std::size_t>(slot)];
+      auto& raw = o.extras[2 * static_cast<std::size_t>(slot) + 1];
+      norm.pad_to(row);
+      norm.push_back(values.first);
+      raw.pad_to(row);
+      raw.push_back(values.second);
     }
+    for (auto& col : o.extras) col.pad_to(row + 1);
     ++counts_.kept;
 
     if (s_.kind == SourceKind::kTravel) {
       auto& sg = out_.segments;
       sg.seq.push_back(seq_);
-      sg.text[kSegBookingRef].emplace_back(get(Field::kBookingRef));
+      sg.text[kSegBookingRef].push_back(get(Field::kBookingRef));
       sg.text[kSegCarrier].push_back(text::normalize_code(get(Field::kCarrier)));
       sg.text[kSegFlightNumber].push_back(text::normalize_identifier(get(Field::kFlightNumber)));
       sg.text[kSegOrigin].push_back(text::normalize_code(get(Field::kOrigin)));
@@ -415,11 +419,11 @@ class RecordProcessor {
     c.line.push_back(line_);
     c.source.push_back(source_index_);
     c.raw.push_back(ref_);
-    c.text[kCallRecordId].emplace_back(get(Field::kRecordId));
-    c.text[kCallAgency].emplace_back(get(Field::kAgency));
+    c.text[kCallRecordId].push_back(get(Field::kRecordId));
+    c.text[kCallAgency].push_back(get(Field::kAgency));
     c.text[kCallReleasableTo].push_back(std::move(partners));
-    c.text[kCallCallerRaw].emplace_back(get(Field::kCaller));
-    c.text[kCallCalleeRaw].emplace_back(get(Field::kCallee));
+    c.text[kCallCallerRaw].push_back(get(Field::kCaller));
+    c.text[kCallCalleeRaw].push_back(get(Field::kCallee));
     c.text[kCallCaller].push_back(std::move(caller));
     c.text[kCallCallee].push_back(std::move(callee));
     c.text[kCallCallerCountry].push_back(text::normalize_code(get(Field::kCallerCountry)));
@@ -457,9 +461,9 @@ void Batch::append(Batch&& b) {
   obs.extras.resize(slots);
   b.obs.extras.resize(slots);
   for (std::size_t i = 0; i < slots; ++i) {
-    obs.extras[i].resize(rows_before);
-    b.obs.extras[i].resize(rows_added);
-    append_vec(obs.extras[i], std::move(b.obs.extras[i]));
+    obs.extras[i].pad_to(rows_before);
+    b.obs.extras[i].pad_to(rows_added);
+    obs.extras[i].append(std::move(b.obs.extras[i]));
   }
   append_vec(segments.seq, std::move(b.segments.seq));
   append_text(segments.text, std::move(b.segments.text));
@@ -501,18 +505,15 @@ void Batch::reserve_for(const std::vector<Batch>& parts) {
   obs.seq.reserve(o);
   obs.line.reserve(o);
   obs.source.reserve(o);
-  for (auto& t : obs.text) t.reserve(o);
   obs.event_utc.reserve(o);
   obs.flags.reserve(o);
   obs.raw.reserve(o);
   segments.seq.reserve(sg);
-  for (auto& t : segments.text) t.reserve(sg);
   segments.departure_utc.reserve(sg);
   calls.seq.reserve(c);
   calls.line.reserve(c);
   calls.source.reserve(c);
   calls.raw.reserve(c);
-  for (auto& t : calls.text) t.reserve(c);
   calls.start_utc.reserve(c);
   calls.duration_s.reserve(c);
   for (auto* v : {&quarantine.field, &quarantine.reason, &quarantine.detail, &quarantine.record_id, &quarantine.raw})

@@ -123,8 +123,8 @@ TEST(CsvFuzz, EveryRecordIsKeptOrQuarantinedAndEveryLineIsCovered) {
   }
   EXPECT_TRUE(std::is_sorted(out.obs.line.begin(), out.obs.line.end()));
   // CRLF and BOM lines are data like any other: the CR is dropped, the BOM kept in the id.
-  EXPECT_NE(std::find(out.obs.text[kObsRecordId].begin(), out.obs.text[kObsRecordId].end(), "T4"),
-            out.obs.text[kObsRecordId].end());
+  const auto ids = out.obs.text[kObsRecordId].to_strings();
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "T4"), ids.end());
 }
 
 TEST(CsvFuzz, RandomBytesNeverCrash) {
