@@ -65,6 +65,12 @@ class InputFile {
 
 }  // namespace
 
+std::string read_file_range(const std::filesystem::path& path, std::uint64_t offset, std::size_t n) {
+  std::string out;
+  InputFile(path).read_at(offset, n, out);
+  return out;
+}
+
 std::vector<RecordSpan> split_records_serial(std::string_view bytes, char quote,
                                              std::uint64_t first_line) {
   std::vector<RecordSpan> spans;

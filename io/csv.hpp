@@ -90,6 +90,10 @@ struct CsvSource {
   char quote = '"';
 };
 
+// Bytes [offset, offset + n) of a file (fewer at its end): a record looked up again after its
+// piece was released (a duplicate's raw line).
+std::string read_file_range(const std::filesystem::path& path, std::uint64_t offset, std::size_t n);
+
 // Whole records of one file owned by this rank.
 struct CsvPiece {
   std::size_t source = 0;         // index into the sources given

@@ -92,6 +92,13 @@ class StringColumn {
     c.ends.reserve(c.ends.size() + rows);
     c.bytes.reserve(c.bytes.size() + std::min<std::size_t>(bytes, kMaxChunkBytes - c.bytes.size()));
   }
+  // Releases the room reserved for growth: a finished block's column keeps only its cells.
+  void shrink_to_fit() {
+    for (auto& c : chunks_) {
+      c.bytes.shrink_to_fit();
+      c.ends.shrink_to_fit();
+    }
+  }
   // Moves the cells of `other` to the end of this column; `other` is left empty.
   void append(StringColumn&& other) {
     for (auto& c : other.chunks_) {

@@ -302,9 +302,15 @@ void permute(std::vector<T>& v, const std::vector<std::size_t>& order) {
 
 // Moves duplicate rows from the observations/calls into the quarantine, keeping every table in
 // record order.
+// Where a piece of input was, once its bytes are released: a duplicate's raw line is read again.
+struct PieceOrigin {
+  std::filesystem::path file;
+  std::uint64_t offset = 0;
+};
+
 void quarantine_duplicates(Batch& b, const std::vector<Duplicate>& dups,
                            const std::vector<Source>& sources,
-                           const std::vector<io::CsvPiece>& pieces, std::size_t raw_bytes) {
+                           const std::vector<PieceOrigin>& pieces, std::size_t raw_bytes) {
   if (dups.empty()) return;
   auto find = [&](std::uint64_t seq) -> const Duplicate* {
     auto it = std::lower_bound(dups.begin(), dups.end(), seq,
@@ -321,8 +327,10 @@ void quarantine_duplicates(Batch& b, const std::vector<Duplicate>& dups,
     q.reason.emplace_back(reason_name(Reason::kDuplicateRecordId));
     q.detail.push_back("record id already used on line " + std::to_string(first_line));
     q.record_id.emplace_back(id);
+    const auto& piece = pieces[ref.piece];
     q.raw.push_back(text::printable_utf8(
-        std::string_view(pieces[ref.piece].bytes).substr(ref.begin, ref.length), raw_bytes));
+        io::read_file_range(piece.file, piece.offset + ref.begin, std::min<std::size_t>(ref.length, raw_bytes)),
+        raw_bytes));
     auto& c = b.counts[source];
     --c.kept;
     ++c.reasons[static_cast<std::size_t>(Reason::kDuplicateRecordId)];
@@ -500,24 +508,22 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
   // Load: this rank's whole records of every file.
   env.fault_point("ingest", "read");
   auto pieces = io::read_owned_records(ctx, data, options.max_record_bytes);
-  std::vector<std::vector<io::RecordSpan>> spans(pieces.size());
-  std::uint64_t local_records = 0, local_bytes = 0;
-  for (std::size_t k = 0; k < pieces.size(); ++k) {
-    spans[k] = io::split_records(pieces[k].bytes, data[pieces[k].source].quote, pieces[k].first_line);
-    local_records += spans[k].size();
-    local_bytes += pieces[k].bytes.size() + pieces[k].cut_bytes;
+  std::vector<PieceOrigin> origins;
+  std::uint64_t local_bytes = 0;
+  for (const auto& piece : pieces) {
+    origins.push_back({data[piece.source].path, piece.offset});
+    local_bytes += piece.bytes.size() + piece.cut_bytes;
   }
-  phase("read and split");
-  // Global record positions: ranks own consecutive stretches of the concatenated inputs.
-  std::uint64_t seq = cluster::exclusive_scan(ctx, local_records);
+  phase("read");
 
-  // Compute: validate and normalize, blocks of records in parallel, concatenated in order.
-  // Blocks of every piece first, then one concatenation with exact reservations: the columns
-  // are large vectors of strings, and regrowing them is what costs time and page faults.
+  // Compute: per piece, split records, validate and normalize blocks of them in parallel, and
+  // release the piece's bytes; then concatenate the blocks in order (moving their string chunks).
+  // Record positions are local until the count of every rank's records is known.
   std::vector<Batch> parts;
+  std::uint64_t local_records = 0;
   for (std::size_t k = 0; k < pieces.size(); ++k) {
-    const auto& piece = pieces[k];
-    const auto& sp = spans[k];
+    auto& piece = pieces[k];
+    const auto sp = io::split_records(piece.bytes, data[piece.source].quote, piece.first_line);
     const auto src = static_cast<std::uint32_t>(piece.source);
     const std::size_t tasks = (sp.size() + kRecordsPerTask - 1) / kRecordsPerTask;
     const std::size_t first_part = parts.size();
@@ -527,11 +533,13 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
       part.counts.resize(sources.size());
       const std::size_t a = t * kRecordsPerTask, b = std::min(sp.size(), a + kRecordsPerTask);
       process_records(sources[src], src, limits, static_cast<std::uint32_t>(k), piece.bytes, sp, a,
-                      b, seq, piece.cut_bytes > 0, part);
+                      b, local_records, piece.cut_bytes > 0, part);
     });
-    seq += sp.size();
+    local_records += sp.size();
+    piece.bytes = std::string();
   }
-  phase("validate and normalize (blocks)");
+  pieces.clear();
+  phase("split, validate and normalize (blocks)");
   Batch all;
   all.counts.resize(sources.size());
   all.reserve_for(parts);
@@ -540,14 +548,13 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     part = Batch();
   }
   parts.clear();
-  spans.clear();
+  // Global record positions: ranks own consecutive stretches of the concatenated inputs.
+  all.offset_seq(cluster::exclusive_scan(ctx, local_records));
   phase("concatenate blocks");
   env.stop_point("ingest");
 
   // Shuffle: duplicate record ids, first by file position wins.
-  quarantine_duplicates(all, find_duplicates(ctx, all), sources, pieces, options.quarantine_raw_bytes);
-  pieces.clear();
-  pieces.shrink_to_fit();
+  quarantine_duplicates(all, find_duplicates(ctx, all), sources, origins, options.quarantine_raw_bytes);
   phase("duplicates");
 
   // Combine: the summary, and the verdict on unusable sources (same on every rank).

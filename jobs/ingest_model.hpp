@@ -187,6 +187,10 @@ struct Batch {
   QuarantineRows quarantine;
   std::vector<SourceCounts> counts;  // per source
   void append(Batch&& other);
+  // Drops the growth room of every column (a finished block is kept until the write).
+  void shrink_to_fit();
+  // Adds `base` to every record position (local positions become global ones).
+  void offset_seq(std::uint64_t base);
   // Reserves room for the rows of `parts` so that appending them moves each value once.
   void reserve_for(const std::vector<Batch>& parts);
 };

@@ -494,6 +494,22 @@ void Batch::append(Batch&& b) {
   }
 }
 
+void Batch::shrink_to_fit() {
+  auto shrink = [](auto&... vs) { (vs.shrink_to_fit(), ...); };
+  shrink(obs.seq, obs.line, obs.source, obs.event_utc, obs.flags, obs.raw);
+  for (auto& t : obs.text) t.shrink_to_fit();
+  for (auto& t : obs.extras) t.shrink_to_fit();
+  shrink(segments.seq, segments.departure_utc);
+  for (auto& t : segments.text) t.shrink_to_fit();
+  shrink(calls.seq, calls.line, calls.source, calls.raw, calls.start_utc, calls.duration_s);
+  for (auto& t : calls.text) t.shrink_to_fit();
+}
+
+void Batch::offset_seq(std::uint64_t base) {
+  for (auto* v : {&obs.seq, &segments.seq, &calls.seq, &quarantine.seq})
+    for (auto& s : *v) s += base;
+}
+
 void Batch::reserve_for(const std::vector<Batch>& parts) {
   std::size_t o = obs.rows(), sg = segments.rows(), c = calls.rows(), q = quarantine.rows();
   for (const auto& p : parts) {
@@ -534,6 +550,7 @@ void process_records(const Source& source, std::uint32_t source_index, const Lim
           cut_last && i + 1 == spans.size(),
           RawRef{piece, static_cast<std::uint32_t>(std::min<std::uint64_t>(sp.end - sp.begin, UINT32_MAX)), sp.begin});
   }
+  out.shrink_to_fit();
 }
 
 }  // namespace ch::jobs::ingestion
