@@ -11,7 +11,7 @@ CH_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
   libtbb-dev libboost-serialization-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev libicu-dev liblz4-dev
+  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev libicu-dev liblz4-dev libgoogle-perftools-dev
   python3 python3-h5py python3-pandas python3-numpy python3-igraph
   # records.h5's bulk tables are LZ4-compressed (io/lz4_filter.hpp): h5py reads them through
   # the LZ4 plugin of this package.
