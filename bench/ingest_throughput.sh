@@ -20,7 +20,7 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversub
 
 if [[ -d "$WHAT" ]]; then
   FEEDS="$WHAT"
-  NAME="$(basename "$(cd "$WHAT/.." && pwd)")"
+  NAME="${NAME:-$(basename "$(cd "$WHAT/.." && pwd)")}"  # NAME=medium for a run directory named otherwise
 else
   NAME="$WHAT"
   FEEDS="$WORK/feeds"
