@@ -1,6 +1,8 @@
 #include "io/provenance.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <numeric>
 
 #include "cluster/collectives.hpp"
 #include "io/hash.hpp"
@@ -70,16 +72,33 @@ void Provenance::write(const cluster::Context& ctx, TableWriter& out, int thread
 
 std::vector<std::pair<std::string, std::string>> hash_inputs(
     const cluster::Context& ctx, const std::vector<std::filesystem::path>& files) {
-  std::string joined;
-  if (ctx.is_root())
-    for (const auto& f : files) joined += f.filename().string() + "\t" + sha256_file(f) + "\n";
-  joined = cluster::broadcast_string(ctx, joined);
-  std::vector<std::pair<std::string, std::string>> out;
-  for (std::size_t at = 0; at < joined.size();) {
-    const auto tab = joined.find('\t', at), nl = joined.find('\n', at);
-    out.emplace_back(joined.substr(at, tab - at), joined.substr(tab + 1, nl - tab - 1));
-    at = nl + 1;
+  // Whole files are hashed (plain SHA-256, so `sha256sum` can check them), spread over the ranks
+  // largest first to the least loaded rank: rank 0 alone would make every other rank wait for
+  // the whole input (2.9 GB of medium feeds: 1.4 s).
+  const auto p = static_cast<std::size_t>(ctx.size());
+  std::vector<std::size_t> order(files.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::vector<std::uintmax_t> size(files.size(), 0);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    std::error_code ec;
+    size[i] = std::filesystem::file_size(files[i], ec);
+    if (ec) size[i] = 0;  // sha256_file names the file if it cannot be read
   }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return size[a] > size[b]; });
+  std::vector<std::uintmax_t> load(p, 0);
+  std::vector<std::string> mine;  // "index\thash"
+  for (auto i : order) {
+    const auto r = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[r] += size[i] + 1;
+    if (r == static_cast<std::size_t>(ctx.rank())) mine.push_back(std::to_string(i) + "\t" + sha256_file(files[i]));
+  }
+  std::vector<std::string> hex(files.size());
+  for (const auto& entry : cluster::allgatherv_strings(ctx, mine)) {
+    const auto tab = entry.find('\t');
+    hex[std::stoul(entry.substr(0, tab))] = entry.substr(tab + 1);
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t i = 0; i < files.size(); ++i) out.emplace_back(files[i].filename().string(), hex[i]);
   return out;
 }
 

@@ -43,7 +43,8 @@ bool output_is_current(const cluster::Context& ctx, const std::filesystem::path&
 // determinism checks skip exactly these.
 const std::vector<std::string>& volatile_attribute_names();
 
-// Hash of the named input files on rank 0, broadcast; pairs of (file name, sha256).
+// SHA-256 of the named input files, each hashed by one rank and shared with all; pairs of
+// (file name, sha256) in the order given.
 std::vector<std::pair<std::string, std::string>> hash_inputs(
     const cluster::Context& ctx, const std::vector<std::filesystem::path>& files);
 
