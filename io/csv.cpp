@@ -268,12 +268,14 @@ CsvHeader read_csv_header(const std::filesystem::path& path, char quote, std::ui
   return h;
 }
 
-std::vector<CsvPiece> read_owned_records(const cluster::Context& ctx,
-                                         const std::vector<CsvSource>& sources,
-                                         std::uint64_t max_record_bytes) {
+std::vector<CsvPieceRange> plan_owned_records(const cluster::Context& ctx,
+                                              const std::vector<CsvSource>& sources,
+                                              std::uint64_t max_record_bytes) {
   const std::size_t nf = sources.size();
   const auto p = static_cast<std::size_t>(ctx.size());
   const auto me = static_cast<std::size_t>(ctx.rank());
+  constexpr std::uint64_t kBuffer = std::uint64_t{16} << 20;
+  std::string buf;
 
   // 1. This rank's byte range of the concatenated data, mapped to each file.
   std::vector<std::uint64_t> len(nf), base(nf);
@@ -287,9 +289,11 @@ std::vector<CsvPiece> read_owned_records(const cluster::Context& ctx,
   const auto [v0, v1] = even_share(total, ctx.rank(), ctx.size());
   struct Range {
     std::uint64_t b = 0, e = 0;  // file offsets; empty when b == e
-    std::string buf;             // bytes [b, e)
     char before = '\n';          // the byte at b - 1 (a newline stands in at data_begin)
     std::unique_ptr<InputFile> file;
+  };
+  auto short_file = [&](std::size_t f) {
+    return std::runtime_error(sources[f].path.string() + " is shorter than when its header was read");
   };
   std::vector<Range> ranges(nf);
   std::vector<std::uint64_t> counts(2 * nf, 0);
@@ -303,16 +307,18 @@ std::vector<CsvPiece> read_owned_records(const cluster::Context& ctx,
     r.file = std::make_unique<InputFile>(s.path);
     if (r.b > s.data_begin) {
       std::string one;
-      if (r.file->read_at(r.b - 1, 1, one) != 1)
-        throw std::runtime_error(s.path.string() + " is shorter than when its header was read");
+      if (r.file->read_at(r.b - 1, 1, one) != 1) throw short_file(f);
       r.before = one[0];
     }
-    if (r.file->read_at(r.b, r.e - r.b, r.buf) != r.e - r.b)
-      throw std::runtime_error(s.path.string() + " is shorter than when its header was read");
     std::uint64_t q = 0, n = 0;
-    for (char c : r.buf) {
-      q += c == s.quote;
-      n += c == '\n';
+    for (std::uint64_t at = r.b; at < r.e; at += buf.size()) {
+      buf.clear();
+      const std::uint64_t want = std::min(kBuffer, r.e - at);
+      if (r.file->read_at(at, want, buf) != want) throw short_file(f);
+      for (char c : buf) {
+        q += c == s.quote;
+        n += c == '\n';
+      }
     }
     counts[2 * f] = q;
     counts[2 * f + 1] = n;
@@ -337,17 +343,24 @@ std::vector<CsvPiece> read_owned_records(const cluster::Context& ctx,
     if (r.before == '\n' && !in_quotes) {
       start = r.b;
     } else {
-      for (std::uint64_t i = 0; i < r.buf.size(); ++i) {
-        const char c = r.buf[i];
-        if (c == sources[f].quote) {
-          in_quotes = !in_quotes;
-        } else if (c == '\n') {
-          ++newlines;
-          if (!in_quotes) {
-            if (r.b + i + 1 < r.e) start = r.b + i + 1;
-            break;
+      for (std::uint64_t at = r.b; at < r.e && start == kNone; at += buf.size()) {
+        buf.clear();
+        const std::uint64_t want = std::min(kBuffer, r.e - at);
+        if (r.file->read_at(at, want, buf) != want) throw short_file(f);
+        bool found = false;
+        for (std::uint64_t i = 0; i < buf.size() && !found; ++i) {
+          const char c = buf[i];
+          if (c == sources[f].quote) {
+            in_quotes = !in_quotes;
+          } else if (c == '\n') {
+            ++newlines;
+            if (!in_quotes) {
+              if (at + i + 1 < r.e) start = at + i + 1;
+              found = true;
+            }
           }
         }
+        if (found) break;
       }
     }
     starts[2 * f] = start;
@@ -356,7 +369,7 @@ std::vector<CsvPiece> read_owned_records(const cluster::Context& ctx,
   const auto all_starts = cluster::allgatherv<std::uint64_t>(ctx, starts);
 
   // 4. Own the records from the first start to the next owned start on a later rank.
-  std::vector<CsvPiece> pieces;
+  std::vector<CsvPieceRange> pieces;
   for (std::size_t f = 0; f < nf; ++f) {
     auto& r = ranges[f];
     const std::uint64_t start = starts[2 * f];
@@ -369,17 +382,70 @@ std::vector<CsvPiece> read_owned_records(const cluster::Context& ctx,
         break;
       }
     }
-    CsvPiece piece;
+    CsvPieceRange piece;
     piece.source = f;
     piece.offset = start;
     piece.first_line = line_at_b[f] + starts[2 * f + 1];
-    r.buf.erase(0, start - r.b);
-    piece.bytes = std::move(r.buf);
+    std::uint64_t end = r.e;
     if (stop > r.e) {
-      const std::uint64_t want = std::min(stop - r.e, max_record_bytes);
-      const std::size_t got = r.file->read_at(r.e, want, piece.bytes);
-      piece.cut_bytes = (stop - r.e) - got;
+      // Past the range only to the end of the last record, at most max_record_bytes (the file
+      // may have grown or shrunk since: what is there now is what is read).
+      end = r.e + std::min(stop - r.e, max_record_bytes);
+      end = std::min<std::uint64_t>(end, std::filesystem::file_size(sources[f].path));
+      piece.cut_bytes = stop - end;
     }
+    piece.length = end - start;
+    pieces.push_back(piece);
+  }
+  return pieces;
+}
+
+CsvWindowReader::CsvWindowReader(const std::filesystem::path& file, const CsvPieceRange& piece,
+                                 char quote, std::uint64_t window_bytes)
+    : file_(file), piece_(piece), quote_(quote), window_(std::max<std::uint64_t>(window_bytes, 1)),
+      line_(piece.first_line) {}
+
+bool CsvWindowReader::next(std::string& bytes, std::vector<RecordSpan>& spans, std::uint64_t& piece_offset) {
+  if (done_ >= piece_.length) return false;
+  const InputFile in(file_);
+  for (std::uint64_t want = window_;; want *= 2) {
+    const std::uint64_t n = std::min(want, piece_.length - done_);
+    bytes.clear();
+    if (in.read_at(piece_.offset + done_, n, bytes) != n)
+      throw std::runtime_error(file_.string() + " is shorter than when its header was read");
+    spans = split_records(bytes, quote_, line_);
+    const bool piece_end = done_ + n == piece_.length;
+    // Not at the piece's end, the last record may continue past the window: it goes to the next
+    // window (the first of which starts on its line), unless it is the window's only record.
+    if (!piece_end && spans.size() > 1) {
+      const RecordSpan cut = spans.back();
+      spans.pop_back();
+      bytes.resize(cut.begin);
+      piece_offset = done_;
+      done_ += cut.begin;
+      line_ = cut.line;
+      return true;
+    }
+    if (piece_end) {
+      piece_offset = done_;
+      done_ = piece_.length;
+      return true;
+    }
+  }
+}
+
+std::vector<CsvPiece> read_owned_records(const cluster::Context& ctx,
+                                         const std::vector<CsvSource>& sources,
+                                         std::uint64_t max_record_bytes) {
+  std::vector<CsvPiece> pieces;
+  for (const auto& range : plan_owned_records(ctx, sources, max_record_bytes)) {
+    CsvPiece piece;
+    piece.source = range.source;
+    piece.offset = range.offset;
+    piece.first_line = range.first_line;
+    piece.cut_bytes = range.cut_bytes;
+    if (InputFile(sources[range.source].path).read_at(range.offset, range.length, piece.bytes) != range.length)
+      throw std::runtime_error(sources[range.source].path.string() + " is shorter than when its header was read");
     pieces.push_back(std::move(piece));
   }
   return pieces;

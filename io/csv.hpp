@@ -103,8 +103,44 @@ struct CsvPiece {
   std::uint64_t cut_bytes = 0;    // > 0: the last record continues for this many unread bytes
 };
 
-// Collective. This rank's records of every source, in source order (see the top of this file).
-// Throws std::runtime_error naming the file on a read error.
+// Where a rank's records of one file are, without their bytes.
+struct CsvPieceRange {
+  std::size_t source = 0;
+  std::uint64_t offset = 0;       // file offset of the first record
+  std::uint64_t length = 0;       // bytes of whole records from there (the last possibly cut)
+  std::uint64_t first_line = 0;   // physical line of the first record
+  std::uint64_t cut_bytes = 0;    // > 0: the last record continues for this many unread bytes
+};
+
+// Collective. Where this rank's records of every source are, in source order (see the top of
+// this file). Streams through the rank's byte ranges with one bounded buffer, so the input is
+// never held in memory. Throws std::runtime_error naming the file on a read error.
+std::vector<CsvPieceRange> plan_owned_records(const cluster::Context& ctx,
+                                              const std::vector<CsvSource>& sources,
+                                              std::uint64_t max_record_bytes);
+
+// Reads one piece in windows of whole records, so that a rank holds a window of its input at a
+// time, not all of it. Each window ends at a record end (the last window at the piece's end); a
+// record longer than the window makes that window grow to hold it.
+class CsvWindowReader {
+ public:
+  CsvWindowReader(const std::filesystem::path& file, const CsvPieceRange& piece, char quote,
+                  std::uint64_t window_bytes);
+  // The next window: its bytes (reusing `bytes`' memory), record spans, and where it starts
+  // relative to the piece. False once the piece is read.
+  bool next(std::string& bytes, std::vector<RecordSpan>& spans, std::uint64_t& piece_offset);
+  bool last() const { return done_ >= piece_.length; }  // the window returned last ended the piece
+
+ private:
+  std::filesystem::path file_;
+  CsvPieceRange piece_;
+  char quote_;
+  std::uint64_t window_;
+  std::uint64_t done_ = 0, line_ = 0;
+};
+
+// Collective. This rank's records of every source, in source order, read whole (tests and small
+// inputs; ingest reads windows). Throws std::runtime_error naming the file on a read error.
 std::vector<CsvPiece> read_owned_records(const cluster::Context& ctx,
                                          const std::vector<CsvSource>& sources,
                                          std::uint64_t max_record_bytes);

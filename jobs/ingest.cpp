@@ -36,6 +36,8 @@ using namespace ingestion;
 
 // Records per TBB task: enough to amortize the task, small enough to balance 2–64 threads.
 constexpr std::size_t kRecordsPerTask = 2048;
+// Input read at a time per rank (at least twice the longest record allowed).
+constexpr std::uint64_t kWindowBytes = std::uint64_t{64} << 20;
 
 // Length-prefixed packing for broadcasting small structured values from rank 0.
 class Packer {
@@ -507,38 +509,46 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
   };
   // Load: this rank's whole records of every file.
   env.fault_point("ingest", "read");
-  auto pieces = io::read_owned_records(ctx, data, options.max_record_bytes);
+  const auto pieces = io::plan_owned_records(ctx, data, options.max_record_bytes);
   std::vector<PieceOrigin> origins;
   std::uint64_t local_bytes = 0;
   for (const auto& piece : pieces) {
     origins.push_back({data[piece.source].path, piece.offset});
-    local_bytes += piece.bytes.size() + piece.cut_bytes;
+    local_bytes += piece.length + piece.cut_bytes;
   }
-  phase("read");
+  phase("plan");
 
-  // Compute: per piece, split records, validate and normalize blocks of them in parallel, and
-  // release the piece's bytes; then concatenate the blocks in order (moving their string chunks).
-  // Record positions are local until the count of every rank's records is known.
+  // Compute: per window of each piece, split records, validate and normalize blocks of them in
+  // parallel; the window's buffer is reused, so a rank never holds its whole input. Blocks are
+  // concatenated in order afterwards (moving their string chunks). Record positions are local
+  // until the count of every rank's records is known.
   std::vector<Batch> parts;
   std::uint64_t local_records = 0;
+  std::string window;
+  std::vector<io::RecordSpan> sp;
+  const std::uint64_t window_bytes = std::max<std::uint64_t>(kWindowBytes, 2 * options.max_record_bytes);
   for (std::size_t k = 0; k < pieces.size(); ++k) {
-    auto& piece = pieces[k];
-    const auto sp = io::split_records(piece.bytes, data[piece.source].quote, piece.first_line);
+    const auto& piece = pieces[k];
     const auto src = static_cast<std::uint32_t>(piece.source);
-    const std::size_t tasks = (sp.size() + kRecordsPerTask - 1) / kRecordsPerTask;
-    const std::size_t first_part = parts.size();
-    parts.resize(first_part + tasks);
-    tbb::parallel_for(std::size_t{0}, tasks, [&](std::size_t t) {
-      auto& part = parts[first_part + t];
-      part.counts.resize(sources.size());
-      const std::size_t a = t * kRecordsPerTask, b = std::min(sp.size(), a + kRecordsPerTask);
-      process_records(sources[src], src, limits, static_cast<std::uint32_t>(k), piece.bytes, sp, a,
-                      b, local_records, piece.cut_bytes > 0, part);
-    });
-    local_records += sp.size();
-    piece.bytes = std::string();
+    io::CsvWindowReader reader(data[piece.source].path, piece, data[piece.source].quote, window_bytes);
+    std::uint64_t window_offset = 0;
+    while (reader.next(window, sp, window_offset)) {
+      const bool cut = reader.last() && piece.cut_bytes > 0;
+      const std::size_t tasks = (sp.size() + kRecordsPerTask - 1) / kRecordsPerTask;
+      const std::size_t first_part = parts.size();
+      parts.resize(first_part + tasks);
+      tbb::parallel_for(std::size_t{0}, tasks, [&](std::size_t t) {
+        auto& part = parts[first_part + t];
+        part.counts.resize(sources.size());
+        const std::size_t a = t * kRecordsPerTask, b = std::min(sp.size(), a + kRecordsPerTask);
+        process_records(sources[src], src, limits, static_cast<std::uint32_t>(k), window, sp, a, b,
+                        local_records, cut, part, window_offset);
+      });
+      local_records += sp.size();
+    }
   }
-  pieces.clear();
+  window = std::string();
+  sp = {};
   phase("split, validate and normalize (blocks)");
   Batch all;
   all.counts.resize(sources.size());
@@ -551,6 +561,14 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
   // Global record positions: ranks own consecutive stretches of the concatenated inputs.
   all.offset_seq(cluster::exclusive_scan(ctx, local_records));
   phase("concatenate blocks");
+  {
+    const auto [text, other] = all.footprint();
+    const auto rows = std::max<std::uint64_t>(1, local_records);
+    spdlog::debug("ingest: rows held on rank {}: {:.0f} bytes per feed row ({:.0f} text, {:.0f} numbers)",
+                  ctx.rank(), static_cast<double>(text + other) / static_cast<double>(rows),
+                  static_cast<double>(text) / static_cast<double>(rows),
+                  static_cast<double>(other) / static_cast<double>(rows));
+  }
   env.stop_point("ingest");
 
   // Shuffle: duplicate record ids, first by file position wins.

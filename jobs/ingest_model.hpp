@@ -193,6 +193,8 @@ struct Batch {
   void offset_seq(std::uint64_t base);
   // Reserves room for the rows of `parts` so that appending them moves each value once.
   void reserve_for(const std::vector<Batch>& parts);
+  // Bytes held (capacity) by the text columns and by everything else, for the memory report.
+  std::pair<std::size_t, std::size_t> footprint() const;
 };
 
 // Everything the row processor needs besides the bytes.
@@ -206,12 +208,13 @@ struct Limits {
 };
 
 // Processes records [first, last) of `spans` over `bytes` of source `source_index`; the record
-// at spans[i] has global position seq_base + i. `cut_last` marks the final span of a piece whose
-// tail was not read (an overlong record).
+// at spans[i] has position seq_base + i. `cut_last` marks the final span of a piece whose tail
+// was not read (an overlong record). `bytes` starts `piece_offset` bytes into its piece (where
+// RawRef points).
 void process_records(const Source& source, std::uint32_t source_index, const Limits& limits,
                      std::uint32_t piece, std::string_view bytes, const std::vector<io::RecordSpan>& spans,
                      std::size_t first, std::size_t last, std::uint64_t seq_base, bool cut_last,
-                     Batch& out);
+                     Batch& out, std::uint64_t piece_offset = 0);
 
 // The names of the run's extra columns, by slot (the union over all mapped sources).
 struct ExtraColumn {

@@ -505,6 +505,22 @@ void Batch::shrink_to_fit() {
   for (auto& t : calls.text) t.shrink_to_fit();
 }
 
+std::pair<std::size_t, std::size_t> Batch::footprint() const {
+  std::size_t text = 0, other = 0;
+  auto add_text = [&](const auto& columns) {
+    for (const auto& c : columns) text += c.footprint();
+  };
+  auto add = [&](const auto&... vs) { ((other += vs.capacity() * sizeof(vs[0])), ...); };
+  add_text(obs.text);
+  add_text(obs.extras);
+  add_text(segments.text);
+  add_text(calls.text);
+  add(obs.seq, obs.line, obs.source, obs.event_utc, obs.flags, obs.raw, segments.seq,
+      segments.departure_utc, calls.seq, calls.line, calls.source, calls.raw, calls.start_utc,
+      calls.duration_s);
+  return {text, other};
+}
+
 void Batch::offset_seq(std::uint64_t base) {
   for (auto* v : {&obs.seq, &segments.seq, &calls.seq, &quarantine.seq})
     for (auto& s : *v) s += base;
@@ -542,13 +558,14 @@ void Batch::reserve_for(const std::vector<Batch>& parts) {
 void process_records(const Source& source, std::uint32_t source_index, const Limits& limits,
                      std::uint32_t piece, std::string_view bytes, const std::vector<io::RecordSpan>& spans,
                      std::size_t first, std::size_t last, std::uint64_t seq_base, bool cut_last,
-                     Batch& out) {
+                     Batch& out, std::uint64_t piece_offset) {
   RecordProcessor p(source, source_index, limits, out);
   for (std::size_t i = first; i < last; ++i) {
     const auto& sp = spans[i];
     p.run(bytes.substr(sp.begin, sp.end - sp.begin), seq_base + i, sp.line,
           cut_last && i + 1 == spans.size(),
-          RawRef{piece, static_cast<std::uint32_t>(std::min<std::uint64_t>(sp.end - sp.begin, UINT32_MAX)), sp.begin});
+          RawRef{piece, static_cast<std::uint32_t>(std::min<std::uint64_t>(sp.end - sp.begin, UINT32_MAX)),
+                 piece_offset + sp.begin});
   }
   out.shrink_to_fit();
 }
