@@ -28,17 +28,28 @@ using network::EdgeType;
 using network::Evidence;
 
 // A call on its way to being attributed: first to the caller's persons, then the callee's.
+// A normalized phone ('+' and at most 15 digits, E.164) in a fixed field: call legs are plain
+// structs, shuffled as bytes (there are tens of millions of them; serializing strings cost more
+// time and memory than the calls themselves).
+struct PhoneField {
+  char text[16] = {};
+  static PhoneField of(std::string_view phone) {
+    if (phone.size() > sizeof(PhoneField::text))
+      throw UsageError("records.h5 /calls: '" + std::string(phone) + "' is not a normalized phone");
+    PhoneField f;
+    std::memcpy(f.text, phone.data(), phone.size());
+    return f;
+  }
+  std::string str() const { return std::string(text, strnlen(text, sizeof text)); }
+};
+
 struct CallLeg {
-  std::string phone;          // the side still to resolve
-  std::string other;          // the callee while resolving the caller
+  PhoneField phone;           // the side still to resolve
+  PhoneField other;           // the callee while resolving the caller
   std::uint64_t person = 0;   // resolved caller person (second leg)
   std::uint32_t share = 1;    // persons sharing the caller's phone
   std::int64_t start = 0;
   std::uint64_t seconds = 0;
-  template <class Ar>
-  void serialize(Ar& ar, unsigned) {
-    ar & phone & other & person & share & start & seconds;
-  }
 };
 
 // Per-pair totals over all types and months.
@@ -57,7 +68,7 @@ struct PhoneUse {
   std::uint32_t persons_sharing = 0;
 };
 
-int owner_of_value(const std::string& value, std::uint8_t type, int ranks) {
+int owner_of_value(std::string_view value, std::uint8_t type, int ranks) {
   return static_cast<int>(network::identifier_hash(value, type) % static_cast<std::uint64_t>(ranks));
 }
 int owner_of_pair(std::uint64_t a, std::uint64_t b, int ranks) {
@@ -206,12 +217,17 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     const auto& duration = calls.get<std::int64_t>("duration_s");
     std::vector<CallLeg> legs(caller.size());
     for (std::size_t i = 0; i < legs.size(); ++i)
-      legs[i] = {caller[i], callee[i], 0, 1, start[i], static_cast<std::uint64_t>(std::max<std::int64_t>(0, duration[i]))};
+      legs[i] = {PhoneField::of(caller[i]), PhoneField::of(callee[i]), 0, 1, start[i],
+                 static_cast<std::uint64_t>(std::max<std::int64_t>(0, duration[i]))};
     const auto phone_type = static_cast<std::uint8_t>(EdgeType::kSharedPhone);
-    auto at_caller = cluster::shuffle_serialized(ctx, std::span<const CallLeg>(legs),
-                                                 [&](const CallLeg& c) { return owner_of_value(c.phone, phone_type, p); });
+    auto owner = [&](const CallLeg& c) {
+      return owner_of_value(std::string_view(c.phone.text, strnlen(c.phone.text, sizeof c.phone.text)), phone_type, p);
+    };
+    auto at_caller = cluster::shuffle(ctx, std::span<const CallLeg>(legs), owner);
     legs.clear();
-    auto persons_of = [&](const std::string& phone) { return network::call_parties(phone_persons, phone, config.rules); };
+    auto persons_of = [&](const PhoneField& phone) {
+      return network::call_parties(phone_persons, phone.str(), config.rules);
+    };
     for (auto& c : at_caller) {
       const auto* who = persons_of(c.phone);
       if (!who) {
@@ -219,11 +235,10 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
         continue;
       }
       for (std::uint64_t person : *who)
-        legs.push_back({c.other, "", person, static_cast<std::uint32_t>(who->size()), c.start, c.seconds});
+        legs.push_back({c.other, {}, person, static_cast<std::uint32_t>(who->size()), c.start, c.seconds});
     }
     at_caller = {};
-    const auto at_callee = cluster::shuffle_serialized(ctx, std::span<const CallLeg>(legs),
-                                                       [&](const CallLeg& c) { return owner_of_value(c.phone, phone_type, p); });
+    const auto at_callee = cluster::shuffle(ctx, std::span<const CallLeg>(legs), owner);
     const double w = config.rules.weight[static_cast<std::size_t>(EdgeType::kCalls)];
     for (const auto& c : at_callee) {
       const auto* who = persons_of(c.phone);
