@@ -51,7 +51,7 @@ std::uint8_t name_level(std::string_view a, std::string_view b, std::string_view
   if (jw >= 0.92) return 3;
   // One edit is a typo whatever the length; the banded OSA would do, but names are short.
   const std::size_t longer = std::max(a.size(), b.size()), shorter = std::min(a.size(), b.size());
-  if (longer >= 4 && longer - shorter <= 1 && damerau_levenshtein(a, b) <= 1) return 3;
+  if (longer >= 4 && longer - shorter <= 1 && within_one_edit(a, b)) return 3;
   if (jw >= 0.80 || phonetic_equal(phon_a1, phon_a2, phon_b1, phon_b2)) return 2;
   const bool multi = a.find(' ') != std::string_view::npos || b.find(' ') != std::string_view::npos ||
                      a.find('-') != std::string_view::npos || b.find('-') != std::string_view::npos;
@@ -88,7 +88,7 @@ std::uint8_t date_level(std::int32_t days_a, std::int32_t days_b) {
 std::uint8_t identifier_level(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return 0;
   if (a == b) return 3;
-  if (std::min(a.size(), b.size()) >= 5 && damerau_levenshtein(a, b) <= 1) return 2;
+  if (std::min(a.size(), b.size()) >= 5 && within_one_edit(a, b)) return 2;
   return 1;
 }
 
@@ -138,8 +138,10 @@ PairLevels compare_observations(const ObservationFields& a, const ObservationFie
     // pair strictly better: both crossed fields at least similar, one close or exact.
     const auto fam_x = name_level(a.family, b.given, a.family_phon1, a.family_phon2, b.given_phon1,
                                   b.given_phon2);
-    const auto giv_x = name_level(a.given, b.family, a.given_phon1, a.given_phon2, b.family_phon1,
-                                  b.family_phon2);
+    // Most pairs stop here: the crossed order needs both fields at least similar.
+    const auto giv_x = fam_x < 2 ? std::uint8_t{0}
+                                 : name_level(a.given, b.family, a.given_phon1, a.given_phon2,
+                                              b.family_phon1, b.family_phon2);
     if (fam_x >= 2 && giv_x >= 2 && std::max(fam_x, giv_x) >= 3 && fam_x + giv_x > fam + giv) {
       out.level[kFamilyComparison] = fam_x;
       out.level[kGivenComparison] = giv_x;

@@ -215,4 +215,16 @@ DateAgreement compare_dates(std::int32_t a, std::int32_t b) {
   return DateAgreement::kDifferent;
 }
 
+bool within_one_edit(std::string_view a, std::string_view b) {
+  if (a.size() < b.size()) std::swap(a, b);
+  if (a.size() - b.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < b.size() && a[i] == b[i]) ++i;
+  if (i == b.size()) return true;  // equal, or a has one more character at the end
+  if (a.size() > b.size()) return a.substr(i + 1) == b.substr(i);  // one deletion from a
+  // Same length: one substitution, or the transposition of i and i + 1.
+  if (a.substr(i + 1) == b.substr(i + 1)) return true;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+}
+
 }  // namespace ch::match

@@ -28,6 +28,10 @@ std::uint32_t levenshtein(std::string_view a, std::string_view b);
 std::uint32_t levenshtein_reference(std::string_view a, std::string_view b);
 // Edit distance where swapping two adjacent characters also costs 1 (OSA variant).
 std::uint32_t damerau_levenshtein(std::string_view a, std::string_view b);
+// damerau_levenshtein(a, b) <= 1, in one pass without the dynamic programme: equal, or one
+// substitution, insertion, deletion or adjacent transposition apart. The comparison kernel asks
+// only this question, for most candidate pairs.
+bool within_one_edit(std::string_view a, std::string_view b);
 
 // |tokens(a) ∩ tokens(b)| / |tokens(a) ∪ tokens(b)|, tokens split on spaces and hyphens.
 double token_set_similarity(std::string_view a, std::string_view b);

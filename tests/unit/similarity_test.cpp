@@ -60,6 +60,30 @@ TEST(DamerauLevenshtein, TranspositionCostsOne) {
   }
 }
 
+TEST(DamerauLevenshtein, WithinOneEditMatchesTheDynamicProgramme) {
+  EXPECT_TRUE(within_one_edit("yusuf", "yusfu"));
+  EXPECT_TRUE(within_one_edit("", "a"));
+  EXPECT_FALSE(within_one_edit("ab", "ba c"));
+  // Small alphabets and near-equal strings, so that every kind of one-edit pair occurs often.
+  ch::Rng rng(11, 3);
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string a(rng.below(9), 'a');
+    for (auto& c : a) c = static_cast<char>('a' + rng.below(3));
+    std::string b = a;
+    for (std::uint64_t edits = rng.below(3); edits > 0; --edits) {
+      const auto at = b.empty() ? 0 : rng.below(b.size());
+      switch (rng.below(4)) {
+        case 0: b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), static_cast<char>('a' + rng.below(3))); break;
+        case 1: if (!b.empty()) b.erase(at, 1); break;
+        case 2: if (!b.empty()) b[at] = static_cast<char>('a' + rng.below(3)); break;
+        default: if (at + 1 < b.size()) std::swap(b[at], b[at + 1]); break;
+      }
+    }
+    ASSERT_EQ(within_one_edit(a, b), damerau_levenshtein(a, b) <= 1) << a << " / " << b;
+    ASSERT_EQ(within_one_edit(b, a), damerau_levenshtein(a, b) <= 1) << b << " / " << a;
+  }
+}
+
 TEST(TokenSet, OrderFreeMultiPartNames) {
   EXPECT_DOUBLE_EQ(token_set_similarity("al hassan mohammed", "mohammed al hassan"), 1.0);
   EXPECT_DOUBLE_EQ(token_set_similarity("al-hassan", "al hassan"), 1.0);
