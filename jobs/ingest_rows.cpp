@@ -112,12 +112,18 @@ class RecordProcessor {
       return quarantine({Reason::kWrongColumnCount, "",
                          "expected " + std::to_string(s_.header.size()) + " fields, found " +
                              std::to_string(fields_.size())});
+    // A field's bytes are the record's bytes less quotes, so a record free of NUL bytes and of
+    // ill-formed UTF-8 has none in any field: one pass over the record settles almost every
+    // row, and the per-field pass that names the field runs only when it fails.
+    const bool clean = std::memchr(record.data(), '\0', record.size()) == nullptr &&
+                       text::find_invalid_utf8(record) == text::kNpos;
     for (std::size_t j = 0; j < fields_.size(); ++j) {
       const auto f = fields_[j];
       if (f.size() > lim_.max_field_bytes)
         return quarantine({Reason::kFieldTooLong, column_name(j),
                            std::to_string(f.size()) + " bytes, limit " +
                                std::to_string(lim_.max_field_bytes)});
+      if (clean) continue;
       if (std::memchr(f.data(), '\0', f.size()) != nullptr)
         return quarantine({Reason::kNulByte, column_name(j), "NUL byte in field"});
       if (const auto bad = text::find_invalid_utf8(f); bad != text::kNpos)
