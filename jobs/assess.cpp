@@ -376,8 +376,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // Aides: escorts, bookers and financiers of smuggling bookings, then non-clients in contact
   // with several clients or aides (two rounds: the organization's inner circle).
   std::set<std::uint64_t> aides(escorts);
-  for (const auto& m : {booked_by, paid_by})
-    for (const auto& [e, refs] : m)
+  for (const auto* m : {&booked_by, &paid_by})  // pointers: a braced list of maps would copy them
+    for (const auto& [e, refs] : *m)
       if (!clients.count(e)) aides.insert(e);
   auto expand = [&](const std::set<std::uint64_t>& anchors) {
     std::map<std::uint64_t, std::uint32_t> ties;
@@ -442,8 +442,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   }
   {
     std::map<std::string, std::vector<std::size_t>> by_booking;
-    for (const auto& m : {booked_by, paid_by, escorted_by})
-      for (const auto& [e, refs] : m)
+    for (const auto* m : {&booked_by, &paid_by, &escorted_by})
+      for (const auto& [e, refs] : *m)
         if (aide_index.count(e))
           for (const auto& r : refs) by_booking[r].push_back(aide_index[e]);
     for (const auto& [r, v] : by_booking)
@@ -461,8 +461,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
 
   // Clients go to the organization they have most ties with (bookings count 3, contacts 1).
   std::map<std::string, std::vector<std::uint64_t>> aides_of_booking;
-  for (const auto& m : {booked_by, paid_by, escorted_by})
-    for (const auto& [e, refs] : m)
+  for (const auto* m : {&booked_by, &paid_by, &escorted_by})
+    for (const auto& [e, refs] : *m)
       for (const auto& r : refs) aides_of_booking[r].push_back(e);
   std::map<std::uint64_t, std::size_t> org_of_client;
   for (auto c : clients) {
