@@ -200,8 +200,11 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     std::vector<Evidence> flights, rest;
     for (auto& e : evidence) (e.type == static_cast<std::uint8_t>(EdgeType::kCoTravelled) ? flights : rest).push_back(e);
     for (auto& f : flights) f.month = 0;  // count flights per pair over the whole period
+    // Summed here first (a combiner): the shuffle then carries one item per pair, not per flight.
+    flights = network::aggregate(std::move(flights));
     auto per_pair = network::aggregate(cluster::shuffle(ctx, std::span<const Evidence>(flights),
                                                         [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
+    flights = {};
     evidence = std::move(rest);
     for (auto& f : per_pair)
       if (network::keep_co_travel(f, config.rules)) evidence.push_back(f);
@@ -256,7 +259,10 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     }
   }
 
-  // 4. Aggregate per (pair, type, month) at the pair's owner; totals per pair; global order.
+  // 4. Aggregate per (pair, type, month): on this rank first (calls between two persons repeat
+  // within a month; sums and min/max are exact in any order), then at the pair's owner; totals
+  // per pair; global order.
+  evidence = network::aggregate(std::move(evidence));
   auto monthly = network::aggregate(cluster::shuffle(ctx, std::span<const Evidence>(evidence),
                                                      [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
   evidence = {};
