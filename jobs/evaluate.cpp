@@ -84,8 +84,7 @@ std::unordered_map<std::string, PersonIdentity> truth_from_h5(const cluster::Con
     throw UsageError("evaluate: no truth file '" + path.string() + "' (give --truth or --truth-csv)");
   const io::TableReader r(ctx, path);
   std::unordered_map<std::string, PersonIdentity> out;
-  for (const auto& table : r.tables()) {
-    if (table.rfind("/records/", 0) != 0) continue;
+  for (const auto& table : observation_truth_tables(r)) {
     const auto t = r.read_all(table, {"record_id", "person", "identity"});
     const auto& id = t.get<std::string>("record_id");
     const auto& person = t.get<std::uint64_t>("person");

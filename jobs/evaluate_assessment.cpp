@@ -40,14 +40,24 @@ std::pair<double, double> nmi_ari(const std::vector<std::int64_t>& a, const std:
   return {nmi, ari};
 }
 
+}  // namespace
+
+std::vector<std::string> observation_truth_tables(const io::TableReader& truth) {
+  std::vector<std::string> out;
+  for (const auto& table : truth.tables())
+    if (table.rfind("/records/", 0) == 0 && table != "/records/calls") out.push_back(table);
+  return out;
+}
+
+namespace {
+
 // An entity's true person: the majority person of its records (ties: the smaller id); -1 when
 // none of its records is in the truth.
 class EntityPersons {
  public:
   EntityPersons(const io::TableReader& truth, const io::TableReader& entities) {
     std::unordered_map<std::string, std::uint64_t> person_of_record;
-    for (const auto& table : truth.tables()) {
-      if (table.rfind("/records/", 0) != 0) continue;
+    for (const auto& table : observation_truth_tables(truth)) {
       const auto t = truth.read_all(table, {"record_id", "person"});
       for (std::size_t i = 0; i < t.rows(); ++i) person_of_record[t.get<std::string>("record_id")[i]] = t.get<std::uint64_t>("person")[i];
     }

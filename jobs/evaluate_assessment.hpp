@@ -18,6 +18,11 @@
 
 namespace ch::jobs {
 
+// The truth.h5 tables whose records can be observations: /records/*, less /records/calls (call
+// records become records.h5 /calls, never observations, and are most of the rows — reading them
+// cost evaluate most of its time and memory).
+std::vector<std::string> observation_truth_tables(const io::TableReader& truth);
+
 // Collective. Adds org_match_top10, lead_precision_top20, org_nmi, org_ari, key_actor_recall
 // (and progress_accuracy, see above) to `writer`'s root when the run has an assessment.h5; does
 // nothing otherwise.
