@@ -10,6 +10,7 @@
 #include <boost/serialization/vector.hpp>
 #include <map>
 #include <optional>
+#include <span>
 #include <tuple>
 
 #include "cluster/collectives.hpp"
@@ -82,14 +83,9 @@ class FieldStore {
               [](const ObservationFields& a, const ObservationFields& b) { return a.row < b.row; });
   }
 
-  // Local then fetched, as one array for the comparison kernel; index() addresses it.
-  std::vector<ObservationFields> combined() const {
-    std::vector<ObservationFields> all;
-    all.reserve(local_.size() + remote_.size());
-    all.insert(all.end(), local_.begin(), local_.end());
-    all.insert(all.end(), remote_.begin(), remote_.end());
-    return all;
-  }
+  // Local then fetched, taken as one array by the comparison kernel; index() addresses it.
+  std::span<const ObservationFields> local() const { return local_; }
+  std::span<const ObservationFields> remote() const { return remote_; }
   std::uint32_t index(std::uint64_t row) const {
     if (is_local(row)) return static_cast<std::uint32_t>(row - first_);
     const auto it = std::lower_bound(remote_.begin(), remote_.end(), row,
@@ -158,7 +154,7 @@ void count_name_values(const cluster::Context& ctx, const RowPartition& part, st
   totals.family = cluster::allreduce_sum<std::uint64_t>(ctx, have[0]);
   totals.given = cluster::allreduce_sum<std::uint64_t>(ctx, have[1]);
   const auto p = static_cast<std::uint64_t>(ctx.size());
-  auto at_owner = cluster::shuffle<ValueRef>(ctx, refs, [p](const ValueRef& v) { return static_cast<int>(v.hash % p); });
+  auto at_owner = cluster::shuffle<ValueRef>(ctx, std::move(refs), [p](const ValueRef& v) { return static_cast<int>(v.hash % p); });
   std::sort(at_owner.begin(), at_owner.end(), [](const ValueRef& a, const ValueRef& b) {
     return std::tie(a.field, a.hash, a.row) < std::tie(b.field, b.hash, b.row);
   });
@@ -184,13 +180,13 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> global_pattern_counts(
     const cluster::Context& ctx, const std::vector<match::ComparisonLevels>& spec,
     const std::vector<match::PairLevels>& levels) {
   const std::uint64_t space = match::pattern_space(spec);
-  std::vector<std::uint64_t> codes(levels.size());
-  for (std::size_t i = 0; i < levels.size(); ++i)
-    codes[i] = match::encode_pattern(spec, std::span<const std::uint8_t>(levels[i].level, spec.size()));
+  const auto code = [&](const match::PairLevels& l) {
+    return match::encode_pattern(spec, std::span<const std::uint8_t>(l.level, spec.size()));
+  };
   std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
   if (space <= (std::uint64_t{1} << 22)) {
     std::vector<std::uint64_t> dense(space, 0);
-    for (auto c : codes) ++dense[c];
+    for (const auto& l : levels) ++dense[code(l)];
     cluster::allreduce_sum(ctx, dense);
     for (std::uint64_t c = 0; c < space; ++c)
       if (dense[c] > 0) out.emplace_back(c, dense[c]);
@@ -199,6 +195,8 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> global_pattern_counts(
   struct PatternCount {
     std::uint64_t pattern, count;
   };
+  std::vector<std::uint64_t> codes(levels.size());
+  for (std::size_t i = 0; i < levels.size(); ++i) codes[i] = code(levels[i]);
   std::sort(codes.begin(), codes.end());
   std::vector<PatternCount> local;
   for (std::size_t i = 0; i < codes.size();) {
@@ -354,14 +352,14 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   }
   const auto p = static_cast<std::uint64_t>(ctx.size());
   auto blocks = cluster::shuffle<match::BlockMember>(
-      ctx, members, [p](const match::BlockMember& m) { return static_cast<int>(m.key % p); });
-  members = {};
+      ctx, std::move(members), [p](const match::BlockMember& m) { return static_cast<int>(m.key % p); });
   tbb::parallel_sort(blocks.begin(), blocks.end());
   std::vector<match::CandidatePair> candidates;
   match::BlockingStats bstats;
   auto& oversize_by_rule = out.oversize_by_rule;
   oversize_by_rule.assign(rules.size(), 0);
   std::vector<std::uint64_t> largest_by_rule(rules.size(), 0);
+  candidates.reserve(match::planned_pairs(blocks, cfg.max_block_size, cfg.window));
   match::plan_blocks(blocks, cfg.max_block_size, cfg.window, candidates, bstats,
                      [&](std::uint64_t, std::size_t size, std::uint8_t rule) {
                        ++oversize_by_rule[rule];
@@ -380,26 +378,27 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   // De-duplicate on the owner of the smaller row: the pair key decides the rank, and pairs end
   // up sorted by (lo, hi) in rank order, which is the order of /pairs.
   auto& pairs = out.pairs;
+  // Rules overlap (about 40 % of the raw pairs on the small scenario are repeats), so
+  // de-duplicating before the shuffle as well shrinks the largest array resolve holds.
+  match::dedupe_pairs(candidates);
   pairs = cluster::shuffle<match::CandidatePair>(
-      ctx, candidates, [&](const match::CandidatePair& c) { return part.owner(c.lo); });
-  candidates = {};
+      ctx, std::move(candidates), [&](const match::CandidatePair& c) { return part.owner(c.lo); });
   match::dedupe_pairs(pairs);
   out.total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, pairs.size());
   spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", out.total_pairs,
                rules.size(), raw_pairs);
 
   // ---- comparison ------------------------------------------------------------------------------
-  FieldStore store(first, fields);
   auto& levels = out.levels;
   {
+    FieldStore store(first, fields);
     std::vector<std::uint64_t> need;
     need.reserve(pairs.size());
     for (const auto& c : pairs) need.push_back(c.hi);
     store.fetch(ctx, part, std::move(need));
-    const auto all = store.combined();
     std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(pairs.size());
     for (std::size_t i = 0; i < pairs.size(); ++i) idx[i] = {store.index(pairs[i].lo), store.index(pairs[i].hi)};
-    levels = match::compare_pairs(all, idx, spec);
+    levels = match::compare_pairs(store.local(), store.remote(), idx, spec);
   }
 
   // ---- u from seeded random pairs ---------------------------------------------------------------
@@ -421,10 +420,9 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
     for (const auto& [a, b] : sample) need.push_back(a), need.push_back(b);
     FieldStore rstore(first, fields);
     rstore.fetch(ctx, part, std::move(need));
-    const auto all = rstore.combined();
     std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(sample.size());
     for (std::size_t i = 0; i < sample.size(); ++i) idx[i] = {rstore.index(sample[i].first), rstore.index(sample[i].second)};
-    const auto rl = match::compare_pairs(all, idx, spec);
+    const auto rl = match::compare_pairs(rstore.local(), rstore.remote(), idx, spec);
     std::vector<std::uint64_t> counts(k * 8, 0);
     for (const auto& l : rl)
       for (std::size_t c = 0; c < k; ++c) ++counts[c * 8 + l.level[c]];
@@ -509,7 +507,7 @@ Candidates load_candidates(const cluster::Context& ctx, const RowPartition& part
       const auto& lv = t.get<std::uint8_t>("level_" + std::to_string(j));
       for (std::size_t i = 0; i < lv.size(); ++i) mine[i].levels.level[j] = lv[i];
     }
-    auto here = cluster::shuffle<PairRecord>(ctx, mine, [&](const PairRecord& q) { return part.owner(q.pair.lo); });
+    auto here = cluster::shuffle<PairRecord>(ctx, std::move(mine), [&](const PairRecord& q) { return part.owner(q.pair.lo); });
     std::sort(here.begin(), here.end(), [](const PairRecord& a, const PairRecord& b) {
       return std::tie(a.pair.lo, a.pair.hi) < std::tie(b.pair.lo, b.pair.hi);
     });
@@ -595,27 +593,34 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
   };
   std::vector<match::PhoneCall> uses;
   {
-    const auto calls = reader.read_my_share("/calls", {"caller", "callee", "start_utc"});
-    const auto& caller = calls.get<std::string>("caller");
-    const auto& callee = calls.get<std::string>("callee");
-    const auto& start = calls.get<std::int64_t>("start_utc");
-    uses.reserve(2 * calls.rows());
-    for (std::size_t i = 0; i < calls.rows(); ++i) {
-      if (caller[i].empty() || callee[i].empty() || caller[i] == callee[i]) continue;
-      const auto day = static_cast<std::int32_t>(start[i] >= 0 ? start[i] / 86400 : (start[i] - 86399) / 86400);
-      const auto a = phone_hash(caller[i]), b = phone_hash(callee[i]);
-      uses.push_back({a, b, day});
-      uses.push_back({b, a, day});
+    // Read in slices: as strings the calls cost several times their hashes, and there are
+    // several calls per observation. Every rank reads the same number of slices.
+    constexpr std::uint64_t kSlice = 1 << 18;
+    const std::uint64_t total = reader.rows("/calls");
+    const auto [begin, end] = io::even_share(total, ctx.rank(), ctx.size());
+    const std::uint64_t slices = (total / p + 1 + kSlice - 1) / kSlice;
+    uses.reserve(2 * (end - begin));
+    for (std::uint64_t s = 0; s < slices; ++s) {
+      const auto lo = std::min(end, begin + s * kSlice), hi = std::min(end, lo + kSlice);
+      const auto calls = reader.read("/calls", lo, hi, {"caller", "callee", "start_utc"});
+      const auto& caller = calls.get<std::string>("caller");
+      const auto& callee = calls.get<std::string>("callee");
+      const auto& start = calls.get<std::int64_t>("start_utc");
+      for (std::size_t i = 0; i < calls.rows(); ++i) {
+        if (caller[i].empty() || callee[i].empty() || caller[i] == callee[i]) continue;
+        const auto day = static_cast<std::int32_t>(start[i] >= 0 ? start[i] / 86400 : (start[i] - 86399) / 86400);
+        const auto a = phone_hash(caller[i]), b = phone_hash(callee[i]);
+        uses.push_back({a, b, day});
+        uses.push_back({b, a, day});
+      }
     }
   }
   std::vector<match::PhoneHolder> holders;
   for (std::size_t i = 0; i < fields.size(); ++i)
     if (!fields[i].phone.empty() && booking_ref[i].empty()) holders.push_back({phone_hash(fields[i].phone), labels[i]});
   const auto by_phone = [p](const auto& x) { return static_cast<int>(x.phone % p); };
-  auto my_uses = cluster::shuffle<match::PhoneCall>(ctx, uses, by_phone);
-  uses = {};
-  auto my_holders = cluster::shuffle<match::PhoneHolder>(ctx, holders, by_phone);
-  holders = {};
+  auto my_uses = cluster::shuffle<match::PhoneCall>(ctx, std::move(uses), by_phone);
+  auto my_holders = cluster::shuffle<match::PhoneHolder>(ctx, std::move(holders), by_phone);
   tbb::parallel_sort(my_uses.begin(), my_uses.end(), [](const match::PhoneCall& x, const match::PhoneCall& y) {
     return std::tie(x.phone, x.contact, x.day) < std::tie(y.phone, y.contact, y.day);
   });
@@ -627,8 +632,7 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
   my_uses = {};
   my_holders = {};
   auto by_contact = cluster::shuffle<match::ContactPhone>(
-      ctx, rows, [p](const match::ContactPhone& r) { return static_cast<int>(r.contact % p); });
-  rows = {};
+      ctx, std::move(rows), [p](const match::ContactPhone& r) { return static_cast<int>(r.contact % p); });
   tbb::parallel_sort(by_contact.begin(), by_contact.end(), [](const match::ContactPhone& x, const match::ContactPhone& y) {
     return std::tie(x.contact, x.phone, x.entity) < std::tie(y.contact, y.phone, y.entity);
   });
@@ -641,8 +645,7 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
   }
   by_contact = {};
   auto at_owner = cluster::shuffle<match::PhonePairShare>(
-      ctx, shares, [&](const match::PhonePairShare& s) { return part.owner(s.entity_a); });
-  shares = {};
+      ctx, std::move(shares), [&](const match::PhonePairShare& s) { return part.owner(s.entity_a); });
   const auto before = evidence.size();
   match::handover_evidence_grouped(std::move(at_owner), params, evidence);
   std::vector<std::uint64_t> counts(2, 0);
@@ -667,8 +670,7 @@ void identity_evidence(const cluster::Context& ctx, const RowPartition& part, st
   std::vector<TraitRow> rows(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i)
     rows[i] = {labels[i], fields[i].row, fields[i].family.empty() ? 0 : hash_string(fields[i].family, 3), fields[i].dob};
-  auto got = cluster::shuffle<TraitRow>(ctx, rows, [&](const TraitRow& t) { return part.owner(t.label); });
-  rows = {};
+  auto got = cluster::shuffle<TraitRow>(ctx, std::move(rows), [&](const TraitRow& t) { return part.owner(t.label); });
   std::sort(got.begin(), got.end(), [](const TraitRow& a, const TraitRow& b) { return std::tie(a.label, a.row) < std::tie(b.label, b.row); });
   std::vector<std::uint64_t> dob_of(fields.size(), 0), family_of(fields.size(), 0);  // by label row
   {
@@ -797,13 +799,17 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
                saved_model ? fmt::format(" ({} in this run)", model.trace.size() - resumed_at) : "");
 
   // ---- scoring -------------------------------------------------------------------------------
-  std::vector<double> weight(pairs.size()), prob(pairs.size());
+  // Computed again for /pairs rather than kept: two doubles per candidate pair were, after the
+  // levels, the largest per-pair arrays, and the same inputs give the same bits.
+  const auto pair_score = [&](std::size_t i) {
+    // The pair's smaller row is this rank's, so its term-frequency counts are local.
+    const double weight = match::pair_weight(model, levels[i], fields[pairs[i].lo - first], tf);
+    return std::pair{weight, model.match_probability(weight)};
+  };
   std::vector<match::MatchEdge> edges;
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    // The pair's smaller row is this rank's, so its term-frequency counts are local.
-    weight[i] = match::pair_weight(model, levels[i], fields[pairs[i].lo - first], tf);
-    prob[i] = model.match_probability(weight[i]);
-    if (prob[i] >= cfg.match_probability) edges.push_back({pairs[i].lo, pairs[i].hi, prob[i]});
+    const auto [weight, prob] = pair_score(i);
+    if (prob >= cfg.match_probability) edges.push_back({pairs[i].lo, pairs[i].hi, prob});
   }
   const auto matched = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
   checkpoint.safe_point("scored", save);
@@ -842,7 +848,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       add(batch.booking_ref[i], match::AliasEvidenceKind::kBooking);
       add(batch.payment_ref[i], match::AliasEvidenceKind::kPayment);
     }
-    auto grouped = cluster::shuffle<AliasValue>(ctx, values, [p](const AliasValue& v) { return static_cast<int>(v.hash % p); });
+    auto grouped = cluster::shuffle<AliasValue>(ctx, std::move(values), [p](const AliasValue& v) { return static_cast<int>(v.hash % p); });
     std::sort(grouped.begin(), grouped.end(), [](const AliasValue& a, const AliasValue& b) {
       return std::tie(a.kind, a.hash, a.label) < std::tie(b.kind, b.hash, b.label);
     });
@@ -879,8 +885,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
                                    .min_shared = 1};
     phone_handover_evidence(ctx, part, reader, fields, batch.booking_ref, labels, hp, evidence);
     auto at_owner = cluster::shuffle<match::AliasEvidence>(
-        ctx, evidence, [&](const match::AliasEvidence& e) { return part.owner(e.entity_a); });
-    evidence = {};
+        ctx, std::move(evidence), [&](const match::AliasEvidence& e) { return part.owner(e.entity_a); });
     identity_evidence(ctx, part, first, fields, labels, aw, at_owner);
     links = match::score_aliases(std::move(at_owner), aw);
   }
@@ -984,11 +989,12 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     std::vector<std::uint8_t> swapped;
     std::vector<std::vector<std::uint8_t>> lvcols(k);
     for (std::size_t i = 0; i < pairs.size(); ++i) {
-      if (prob[i] < cfg.match_probability) continue;
+      const auto [weight, prob] = pair_score(i);
+      if (prob < cfg.match_probability) continue;
       ra.push_back(pairs[i].lo);
       rb.push_back(pairs[i].hi);
-      w.push_back(weight[i]);
-      pr.push_back(prob[i]);
+      w.push_back(weight);
+      pr.push_back(prob);
       rl.push_back(pairs[i].rules);
       swapped.push_back(levels[i].names_swapped);
       const auto [f1, g1] = match::pair_tf_terms(model, levels[i], fields[pairs[i].lo - first], tf);
