@@ -807,12 +807,29 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     return std::pair{weight, model.match_probability(weight)};
   };
   std::vector<match::MatchEdge> edges;
+  std::vector<bool> is_match(pairs.size());
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const auto [weight, prob] = pair_score(i);
-    if (prob >= cfg.match_probability) edges.push_back({pairs[i].lo, pairs[i].hi, prob});
+    is_match[i] = prob >= cfg.match_probability;
+    if (is_match[i]) edges.push_back({pairs[i].lo, pairs[i].hi, prob});
   }
   const auto matched = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
   checkpoint.safe_point("scored", save);
+  // The last safe point is passed: from here on only the matches are needed (for /pairs), and
+  // the candidates are several times their number.
+  {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < pairs.size(); ++i)
+      if (is_match[i] && cfg.write_pairs) {
+        cand.pairs[kept] = cand.pairs[i];
+        cand.levels[kept] = cand.levels[i];
+        ++kept;
+      }
+    cand.pairs.resize(kept);
+    cand.pairs.shrink_to_fit();
+    cand.levels.resize(kept);
+    cand.levels.shrink_to_fit();
+  }
 
   // ---- clustering ------------------------------------------------------------------------------
   GuardStats gstats;
@@ -990,7 +1007,6 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     std::vector<std::vector<std::uint8_t>> lvcols(k);
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       const auto [weight, prob] = pair_score(i);
-      if (prob < cfg.match_probability) continue;
       ra.push_back(pairs[i].lo);
       rb.push_back(pairs[i].hi);
       w.push_back(weight);
