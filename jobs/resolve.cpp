@@ -178,15 +178,12 @@ void count_name_values(const cluster::Context& ctx, const RowPartition& part, st
 // the pattern space is small, else a gather of the sparse lists merged in pattern order.
 std::vector<std::pair<std::uint64_t, std::uint64_t>> global_pattern_counts(
     const cluster::Context& ctx, const std::vector<match::ComparisonLevels>& spec,
-    const std::vector<match::PairLevels>& levels) {
+    const std::vector<std::uint64_t>& patterns) {
   const std::uint64_t space = match::pattern_space(spec);
-  const auto code = [&](const match::PairLevels& l) {
-    return match::encode_pattern(spec, std::span<const std::uint8_t>(l.level, spec.size()));
-  };
   std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
   if (space <= (std::uint64_t{1} << 22)) {
     std::vector<std::uint64_t> dense(space, 0);
-    for (const auto& l : levels) ++dense[code(l)];
+    for (const auto c : patterns) ++dense[c];
     cluster::allreduce_sum(ctx, dense);
     for (std::uint64_t c = 0; c < space; ++c)
       if (dense[c] > 0) out.emplace_back(c, dense[c]);
@@ -195,8 +192,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> global_pattern_counts(
   struct PatternCount {
     std::uint64_t pattern, count;
   };
-  std::vector<std::uint64_t> codes(levels.size());
-  for (std::size_t i = 0; i < levels.size(); ++i) codes[i] = code(levels[i]);
+  std::vector<std::uint64_t> codes = patterns;
   std::sort(codes.begin(), codes.end());
   std::vector<PatternCount> local;
   for (std::size_t i = 0; i < codes.size();) {
@@ -324,10 +320,24 @@ io::Table entity_table(const cluster::Context& ctx, const RowPartition& part,
 // Also what resolve's checkpoint holds, so a resumed run skips straight to EM.
 struct Candidates {
   std::vector<match::CandidatePair> pairs;
-  std::vector<match::PairLevels> levels;
+  // Each pair's levels as its pattern code (match::encode_pattern) and whether the names were
+  // compared crossed: 8 bytes and a bit instead of a PairLevels (25 bytes).
+  std::vector<std::uint64_t> patterns;
+  std::vector<bool> names_swapped;
   std::vector<std::vector<double>> u_random;   // per comparison: level frequencies in random pairs
   std::vector<std::uint64_t> oversize_by_rule;  // blocks compared by sorted neighbourhood
   std::uint64_t total_pairs = 0;
+
+  match::PairLevels levels(const std::vector<match::ComparisonLevels>& spec, std::size_t i) const {
+    match::PairLevels l;
+    match::decode_pattern(spec, patterns[i], std::span<std::uint8_t>(l.level, spec.size()));
+    l.names_swapped = names_swapped[i];
+    return l;
+  }
+  void add(const std::vector<match::ComparisonLevels>& spec, const match::PairLevels& l) {
+    patterns.push_back(match::encode_pattern(spec, std::span<const std::uint8_t>(l.level, spec.size())));
+    names_swapped.push_back(l.names_swapped);
+  }
 };
 
 // Blocking, de-duplication, comparison and the random-pair sample. Collective.
@@ -389,20 +399,27 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
                rules.size(), raw_pairs);
 
   // ---- comparison ------------------------------------------------------------------------------
-  auto& levels = out.levels;
+  const auto levels_spec = spec.levels();
   {
     FieldStore store(first, fields);
     std::vector<std::uint64_t> need;
     need.reserve(pairs.size());
     for (const auto& c : pairs) need.push_back(c.hi);
     store.fetch(ctx, part, std::move(need));
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(pairs.size());
-    for (std::size_t i = 0; i < pairs.size(); ++i) idx[i] = {store.index(pairs[i].lo), store.index(pairs[i].hi)};
-    levels = match::compare_pairs(store.local(), store.remote(), idx, spec);
+    // In slices, so that only a slice's PairLevels exist at a time.
+    constexpr std::size_t kSlice = std::size_t{1} << 20;
+    out.patterns.reserve(pairs.size());
+    out.names_swapped.reserve(pairs.size());
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> idx;
+    for (std::size_t b = 0; b < pairs.size(); b += kSlice) {
+      const std::size_t e = std::min(pairs.size(), b + kSlice);
+      idx.resize(e - b);
+      for (std::size_t i = b; i < e; ++i) idx[i - b] = {store.index(pairs[i].lo), store.index(pairs[i].hi)};
+      for (const auto& l : match::compare_pairs(store.local(), store.remote(), idx, spec)) out.add(levels_spec, l);
+    }
   }
 
   // ---- u from seeded random pairs ---------------------------------------------------------------
-  const auto levels_spec = spec.levels();
   const std::size_t k = levels_spec.size();
   auto& u_random = out.u_random;
   u_random.resize(k);
@@ -449,7 +466,9 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
 // /em/trace     iteration, lambda, log_likelihood, max_change
 // Doubles are stored as doubles, so a resumed run computes with exactly the same numbers.
 
-void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Candidates& c, std::size_t k) {
+void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Candidates& c,
+                     const std::vector<match::ComparisonLevels>& spec) {
+  const std::size_t k = spec.size();
   {
     std::vector<std::uint64_t> lo, hi;
     std::vector<std::uint32_t> rules;
@@ -459,8 +478,9 @@ void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Cand
       lo.push_back(c.pairs[i].lo);
       hi.push_back(c.pairs[i].hi);
       rules.push_back(c.pairs[i].rules);
-      swapped.push_back(c.levels[i].names_swapped);
-      for (std::size_t j = 0; j < k; ++j) lv[j].push_back(c.levels[i].level[j]);
+      const auto levels = c.levels(spec, i);
+      swapped.push_back(levels.names_swapped);
+      for (std::size_t j = 0; j < k; ++j) lv[j].push_back(levels.level[j]);
     }
     io::Table t;
     t.add("lo", std::move(lo)).add("hi", std::move(hi)).add("rules", std::move(rules))
@@ -486,7 +506,8 @@ void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Cand
 // Collective, any rank count: each rank reads a share of the rows and sends every pair to the
 // owner of its smaller row, where sorting restores the order find_candidates leaves.
 Candidates load_candidates(const cluster::Context& ctx, const RowPartition& part, const io::TableReader& r,
-                           std::size_t k) {
+                           const std::vector<match::ComparisonLevels>& spec) {
+  const std::size_t k = spec.size();
   struct PairRecord {
     match::CandidatePair pair;
     match::PairLevels levels;
@@ -512,8 +533,7 @@ Candidates load_candidates(const cluster::Context& ctx, const RowPartition& part
       return std::tie(a.pair.lo, a.pair.hi) < std::tie(b.pair.lo, b.pair.hi);
     });
     c.pairs.reserve(here.size());
-    c.levels.reserve(here.size());
-    for (const auto& q : here) c.pairs.push_back(q.pair), c.levels.push_back(q.levels);
+    for (const auto& q : here) c.pairs.push_back(q.pair), c.add(spec, q.levels);
     c.total_pairs = r.rows("/candidates");
   }
   {
@@ -746,7 +766,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   Candidates cand;
   std::optional<match::FsModel> saved_model;
   if (const auto saved = checkpoint.open()) {
-    cand = load_candidates(ctx, part, *saved, k);
+    cand = load_candidates(ctx, part, *saved, levels_spec);
     saved_model = load_model(*saved, levels_spec);
     spdlog::info("resolve: resuming from checkpoint '{}' at EM iteration {}: {} candidate pairs loaded, "
                  "blocking and comparison skipped",
@@ -756,7 +776,6 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     cand = find_candidates(ctx, part, first, fields, spec, rules, cfg);
   }
   const auto& pairs = cand.pairs;
-  const auto& levels = cand.levels;
   const auto& u_random = cand.u_random;
   const auto& oversize_by_rule = cand.oversize_by_rule;
   const std::uint64_t total_pairs = cand.total_pairs;
@@ -766,7 +785,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     tf.u_family_exact = u_random[match::kFamilyComparison][4];
     tf.u_given_exact = u_random[match::kGivenComparison][4];
   }
-  const auto pattern_counts = global_pattern_counts(ctx, levels_spec, levels);
+  const auto pattern_counts = global_pattern_counts(ctx, levels_spec, cand.patterns);
   match::FsModel model;
   if (saved_model) {
     model = std::move(*saved_model);
@@ -785,7 +804,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   // ("em1", "em2", ...) and after scoring ("scored"). The state is the candidates plus the model,
   // whose trace says how many iterations are done.
   const auto save = [&](io::TableWriter& w) {
-    save_candidates(ctx, w, cand, k);
+    save_candidates(ctx, w, cand, levels_spec);
     save_model(ctx, w, model);
   };
   const std::size_t resumed_at = model.trace.size();
@@ -803,7 +822,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   // levels, the largest per-pair arrays, and the same inputs give the same bits.
   const auto pair_score = [&](std::size_t i) {
     // The pair's smaller row is this rank's, so its term-frequency counts are local.
-    const double weight = match::pair_weight(model, levels[i], fields[pairs[i].lo - first], tf);
+    const double weight = match::pair_weight(model, cand.levels(levels_spec, i), fields[pairs[i].lo - first], tf);
     return std::pair{weight, model.match_probability(weight)};
   };
   std::vector<match::MatchEdge> edges;
@@ -822,13 +841,16 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     for (std::size_t i = 0; i < pairs.size(); ++i)
       if (is_match[i] && cfg.write_pairs) {
         cand.pairs[kept] = cand.pairs[i];
-        cand.levels[kept] = cand.levels[i];
+        cand.patterns[kept] = cand.patterns[i];
+        cand.names_swapped[kept] = cand.names_swapped[i];
         ++kept;
       }
     cand.pairs.resize(kept);
     cand.pairs.shrink_to_fit();
-    cand.levels.resize(kept);
-    cand.levels.shrink_to_fit();
+    cand.patterns.resize(kept);
+    cand.patterns.shrink_to_fit();
+    cand.names_swapped.resize(kept);
+    cand.names_swapped.shrink_to_fit();
   }
 
   // ---- clustering ------------------------------------------------------------------------------
@@ -1012,11 +1034,12 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       w.push_back(weight);
       pr.push_back(prob);
       rl.push_back(pairs[i].rules);
-      swapped.push_back(levels[i].names_swapped);
-      const auto [f1, g1] = match::pair_tf_terms(model, levels[i], fields[pairs[i].lo - first], tf);
+      const auto levels = cand.levels(levels_spec, i);
+      swapped.push_back(levels.names_swapped);
+      const auto [f1, g1] = match::pair_tf_terms(model, levels, fields[pairs[i].lo - first], tf);
       tff.push_back(f1);
       tfg.push_back(g1);
-      for (std::size_t c = 0; c < k; ++c) lvcols[c].push_back(levels[i].level[c]);
+      for (std::size_t c = 0; c < k; ++c) lvcols[c].push_back(levels.level[c]);
     }
     const auto oa = fetch_by_row(ctx, part, first, batch.obs, ra);
     const auto ob = fetch_by_row(ctx, part, first, batch.obs, rb);
