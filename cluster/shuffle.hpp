@@ -63,7 +63,7 @@ std::vector<T> unpack(std::vector<std::vector<std::byte>> incoming) {
   for (auto& buf : incoming) {
     if (!buf.empty()) std::memcpy(out.data() + at, buf.data(), buf.size());
     at += buf.size() / sizeof(T);
-    buf = {};
+    buf = std::vector<std::byte>();  // `= {}` would keep the capacity
   }
   return out;
 }
@@ -107,19 +107,34 @@ std::vector<T> shuffle_serialized(const Context& ctx, std::span<const T> items, 
     outgoing[r].resize(buf.size());
     if (!buf.empty()) std::memcpy(outgoing[r].data(), buf.data(), buf.size());
   }
-  const auto incoming = shuffle_bytes(ctx, std::move(outgoing));
-  std::vector<T> out;
-  for (const auto& buf : incoming) {
-    if (buf.empty()) continue;
+  auto incoming = shuffle_bytes(ctx, std::move(outgoing));
+  const auto count_of = [](const std::vector<std::byte>& buf) {
     bio::stream<bio::array_source> is(reinterpret_cast<const char*>(buf.data()), buf.size());
     boost::archive::binary_iarchive ar(is, boost::archive::no_header);
     std::size_t n = 0;
     ar >> n;
-    for (std::size_t i = 0; i < n; ++i) {
-      T item;
-      ar >> item;
-      out.push_back(std::move(item));
+    return n;
+  };
+  // Sized once: grown by doubling, the result would reach twice its size.
+  std::size_t total = 0;
+  for (const auto& buf : incoming)
+    if (!buf.empty()) total += count_of(buf);
+  std::vector<T> out;
+  out.reserve(total);
+  for (auto& buf : incoming) {
+    if (buf.empty()) continue;
+    {
+      bio::stream<bio::array_source> is(reinterpret_cast<const char*>(buf.data()), buf.size());
+      boost::archive::binary_iarchive ar(is, boost::archive::no_header);
+      std::size_t n = 0;
+      ar >> n;
+      for (std::size_t i = 0; i < n; ++i) {
+        T item;
+        ar >> item;
+        out.push_back(std::move(item));
+      }
     }
+    buf = std::vector<std::byte>();
   }
   return out;
 }

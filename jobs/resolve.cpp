@@ -375,7 +375,8 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
                        ++oversize_by_rule[rule];
                        largest_by_rule[rule] = std::max<std::uint64_t>(largest_by_rule[rule], size);
                      });
-  blocks = {};
+  // Not `blocks = {}`: assigning an empty list keeps the capacity, i.e. all of the memory.
+  blocks = std::vector<match::BlockMember>();
   cluster::allreduce_sum(ctx, oversize_by_rule);
   cluster::allreduce_inplace(ctx, std::span<std::uint64_t>(largest_by_rule), MPI_MAX);
   for (std::size_t r = 0; r < rules.size(); ++r)
@@ -394,6 +395,7 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   pairs = cluster::shuffle<match::CandidatePair>(
       ctx, std::move(candidates), [&](const match::CandidatePair& c) { return part.owner(c.lo); });
   match::dedupe_pairs(pairs);
+  pairs.shrink_to_fit();  // repeats found by two ranks
   out.total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, pairs.size());
   spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", out.total_pairs,
                rules.size(), raw_pairs);
@@ -649,8 +651,8 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
   });
   std::vector<match::ContactPhone> rows;
   match::contacts_of_phones(my_uses, my_holders, params, rows);
-  my_uses = {};
-  my_holders = {};
+  my_uses = std::vector<match::PhoneCall>();
+  my_holders = std::vector<match::PhoneHolder>();
   auto by_contact = cluster::shuffle<match::ContactPhone>(
       ctx, std::move(rows), [p](const match::ContactPhone& r) { return static_cast<int>(r.contact % p); });
   tbb::parallel_sort(by_contact.begin(), by_contact.end(), [](const match::ContactPhone& x, const match::ContactPhone& y) {
@@ -663,7 +665,7 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
     match::shares_of_contact(std::span<const match::ContactPhone>(by_contact.data() + i, j - i), params, shares);
     i = j;
   }
-  by_contact = {};
+  by_contact = std::vector<match::ContactPhone>();
   auto at_owner = cluster::shuffle<match::PhonePairShare>(
       ctx, std::move(shares), [&](const match::PhonePairShare& s) { return part.owner(s.entity_a); });
   const auto before = evidence.size();
@@ -916,7 +918,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       if (kind == match::AliasEvidenceKind::kBooking) match::alias_evidence_for_booking(legs, grouped[i].hash, aw, evidence);
       i = j;
     }
-    grouped = {};
+    grouped = std::vector<AliasValue>();
     const match::HandoverParams hp{.max_phone_contacts = static_cast<std::uint32_t>(cfg.handover_max_phone_contacts),
                                    .max_contact_phones = static_cast<std::uint32_t>(cfg.handover_max_contact_phones),
                                    .max_overlap_days = cfg.handover_max_overlap_days,

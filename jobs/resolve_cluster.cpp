@@ -76,7 +76,7 @@ std::vector<std::uint64_t> guarded_components_distributed(const cluster::Context
   for (const auto& e : edges) all.emplace_back(e.a, e.b);
   keep_spanning_forest(all);
   auto first = cluster::connected_components(ctx, n, all);
-  all = {};
+  all = std::vector<std::pair<std::uint64_t, std::uint64_t>>();
   const auto sizes = component_sizes(ctx, n, first.label);
 
   // Size of each edge's component: the label of its endpoint, then the size stored at the label.
