@@ -266,15 +266,19 @@ T mode_of(const std::vector<T>& values, const T& missing) {
   return best;
 }
 
-io::Table entity_table(const cluster::Context& ctx, const RowPartition& part,
-                       const std::vector<ObservationFields>& fields, const std::vector<std::uint64_t>& labels) {
+// Moves the names, nationality, document and phone out of `fields`: resolve reads only the
+// term-frequency counts after this, and a copy of them all would be the largest thing it holds.
+io::Table entity_table(const cluster::Context& ctx, const RowPartition& part, std::vector<ObservationFields>& fields,
+                       const std::vector<std::uint64_t>& labels) {
   std::vector<EntityPart> parts(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    const auto& f = fields[i];
-    parts[i] = {labels[i], f.row, f.given, f.family, f.nationality, f.document, f.phone, f.dob};
+    auto& f = fields[i];
+    parts[i] = {labels[i], f.row, std::move(f.given), std::move(f.family), std::move(f.nationality),
+                std::move(f.document), std::move(f.phone), f.dob};
   }
   // Entities live on the rank holding their label row, so rank order is entity order.
   auto got = cluster::shuffle_serialized<EntityPart>(ctx, parts, [&](const EntityPart& e) { return part.owner(e.label); });
+  parts = std::vector<EntityPart>();
   std::sort(got.begin(), got.end(), [](const EntityPart& a, const EntityPart& b) {
     return std::tie(a.label, a.row) < std::tie(b.label, b.row);
   });
@@ -941,6 +945,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     identity_evidence(ctx, part, first, fields, labels, aw, at_owner);
     links = match::score_aliases(std::move(at_owner), aw);
   }
+  release_free_memory();
 
   // ---- write -----------------------------------------------------------------------------------
   env.fault_point("resolve", "write");
@@ -948,7 +953,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   {
     io::Table m;
     std::vector<std::uint64_t> obs = batch.obs, ent = label_obs;
-    m.add("record_id", std::vector<std::string>(batch.record_id)).add("obs", std::move(obs)).add("entity_id", std::move(ent));
+    m.add("record_id", std::move(batch.record_id)).add("obs", std::move(obs)).add("entity_id", std::move(ent));
     writer.write_table("/membership", m);
   }
   {
@@ -1040,6 +1045,12 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     std::vector<std::uint32_t> rl;
     std::vector<std::uint8_t> swapped;
     std::vector<std::vector<std::uint8_t>> lvcols(k);
+    // Only matches are left in `pairs`: every column has exactly that many rows.
+    for (auto* v : {&ra, &rb}) v->reserve(pairs.size());
+    for (auto* v : {&w, &pr, &tff, &tfg}) v->reserve(pairs.size());
+    rl.reserve(pairs.size());
+    swapped.reserve(pairs.size());
+    for (auto& v : lvcols) v.reserve(pairs.size());
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       const auto [weight, prob] = pair_score(i);
       ra.push_back(pairs[i].lo);
@@ -1054,14 +1065,16 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       tfg.push_back(g1);
       for (std::size_t c = 0; c < k; ++c) lvcols[c].push_back(levels.level[c]);
     }
-    const auto oa = fetch_by_row(ctx, part, first, batch.obs, ra);
-    const auto ob = fetch_by_row(ctx, part, first, batch.obs, rb);
-    const auto ea = cluster::fetch_owned(ctx, ra, owned_labels);
-    const auto eb = cluster::fetch_owned(ctx, rb, owned_labels);
+    auto oa = fetch_by_row(ctx, part, first, batch.obs, ra);
+    auto ob = fetch_by_row(ctx, part, first, batch.obs, rb);
     std::vector<std::uint8_t> same(ra.size());
-    for (std::size_t i = 0; i < ra.size(); ++i) same[i] = ea[i] == eb[i];
+    {
+      const auto ea = cluster::fetch_owned(ctx, ra, owned_labels);
+      const auto eb = cluster::fetch_owned(ctx, rb, owned_labels);
+      for (std::size_t i = 0; i < ra.size(); ++i) same[i] = ea[i] == eb[i];
+    }
     io::Table t;
-    t.add("obs_a", std::vector<std::uint64_t>(oa)).add("obs_b", std::vector<std::uint64_t>(ob))
+    t.add("obs_a", std::move(oa)).add("obs_b", std::move(ob))
         .add("row_a", std::move(ra)).add("row_b", std::move(rb))
         .add("weight", std::move(w)).add("probability", std::move(pr)).add("same_entity", std::move(same))
         .add("blocking_rules", std::move(rl)).add("names_swapped", std::move(swapped))
