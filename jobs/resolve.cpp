@@ -408,7 +408,6 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   pairs = cluster::shuffle<match::CandidatePair>(
       ctx, std::move(candidates), [&](const match::CandidatePair& c) { return part.owner(c.lo); });
   match::dedupe_pairs(pairs);
-  pairs.shrink_to_fit();  // repeats found by two ranks
   out.total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, pairs.size());
   spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", out.total_pairs,
                rules.size(), raw_pairs);
