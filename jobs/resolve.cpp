@@ -46,7 +46,7 @@ namespace ch::jobs {
 namespace {
 
 // tcmalloc keeps what is freed for reuse, but the arrays of one phase rarely fit the holes the
-// previous one left: without this, resident memory on small grew by a third after blocking.
+// previous one left: without this, resident memory on small grew by a quarter after EM.
 void release_free_memory() {
   if (MallocExtension_ReleaseFreeMemory) MallocExtension_ReleaseFreeMemory();
 }
