@@ -6,17 +6,24 @@
 
 namespace ch::cluster {
 
-std::vector<std::vector<std::byte>> shuffle_bytes(
-    const Context& ctx, const std::vector<std::vector<std::byte>>& outgoing) {
+namespace {
+
+// `take`: the caller's buffers (== &outgoing) when they may be consumed: the one to this rank is
+// moved, not copied, and all are released once sent, so a large shuffle holds its data about
+// twice rather than four times.
+std::vector<std::vector<std::byte>> exchange(const Context& ctx, const std::vector<std::vector<std::byte>>& outgoing,
+                                             std::vector<std::vector<std::byte>>* take) {
   const auto p = static_cast<std::size_t>(ctx.size());
   if (outgoing.size() != p) throw std::invalid_argument("shuffle_bytes: one buffer per rank needed");
+  const auto self = static_cast<std::size_t>(ctx.rank());
 
   std::vector<std::uint64_t> send_total(p), recv_total(p);
   std::uint64_t local_max = 0;
+  // This rank's own part never goes through MPI (nor through the round buffers).
   for (std::size_t r = 0; r < p; ++r) {
-    send_total[r] = outgoing[r].size();
+    send_total[r] = r == self ? 0 : outgoing[r].size();
     local_max = std::max(local_max, send_total[r]);
-    if (static_cast<int>(r) != ctx.rank()) ctx.add_bytes_sent(send_total[r]);
+    ctx.add_bytes_sent(send_total[r]);
   }
   detail::check(MPI_Alltoall(send_total.data(), 1, MPI_UINT64_T, recv_total.data(), 1,
                              MPI_UINT64_T, ctx.comm()),
@@ -27,7 +34,10 @@ std::vector<std::vector<std::byte>> shuffle_bytes(
   const std::uint64_t rounds = (allreduce_max(ctx, local_max) + piece - 1) / piece;
 
   std::vector<std::vector<std::byte>> incoming(p);
-  for (std::size_t r = 0; r < p; ++r) incoming[r].resize(recv_total[r]);
+  for (std::size_t r = 0; r < p; ++r)
+    if (r != self) incoming[r].resize(recv_total[r]);
+  if (take) incoming[self] = std::move((*take)[self]);
+  else incoming[self] = outgoing[self];
 
   std::vector<int> scount(p), sdispl(p), rcount(p), rdispl(p);
   std::vector<std::byte> sendbuf, recvbuf;
@@ -61,7 +71,19 @@ std::vector<std::vector<std::byte>> shuffle_bytes(
         std::memcpy(incoming[r].data() + begin, recvbuf.data() + rdispl[r],
                     static_cast<std::size_t>(rcount[r]));
   }
+  if (take) *take = {};
   return incoming;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::byte>> shuffle_bytes(const Context& ctx,
+                                                  const std::vector<std::vector<std::byte>>& outgoing) {
+  return exchange(ctx, outgoing, nullptr);
+}
+
+std::vector<std::vector<std::byte>> shuffle_bytes(const Context& ctx, std::vector<std::vector<std::byte>>&& outgoing) {
+  return exchange(ctx, outgoing, &outgoing);
 }
 
 }  // namespace ch::cluster

@@ -10,6 +10,7 @@
 #include <boost/serialization/vector.hpp>
 #include <map>
 #include <optional>
+#include <span>
 #include <tuple>
 
 #include "cluster/collectives.hpp"
@@ -38,8 +39,17 @@ void serialize(Archive& ar, ch::match::ObservationFields& f, const unsigned /*ve
 }
 }  // namespace boost::serialization
 
+// gperftools' C interface; weak, so that builds without tcmalloc (sanitizers) link and skip it.
+extern "C" void MallocExtension_ReleaseFreeMemory() __attribute__((weak));
+
 namespace ch::jobs {
 namespace {
+
+// tcmalloc keeps what is freed for reuse, but the arrays of one phase rarely fit the holes the
+// previous one left: without this, resident memory on small grew by a quarter after EM.
+void release_free_memory() {
+  if (MallocExtension_ReleaseFreeMemory) MallocExtension_ReleaseFreeMemory();
+}
 
 using match::ObservationFields;
 
@@ -82,14 +92,9 @@ class FieldStore {
               [](const ObservationFields& a, const ObservationFields& b) { return a.row < b.row; });
   }
 
-  // Local then fetched, as one array for the comparison kernel; index() addresses it.
-  std::vector<ObservationFields> combined() const {
-    std::vector<ObservationFields> all;
-    all.reserve(local_.size() + remote_.size());
-    all.insert(all.end(), local_.begin(), local_.end());
-    all.insert(all.end(), remote_.begin(), remote_.end());
-    return all;
-  }
+  // Local then fetched, taken as one array by the comparison kernel; index() addresses it.
+  std::span<const ObservationFields> local() const { return local_; }
+  std::span<const ObservationFields> remote() const { return remote_; }
   std::uint32_t index(std::uint64_t row) const {
     if (is_local(row)) return static_cast<std::uint32_t>(row - first_);
     const auto it = std::lower_bound(remote_.begin(), remote_.end(), row,
@@ -158,7 +163,7 @@ void count_name_values(const cluster::Context& ctx, const RowPartition& part, st
   totals.family = cluster::allreduce_sum<std::uint64_t>(ctx, have[0]);
   totals.given = cluster::allreduce_sum<std::uint64_t>(ctx, have[1]);
   const auto p = static_cast<std::uint64_t>(ctx.size());
-  auto at_owner = cluster::shuffle<ValueRef>(ctx, refs, [p](const ValueRef& v) { return static_cast<int>(v.hash % p); });
+  auto at_owner = cluster::shuffle<ValueRef>(ctx, std::move(refs), [p](const ValueRef& v) { return static_cast<int>(v.hash % p); });
   std::sort(at_owner.begin(), at_owner.end(), [](const ValueRef& a, const ValueRef& b) {
     return std::tie(a.field, a.hash, a.row) < std::tie(b.field, b.hash, b.row);
   });
@@ -182,15 +187,12 @@ void count_name_values(const cluster::Context& ctx, const RowPartition& part, st
 // the pattern space is small, else a gather of the sparse lists merged in pattern order.
 std::vector<std::pair<std::uint64_t, std::uint64_t>> global_pattern_counts(
     const cluster::Context& ctx, const std::vector<match::ComparisonLevels>& spec,
-    const std::vector<match::PairLevels>& levels) {
+    const std::vector<std::uint64_t>& patterns) {
   const std::uint64_t space = match::pattern_space(spec);
-  std::vector<std::uint64_t> codes(levels.size());
-  for (std::size_t i = 0; i < levels.size(); ++i)
-    codes[i] = match::encode_pattern(spec, std::span<const std::uint8_t>(levels[i].level, spec.size()));
   std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
   if (space <= (std::uint64_t{1} << 22)) {
     std::vector<std::uint64_t> dense(space, 0);
-    for (auto c : codes) ++dense[c];
+    for (const auto c : patterns) ++dense[c];
     cluster::allreduce_sum(ctx, dense);
     for (std::uint64_t c = 0; c < space; ++c)
       if (dense[c] > 0) out.emplace_back(c, dense[c]);
@@ -199,6 +201,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> global_pattern_counts(
   struct PatternCount {
     std::uint64_t pattern, count;
   };
+  std::vector<std::uint64_t> codes = patterns;
   std::sort(codes.begin(), codes.end());
   std::vector<PatternCount> local;
   for (std::size_t i = 0; i < codes.size();) {
@@ -263,15 +266,19 @@ T mode_of(const std::vector<T>& values, const T& missing) {
   return best;
 }
 
-io::Table entity_table(const cluster::Context& ctx, const RowPartition& part,
-                       const std::vector<ObservationFields>& fields, const std::vector<std::uint64_t>& labels) {
+// Moves the names, nationality, document and phone out of `fields`: resolve reads only the
+// term-frequency counts after this, and a copy of them all would be the largest thing it holds.
+io::Table entity_table(const cluster::Context& ctx, const RowPartition& part, std::vector<ObservationFields>& fields,
+                       const std::vector<std::uint64_t>& labels) {
   std::vector<EntityPart> parts(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    const auto& f = fields[i];
-    parts[i] = {labels[i], f.row, f.given, f.family, f.nationality, f.document, f.phone, f.dob};
+    auto& f = fields[i];
+    parts[i] = {labels[i], f.row, std::move(f.given), std::move(f.family), std::move(f.nationality),
+                std::move(f.document), std::move(f.phone), f.dob};
   }
   // Entities live on the rank holding their label row, so rank order is entity order.
   auto got = cluster::shuffle_serialized<EntityPart>(ctx, parts, [&](const EntityPart& e) { return part.owner(e.label); });
+  parts = std::vector<EntityPart>();
   std::sort(got.begin(), got.end(), [](const EntityPart& a, const EntityPart& b) {
     return std::tie(a.label, a.row) < std::tie(b.label, b.row);
   });
@@ -326,10 +333,24 @@ io::Table entity_table(const cluster::Context& ctx, const RowPartition& part,
 // Also what resolve's checkpoint holds, so a resumed run skips straight to EM.
 struct Candidates {
   std::vector<match::CandidatePair> pairs;
-  std::vector<match::PairLevels> levels;
+  // Each pair's levels as its pattern code (match::encode_pattern) and whether the names were
+  // compared crossed: 8 bytes and a bit instead of a PairLevels (25 bytes).
+  std::vector<std::uint64_t> patterns;
+  std::vector<bool> names_swapped;
   std::vector<std::vector<double>> u_random;   // per comparison: level frequencies in random pairs
   std::vector<std::uint64_t> oversize_by_rule;  // blocks compared by sorted neighbourhood
   std::uint64_t total_pairs = 0;
+
+  match::PairLevels levels(const std::vector<match::ComparisonLevels>& spec, std::size_t i) const {
+    match::PairLevels l;
+    match::decode_pattern(spec, patterns[i], std::span<std::uint8_t>(l.level, spec.size()));
+    l.names_swapped = names_swapped[i];
+    return l;
+  }
+  void add(const std::vector<match::ComparisonLevels>& spec, const match::PairLevels& l) {
+    patterns.push_back(match::encode_pattern(spec, std::span<const std::uint8_t>(l.level, spec.size())));
+    names_swapped.push_back(l.names_swapped);
+  }
 };
 
 // Blocking, de-duplication, comparison and the random-pair sample. Collective.
@@ -354,20 +375,21 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   }
   const auto p = static_cast<std::uint64_t>(ctx.size());
   auto blocks = cluster::shuffle<match::BlockMember>(
-      ctx, members, [p](const match::BlockMember& m) { return static_cast<int>(m.key % p); });
-  members = {};
+      ctx, std::move(members), [p](const match::BlockMember& m) { return static_cast<int>(m.key % p); });
   tbb::parallel_sort(blocks.begin(), blocks.end());
   std::vector<match::CandidatePair> candidates;
   match::BlockingStats bstats;
   auto& oversize_by_rule = out.oversize_by_rule;
   oversize_by_rule.assign(rules.size(), 0);
   std::vector<std::uint64_t> largest_by_rule(rules.size(), 0);
+  candidates.reserve(match::planned_pairs(blocks, cfg.max_block_size, cfg.window));
   match::plan_blocks(blocks, cfg.max_block_size, cfg.window, candidates, bstats,
                      [&](std::uint64_t, std::size_t size, std::uint8_t rule) {
                        ++oversize_by_rule[rule];
                        largest_by_rule[rule] = std::max<std::uint64_t>(largest_by_rule[rule], size);
                      });
-  blocks = {};
+  // Not `blocks = {}`: assigning an empty list keeps the capacity, i.e. all of the memory.
+  blocks = std::vector<match::BlockMember>();
   cluster::allreduce_sum(ctx, oversize_by_rule);
   cluster::allreduce_inplace(ctx, std::span<std::uint64_t>(largest_by_rule), MPI_MAX);
   for (std::size_t r = 0; r < rules.size(); ++r)
@@ -380,30 +402,38 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   // De-duplicate on the owner of the smaller row: the pair key decides the rank, and pairs end
   // up sorted by (lo, hi) in rank order, which is the order of /pairs.
   auto& pairs = out.pairs;
+  // Rules overlap (about 40 % of the raw pairs on the small scenario are repeats), so
+  // de-duplicating before the shuffle as well shrinks the largest array resolve holds.
+  match::dedupe_pairs(candidates);
   pairs = cluster::shuffle<match::CandidatePair>(
-      ctx, candidates, [&](const match::CandidatePair& c) { return part.owner(c.lo); });
-  candidates = {};
+      ctx, std::move(candidates), [&](const match::CandidatePair& c) { return part.owner(c.lo); });
   match::dedupe_pairs(pairs);
   out.total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, pairs.size());
   spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", out.total_pairs,
                rules.size(), raw_pairs);
 
   // ---- comparison ------------------------------------------------------------------------------
-  FieldStore store(first, fields);
-  auto& levels = out.levels;
+  const auto levels_spec = spec.levels();
   {
+    FieldStore store(first, fields);
     std::vector<std::uint64_t> need;
     need.reserve(pairs.size());
     for (const auto& c : pairs) need.push_back(c.hi);
     store.fetch(ctx, part, std::move(need));
-    const auto all = store.combined();
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(pairs.size());
-    for (std::size_t i = 0; i < pairs.size(); ++i) idx[i] = {store.index(pairs[i].lo), store.index(pairs[i].hi)};
-    levels = match::compare_pairs(all, idx, spec);
+    // In slices, so that only a slice's PairLevels exist at a time.
+    constexpr std::size_t kSlice = std::size_t{1} << 20;
+    out.patterns.reserve(pairs.size());
+    out.names_swapped.reserve(pairs.size());
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> idx;
+    for (std::size_t b = 0; b < pairs.size(); b += kSlice) {
+      const std::size_t e = std::min(pairs.size(), b + kSlice);
+      idx.resize(e - b);
+      for (std::size_t i = b; i < e; ++i) idx[i - b] = {store.index(pairs[i].lo), store.index(pairs[i].hi)};
+      for (const auto& l : match::compare_pairs(store.local(), store.remote(), idx, spec)) out.add(levels_spec, l);
+    }
   }
 
   // ---- u from seeded random pairs ---------------------------------------------------------------
-  const auto levels_spec = spec.levels();
   const std::size_t k = levels_spec.size();
   auto& u_random = out.u_random;
   u_random.resize(k);
@@ -421,10 +451,9 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
     for (const auto& [a, b] : sample) need.push_back(a), need.push_back(b);
     FieldStore rstore(first, fields);
     rstore.fetch(ctx, part, std::move(need));
-    const auto all = rstore.combined();
     std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(sample.size());
     for (std::size_t i = 0; i < sample.size(); ++i) idx[i] = {rstore.index(sample[i].first), rstore.index(sample[i].second)};
-    const auto rl = match::compare_pairs(all, idx, spec);
+    const auto rl = match::compare_pairs(rstore.local(), rstore.remote(), idx, spec);
     std::vector<std::uint64_t> counts(k * 8, 0);
     for (const auto& l : rl)
       for (std::size_t c = 0; c < k; ++c) ++counts[c * 8 + l.level[c]];
@@ -451,7 +480,9 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
 // /em/trace     iteration, lambda, log_likelihood, max_change
 // Doubles are stored as doubles, so a resumed run computes with exactly the same numbers.
 
-void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Candidates& c, std::size_t k) {
+void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Candidates& c,
+                     const std::vector<match::ComparisonLevels>& spec) {
+  const std::size_t k = spec.size();
   {
     std::vector<std::uint64_t> lo, hi;
     std::vector<std::uint32_t> rules;
@@ -461,8 +492,9 @@ void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Cand
       lo.push_back(c.pairs[i].lo);
       hi.push_back(c.pairs[i].hi);
       rules.push_back(c.pairs[i].rules);
-      swapped.push_back(c.levels[i].names_swapped);
-      for (std::size_t j = 0; j < k; ++j) lv[j].push_back(c.levels[i].level[j]);
+      const auto levels = c.levels(spec, i);
+      swapped.push_back(levels.names_swapped);
+      for (std::size_t j = 0; j < k; ++j) lv[j].push_back(levels.level[j]);
     }
     io::Table t;
     t.add("lo", std::move(lo)).add("hi", std::move(hi)).add("rules", std::move(rules))
@@ -488,7 +520,8 @@ void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Cand
 // Collective, any rank count: each rank reads a share of the rows and sends every pair to the
 // owner of its smaller row, where sorting restores the order find_candidates leaves.
 Candidates load_candidates(const cluster::Context& ctx, const RowPartition& part, const io::TableReader& r,
-                           std::size_t k) {
+                           const std::vector<match::ComparisonLevels>& spec) {
+  const std::size_t k = spec.size();
   struct PairRecord {
     match::CandidatePair pair;
     match::PairLevels levels;
@@ -509,13 +542,12 @@ Candidates load_candidates(const cluster::Context& ctx, const RowPartition& part
       const auto& lv = t.get<std::uint8_t>("level_" + std::to_string(j));
       for (std::size_t i = 0; i < lv.size(); ++i) mine[i].levels.level[j] = lv[i];
     }
-    auto here = cluster::shuffle<PairRecord>(ctx, mine, [&](const PairRecord& q) { return part.owner(q.pair.lo); });
+    auto here = cluster::shuffle<PairRecord>(ctx, std::move(mine), [&](const PairRecord& q) { return part.owner(q.pair.lo); });
     std::sort(here.begin(), here.end(), [](const PairRecord& a, const PairRecord& b) {
       return std::tie(a.pair.lo, a.pair.hi) < std::tie(b.pair.lo, b.pair.hi);
     });
     c.pairs.reserve(here.size());
-    c.levels.reserve(here.size());
-    for (const auto& q : here) c.pairs.push_back(q.pair), c.levels.push_back(q.levels);
+    for (const auto& q : here) c.pairs.push_back(q.pair), c.add(spec, q.levels);
     c.total_pairs = r.rows("/candidates");
   }
   {
@@ -595,27 +627,34 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
   };
   std::vector<match::PhoneCall> uses;
   {
-    const auto calls = reader.read_my_share("/calls", {"caller", "callee", "start_utc"});
-    const auto& caller = calls.get<std::string>("caller");
-    const auto& callee = calls.get<std::string>("callee");
-    const auto& start = calls.get<std::int64_t>("start_utc");
-    uses.reserve(2 * calls.rows());
-    for (std::size_t i = 0; i < calls.rows(); ++i) {
-      if (caller[i].empty() || callee[i].empty() || caller[i] == callee[i]) continue;
-      const auto day = static_cast<std::int32_t>(start[i] >= 0 ? start[i] / 86400 : (start[i] - 86399) / 86400);
-      const auto a = phone_hash(caller[i]), b = phone_hash(callee[i]);
-      uses.push_back({a, b, day});
-      uses.push_back({b, a, day});
+    // Read in slices: as strings the calls cost several times their hashes, and there are
+    // several calls per observation. Every rank reads the same number of slices.
+    constexpr std::uint64_t kSlice = 1 << 18;
+    const std::uint64_t total = reader.rows("/calls");
+    const auto [begin, end] = io::even_share(total, ctx.rank(), ctx.size());
+    const std::uint64_t slices = (total / p + 1 + kSlice - 1) / kSlice;
+    uses.reserve(2 * (end - begin));
+    for (std::uint64_t s = 0; s < slices; ++s) {
+      const auto lo = std::min(end, begin + s * kSlice), hi = std::min(end, lo + kSlice);
+      const auto calls = reader.read("/calls", lo, hi, {"caller", "callee", "start_utc"});
+      const auto& caller = calls.get<std::string>("caller");
+      const auto& callee = calls.get<std::string>("callee");
+      const auto& start = calls.get<std::int64_t>("start_utc");
+      for (std::size_t i = 0; i < calls.rows(); ++i) {
+        if (caller[i].empty() || callee[i].empty() || caller[i] == callee[i]) continue;
+        const auto day = static_cast<std::int32_t>(start[i] >= 0 ? start[i] / 86400 : (start[i] - 86399) / 86400);
+        const auto a = phone_hash(caller[i]), b = phone_hash(callee[i]);
+        uses.push_back({a, b, day});
+        uses.push_back({b, a, day});
+      }
     }
   }
   std::vector<match::PhoneHolder> holders;
   for (std::size_t i = 0; i < fields.size(); ++i)
     if (!fields[i].phone.empty() && booking_ref[i].empty()) holders.push_back({phone_hash(fields[i].phone), labels[i]});
   const auto by_phone = [p](const auto& x) { return static_cast<int>(x.phone % p); };
-  auto my_uses = cluster::shuffle<match::PhoneCall>(ctx, uses, by_phone);
-  uses = {};
-  auto my_holders = cluster::shuffle<match::PhoneHolder>(ctx, holders, by_phone);
-  holders = {};
+  auto my_uses = cluster::shuffle<match::PhoneCall>(ctx, std::move(uses), by_phone);
+  auto my_holders = cluster::shuffle<match::PhoneHolder>(ctx, std::move(holders), by_phone);
   tbb::parallel_sort(my_uses.begin(), my_uses.end(), [](const match::PhoneCall& x, const match::PhoneCall& y) {
     return std::tie(x.phone, x.contact, x.day) < std::tie(y.phone, y.contact, y.day);
   });
@@ -624,11 +663,10 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
   });
   std::vector<match::ContactPhone> rows;
   match::contacts_of_phones(my_uses, my_holders, params, rows);
-  my_uses = {};
-  my_holders = {};
+  my_uses = std::vector<match::PhoneCall>();
+  my_holders = std::vector<match::PhoneHolder>();
   auto by_contact = cluster::shuffle<match::ContactPhone>(
-      ctx, rows, [p](const match::ContactPhone& r) { return static_cast<int>(r.contact % p); });
-  rows = {};
+      ctx, std::move(rows), [p](const match::ContactPhone& r) { return static_cast<int>(r.contact % p); });
   tbb::parallel_sort(by_contact.begin(), by_contact.end(), [](const match::ContactPhone& x, const match::ContactPhone& y) {
     return std::tie(x.contact, x.phone, x.entity) < std::tie(y.contact, y.phone, y.entity);
   });
@@ -639,10 +677,9 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
     match::shares_of_contact(std::span<const match::ContactPhone>(by_contact.data() + i, j - i), params, shares);
     i = j;
   }
-  by_contact = {};
+  by_contact = std::vector<match::ContactPhone>();
   auto at_owner = cluster::shuffle<match::PhonePairShare>(
-      ctx, shares, [&](const match::PhonePairShare& s) { return part.owner(s.entity_a); });
-  shares = {};
+      ctx, std::move(shares), [&](const match::PhonePairShare& s) { return part.owner(s.entity_a); });
   const auto before = evidence.size();
   match::handover_evidence_grouped(std::move(at_owner), params, evidence);
   std::vector<std::uint64_t> counts(2, 0);
@@ -667,8 +704,7 @@ void identity_evidence(const cluster::Context& ctx, const RowPartition& part, st
   std::vector<TraitRow> rows(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i)
     rows[i] = {labels[i], fields[i].row, fields[i].family.empty() ? 0 : hash_string(fields[i].family, 3), fields[i].dob};
-  auto got = cluster::shuffle<TraitRow>(ctx, rows, [&](const TraitRow& t) { return part.owner(t.label); });
-  rows = {};
+  auto got = cluster::shuffle<TraitRow>(ctx, std::move(rows), [&](const TraitRow& t) { return part.owner(t.label); });
   std::sort(got.begin(), got.end(), [](const TraitRow& a, const TraitRow& b) { return std::tie(a.label, a.row) < std::tie(b.label, b.row); });
   std::vector<std::uint64_t> dob_of(fields.size(), 0), family_of(fields.size(), 0);  // by label row
   {
@@ -744,7 +780,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   Candidates cand;
   std::optional<match::FsModel> saved_model;
   if (const auto saved = checkpoint.open()) {
-    cand = load_candidates(ctx, part, *saved, k);
+    cand = load_candidates(ctx, part, *saved, levels_spec);
     saved_model = load_model(*saved, levels_spec);
     spdlog::info("resolve: resuming from checkpoint '{}' at EM iteration {}: {} candidate pairs loaded, "
                  "blocking and comparison skipped",
@@ -753,8 +789,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   } else {
     cand = find_candidates(ctx, part, first, fields, spec, rules, cfg);
   }
+  release_free_memory();
   const auto& pairs = cand.pairs;
-  const auto& levels = cand.levels;
   const auto& u_random = cand.u_random;
   const auto& oversize_by_rule = cand.oversize_by_rule;
   const std::uint64_t total_pairs = cand.total_pairs;
@@ -764,7 +800,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     tf.u_family_exact = u_random[match::kFamilyComparison][4];
     tf.u_given_exact = u_random[match::kGivenComparison][4];
   }
-  const auto pattern_counts = global_pattern_counts(ctx, levels_spec, levels);
+  const auto pattern_counts = global_pattern_counts(ctx, levels_spec, cand.patterns);
   match::FsModel model;
   if (saved_model) {
     model = std::move(*saved_model);
@@ -783,7 +819,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   // ("em1", "em2", ...) and after scoring ("scored"). The state is the candidates plus the model,
   // whose trace says how many iterations are done.
   const auto save = [&](io::TableWriter& w) {
-    save_candidates(ctx, w, cand, k);
+    save_candidates(ctx, w, cand, levels_spec);
     save_model(ctx, w, model);
   };
   const std::size_t resumed_at = model.trace.size();
@@ -797,16 +833,41 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
                saved_model ? fmt::format(" ({} in this run)", model.trace.size() - resumed_at) : "");
 
   // ---- scoring -------------------------------------------------------------------------------
-  std::vector<double> weight(pairs.size()), prob(pairs.size());
-  std::vector<match::MatchEdge> edges;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
+  // Computed again for /pairs rather than kept: two doubles per candidate pair were, after the
+  // levels, the largest per-pair arrays, and the same inputs give the same bits.
+  const auto pair_score = [&](std::size_t i) {
     // The pair's smaller row is this rank's, so its term-frequency counts are local.
-    weight[i] = match::pair_weight(model, levels[i], fields[pairs[i].lo - first], tf);
-    prob[i] = model.match_probability(weight[i]);
-    if (prob[i] >= cfg.match_probability) edges.push_back({pairs[i].lo, pairs[i].hi, prob[i]});
+    const double weight = match::pair_weight(model, cand.levels(levels_spec, i), fields[pairs[i].lo - first], tf);
+    return std::pair{weight, model.match_probability(weight)};
+  };
+  std::vector<match::MatchEdge> edges;
+  std::vector<bool> is_match(pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto [weight, prob] = pair_score(i);
+    is_match[i] = prob >= cfg.match_probability;
+    if (is_match[i]) edges.push_back({pairs[i].lo, pairs[i].hi, prob});
   }
   const auto matched = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
   checkpoint.safe_point("scored", save);
+  // The last safe point is passed: from here on only the matches are needed (for /pairs), and
+  // the candidates are several times their number.
+  {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < pairs.size(); ++i)
+      if (is_match[i] && cfg.write_pairs) {
+        cand.pairs[kept] = cand.pairs[i];
+        cand.patterns[kept] = cand.patterns[i];
+        cand.names_swapped[kept] = cand.names_swapped[i];
+        ++kept;
+      }
+    cand.pairs.resize(kept);
+    cand.pairs.shrink_to_fit();
+    cand.patterns.resize(kept);
+    cand.patterns.shrink_to_fit();
+    cand.names_swapped.resize(kept);
+    cand.names_swapped.shrink_to_fit();
+  }
+  release_free_memory();
 
   // ---- clustering ------------------------------------------------------------------------------
   GuardStats gstats;
@@ -842,7 +903,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       add(batch.booking_ref[i], match::AliasEvidenceKind::kBooking);
       add(batch.payment_ref[i], match::AliasEvidenceKind::kPayment);
     }
-    auto grouped = cluster::shuffle<AliasValue>(ctx, values, [p](const AliasValue& v) { return static_cast<int>(v.hash % p); });
+    auto grouped = cluster::shuffle<AliasValue>(ctx, std::move(values), [p](const AliasValue& v) { return static_cast<int>(v.hash % p); });
     std::sort(grouped.begin(), grouped.end(), [](const AliasValue& a, const AliasValue& b) {
       return std::tie(a.kind, a.hash, a.label) < std::tie(b.kind, b.hash, b.label);
     });
@@ -871,7 +932,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       if (kind == match::AliasEvidenceKind::kBooking) match::alias_evidence_for_booking(legs, grouped[i].hash, aw, evidence);
       i = j;
     }
-    grouped = {};
+    grouped = std::vector<AliasValue>();
     const match::HandoverParams hp{.max_phone_contacts = static_cast<std::uint32_t>(cfg.handover_max_phone_contacts),
                                    .max_contact_phones = static_cast<std::uint32_t>(cfg.handover_max_contact_phones),
                                    .max_overlap_days = cfg.handover_max_overlap_days,
@@ -879,11 +940,11 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
                                    .min_shared = 1};
     phone_handover_evidence(ctx, part, reader, fields, batch.booking_ref, labels, hp, evidence);
     auto at_owner = cluster::shuffle<match::AliasEvidence>(
-        ctx, evidence, [&](const match::AliasEvidence& e) { return part.owner(e.entity_a); });
-    evidence = {};
+        ctx, std::move(evidence), [&](const match::AliasEvidence& e) { return part.owner(e.entity_a); });
     identity_evidence(ctx, part, first, fields, labels, aw, at_owner);
     links = match::score_aliases(std::move(at_owner), aw);
   }
+  release_free_memory();
 
   // ---- write -----------------------------------------------------------------------------------
   env.fault_point("resolve", "write");
@@ -891,7 +952,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   {
     io::Table m;
     std::vector<std::uint64_t> obs = batch.obs, ent = label_obs;
-    m.add("record_id", std::vector<std::string>(batch.record_id)).add("obs", std::move(obs)).add("entity_id", std::move(ent));
+    m.add("record_id", std::move(batch.record_id)).add("obs", std::move(obs)).add("entity_id", std::move(ent));
     writer.write_table("/membership", m);
   }
   {
@@ -983,27 +1044,36 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     std::vector<std::uint32_t> rl;
     std::vector<std::uint8_t> swapped;
     std::vector<std::vector<std::uint8_t>> lvcols(k);
+    // Only matches are left in `pairs`: every column has exactly that many rows.
+    for (auto* v : {&ra, &rb}) v->reserve(pairs.size());
+    for (auto* v : {&w, &pr, &tff, &tfg}) v->reserve(pairs.size());
+    rl.reserve(pairs.size());
+    swapped.reserve(pairs.size());
+    for (auto& v : lvcols) v.reserve(pairs.size());
     for (std::size_t i = 0; i < pairs.size(); ++i) {
-      if (prob[i] < cfg.match_probability) continue;
+      const auto [weight, prob] = pair_score(i);
       ra.push_back(pairs[i].lo);
       rb.push_back(pairs[i].hi);
-      w.push_back(weight[i]);
-      pr.push_back(prob[i]);
+      w.push_back(weight);
+      pr.push_back(prob);
       rl.push_back(pairs[i].rules);
-      swapped.push_back(levels[i].names_swapped);
-      const auto [f1, g1] = match::pair_tf_terms(model, levels[i], fields[pairs[i].lo - first], tf);
+      const auto levels = cand.levels(levels_spec, i);
+      swapped.push_back(levels.names_swapped);
+      const auto [f1, g1] = match::pair_tf_terms(model, levels, fields[pairs[i].lo - first], tf);
       tff.push_back(f1);
       tfg.push_back(g1);
-      for (std::size_t c = 0; c < k; ++c) lvcols[c].push_back(levels[i].level[c]);
+      for (std::size_t c = 0; c < k; ++c) lvcols[c].push_back(levels.level[c]);
     }
-    const auto oa = fetch_by_row(ctx, part, first, batch.obs, ra);
-    const auto ob = fetch_by_row(ctx, part, first, batch.obs, rb);
-    const auto ea = cluster::fetch_owned(ctx, ra, owned_labels);
-    const auto eb = cluster::fetch_owned(ctx, rb, owned_labels);
+    auto oa = fetch_by_row(ctx, part, first, batch.obs, ra);
+    auto ob = fetch_by_row(ctx, part, first, batch.obs, rb);
     std::vector<std::uint8_t> same(ra.size());
-    for (std::size_t i = 0; i < ra.size(); ++i) same[i] = ea[i] == eb[i];
+    {
+      const auto ea = cluster::fetch_owned(ctx, ra, owned_labels);
+      const auto eb = cluster::fetch_owned(ctx, rb, owned_labels);
+      for (std::size_t i = 0; i < ra.size(); ++i) same[i] = ea[i] == eb[i];
+    }
     io::Table t;
-    t.add("obs_a", std::vector<std::uint64_t>(oa)).add("obs_b", std::vector<std::uint64_t>(ob))
+    t.add("obs_a", std::move(oa)).add("obs_b", std::move(ob))
         .add("row_a", std::move(ra)).add("row_b", std::move(rb))
         .add("weight", std::move(w)).add("probability", std::move(pr)).add("same_entity", std::move(same))
         .add("blocking_rules", std::move(rl)).add("names_swapped", std::move(swapped))

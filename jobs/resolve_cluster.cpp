@@ -24,6 +24,39 @@ int RowPartition::owner(std::uint64_t row) const {
   return r;
 }
 
+namespace {
+
+// A spanning forest of `edges` (a subset with the same components), by union-find over the
+// endpoints. Matches are dense inside entities (k observations, up to k(k-1)/2 edges), and the
+// distributed components hold several words per edge and iteration.
+void keep_spanning_forest(std::vector<std::pair<std::uint64_t, std::uint64_t>>& edges) {
+  std::vector<std::uint64_t> ids;
+  ids.reserve(2 * edges.size());
+  for (const auto& [a, b] : edges) ids.push_back(a), ids.push_back(b);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::size_t> parent(ids.size());
+  for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  const auto find = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  const auto index = [&](std::uint64_t v) {
+    return static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), v) - ids.begin());
+  };
+  std::size_t kept = 0;
+  for (const auto& e : edges) {
+    const auto ra = find(index(e.first)), rb = find(index(e.second));
+    if (ra == rb) continue;
+    parent[std::max(ra, rb)] = std::min(ra, rb);
+    edges[kept++] = e;
+  }
+  edges.resize(kept);
+  edges.shrink_to_fit();
+}
+
+}  // namespace
+
 std::vector<std::uint64_t> component_sizes(const cluster::Context& ctx, std::uint64_t n,
                                            const std::vector<std::uint64_t>& owned_labels) {
   const int p = ctx.size();
@@ -41,7 +74,9 @@ std::vector<std::uint64_t> guarded_components_distributed(const cluster::Context
   std::vector<std::pair<std::uint64_t, std::uint64_t>> all;
   all.reserve(edges.size());
   for (const auto& e : edges) all.emplace_back(e.a, e.b);
+  keep_spanning_forest(all);
   auto first = cluster::connected_components(ctx, n, all);
+  all = std::vector<std::pair<std::uint64_t, std::uint64_t>>();
   const auto sizes = component_sizes(ctx, n, first.label);
 
   // Size of each edge's component: the label of its endpoint, then the size stored at the label.
@@ -71,6 +106,7 @@ std::vector<std::uint64_t> guarded_components_distributed(const cluster::Context
     if (stats) *stats = {large, 0, largest, largest};
     return std::move(first.label);
   }
+  keep_spanning_forest(kept);
   auto second = cluster::connected_components(ctx, n, kept);
   if (stats) {
     std::uint64_t after = 0;

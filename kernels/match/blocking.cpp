@@ -127,6 +127,24 @@ bool operator<(const BlockMember& a, const BlockMember& b) {
   return a.rule < b.rule;
 }
 
+std::uint64_t planned_pairs(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window) {
+  std::uint64_t total = 0;
+  std::size_t begin = 0;
+  while (begin < sorted.size()) {
+    std::size_t end = begin + 1;
+    while (end < sorted.size() && sorted[end].key == sorted[begin].key) ++end;
+    const std::uint64_t n = end - begin;
+    if (n <= max_block) total += n * (n - 1) / 2;
+    else
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::size_t stop = std::min(end, i + window);
+        if (stop > i + 1) total += stop - (i + 1);
+      }
+    begin = end;
+  }
+  return total;
+}
+
 void dedupe_pairs(std::vector<CandidatePair>& pairs) {
   std::sort(pairs.begin(), pairs.end(), [](const CandidatePair& a, const CandidatePair& b) {
     return a.lo != b.lo ? a.lo < b.lo : a.hi < b.hi;

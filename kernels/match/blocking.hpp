@@ -86,6 +86,10 @@ template <class OnOversize>
 void plan_blocks(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window,
                  std::vector<CandidatePair>& out, BlockingStats& stats, OnOversize on_oversize);
 
+// How many pairs plan_blocks emits at most (it skips an observation paired with itself), so its
+// output can be sized once instead of grown by doubling.
+std::uint64_t planned_pairs(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window);
+
 // Keeps one entry per (lo, hi) with the union of the rule bits; input in any order.
 void dedupe_pairs(std::vector<CandidatePair>& pairs);
 

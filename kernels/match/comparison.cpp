@@ -171,11 +171,21 @@ PairLevels compare_observations(const ObservationFields& a, const ObservationFie
 std::vector<PairLevels> compare_pairs(std::span<const ObservationFields> observations,
                                       std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
                                       const ComparisonSpec& spec) {
+  return compare_pairs(observations, {}, pairs, spec);
+}
+
+std::vector<PairLevels> compare_pairs(std::span<const ObservationFields> head,
+                                      std::span<const ObservationFields> tail,
+                                      std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
+                                      const ComparisonSpec& spec) {
+  const auto at = [&](std::uint32_t i) -> const ObservationFields& {
+    return i < head.size() ? head[i] : tail[i - head.size()];
+  };
   std::vector<PairLevels> out(pairs.size());
   // Each pair writes only its own slot, so the result is independent of the schedule.
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 1024), [&](const auto& r) {
     for (std::size_t i = r.begin(); i != r.end(); ++i)
-      out[i] = compare_observations(observations[pairs[i].first], observations[pairs[i].second], spec);
+      out[i] = compare_observations(at(pairs[i].first), at(pairs[i].second), spec);
   });
   return out;
 }

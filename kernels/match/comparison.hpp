@@ -83,6 +83,13 @@ PairLevels compare_observations(const ObservationFields& a, const ObservationFie
 std::vector<PairLevels> compare_pairs(std::span<const ObservationFields> observations,
                                       std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
                                       const ComparisonSpec& spec);
+// The same over two arrays taken as one: index i < head.size() is head[i], larger indices
+// address tail. A rank's own observations and those fetched from others are then compared
+// without first copying both into one array.
+std::vector<PairLevels> compare_pairs(std::span<const ObservationFields> head,
+                                      std::span<const ObservationFields> tail,
+                                      std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
+                                      const ComparisonSpec& spec);
 
 // Term-frequency adjustment in bits for an exact agreement on a value seen `value_count` times
 // among `total` observations that have the field, given the model's u of the exact level.

@@ -72,6 +72,7 @@ TEST(PlanBlocks, SmallBlocksAllPairsLargeBlocksWindow) {
   ASSERT_EQ(oversize, std::vector<std::size_t>{30});
   // 6 pairs in the small block; in the large block each of 30 meets its next 2 (29 + 28).
   EXPECT_EQ(out.size(), 6u + 29u + 28u);
+  EXPECT_EQ(planned_pairs(m, 10, 3), out.size());
   for (const auto& p : out) {
     EXPECT_LT(p.lo, p.hi);
     if (p.lo >= 10) {

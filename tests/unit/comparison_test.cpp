@@ -128,4 +128,10 @@ TEST(ComparePairs, ParallelEqualsSerial) {
     const auto ser = compare_observations(obs[pairs[i].first], obs[pairs[i].second], spec);
     for (std::size_t c = 0; c < spec.size(); ++c) ASSERT_EQ(par[i].level[c], ser.level[c]);
   }
+  // Split into two arrays taken as one: the same levels.
+  const std::span<const ObservationFields> all(obs);
+  const auto split = compare_pairs(all.first(123), all.subspan(123), pairs, spec);
+  ASSERT_EQ(split.size(), par.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    for (std::size_t c = 0; c < spec.size(); ++c) ASSERT_EQ(split[i].level[c], par[i].level[c]);
 }
