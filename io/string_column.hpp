@@ -132,7 +132,7 @@ class StringColumn {
     return out;
   }
   void clear() {
-    chunks_ = {};
+    std::vector<Chunk>().swap(chunks_);  // not `chunks_ = {}`, which keeps the capacity
     rows_ = bytes_ = 0;
   }
 

@@ -134,7 +134,7 @@ void generate(const JobEnv& env, const world::Scenario& scenario, const std::fil
   auto months = world.org_months();
   auto members = world.org_membership();
   if (!ctx.is_root()) {
-    months = {};
+    months = {};  // structs of vectors: move-assigned from empty ones, so their storage is freed
     members = {};
   }
   io::Table org_months;

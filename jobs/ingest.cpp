@@ -27,6 +27,7 @@
 #include "jobs/log.hpp"
 #include "kernels/text/date.hpp"
 #include "kernels/text/utf8.hpp"
+#include "kernels/memory.hpp"
 
 namespace ch::jobs {
 namespace {
@@ -187,7 +188,7 @@ std::vector<Duplicate> find_duplicates(const cluster::Context& ctx, const Batch&
   local.calls.text[kCallRecordId].for_each(
       [&](std::size_t i, std::string_view id) { key(local.calls.source[i], local.calls.seq[i], id); });
   auto owned = cluster::shuffle<Key>(ctx, keys, [&](const Key& k) { return static_cast<int>(k.hash % p); });
-  keys = {};
+  ch::free_storage(keys);
   // By hash alone: the order within a run of equal hashes does not matter (candidates are
   // grouped by id below), and a one-word compare sorts faster.
   std::sort(owned.begin(), owned.end(), [](const Key& a, const Key& b) { return a.hash < b.hash; });
@@ -205,7 +206,7 @@ std::vector<Duplicate> find_duplicates(const cluster::Context& ctx, const Batch&
         asks.push_back({seq_of(owned[k].seq_origin), static_cast<std::int32_t>(me), origin_of(owned[k].seq_origin)});
     i = j;
   }
-  owned = {};
+  ch::free_storage(owned);
   const auto questions = cluster::shuffle<Ask>(ctx, asks, [](const Ask& a) { return a.origin; });
   // Answer from this rank's rows (both tables are in seq order): seq, line, source, id.
   std::vector<std::vector<std::byte>> answers(p);
@@ -548,7 +549,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     }
   }
   window = std::string();
-  sp = {};
+  ch::free_storage(sp);
   phase("split, validate and normalize (blocks)");
   Batch all;
   all.counts.resize(sources.size());

@@ -20,6 +20,7 @@
 #include "jobs/config.hpp"
 #include "jobs/log.hpp"
 #include "kernels/rng.hpp"
+#include "kernels/memory.hpp"
 
 namespace ch::jobs {
 namespace {
@@ -188,11 +189,11 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   const std::uint64_t key_rows = keys.size();
   auto grouped = cluster::shuffle_serialized(ctx, std::span<const network::IdentifierUse>(keys),
                                              [p](const network::IdentifierUse& k) { return owner_of_value(k.value, k.type, p); });
-  keys = {};
+  ch::free_storage(keys);
   std::array<network::GroupStats, network::kEdgeTypeCount> stats{};
   std::map<std::string, std::vector<std::uint64_t>> phone_persons;
   auto evidence = network::group_identifier_uses(grouped, config.rules, stats, &phone_persons);
-  grouped = {};
+  ch::free_storage(grouped);
   env.stop_point("network");
 
   // Co-flights become co-travel only for pairs sharing at least min_co_travel flights.
@@ -204,7 +205,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     flights = network::aggregate(std::move(flights));
     auto per_pair = network::aggregate(cluster::shuffle(ctx, std::span<const Evidence>(flights),
                                                         [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
-    flights = {};
+    ch::free_storage(flights);
     evidence = std::move(rest);
     for (auto& f : per_pair)
       if (network::keep_co_travel(f, config.rules)) evidence.push_back(f);
@@ -240,7 +241,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
       for (std::uint64_t person : *who)
         legs.push_back({c.other, {}, person, static_cast<std::uint32_t>(who->size()), c.start, c.seconds});
     }
-    at_caller = {};
+    ch::free_storage(at_caller);
     const auto at_callee = cluster::shuffle(ctx, std::span<const CallLeg>(legs), owner);
     const double w = config.rules.weight[static_cast<std::size_t>(EdgeType::kCalls)];
     for (const auto& c : at_callee) {
@@ -265,7 +266,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   evidence = network::aggregate(std::move(evidence));
   auto monthly = network::aggregate(cluster::shuffle(ctx, std::span<const Evidence>(evidence),
                                                      [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
-  evidence = {};
+  ch::free_storage(evidence);
   std::vector<PairTotal> totals;
   for (const auto& e : monthly) {
     if (totals.empty() || totals.back().a != e.a || totals.back().b != e.b)
