@@ -884,6 +884,12 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     std::vector<std::uint32_t> size, active;
     std::vector<double> score, cohesion;
     std::vector<std::string> first, last, corr, nats, status, evidence;
+    // The last month of any booking: once, not per organization (that loop over every booking
+    // was two thirds of assess on medium).
+    std::int32_t period_end = 0;
+    if (root)
+      for (const auto& [r, b] : bookings)
+        if (b.departure != std::numeric_limits<std::int64_t>::max()) period_end = std::max(period_end, network::month_of(b.departure));
     if (root)
       for (std::size_t k = 0; k < orgs.size(); ++k) {
         const auto& o = orgs[k];
@@ -912,9 +918,6 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
         cohesion.push_back(n > 1 ? static_cast<double>(internal) / (n * (n - 1) / 2) : 0.0);
         score.push_back(o.score);
         const std::int32_t last_month = o.months.empty() ? 0 : *o.months.rbegin();
-        std::int32_t period_end = 0;
-        for (const auto& [r, b] : bookings)
-          if (b.departure != std::numeric_limits<std::int64_t>::max()) period_end = std::max(period_end, network::month_of(b.departure));
         status.push_back(period_end - last_month >= 2 ? "inactive" : arr > 0 ? "disrupted" : "active");
         std::vector<std::string> ev;
         for (const auto& r : o.bookings) ev.push_back(record_id[bookings[r].rows.front()]);
