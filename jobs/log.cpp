@@ -28,11 +28,36 @@ void init_logging(const cluster::Context& ctx, const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
+namespace {
+
+// The peak resident memory since the last reset (VmHWM of /proc/self/status), in bytes; the
+// process maximum from getrusage where /proc is not there.
+std::uint64_t peak_rss_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;  // "VmHWM:  123 kB"
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+}
+
+// Resets the peak to the current resident size, so that a stage inside `run` reports its own
+// peak, not the whole run's (it still counts what the allocator kept from earlier stages).
+void reset_peak_rss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+}
+
+}  // namespace
+
 StageTimer::StageTimer(const JobEnv& env, std::string stage)
     : env_(env),
       stage_(std::move(stage)),
       start_(std::chrono::steady_clock::now()),
-      shuffled_at_start_(env.ctx.bytes_sent()) {}
+      shuffled_at_start_(env.ctx.bytes_sent()) {
+  reset_peak_rss();
+}
 
 double StageTimer::seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -40,9 +65,7 @@ double StageTimer::seconds() const {
 
 void StageTimer::report(std::uint64_t rows, std::uint64_t bytes) const {
   const auto& ctx = env_.ctx;
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const std::uint64_t rss = cluster::allreduce_max(ctx, static_cast<std::uint64_t>(usage.ru_maxrss) * 1024);
+  const std::uint64_t rss = cluster::allreduce_max(ctx, peak_rss_bytes());
   const std::uint64_t shuffled = cluster::allreduce_max(ctx, ctx.bytes_sent() - shuffled_at_start_);
   const double s = cluster::allreduce_max(ctx, std::max(seconds(), 1e-9));
   spdlog::info("{}: {} rows in {:.2f} s ({:.0f} rows/s, {:.1f} MB/s, peak RSS {:.0f} MB/rank, "
