@@ -1,4 +1,4 @@
-// ingest: load → (read owned byte ranges) → compute (validate, normalize; TBB over record blocks)
+// ingest: load (plan owned byte ranges) → compute (read windows, validate, normalize; TBB over blocks)
 // → shuffle (duplicate record ids by hash of the id) → combine (summary, bad-fraction verdict)
 // → write records.h5 collectively. Method notes: docs/ingest.md; tables: docs/schema.md.
 #include "jobs/ingest.hpp"
@@ -508,7 +508,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     phase_start = now;
     cpu_start = cpu;
   };
-  // Load: this rank's whole records of every file.
+  // Load: where this rank's records of every file are (read window by window below).
   env.fault_point("ingest", "read");
   const auto pieces = io::plan_owned_records(ctx, data, options.max_record_bytes);
   std::vector<PieceOrigin> origins;
