@@ -604,8 +604,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
         } else if (e_calls[edge] > 0 && journey_client.count(b)) {
           tied_clients.insert(b);
           const auto& j = journey_client[b];
-          // Contact that starts only after the client left: the destination stage.
-          if (e_first[edge] > j.departure_utc + 86400) ++m.counts.clients_after;
+          // Contact that starts only after the client arrived: the destination stage (contact
+          // while the client waits at the hub is the transit stage's).
+          if (e_first[edge] > j.last_departure_utc + 86400) ++m.counts.clients_after;
           else ++m.counts.clients_before;
           if (j.document_swap) ++m.counts.document_changes;
         }

@@ -78,6 +78,12 @@ class EntityPersons {
     const auto it = person_.find(entity);
     return it == person_.end() ? -1 : it->second;
   }
+  // Persons that some entity stands for: those the records show at all.
+  std::set<std::int64_t> observed() const {
+    std::set<std::int64_t> out;
+    for (const auto& [e, p] : person_) out.insert(p);
+    return out;
+  }
 
  private:
   std::unordered_map<std::uint64_t, std::int64_t> person_;
@@ -171,13 +177,17 @@ void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWr
   // Every rank reads and computes the same (organizations are few); attributes are collective.
   const io::TableReader truth(ctx, run.truth()), ent(ctx, run.entities()), as(ctx, run.assessment());
   const EntityPersons person_of(truth, ent);
-  // True organization: most months of membership.
+  // True organization: most months of membership. Only members that left at least one record
+  // count: a recruit who joined in the last weeks and never travelled, called or registered a
+  // phone is invisible to any assessment.
+  const auto observed = person_of.observed();
   std::map<std::int64_t, std::map<std::int64_t, std::uint32_t>> months;
   std::map<std::int64_t, std::uint8_t> role;
   {
     const auto om = truth.read_all("/org_membership", {"organization", "person", "role"});
     for (std::size_t i = 0; i < om.rows(); ++i) {
       const auto p = static_cast<std::int64_t>(om.get<std::uint64_t>("person")[i]);
+      if (!observed.count(p)) continue;
       ++months[p][om.get<std::int64_t>("organization")[i]];
       role[p] = om.get<std::uint8_t>("role")[i];
     }
@@ -213,7 +223,11 @@ void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWr
   std::vector<std::pair<std::size_t, std::int64_t>> by_size;
   for (const auto& [o, s] : true_members) by_size.push_back({s.size(), o});
   std::sort(by_size.begin(), by_size.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  std::size_t top = std::min<std::size_t>(10, by_size.size()), matched = 0, key_total = 0, key_found = 0;
+  // Key actors found among the top 5, out of those that fit there: min(5, key actors) per
+  // organization (recall@5 normalised by its ceiling). Organizers (~15 %) and coordinators abroad
+  // of a year's membership are 10–30 per large organization, so the plain share found among 5 is
+  // bounded far below 1 even for a perfect ranking; it is kept as key_actor_recall_uncapped.
+  std::size_t top = std::min<std::size_t>(10, by_size.size()), matched = 0, key_total = 0, key_found = 0, key_fit = 0;
   for (std::size_t i = 0; i < top; ++i) {
     const auto& tm = true_members[by_size[i].second];
     double best = 0;
@@ -228,10 +242,12 @@ void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWr
       std::sort(v.begin(), v.end());
       for (std::size_t k = 0; k < v.size() && k < 5; ++k) top5.insert(v[k].second);
     }
+    std::size_t key = 0;
     for (auto p : tm)
-      if (role[p] == 1 || role[p] == 6) ++key_total, key_found += top5.count(p);
+      if (role[p] == 1 || role[p] == 6) ++key, key_found += top5.count(p);
+    key_total += key;
+    key_fit += std::min<std::size_t>(5, key);
   }
-  (void)key_found;
   // Leads pointing at a true member (any organization, any month).
   const auto leads = as.read_all("/leads", {"entity"});
   std::size_t lead_n = 0, lead_ok = 0;
@@ -252,9 +268,10 @@ void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWr
   const auto [nmi, ari] = nmi_ari(la, lb);
   const double match = top ? static_cast<double>(matched) / static_cast<double>(top) : 0.0;
   const double precision = lead_n ? static_cast<double>(lead_ok) / static_cast<double>(lead_n) : 0.0;
-  const double recall = key_total ? static_cast<double>(key_found) / static_cast<double>(key_total) : 0.0;
+  const double recall = key_fit ? static_cast<double>(key_found) / static_cast<double>(key_fit) : 0.0;
+  const double uncapped = key_total ? static_cast<double>(key_found) / static_cast<double>(key_total) : 0.0;
   writer.set_attributes("/", {{"org_match_top10", match}, {"lead_precision_top20", precision}, {"org_nmi", nmi},
-                              {"org_ari", ari}, {"key_actor_recall", recall}});
+                              {"org_ari", ari}, {"key_actor_recall", recall}, {"key_actor_recall_uncapped", uncapped}});
   const double progress = progress_accuracy(env, truth, as);
   if (progress >= 0) writer.set_attributes("/", {{"progress_accuracy", progress}});
   if (ctx.is_root())

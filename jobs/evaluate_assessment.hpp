@@ -24,7 +24,8 @@ namespace ch::jobs {
 std::vector<std::string> observation_truth_tables(const io::TableReader& truth);
 
 // Collective. Adds org_match_top10, lead_precision_top20, org_nmi, org_ari, key_actor_recall
-// (and progress_accuracy, see above) to `writer`'s root when the run has an assessment.h5; does
+// (found among the top 5 / min(5, key actors) per organization), key_actor_recall_uncapped
+// (found / key actors) (and progress_accuracy, see above) to `writer`'s root when the run has an assessment.h5; does
 // nothing otherwise.
 void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWriter& writer);
 

@@ -21,6 +21,7 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
   j.origin = legs.front().origin;
   j.destination = legs.back().destination;
   j.departure_utc = legs.front().departure_utc;
+  j.last_departure_utc = legs.back().departure_utc;
   // Going back to an airport left earlier: an escort flying home from the destination.
   std::set<std::string> left;
   for (const auto& l : legs) {
@@ -145,7 +146,8 @@ double key_actor_score(const RoleEvidence& e, std::uint32_t max_clients_after) {
   const double destination = max_clients_after ? static_cast<double>(e.clients_after) / max_clients_after : 0.0;
   const double command = e.max_member_partners ? static_cast<double>(e.member_partners) / e.max_member_partners : 0.0;
   const bool operational = e.booked_bookings > 0 || e.escorted_bookings > 0 || e.paid_bookings > 0 || e.clients_before > 0;
-  return 0.5 * std::min(destination, 1.0) + 0.25 * std::min(command, 1.0) + 0.25 * (operational ? 0.0 : 1.0);
+  return 0.4 * std::sqrt(std::min(destination, 1.0)) + 0.4 * std::sqrt(std::min(command, 1.0)) +
+         0.2 * (operational ? 0.0 : 1.0);
 }
 
 bool is_burner(std::int64_t first_utc, std::int64_t last_utc, std::uint32_t uses, double max_days) {

@@ -35,6 +35,7 @@ struct Journey {
   bool document_swap = false;    // document country changes between the legs of that journey
   std::string origin, transit, destination;
   std::int64_t departure_utc = 0;  // first leg
+  std::int64_t last_departure_utc = 0;  // last leg: the client is at the destination a day later
   std::size_t legs = 0;
   bool returns = false;            // some leg comes back to the first origin (a round trip)
   bool backtracks = false;         // some leg goes back to an airport left earlier (never one-way)
@@ -125,11 +126,14 @@ struct RoleVerdict {
 //   recruiter       the commonest aide role, as the default.
 RoleVerdict infer_role(const RoleEvidence& e);
 
-// Key-actor score in [0, 1] of an aide within its organization: ½ control of the destination stage
-// (clients in contact after arrival / the organization's maximum `max_clients_after`), ¼ command
-// (ties to other members / `max_member_partners`), ¼ distance from the operational business (no
-// booking, escorting, paying or pre-departure contact — organizers delegate it and keep off the
-// phone: Campana 2018; Agreste et al. on leaders who are not central in call networks).
+// Key-actor score in [0, 1] of an aide within its organization: 0.4 control of the destination
+// stage (clients in contact after arrival, relative to the organization's maximum
+// `max_clients_after`), 0.4 command (ties to other members relative to `max_member_partners`),
+// 0.2 distance from the operational business (no booking, escorting, paying or pre-departure
+// contact — organizers delegate it and keep off the phone: Campana 2018; Agreste et al. on leaders
+// who are not central in call networks). The two shares enter as square roots: one coordinator
+// takes most arrivals' calls, yet a second with a quarter of them is still a coordinator.
+
 double key_actor_score(const RoleEvidence& e, std::uint32_t max_clients_after);
 
 // ---- schemes -------------------------------------------------------------------------------

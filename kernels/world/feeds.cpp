@@ -930,14 +930,18 @@ void CallGen::smuggler(const Core& c) {
   const auto& om = w_.org_months[static_cast<std::size_t>(idx)];
   const auto& op = w_.sc.organizations;
   // Ties inside the organization: ~7x likelier within a route stage, ~3x less likely within a
-  // role (Campana 2018); each tie is a stable property of the pair.
+  // role (Campana 2018); each tie is a stable property of the pair. Organizers run every stage,
+  // so their ties to any stage are as dense as within one: the few actors who bridge the
+  // segments of a smuggling chain (Campana 2018).
+  const bool organizer = rec.role == static_cast<std::uint8_t>(Role::kOrganizer);
   std::vector<std::uint64_t> ties;
   std::uint64_t anchor = UINT64_MAX;
   for (std::uint32_t i = 0; i < om.members_count; ++i) {
     const std::uint64_t q = w_.membership_person[om.members_begin + i];
     if (q == c.pid) continue;
     const auto& qr = w_.smugglers[q - w_.smuggler_first];
-    double p = op.tie_density * (qr.stage == rec.stage ? op.same_stage_factor : 1.0) *
+    const bool bridged = qr.stage == rec.stage || organizer || qr.role == static_cast<std::uint8_t>(Role::kOrganizer);
+    double p = op.tie_density * (bridged ? op.same_stage_factor : 1.0) *
                (qr.role == rec.role ? op.same_role_factor : 1.0);
     const std::uint64_t lo = std::min(q, c.pid), hi = std::max(q, c.pid);
     const double u = static_cast<double>(mix64(stream_key(kTagTie, lo, hi) ^ w_.sc.seed) >> 11) * 0x1.0p-53;
@@ -956,6 +960,10 @@ void CallGen::smuggler(const Core& c) {
   const std::vector<std::uint32_t>* clients_next =
       m_ + 1 < w_.months ? &w_.trips_by_org_month[static_cast<std::size_t>(m_ + 1) * static_cast<std::size_t>(w_.org_count) + static_cast<std::size_t>(org)]
                          : nullptr;
+  const std::vector<std::uint32_t>* clients_prev =
+      m_ > 0 ? &w_.trips_by_org_month[static_cast<std::size_t>(m_ - 1) * static_cast<std::size_t>(w_.org_count) + static_cast<std::size_t>(org)]
+             : nullptr;
+  const bool destination = rec.stage == kStageDestination;
   const double weights[] = {0.65, 0.15, 0.1, 0.05, 0.05};
   for (std::uint64_t i = 0; i < n; ++i) {
     const std::int64_t t = random_time(rec.arrest_day);
@@ -971,9 +979,14 @@ void CallGen::smuggler(const Core& c) {
         break;
       }
       case 1: {
-        const auto* list = clients_next && !clients_next->empty() && ur_.chance(0.5) ? clients_next : &clients_now;
+        // The destination stage deals with clients once they have arrived (onward travel, the
+        // final payment); the origin and transit stages before and during the journey.
+        const auto* other = destination ? clients_prev : clients_next;
+        const auto* list = other && !other->empty() && ur_.chance(0.5) ? other : &clients_now;
         if (list->empty()) break;
         const auto& trip = w_.trips[(*list)[ur_.below(list->size())]];
+        const std::int32_t arrival = trip.day + trip.gap_days + 1;
+        if (destination ? day <= arrival : day > (rec.stage == kStageOrigin ? trip.day : arrival)) break;
         const std::uint64_t mi = trip.first_migrant + ur_.below(trip.migrants);
         add(t, caller, k, w_.main_phone(w_.person(w_.migrant_first + mi), 0), duration(120));
         break;

@@ -123,7 +123,13 @@ TEST(Roles, KeyActorsControlArrivalsAndDelegateTheBusiness) {
   EXPECT_GT(c, o);
   EXPECT_GT(o, b);  // more ties, but the operational business
   EXPECT_LE(c, 1.0);
-  EXPECT_DOUBLE_EQ(key_actor_score(RoleEvidence{}, 0), 0.25);
+  EXPECT_DOUBLE_EQ(key_actor_score(RoleEvidence{}, 0), 0.2);
+  // A second coordinator with a quarter of the arrivals still ranks above an aide who only has ties.
+  RoleEvidence second, aide;
+  second.clients_after = 3, second.member_partners = 2;
+  aide.member_partners = 3;
+  for (auto* e : {&second, &aide}) e->max_member_partners = 6;
+  EXPECT_GT(key_actor_score(second, 12), key_actor_score(aide, 12));
 }
 
 TEST(Schemes, BurnerIsShortLived) {
