@@ -12,6 +12,7 @@
 #include <set>
 #include <span>
 #include <sstream>
+#include <cstdio>
 #include <unordered_map>
 
 #include "cluster/collectives.hpp"
@@ -29,6 +30,14 @@ namespace {
 using assess::MemberRole;
 constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
 constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
+
+// "YYYY-MM" → months since 1970-01 (network::month_of's scale); INT32_MIN when malformed.
+std::int32_t month_index(const std::string& label) {
+  int y = 0, m = 0;
+  if (label.size() != 7 || label[4] != '-' || std::sscanf(label.c_str(), "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+    return std::numeric_limits<std::int32_t>::min();
+  return (y - 1970) * 12 + m - 1;
+}
 
 std::string month_label(std::int32_t month) {
   const int y = 1970 + static_cast<int>(month >= 0 ? month / 12 : (month - 11) / 12);
@@ -776,6 +785,12 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     return it == cfg.referrals.agency_by_issue.end() ? std::string("police") : it->second;
   };
 
+  // The last month of any booking: once, not per organization (that loop over every booking
+  // was two thirds of assess on medium).
+  std::int32_t period_end = 0;
+  for (const auto& [r, b] : bookings)
+    if (b.departure != std::numeric_limits<std::int64_t>::max()) period_end = std::max(period_end, network::month_of(b.departure));
+
   // ---- progress against an earlier run ------------------------------------------------------
   struct ProgressRow {
     std::int64_t previous_id;
@@ -793,8 +808,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     const auto pm = pa.read_all("/members", {"organization", "entity", "role"});
     const auto po = pa.read_all("/organizations", {"id", "clients", "active_months"});
     const auto pmem = pe.read_all("/membership", {"record_id", "entity_id"});
-    // Entity ids differ between runs; record ids do not: a previous member is the current
-    // entity holding most of its records (ties: the smallest id).
+    // Entity ids differ between runs; record ids do not: a previous member stands for every
+    // current entity holding some of its records (the two resolutions may cut a person with
+    // several identities differently; mapping to one entity only lost a quarter of the overlap).
     std::unordered_map<std::string, std::uint64_t> current_of_record;
     for (std::size_t i = 0; i < n_obs; ++i) current_of_record.emplace(record_id[i], entity_of[i]);
     std::map<std::uint64_t, std::map<std::uint64_t, std::uint32_t>> mapped;
@@ -807,21 +823,18 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
           if (const auto it = current_of_record.find(rid[i]); it != current_of_record.end()) ++mapped[pent[i]][it->second];
     }
     std::map<std::int64_t, std::vector<std::uint64_t>> before;
-    std::map<std::int64_t, std::uint64_t> before_size;
+    std::map<std::int64_t, std::uint64_t> before_size, found_size;
     const auto& p_org = pm.get<std::int64_t>("organization");
     const auto& p_ent = pm.get<std::uint64_t>("entity");
     const auto& p_role = pm.get<std::string>("role");
     for (std::size_t i = 0; i < p_org.size(); ++i) {
       if (p_role[i] == "client") continue;
       ++before_size[p_org[i]];
-      std::uint64_t best = kNone;
-      std::uint32_t n = 0;
-      for (const auto& [e, c] : mapped[p_ent[i]])
-        if (c > n) best = e, n = c;
-      if (best != kNone) before[p_org[i]].push_back(best);
+      if (!mapped[p_ent[i]].empty()) ++found_size[p_org[i]];
+      for (const auto& [e, c] : mapped[p_ent[i]]) before[p_org[i]].push_back(e);
     }
     std::vector<std::int64_t> prev_ids;
-    std::vector<std::vector<std::uint64_t>> earlier, later;
+    std::vector<std::vector<std::uint64_t>> earlier;
     for (auto& [id, v] : before_size) {
       auto& s = before[id];
       std::sort(s.begin(), s.end());
@@ -829,15 +842,65 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       prev_ids.push_back(id);
       earlier.push_back(s);
     }
-    std::vector<std::int64_t> gaps;
-    for (const auto& o : orgs) {
-      later.push_back(o.aides);
-      std::int64_t gap = 0;
-      for (auto it = o.months.begin(); it != o.months.end() && std::next(it) != o.months.end(); ++it)
-        gap = std::max<std::int64_t>(gap, *std::next(it) - *it - 1);
-      gaps.push_back(gap);
+    // The earlier run's last month: its organizations' latest last_seen.
+    std::int32_t earlier_end = std::numeric_limits<std::int32_t>::min();
+    {
+      const auto pl = pa.read_all("/organizations", {"last_seen"});
+      for (const auto& seen : pl.get<std::string>("last_seen")) earlier_end = std::max(earlier_end, month_index(seen));
     }
-    const auto fates = assess::classify_fates(earlier, later, gaps, {cfg.match_jaccard, cfg.part_share, cfg.gap_months});
+    // An aide is compared with the earlier run when some evidence shows it active in the
+    // organization by then: its first tie to another of the organization's members or clients,
+    // or a smuggling booking it made, paid or escorted. (Ties outside are its ordinary life,
+    // before it joined too.)
+    auto active_by = [&](std::uint64_t a, std::size_t k, std::int32_t month) {
+      for (auto edge : adjacency[a])
+        if (const auto it = org_index.find(other(edge, a));
+            it != org_index.end() && it->second == k && network::month_of(e_first[edge]) <= month)
+          return true;
+      for (const auto* m : {&booked_by, &paid_by, &escorted_by})
+        if (const auto it = m->find(a); it != m->end())
+          for (const auto& ref : it->second)
+            if (const auto b = bookings.find(ref); b != bookings.end() && network::month_of(b->second.departure) <= month) return true;
+      return false;
+    };
+    std::vector<std::vector<std::uint64_t>> later;
+    for (std::size_t k = 0; k < orgs.size(); ++k) {
+      later.emplace_back();
+      for (auto a : orgs[k].aides)
+        if (active_by(a, k, earlier_end)) later.back().push_back(a);
+    }
+    const assess::FateOptions fate_options{cfg.match_jaccard, cfg.part_share, cfg.gap_months};
+    const auto parts = assess::continuations(earlier, later, fate_options);
+    // When the earlier organization still works: months with a tie between two of its members
+    // or of its continuations' members (network.h5 /edges_monthly). Both, because the later
+    // run's resolution gives a member's new burner phones and aliases entities of their own,
+    // which the earlier run never saw.
+    std::vector<std::set<std::int32_t>> active(earlier.size());
+    {
+      std::unordered_map<std::uint64_t, std::vector<std::size_t>> circles;  // entity → earlier organizations
+      auto add = [&](std::uint64_t e, std::size_t i) {
+        auto& v = circles[e];
+        if (v.empty() || v.back() != i) v.push_back(i);
+      };
+      for (std::size_t i = 0; i < earlier.size(); ++i) {
+        std::vector<std::uint64_t> circle = earlier[i];
+        for (const auto& c : parts[i]) circle.insert(circle.end(), orgs[c.later].aides.begin(), orgs[c.later].aides.end());
+        std::sort(circle.begin(), circle.end());
+        circle.erase(std::unique(circle.begin(), circle.end()), circle.end());
+        for (auto e : circle) add(e, i);
+      }
+      const auto monthly = network.read_all("/edges_monthly", {"source", "target", "month"});
+      const auto& ms = monthly.get<std::uint64_t>("source");
+      const auto& mt = monthly.get<std::uint64_t>("target");
+      const auto& mm = monthly.get<std::string>("month");
+      for (std::size_t r = 0; r < ms.size(); ++r) {
+        const auto a = circles.find(ms[r]), b = circles.find(mt[r]);
+        if (a == circles.end() || b == circles.end()) continue;
+        for (auto i : a->second)
+          if (std::find(b->second.begin(), b->second.end(), i) != b->second.end()) active[i].insert(month_index(mm[r]));
+      }
+    }
+    const auto fates = assess::classify_fates(parts, active, earlier_end, period_end, fate_options);
     std::map<std::int64_t, double> prev_capacity;
     for (std::size_t i = 0; i < po.rows(); ++i)
       prev_capacity[po.get<std::int64_t>("id")[i]] = static_cast<double>(po.get<std::uint64_t>("clients")[i]) /
@@ -846,7 +909,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     for (std::size_t i = 0; i < prev_ids.size(); ++i) {
       const auto& f = fates[i];
       ProgressRow r{prev_ids[i], assess::fate_name(f.fate), "", f.best_jaccard, before_size[prev_ids[i]],
-                    earlier[i].size(), 0, prev_capacity[prev_ids[i]], 0, 0, 0, ""};
+                    found_size[prev_ids[i]], 0, prev_capacity[prev_ids[i]], 0, 0, 0, ""};
       std::vector<std::string> succ, ids;
       for (auto k : f.successors) {
         succ.push_back(std::to_string(orgs[k].id));
@@ -885,12 +948,6 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     std::vector<std::uint32_t> size, active;
     std::vector<double> score, cohesion;
     std::vector<std::string> first, last, corr, nats, status, evidence;
-    // The last month of any booking: once, not per organization (that loop over every booking
-    // was two thirds of assess on medium).
-    std::int32_t period_end = 0;
-    if (root)
-      for (const auto& [r, b] : bookings)
-        if (b.departure != std::numeric_limits<std::int64_t>::max()) period_end = std::max(period_end, network::month_of(b.departure));
     if (root)
       for (std::size_t k = 0; k < orgs.size(); ++k) {
         const auto& o = orgs[k];

@@ -199,43 +199,50 @@ std::size_t overlap(const std::vector<std::uint64_t>& a, const std::vector<std::
 }
 }  // namespace
 
-std::vector<FateResult> classify_fates(const std::vector<std::vector<std::uint64_t>>& earlier,
-                                       const std::vector<std::vector<std::uint64_t>>& later,
-                                       const std::vector<std::int64_t>& later_gap, const FateOptions& o) {
-  std::vector<FateResult> out(earlier.size());
-  // Parts: later organizations holding ≥ part_share of an earlier one (split detection), and
-  // continuations: Jaccard ≥ θ, or the best part when parts exist.
-  std::vector<std::vector<std::pair<double, std::size_t>>> parts(earlier.size());
-  std::vector<std::size_t> continued_by(later.size(), 0);
+std::vector<std::vector<Continuation>> continuations(const std::vector<std::vector<std::uint64_t>>& earlier,
+                                                     const std::vector<std::vector<std::uint64_t>>& later_then,
+                                                     const FateOptions& o) {
+  std::vector<std::vector<Continuation>> parts(earlier.size());
   for (std::size_t i = 0; i < earlier.size(); ++i) {
-    for (std::size_t k = 0; k < later.size(); ++k) {
-      const double jac = jaccard(earlier[i], later[k]);
-      const double share = earlier[i].empty() ? 0.0
-                                              : static_cast<double>(overlap(earlier[i], later[k])) /
-                                                    static_cast<double>(earlier[i].size());
-      out[i].best_jaccard = std::max(out[i].best_jaccard, jac);
-      if (jac >= o.match_jaccard || share >= o.part_share) parts[i].push_back({jac, k});
+    for (std::size_t k = 0; k < later_then.size(); ++k) {
+      const auto shared = overlap(earlier[i], later_then[k]);
+      if (shared == 0) continue;
+      const double jac = jaccard(earlier[i], later_then[k]);
+      const double share = static_cast<double>(shared) / static_cast<double>(earlier[i].size());
+      if (jac >= o.match_jaccard || share >= o.part_share) parts[i].push_back({jac, shared, k});
     }
-    std::sort(parts[i].begin(), parts[i].end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    std::sort(parts[i].begin(), parts[i].end(), [](const Continuation& a, const Continuation& b) {
+      return a.jaccard != b.jaccard ? a.jaccard > b.jaccard : a.later < b.later;
     });
-    for (const auto& [jac, k] : parts[i]) out[i].successors.push_back(k);
-    for (const auto& [jac, k] : parts[i])
-      if (jac >= o.match_jaccard || parts[i].size() > 1) ++continued_by[k];
   }
-  for (std::size_t i = 0; i < earlier.size(); ++i) {
+  return parts;
+}
+
+std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuation>>& parts,
+                                       const std::vector<std::set<std::int32_t>>& active_months,
+                                       std::int32_t earlier_end, std::int32_t later_end, const FateOptions& o) {
+  std::map<std::size_t, std::vector<std::pair<std::size_t, std::size_t>>> continues;  // later → (shared, earlier)
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    for (const auto& c : parts[i]) continues[c.later].push_back({c.shared, i});
+  std::vector<FateResult> out(parts.size());
+  for (std::size_t i = 0; i < parts.size(); ++i) {
     auto& r = out[i];
-    if (parts[i].empty()) {
-      r.fate = Fate::kDissolved;
-    } else if (parts[i].size() > 1) {
-      r.fate = Fate::kSplit;
-    } else {
-      const auto [jac, k] = parts[i][0];
-      // Below θ but holding most of the earlier members: absorbed into a larger organization.
-      if (continued_by[k] > 1 || jac < o.match_jaccard) r.fate = Fate::kMerged;
-      else if (k < later_gap.size() && later_gap[k] >= o.gap_months) r.fate = Fate::kReconstituted;
-      else r.fate = Fate::kPersisted;
+    for (const auto& c : parts[i]) r.successors.push_back(c.later), r.best_jaccard = std::max(r.best_jaccard, c.jaccard);
+    const auto& months = active_months[i];
+    std::int64_t gap = 0, run = 0;
+    for (std::int32_t m = earlier_end + 1; m <= later_end; ++m) {
+      run = months.count(m) ? 0 : run + 1;
+      gap = std::max(gap, run);
     }
+    bool absorbed = false;
+    if (parts[i].size() == 1)
+      for (const auto& [n, j] : continues[parts[i][0].later])
+        if (j != i && (n > parts[i][0].shared || (n == parts[i][0].shared && j < i))) absorbed = true;
+    if (!months.count(later_end)) r.fate = Fate::kDissolved;
+    else if (gap >= o.gap_months) r.fate = Fate::kReconstituted;
+    else if (parts[i].size() > 1) r.fate = Fate::kSplit;
+    else if (absorbed) r.fate = Fate::kMerged;
+    else r.fate = Fate::kPersisted;
   }
   return out;
 }

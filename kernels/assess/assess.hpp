@@ -175,14 +175,37 @@ struct FateResult {
   double best_jaccard = 0;
 };
 
-// Earlier and later organizations as sorted member id sets (members mapped into one id space).
-// `later_gap` per later organization: the longest run of inactive months inside its activity.
-// Greene et al. (2010): continuation when Jaccard ≥ θ; several continuations of one earlier
-// organization (each holding ≥ part_share of it) = split; a later organization continuing
-// several earlier ones = merged; none = dissolved; a continuation after a gap = reconstituted.
-std::vector<FateResult> classify_fates(const std::vector<std::vector<std::uint64_t>>& earlier,
-                                       const std::vector<std::vector<std::uint64_t>>& later,
-                                       const std::vector<std::int64_t>& later_gap,
+// A later organization continuing an earlier one.
+struct Continuation {
+  double jaccard = 0;
+  std::size_t shared = 0;  // earlier members in it
+  std::size_t later = 0;   // index of the later organization
+};
+
+// Continuations of each earlier organization (members sorted, mapped into the later run's entity
+// ids) among later organizations' `later_then` (sorted: members already active when the earlier
+// run ended): Jaccard ≥ θ or holding ≥ part_share of the earlier members, best Jaccard first.
+// Members are compared over the months both runs saw, as Greene et al. (2010) match snapshots of
+// one time step, so that recruits who joined later do not dilute a continuation.
+std::vector<std::vector<Continuation>> continuations(const std::vector<std::vector<std::uint64_t>>& earlier,
+                                                     const std::vector<std::vector<std::uint64_t>>& later_then,
+                                                     const FateOptions& options = {});
+
+// Fates of earlier organizations from their continuations and `active_months` (months in which
+// the later run shows the earlier members, or the members of their continuations, working
+// together). The earlier run ended in month `earlier_end`, the later one in `later_end`. Rules,
+// first match wins:
+//   dissolved      no activity in later_end (members of a dissolved organization go dormant;
+//                  those of a split or merged one carry on elsewhere);
+//   reconstituted  activity stopped for ≥ gap_months after earlier_end and started again;
+//   split          several continuations;
+//   merged         its one continuation continues a larger part of another earlier
+//                  organization too (the larger one stays itself);
+//   persisted      otherwise, also without a continuation (the assessment lost it, the members
+//                  did not stop).
+std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuation>>& parts,
+                                       const std::vector<std::set<std::int32_t>>& active_months,
+                                       std::int32_t earlier_end, std::int32_t later_end,
                                        const FateOptions& options = {});
 
 double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b);

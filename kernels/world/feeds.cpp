@@ -416,20 +416,20 @@ class TravelGen {
 };
 
 void TravelGen::run() {
-  const auto& base = w_.travel_base;
-  const auto M = static_cast<std::uint64_t>(w_.months);
+  const auto& base = w_.travel_month_base;
+  const auto m = static_cast<std::size_t>(std::upper_bound(base.begin(), base.end(), unit_) - base.begin() - 1);
+  std::uint64_t i = unit_ - base[m];
   int kind = 0;
-  while (kind + 1 < WorldModel::kTrKindCount + 1 && unit_ >= base[static_cast<std::size_t>(kind) + 1]) ++kind;
-  const std::uint64_t i = unit_ - base[static_cast<std::size_t>(kind)];
-  const int m = static_cast<int>(i % M);
+  while (kind + 1 < WorldModel::kTrKindCount && i >= w_.travel_units(kind, m)) i -= w_.travel_units(kind++, m);
+  const int month = static_cast<int>(m);
   switch (kind) {
-    case WorldModel::kTrFamily: family(i / M, m); break;
-    case WorldModel::kTrTour: tour(i / M, m); break;
-    case WorldModel::kTrBusiness: business(w_.blocks[6].first + i / M, m); break;
-    case WorldModel::kTrStudent: student(w_.blocks[7].first + i / M, m); break;
-    case WorldModel::kTrDiaspora: diaspora(w_.blocks[8].first + i / M, m); break;
-    case WorldModel::kTrSmuggling: smuggling(i); break;
-    default: member_trip(i / M, m); break;
+    case WorldModel::kTrFamily: family(i, month); break;
+    case WorldModel::kTrTour: tour(i, month); break;
+    case WorldModel::kTrBusiness: business(w_.blocks[6].first + i, month); break;
+    case WorldModel::kTrStudent: student(w_.blocks[7].first + i, month); break;
+    case WorldModel::kTrDiaspora: diaspora(w_.blocks[8].first + i, month); break;
+    case WorldModel::kTrMember: member_trip(i, month); break;
+    default: smuggling(w_.trips_begin[m] + i); break;
   }
 }
 
@@ -555,7 +555,9 @@ void TravelGen::business(std::uint64_t pid, int m) {
 void TravelGen::student(std::uint64_t pid, int m) {
   const Core c = w_.person(pid);
   Rng sr(w_.sc.seed, stream_key(kTagHousehold, kCatStudent, pid));
-  const auto arrival = static_cast<int>(sr.between(-36, w_.months - 1));
+  // Arrived in the last three years or arrives within the next two (not "within the scenario":
+  // a shorter run of the same world must see the same students).
+  const auto arrival = static_cast<int>(sr.between(-36, 23));
   if (m < arrival) return;
   const int home = w_.geo.home_airport(c.residence, sr.next());
   const int origin = w_.geo.home_airport(home_country(w_, c), sr.next());

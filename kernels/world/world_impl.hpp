@@ -201,11 +201,20 @@ struct WorldModel {
   void add_background_events();
 
   // --- travel unit layout ---
+  // Month-major: month m's units are families, tour groups, business travellers, students,
+  // diaspora, organization members (those recruited by m) and m's smuggling trips, in that order.
+  // A unit names its records and keys their random stream, so a run over fewer months produces
+  // the same records for the months it shares with a longer one (scenario studies compare runs
+  // through record ids).
   enum TravelKind : std::uint8_t {
-    kTrFamily, kTrTour, kTrBusiness, kTrStudent, kTrDiaspora, kTrSmuggling, kTrMember,
+    kTrFamily, kTrTour, kTrBusiness, kTrStudent, kTrDiaspora, kTrMember, kTrSmuggling,
     kTrKindCount
   };
-  std::array<std::uint64_t, kTrKindCount + 1> travel_base{};
+  std::vector<std::uint64_t> travel_month_base;   // M + 1 entries
+  std::vector<std::uint32_t> smugglers_by_month;  // members existing when month m's trips start
+  std::vector<std::uint32_t> trips_begin;         // M + 1 entries: month m's trips [begin[m], begin[m+1])
+  // Units of `kind` in month m.
+  std::uint64_t travel_units(int kind, std::size_t m) const;
   std::uint64_t subscriber_alias_base = 0, subscriber_burner_base = 0, subscriber_agency_base = 0,
                 subscriber_total = 0;
 

@@ -145,21 +145,38 @@ TEST(Signature, FamiliesScoreZeroSmugglersHigh) {
   EXPECT_GT(signature_score(org), 0.8);
 }
 
-TEST(Fates, JaccardClassification) {
-  const std::vector<std::vector<std::uint64_t>> before = {{1, 2, 3, 4}, {10, 11, 12, 13, 14, 15, 16, 17}, {20, 21, 22}, {30, 31}, {40, 41, 42}};
+TEST(Fates, ContinuationsAndActivity) {
+  // The earlier run ended in month 5, the later one in month 11.
+  std::set<std::int32_t> every, paused, stopped;
+  for (std::int32_t m = 0; m <= 11; ++m) every.insert(m), paused.insert(m), stopped.insert(m);
+  paused.erase(7), paused.erase(8), paused.erase(9);
+  stopped.erase(10), stopped.erase(11);
+  const std::vector<std::vector<std::uint64_t>> before = {
+      {1, 2, 3, 4}, {10, 11, 12, 13, 14, 15, 16, 17}, {20, 21, 22}, {30, 31}, {40, 41, 42}, {50, 51, 52}, {60, 61}};
   const std::vector<std::vector<std::uint64_t>> after = {
-      {1, 2, 3, 4, 5},               // persists 0
-      {10, 11, 12, 13}, {14, 15, 16, 17},  // split of 1
-      {20, 21, 22, 30, 31},          // merge of 2 and 3
-      {40, 41, 42}};                 // 4, after a gap
-  const auto f = classify_fates(before, after, {0, 0, 0, 0, 3});
+      {1, 2, 3, 4},                        // 0 persists (its recruits after month 5 are not compared)
+      {10, 11, 12, 13}, {14, 15, 16, 17},  // 1 split
+      {20, 21, 22, 30, 31},                // 3 merged into 2, which persists
+      {40, 41, 42},                        // 4 paused three months, then came back
+      {50, 51, 52}};                       // 5 stopped before the later run's last month
+  const auto parts = continuations(before, after);
+  ASSERT_EQ(parts.size(), before.size());
+  EXPECT_EQ(parts[1].size(), 2u);
+  EXPECT_TRUE(parts[6].empty());
+  EXPECT_DOUBLE_EQ(parts[2][0].jaccard, 0.6);
+  const auto f = classify_fates(parts, {every, every, every, every, paused, stopped, every}, 5, 11);
   EXPECT_EQ(f[0].fate, Fate::kPersisted);
   EXPECT_EQ(f[1].fate, Fate::kSplit);
   EXPECT_EQ(f[1].successors.size(), 2u);
-  EXPECT_EQ(f[2].fate, Fate::kMerged);
+  EXPECT_EQ(f[2].fate, Fate::kPersisted);
   EXPECT_EQ(f[3].fate, Fate::kMerged);
   EXPECT_EQ(f[4].fate, Fate::kReconstituted);
-  EXPECT_EQ(classify_fates({{7, 8}}, after, {0, 0, 0, 0, 0})[0].fate, Fate::kDissolved);
+  EXPECT_EQ(f[5].fate, Fate::kDissolved);
+  EXPECT_EQ(f[6].fate, Fate::kPersisted);  // still working together, just not found again
+  // A pause before the earlier run's end is history, not a reconstitution.
+  std::set<std::int32_t> early_pause = every;
+  early_pause.erase(2), early_pause.erase(3), early_pause.erase(4);
+  EXPECT_EQ(classify_fates({{{1.0, 2, 0}}}, {early_pause}, 5, 11)[0].fate, Fate::kPersisted);
   EXPECT_DOUBLE_EQ(jaccard({1, 2, 3}, {2, 3, 4}), 0.5);
 }
 
