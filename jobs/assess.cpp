@@ -13,7 +13,10 @@
 #include <span>
 #include <sstream>
 #include <cstdio>
+#include <cstring>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "cluster/collectives.hpp"
 #include "io/provenance.hpp"
@@ -234,7 +237,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const auto& dob = obs.get<std::string>("dob");
   const std::size_t n_obs = entity_of.size();
 
-  std::map<std::uint64_t, std::vector<std::size_t>> rows_of;  // entity → observation rows
+  // Lookup-only maps (never iterated where order shows) are hashed: assess spent a fifth of its
+  // time in ordered-map lookups on medium.
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> rows_of;  // entity → observation rows
   for (std::size_t i = 0; i < n_obs; ++i) rows_of[entity_of[i]].push_back(i);
   auto ids_of_rows = [&](const std::vector<std::size_t>& rows) {
     std::vector<std::string> v;
@@ -245,20 +250,20 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // ---- journeys and bookings ----------------------------------------------------------------
   const auto seg = records.read_all("/segments", {"obs", "origin", "destination", "departure_utc"});
   const auto& seg_obs = seg.get<std::uint64_t>("obs");
-  std::map<std::uint64_t, std::vector<assess::Leg>> legs;
+  std::unordered_map<std::uint64_t, std::vector<assess::Leg>> legs;
   for (std::size_t i = 0; i < seg_obs.size(); ++i) {
     const auto r = static_cast<std::size_t>(seg_obs[i]);
     legs[entity_of[r]].push_back({seg.get<std::int64_t>("departure_utc")[i], seg.get<std::string>("origin")[i],
                                   seg.get<std::string>("destination")[i], doc_country[r], seg_obs[i]});
   }
   std::map<std::uint64_t, assess::Journey> journey_client;  // entities on one-way hub journeys
-  std::set<std::uint64_t> returning;                         // entities whose legs come back to their origin
+  std::unordered_set<std::uint64_t> returning;               // entities whose legs come back to their origin
   for (auto& [e, l] : legs) {
     auto j = assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours);
     if (j.returns) returning.insert(e);
     if (j.one_way_via_hub) journey_client.emplace(e, std::move(j));
   }
-  std::set<std::uint64_t> partial_client;  // entities holding one half of a client route
+  std::unordered_set<std::uint64_t> partial_client;  // entities holding one half of a client route
   {
     std::vector<assess::Journey> js;
     for (const auto& [e, j] : journey_client) js.push_back(j);
@@ -267,17 +272,31 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (assess::is_partial_client(assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours), halves))
         partial_client.insert(e);
   }
+  // Grouped by hashing, then put in ref order once (one ordered insertion per booking instead of
+  // an ordered lookup per passenger row).
   std::map<std::string, Booking> bookings;
-  for (std::size_t i = 0; i < n_obs; ++i) {
-    if (source[i] != "travel" || booking_ref[i].empty()) continue;
-    auto& b = bookings[booking_ref[i]];
-    b.rows.push_back(i);
-    b.pax.push_back(entity_of[i]);
-    if (!payment[i].empty()) b.payment = payment[i];
-    if (!phone[i].empty()) b.phones.insert(phone[i]);
-    if (event_utc[i] != kNoTime) b.departure = std::min(b.departure, event_utc[i]);
+  std::vector<Booking*> booking_of_row(n_obs, nullptr);  // map nodes do not move
+  {
+    std::unordered_map<std::string_view, std::size_t> slot;
+    std::vector<std::pair<std::string_view, Booking>> staged;
+    for (std::size_t i = 0; i < n_obs; ++i) {
+      if (source[i] != "travel" || booking_ref[i].empty()) continue;
+      const auto [it, fresh] = slot.try_emplace(booking_ref[i], staged.size());
+      if (fresh) staged.emplace_back(booking_ref[i], Booking{});
+      auto& b = staged[it->second].second;
+      b.rows.push_back(i);
+      b.pax.push_back(entity_of[i]);
+      if (!payment[i].empty()) b.payment = payment[i];
+      if (!phone[i].empty()) b.phones.insert(phone[i]);
+      if (event_utc[i] != kNoTime) b.departure = std::min(b.departure, event_utc[i]);
+    }
+    std::sort(staged.begin(), staged.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (auto& [ref, b] : staged) {
+      auto& placed = bookings.emplace_hint(bookings.end(), std::string(ref), std::move(b))->second;
+      for (auto r : placed.rows) booking_of_row[r] = &placed;
+    }
   }
-  std::map<std::uint64_t, std::vector<std::string>> smuggling_trips;  // entity → smuggling bookings as passenger
+  std::unordered_map<std::uint64_t, std::vector<std::string>> smuggling_trips;  // entity → smuggling bookings as passenger
   for (auto& [ref, b] : bookings) {
     std::sort(b.pax.begin(), b.pax.end());
     b.pax.erase(std::unique(b.pax.begin(), b.pax.end()), b.pax.end());
@@ -290,20 +309,19 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // Bookings on the organizations' own phones and accounts (assess::linked_bookings) smuggle too:
   // the legs of migrants whom the resolver split so that no part looks like a hub journey.
   {
-    std::vector<std::string> refs;
     std::vector<std::vector<std::string>> ids;
     std::vector<bool> smuggling;
     for (const auto& [ref, b] : bookings) {
-      refs.push_back(ref);
       ids.emplace_back(b.phones.begin(), b.phones.end());
       if (!b.payment.empty() && b.payment != "CASH") ids.back().push_back(b.payment);
       smuggling.push_back(b.smuggling);
     }
     const auto linked = assess::linked_bookings(ids, smuggling, cfg.linked_share);
-    for (std::size_t i = 0; i < refs.size(); ++i) {
-      auto& b = bookings[refs[i]];
+    std::size_t i = 0;
+    for (auto& [ref, b] : bookings) {  // the order refs were taken in
+      if (!linked[i++]) continue;
       // Round-trippers on it (the booker's own journeys) leave it an ordinary booking.
-      if (linked[i] && std::none_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) { return returning.count(e) > 0; }))
+      if (std::none_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) { return returning.count(e) > 0; }))
         b.smuggling = true;
     }
   }
@@ -348,14 +366,14 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   }
 
   // Own identifiers: phones and accounts on a person's records outside smuggling bookings.
-  std::map<std::string, std::set<std::uint64_t>> phone_owner, account_owner;
+  std::unordered_map<std::string, std::set<std::uint64_t>> phone_owner, account_owner;
   for (std::size_t i = 0; i < n_obs; ++i) {
     if (clients.count(entity_of[i])) continue;
-    if (source[i] == "travel" && bookings.count(booking_ref[i]) && bookings[booking_ref[i]].smuggling) continue;
+    if (booking_of_row[i] && booking_of_row[i]->smuggling) continue;
     if (!phone[i].empty()) phone_owner[phone[i]].insert(entity_of[i]);
     if (!payment[i].empty() && payment[i] != "CASH") account_owner[payment[i]].insert(entity_of[i]);
   }
-  auto owners = [&](const std::map<std::string, std::set<std::uint64_t>>& m, const std::string& k) {
+  auto owners = [&](const std::unordered_map<std::string, std::set<std::uint64_t>>& m, const std::string& k) {
     std::vector<std::uint64_t> v;
     const auto it = m.find(k);
     if (it != m.end() && it->second.size() <= cfg.max_owner_entities) v.assign(it->second.begin(), it->second.end());
@@ -378,8 +396,6 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const auto& eb = edges.get<std::uint64_t>("target");
   const auto& e_calls = edges.get<std::uint32_t>("calls");
   const auto& e_first = edges.get<std::int64_t>("first_utc");
-  std::map<std::uint64_t, std::vector<std::size_t>> adjacency;  // entity → edge rows
-  for (std::size_t i = 0; i < ea.size(); ++i) adjacency[ea[i]].push_back(i), adjacency[eb[i]].push_back(i);
   auto other = [&](std::size_t edge, std::uint64_t self) { return ea[edge] == self ? eb[edge] : ea[edge]; };
 
   // Aides: escorts, bookers and financiers of smuggling bookings, then non-clients in contact
@@ -388,11 +404,16 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   for (const auto* m : {&booked_by, &paid_by})  // pointers: a braced list of maps would copy them
     for (const auto& [e, refs] : *m)
       if (!clients.count(e)) aides.insert(e);
+  // One scan over the edges per round: an adjacency of the whole network (millions of entities)
+  // cost more than everything it was used for.
   auto expand = [&](const std::set<std::uint64_t>& anchors) {
-    std::map<std::uint64_t, std::uint32_t> ties;
-    for (auto a : anchors)
-      for (auto edge : adjacency[a])
-        if (e_calls[edge] > 0) ++ties[other(edge, a)];
+    const std::unordered_set<std::uint64_t> anchor(anchors.begin(), anchors.end());
+    std::unordered_map<std::uint64_t, std::uint32_t> ties;
+    for (std::size_t i = 0; i < ea.size(); ++i) {
+      if (e_calls[i] == 0) continue;
+      if (anchor.count(ea[i])) ++ties[eb[i]];
+      if (anchor.count(eb[i])) ++ties[ea[i]];
+    }
     std::vector<std::uint64_t> added;
     for (const auto& [e, k] : ties)
       if (k >= cfg.expand_min_ties && !clients.count(e) && !aides.count(e)) added.push_back(e);
@@ -415,15 +436,24 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
         if (!clients.count(b)) added.push_back(b);
     aides.insert(added.begin(), added.end());
   }
+  // Edges of the clients and aides (the only entities looked at from here on), in edge order.
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> adjacency;
+  adjacency.reserve(clients.size() + aides.size());
+  for (auto e : clients) adjacency[e];
+  for (auto e : aides) adjacency[e];
+  for (std::size_t i = 0; i < ea.size(); ++i) {
+    if (const auto it = adjacency.find(ea[i]); it != adjacency.end()) it->second.push_back(i);
+    if (const auto it = adjacency.find(eb[i]); it != adjacency.end()) it->second.push_back(i);
+  }
 
   // Communities: the coarse structure each organization sits in, and centrality.
   const auto cm = communities.read_all("/membership");
   const auto cm_vertex = id_column(cm, "vertex");
   const auto& cm_comm = cm.get<std::uint64_t>("community");
-  std::map<std::uint64_t, std::uint64_t> community_of;
+  std::unordered_map<std::uint64_t, std::uint64_t> community_of;
   for (std::size_t i = 0; i < cm_vertex.size(); ++i) community_of[cm_vertex[i]] = cm_comm[i];
   struct Centrality { double degree = 0, pagerank = 0, betweenness = 0; };
-  std::map<std::uint64_t, Centrality> centrality;
+  std::unordered_map<std::uint64_t, Centrality> centrality;
   if (communities.has_table("/centrality")) {
     const auto ct = communities.read_all("/centrality");
     const auto v = id_column(ct, "vertex");
@@ -433,7 +463,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // Organizations: connected components of aides tied by any evidence, a shared smuggling
   // booking (booker, payer, escort of one group) or an alias link.
   const std::vector<std::uint64_t> aide_list(aides.begin(), aides.end());
-  std::map<std::uint64_t, std::size_t> aide_index;
+  std::unordered_map<std::uint64_t, std::size_t> aide_index;
   for (std::size_t i = 0; i < aide_list.size(); ++i) aide_index[aide_list[i]] = i;
   // Communities bound the components: a stray tie between two organizations' aides (a shared
   // agency phone, a call) must not chain them into one. Inside a community, members who moved
@@ -465,7 +495,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const auto label = assess::organizations(aide_list.size(), links);
   std::map<std::size_t, Organization> candidates;
   for (std::size_t i = 0; i < aide_list.size(); ++i) candidates[label[i]].aides.push_back(aide_list[i]);
-  std::map<std::uint64_t, std::size_t> org_of_aide;  // entity → candidate label
+  std::unordered_map<std::uint64_t, std::size_t> org_of_aide;  // entity → candidate label
   for (std::size_t i = 0; i < aide_list.size(); ++i) org_of_aide[aide_list[i]] = label[i];
 
   // Clients go to the organization they have most ties with (bookings count 3, contacts 1).
@@ -473,7 +503,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   for (const auto* m : {&booked_by, &paid_by, &escorted_by})
     for (const auto& [e, refs] : *m)
       for (const auto& r : refs) aides_of_booking[r].push_back(e);
-  std::map<std::uint64_t, std::size_t> org_of_client;
+  std::unordered_map<std::uint64_t, std::size_t> org_of_client;
   for (auto c : clients) {
     std::map<std::size_t, std::uint32_t> votes;
     for (const auto& ref : smuggling_trips[c])
@@ -492,7 +522,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
 
   // ---- burner phones: the calls are scanned on each rank's share, reduced exactly -----------
   std::vector<std::string> aide_phones;  // sorted, identical on every rank
-  std::map<std::uint64_t, std::set<std::string>> phones_of;  // aide → own phones
+  std::unordered_map<std::uint64_t, std::set<std::string>> phones_of;  // aide → own phones
   for (const auto& [p, es] : phone_owner)
     for (auto e : es)
       if (aides.count(e)) phones_of[e].insert(p), aide_phones.push_back(p);
@@ -501,10 +531,22 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   std::vector<std::int64_t> first_use(aide_phones.size(), std::numeric_limits<std::int64_t>::max()),
       last_use(aide_phones.size(), std::numeric_limits<std::int64_t>::min());
   std::vector<std::uint64_t> uses(aide_phones.size(), 0);
+  std::unordered_map<std::string_view, std::size_t> aide_phone_index;
+  for (std::size_t k = 0; k < aide_phones.size(); ++k) aide_phone_index.emplace(aide_phones[k], k);
+  // Tens of millions of call ends, a few thousand aide phones: a bitmap of the phones' last
+  // eight bytes turns away almost every other number before the hash-map lookup.
+  std::vector<std::uint64_t> tail_bits(std::size_t{1} << 16, 0);  // 2^22 bits
+  auto tail_slot = [](std::string_view p) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, p.data() + (p.size() >= 8 ? p.size() - 8 : 0), std::min<std::size_t>(8, p.size()));
+    return (v * 0x9E3779B97F4A7C15ull) >> 42;
+  };
+  for (const auto& p : aide_phones) tail_bits[tail_slot(p) >> 6] |= std::uint64_t{1} << (tail_slot(p) & 63);
   auto note_use = [&](const std::string& p, std::int64_t t) {
-    const auto it = std::lower_bound(aide_phones.begin(), aide_phones.end(), p);
-    if (it == aide_phones.end() || *it != p || t == kNoTime) return;
-    const auto k = static_cast<std::size_t>(it - aide_phones.begin());
+    if (const auto slot = tail_slot(p); !(tail_bits[slot >> 6] >> (slot & 63) & 1)) return;
+    const auto it = aide_phone_index.find(p);
+    if (it == aide_phone_index.end() || t == kNoTime) return;
+    const auto k = it->second;
     first_use[k] = std::min(first_use[k], t), last_use[k] = std::max(last_use[k], t), ++uses[k];
   };
   {
@@ -527,7 +569,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       burners.insert(aide_phones[k]);
 
   // ---- enforcement: arrests of persons ------------------------------------------------------
-  std::map<std::uint64_t, std::vector<std::size_t>> arrests;  // entity → enforcement rows
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> arrests;  // entity → enforcement rows
   for (std::size_t i = 0; i < n_obs; ++i)
     if (source[i] == "enforcement" && action[i] == "arrest") arrests[entity_of[i]].push_back(i);
 
@@ -563,7 +605,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   std::sort(orgs.begin(), orgs.end(), [](const Organization& a, const Organization& b) {
     return a.aides.size() != b.aides.size() ? a.aides.size() > b.aides.size() : a.aides.front() < b.aides.front();
   });
-  std::map<std::uint64_t, std::size_t> org_index;  // entity (aide or client) → index in orgs
+  std::unordered_map<std::uint64_t, std::size_t> org_index;  // entity (aide or client) → index in orgs
   for (std::size_t k = 0; k < orgs.size(); ++k) {
     orgs[k].id = static_cast<std::int64_t>(k + 1);
     for (auto e : orgs[k].aides) org_index[e] = k;

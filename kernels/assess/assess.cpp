@@ -7,7 +7,9 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 namespace ch::assess {
 
@@ -90,18 +92,25 @@ bool is_escort(std::vector<std::int64_t> departures_utc, bool flew_back, double 
 
 std::vector<bool> linked_bookings(const std::vector<std::vector<std::string>>& identifiers,
                                   const std::vector<bool>& smuggling, double min_share) {
-  std::map<std::string, std::pair<std::size_t, std::size_t>> seen;  // identifier → (smuggling, all)
-  for (std::size_t b = 0; b < identifiers.size(); ++b)
-    for (const auto& id : std::set<std::string>(identifiers[b].begin(), identifiers[b].end())) {
+  // Hashed: only counts per identifier, never iterated.
+  std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>> seen;  // identifier → (smuggling, all)
+  seen.reserve(identifiers.size());
+  std::vector<std::string_view> ids;
+  for (std::size_t b = 0; b < identifiers.size(); ++b) {
+    ids.assign(identifiers[b].begin(), identifiers[b].end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (const auto id : ids) {
       auto& [s, n] = seen[id];
       s += smuggling[b] ? 1 : 0;
       ++n;
     }
+  }
   std::vector<bool> linked(identifiers.size(), false);
   for (std::size_t b = 0; b < identifiers.size(); ++b) {
     if (smuggling[b]) continue;
     for (const auto& id : identifiers[b]) {
-      const auto& [s, n] = seen[id];
+      const auto& [s, n] = seen.find(id)->second;
       if (s > 0 && static_cast<double>(s) >= min_share * static_cast<double>(n)) linked[b] = true;
     }
   }
