@@ -174,6 +174,7 @@ AssessConfig load_assess_config(const JobEnv& env) {
     auto u32 = [&] { return static_cast<std::uint32_t>(number); };
     if (key == "min_aides") c.min_aides = u32();
     else if (key == "score_threshold") c.score_threshold = number;
+    else if (key == "min_concealment") c.min_concealment = number;
     else if (key == "min_stop_hours") c.min_stop_hours = number;
     else if (key == "max_stop_hours") c.max_stop_hours = number;
     else if (key == "max_owner_entities") c.max_owner_entities = u32();
@@ -186,15 +187,15 @@ AssessConfig load_assess_config(const JobEnv& env) {
     else if (key == "part_share") c.part_share = number;
     else if (key == "gap_months") c.gap_months = static_cast<std::int64_t>(number);
     else
-      throw UsageError("--set assess." + key + ": unknown key (min_aides, score_threshold, min_stop_hours, "
+      throw UsageError("--set assess." + key + ": unknown key (min_aides, score_threshold, min_concealment, min_stop_hours, "
                        "max_stop_hours, max_owner_entities, linked_share, expand_min_ties, burner_days, evidence_max_ids, "
                        "max_leads, match_jaccard, part_share, gap_months)");
   }
   c.text = fmt::format(
-      "[assess]\nmin_aides = {}\nscore_threshold = {}\nmin_stop_hours = {}\nmax_stop_hours = {}\n"
+      "[assess]\nmin_aides = {}\nscore_threshold = {}\nmin_concealment = {}\nmin_stop_hours = {}\nmax_stop_hours = {}\n"
       "max_owner_entities = {}\nlinked_share = {}\nexpand_min_ties = {}\nburner_days = {}\nevidence_max_ids = {}\nmax_leads = {}\n"
       "match_jaccard = {}\npart_share = {}\ngap_months = {}\n",
-      c.min_aides, c.score_threshold, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.linked_share, c.expand_min_ties,
+      c.min_aides, c.score_threshold, c.min_concealment, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.linked_share, c.expand_min_ties,
       c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months);
   return c;
 }
@@ -419,7 +420,20 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (k >= cfg.expand_min_ties && !clients.count(e) && !aides.count(e)) added.push_back(e);
     return added;
   };
-  for (auto e : expand(clients)) aides.insert(e);
+  // Contact with several clients makes an aide only together with a call tie to an aide: the
+  // relatives at home whom several migrants of one family call have none.
+  {
+    const auto from_clients = expand(clients);
+    const std::unordered_set<std::uint64_t> aide_set(aides.begin(), aides.end());
+    std::unordered_set<std::uint64_t> tied;
+    for (std::size_t i = 0; i < ea.size(); ++i) {
+      if (e_calls[i] == 0) continue;
+      if (aide_set.count(ea[i])) tied.insert(eb[i]);
+      if (aide_set.count(eb[i])) tied.insert(ea[i]);
+    }
+    for (auto e : from_clients)
+      if (tied.count(e)) aides.insert(e);
+  }
   for (int round = 0; round < 2; ++round)
     for (auto e : expand(aides)) aides.insert(e);
   const auto aliases = entities.has_table("/aliases") ? entities.read_all("/aliases", {"entity_a", "entity_b"}) : io::Table{};
@@ -600,7 +614,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (!alias_of[a].empty()) ++o.sig.multiple_identities;
     }
     o.score = assess::signature_score(o.sig);
-    if (o.aides.size() >= cfg.min_aides && o.score >= cfg.score_threshold) orgs.push_back(std::move(o));
+    if (o.aides.size() >= cfg.min_aides && o.score >= cfg.score_threshold &&
+        assess::concealment_per_aide(o.sig) >= cfg.min_concealment)
+      orgs.push_back(std::move(o));
   }
   std::sort(orgs.begin(), orgs.end(), [](const Organization& a, const Organization& b) {
     return a.aides.size() != b.aides.size() ? a.aides.size() > b.aides.size() : a.aides.front() < b.aides.front();

@@ -37,6 +37,7 @@ ReferralRules load_referral_rules(const std::filesystem::path& file);
 struct AssessConfig {
   std::uint32_t min_aides = 3;          // organization: at least this many non-client members
   double score_threshold = 0.5;         // and a smuggling-signature score at least this
+  double min_concealment = 0.3;         // and burner phones + multiple identities per aide at least this
   double min_stop_hours = 20;           // a hub stop of a client's journey lasts at least ...
   double max_stop_hours = 288;          // ... and at most this
   std::uint32_t max_owner_entities = 3; // a phone/account shown by more persons is nobody's own

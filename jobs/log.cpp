@@ -14,6 +14,9 @@
 
 #include "kernels/error.hpp"
 
+// gperftools' C interface; weak, so that builds without tcmalloc (sanitizers) link and skip it.
+extern "C" void MallocExtension_ReleaseFreeMemory() __attribute__((weak));
+
 namespace ch::jobs {
 
 void init_logging(const cluster::Context& ctx, const std::string& level) {
@@ -51,11 +54,16 @@ void reset_peak_rss() {
 
 }  // namespace
 
+void release_free_memory() {
+  if (MallocExtension_ReleaseFreeMemory) MallocExtension_ReleaseFreeMemory();
+}
+
 StageTimer::StageTimer(const JobEnv& env, std::string stage)
     : env_(env),
       stage_(std::move(stage)),
       start_(std::chrono::steady_clock::now()),
       shuffled_at_start_(env.ctx.bytes_sent()) {
+  release_free_memory();
   reset_peak_rss();
 }
 

@@ -39,17 +39,8 @@ void serialize(Archive& ar, ch::match::ObservationFields& f, const unsigned /*ve
 }
 }  // namespace boost::serialization
 
-// gperftools' C interface; weak, so that builds without tcmalloc (sanitizers) link and skip it.
-extern "C" void MallocExtension_ReleaseFreeMemory() __attribute__((weak));
-
 namespace ch::jobs {
 namespace {
-
-// tcmalloc keeps what is freed for reuse, but the arrays of one phase rarely fit the holes the
-// previous one left: without this, resident memory on small grew by a quarter after EM.
-void release_free_memory() {
-  if (MallocExtension_ReleaseFreeMemory) MallocExtension_ReleaseFreeMemory();
-}
 
 using match::ObservationFields;
 

@@ -174,6 +174,10 @@ double signature_score(const SignatureEvidence& e) {
   return 0.6 * moving + 0.25 * organized * (moving > 0 ? 1.0 : 0.0) + 0.15 * concealed * (moving > 0 ? 1.0 : 0.0);
 }
 
+double concealment_per_aide(const SignatureEvidence& e) {
+  return e.aides ? static_cast<double>(e.burner_phones + e.multiple_identities) / e.aides : 0.0;
+}
+
 const char* fate_name(Fate f) {
   switch (f) {
     case Fate::kPersisted: return "persisted";

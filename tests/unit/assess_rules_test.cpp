@@ -145,6 +145,15 @@ TEST(Signature, FamiliesScoreZeroSmugglersHigh) {
   EXPECT_GT(signature_score(org), 0.8);
 }
 
+TEST(Signature, ConcealmentIsARatePerAide) {
+  SignatureEvidence org{12, 40, 15, 8, 10, 20, 3};    // 20 burners, 3 aides with aliases
+  SignatureEvidence crowd{4000, 900, 80, 60, 5, 11, 40};  // size collects a few of each
+  EXPECT_DOUBLE_EQ(concealment_per_aide(org), 23.0 / 12.0);
+  EXPECT_LT(concealment_per_aide(crowd), 0.3);
+  EXPECT_GT(signature_score(crowd), 0.5);  // why the absolute score alone let such crowds through
+  EXPECT_EQ(concealment_per_aide(SignatureEvidence{}), 0.0);
+}
+
 TEST(Fates, ContinuationsAndActivity) {
   // The earlier run ended in month 5, the later one in month 11.
   std::set<std::int32_t> every, paused, stopped;
