@@ -252,7 +252,7 @@ std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuatio
       for (const auto& [n, j] : continues[parts[i][0].later])
         if (j != i && (n > parts[i][0].shared || (n == parts[i][0].shared && j < i))) absorbed = true;
     if (!months.count(later_end)) r.fate = Fate::kDissolved;
-    else if (gap >= o.gap_months) r.fate = Fate::kReconstituted;
+    else if (gap >= o.gap_months && !parts[i].empty()) r.fate = Fate::kReconstituted;
     else if (parts[i].size() > 1) r.fate = Fate::kSplit;
     else if (absorbed) r.fate = Fate::kMerged;
     else r.fate = Fate::kPersisted;

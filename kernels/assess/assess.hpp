@@ -204,7 +204,9 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
 // first match wins:
 //   dissolved      no activity in later_end (members of a dissolved organization go dormant;
 //                  those of a split or merged one carry on elsewhere);
-//   reconstituted  activity stopped for ≥ gap_months after earlier_end and started again;
+//   reconstituted  activity stopped for ≥ gap_months after earlier_end and started again, and a
+//                  later organization continues it (without one, a pause in the ties of members
+//                  whom the assessment no longer finds together is as likely a thin record);
 //   split          several continuations;
 //   merged         its one continuation continues a larger part of another earlier
 //                  organization too (the larger one stays itself);

@@ -182,6 +182,8 @@ TEST(Fates, ContinuationsAndActivity) {
   EXPECT_EQ(f[4].fate, Fate::kReconstituted);
   EXPECT_EQ(f[5].fate, Fate::kDissolved);
   EXPECT_EQ(f[6].fate, Fate::kPersisted);  // still working together, just not found again
+  // A pause alone, with no later organization continuing it, is no reconstitution.
+  EXPECT_EQ(classify_fates({{}}, {paused}, 5, 11)[0].fate, Fate::kPersisted);
   // A pause before the earlier run's end is history, not a reconstitution.
   std::set<std::int32_t> early_pause = every;
   early_pause.erase(2), early_pause.erase(3), early_pause.erase(4);
