@@ -153,6 +153,11 @@ struct SerialExchange {
   std::vector<T> shuffle(std::span<const T> items, OwnerFn) const {
     return allgather(items);
   }
+  // The same, consuming `items` (one process: nothing to copy).
+  template <class T, class OwnerFn>
+  std::vector<T> shuffle(std::vector<T>&& items, OwnerFn) const {
+    return std::move(items);
+  }
 };
 
 namespace detail {
@@ -184,8 +189,8 @@ std::vector<CommunitySubgraph> gather_communities(const GraphSlice& g, const std
       if (comm[nb[j]] == c) arcs.push_back({c, gv, nb[j], ws[j]});
   }
   return assemble_subgraphs(
-      x.shuffle(std::span<const MemberRecord>(members), [&](const MemberRecord& r) { return owner(r.community); }),
-      x.shuffle(std::span<const InternalArc>(arcs), [&](const InternalArc& a) { return owner(a.community); }));
+      x.shuffle(std::move(members), [&](const MemberRecord& r) { return owner(r.community); }),
+      x.shuffle(std::move(arcs), [&](const InternalArc& a) { return owner(a.community); }));
 }
 
 template <class Exchange>
@@ -329,7 +334,7 @@ class LeidenRun {
   GraphSlice aggregate(const GraphSlice& g, const std::vector<std::uint64_t>& new_id, std::uint64_t n_next) const {
     const int p = x_.size();
     auto arcs = group_arcs(g, new_id);  // merged locally: fewer bytes to send
-    auto mine = x_.shuffle(std::span<const Arc>(arcs), [&](const Arc& e) { return vertex_owner(e.source, n_next, p); });
+    auto mine = x_.shuffle(std::move(arcs), [&](const Arc& e) { return vertex_owner(e.source, n_next, p); });
     const auto [b, e] = vertex_range(n_next, x_.rank(), p);
     return build_slice(n_next, b, e, std::move(mine));
   }

@@ -15,15 +15,15 @@ void decide_moves(const GraphSlice& g, const Snapshot& s, std::span<const std::u
       const std::uint64_t own = s.community[v];
       const auto nbrs = g.neighbours(local);
       const auto ws = g.neighbour_weights(local);
+      // Arc weights are positive (GraphSlice drops zero weights), so a community is new to the
+      // row exactly when its accumulator is still zero; `own` is always listed first.
       sc.touched.clear();
       sc.touched.push_back(own);
-      sc.seen[own] = 1;
+      constexpr std::size_t kAhead = 8;  // prefetch distance for the neighbour's label
       for (std::size_t j = 0; j < nbrs.size(); ++j) {
+        if (j + kAhead < nbrs.size()) __builtin_prefetch(&s.community[nbrs[j + kAhead]]);
         const std::uint64_t c = s.community[nbrs[j]];
-        if (!sc.seen[c]) {
-          sc.seen[c] = 1;
-          sc.touched.push_back(c);
-        }
+        if (sc.to_community[c] == 0 && c != own) sc.touched.push_back(c);
         sc.to_community[c] += ws[j];
       }
       const double nw = static_cast<double>(s.node_weight[v]);
@@ -42,10 +42,7 @@ void decide_moves(const GraphSlice& g, const Snapshot& s, std::span<const std::u
         }
       }
       target[i] = best;
-      for (const std::uint64_t c : sc.touched) {
-        sc.to_community[c] = 0;
-        sc.seen[c] = 0;
-      }
+      for (const std::uint64_t c : sc.touched) sc.to_community[c] = 0;
     }
   });
 }
