@@ -442,6 +442,9 @@ void communities(const JobEnv& env, const CommunitiesOptions& o) {
                              [&](io::TableWriter& w) { save_leiden_state(ctx, w, *result.stopped); });
   const double t_detect = timer.seconds();
   spdlog::info("communities: detection took {:.3f} s", t_detect - t_load);
+  spdlog::info("communities: rank {}: local moving {:.3f} s ({} rounds, {:.1f} M arcs decided), refinement {:.3f} s, "
+               "aggregation {:.3f} s", ctx.rank(), result.stats.move_s, result.stats.rounds,
+               static_cast<double>(result.stats.decided_arcs) / 1e6, result.stats.refine_s, result.stats.aggregate_s);
   spdlog::info("communities: {} communities, modularity {:.6f} (objective {} at resolution {}: {:.6f}), "
                "{} levels, {} iterations",
                result.communities, result.modularity, community::objective_name(o.leiden.objective.kind),

@@ -16,10 +16,28 @@ namespace ch::community {
 
 std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> members,
                                                   std::vector<InternalArc> arcs) {
-  tbb::parallel_sort(members.begin(), members.end(), [](const MemberRecord& a, const MemberRecord& b) {
-    return a.community != b.community ? a.community < b.community : a.vertex < b.vertex;
-  });
   if (members.empty()) return {};
+  auto by_community_vertex = [](const MemberRecord& a, const MemberRecord& b) {
+    return a.community != b.community ? a.community < b.community : a.vertex < b.vertex;
+  };
+  const auto [lo, hi] = std::minmax_element(members.begin(), members.end(), [](const MemberRecord& a, const MemberRecord& b) {
+    return a.community < b.community;
+  });
+  const std::uint64_t first_label = lo->community, labels = hi->community - lo->community + 1;
+  if (labels <= 2 * members.size() + 1024) {
+    // Labels are dense (a rank's range of vertex ids): a stable counting sort by community. Members
+    // arrive in vertex order from each rank, so the runs are usually sorted by vertex already.
+    std::vector<std::uint64_t> at(labels + 1, 0);
+    for (const auto& m : members) ++at[m.community - first_label + 1];
+    for (std::uint64_t c = 0; c < labels; ++c) at[c + 1] += at[c];
+    std::vector<MemberRecord> sorted(members.size());
+    for (const auto& m : members) sorted[at[m.community - first_label]++] = m;
+    members.swap(sorted);
+    if (!std::is_sorted(members.begin(), members.end(), by_community_vertex))
+      tbb::parallel_sort(members.begin(), members.end(), by_community_vertex);
+  } else {
+    tbb::parallel_sort(members.begin(), members.end(), by_community_vertex);
+  }
   // Position of every member in the sorted order, by vertex id. Arcs are then bucketed by the
   // position of their source with a counting sort (no comparison sort over all arcs).
   std::uint64_t max_vertex = 0;
@@ -58,14 +76,24 @@ std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> memb
     for (std::size_t i = first; i < last; ++i) {
       c.members.push_back(members[i].vertex);
       c.node_weight.push_back(members[i].node_weight);
-      row.clear();
-      for (std::uint64_t e = start[i]; e < start[i + 1]; ++e)
-        row.emplace_back(static_cast<std::uint32_t>(target[e] - first), weight[e]);
-      // Targets in member order whatever order the arcs arrived in (arcs are distinct).
-      std::sort(row.begin(), row.end());
-      for (const auto& [t, w] : row) {
-        c.targets.push_back(t);
-        c.weights.push_back(w);
+      // Targets in member order whatever order the arcs arrived in (arcs are distinct); they
+      // usually arrive in order (a slice's rows are sorted, members are in vertex order).
+      bool in_order = true;
+      for (std::uint64_t e = start[i]; e + 1 < start[i + 1]; ++e) in_order = in_order && target[e] < target[e + 1];
+      if (in_order) {
+        for (std::uint64_t e = start[i]; e < start[i + 1]; ++e) {
+          c.targets.push_back(static_cast<std::uint32_t>(target[e] - first));
+          c.weights.push_back(weight[e]);
+        }
+      } else {
+        row.clear();
+        for (std::uint64_t e = start[i]; e < start[i + 1]; ++e)
+          row.emplace_back(static_cast<std::uint32_t>(target[e] - first), weight[e]);
+        std::sort(row.begin(), row.end());
+        for (const auto& [t, w] : row) {
+          c.targets.push_back(t);
+          c.weights.push_back(w);
+        }
       }
       c.offsets.push_back(c.targets.size());
     }
