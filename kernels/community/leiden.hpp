@@ -43,9 +43,11 @@
 // the same sequence.
 #pragma once
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -308,14 +310,22 @@ class LeidenRun {
   // Exact per-label totals on the original graph; `labels` are vertex ids (so < n).
   std::vector<CommunityTotals> totals_by_label(const std::vector<std::uint64_t>& labels) const {
     const std::uint64_t n = g0_.n;
+    // Each owned vertex's weight to its own community, in parallel; then summed by label (exact
+    // integers, so the order does not matter).
+    std::vector<Weight> inside(g0_.owned(), 0);
+    tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, g0_.owned(), 1024), [&](const auto& r) {
+      for (std::uint64_t v = r.begin(); v != r.end(); ++v) {
+        const std::uint64_t c = labels[g0_.begin + v];
+        const auto nb = g0_.neighbours(v);
+        const auto ws = g0_.neighbour_weights(v);
+        Weight w = 0;
+        for (std::size_t j = 0; j < nb.size(); ++j)
+          if (labels[nb[j]] == c) w += ws[j];
+        inside[v] = w;
+      }
+    });
     std::vector<Weight> internal(n, 0);
-    for (std::uint64_t v = 0; v < g0_.owned(); ++v) {
-      const std::uint64_t c = labels[g0_.begin + v];
-      const auto nb = g0_.neighbours(v);
-      const auto ws = g0_.neighbour_weights(v);
-      for (std::size_t j = 0; j < nb.size(); ++j)
-        if (labels[nb[j]] == c) internal[c] += ws[j];
-    }
+    for (std::uint64_t v = 0; v < g0_.owned(); ++v) internal[labels[g0_.begin + v]] += inside[v];
     x_.sum(internal);
     std::vector<CommunityTotals> t(n);
     for (std::uint64_t v = 0; v < n; ++v) {
@@ -487,14 +497,19 @@ class LeidenRun {
       const std::uint64_t round_key = mix64(key ^ mix64(static_cast<std::uint64_t>(round)));
       if (round > 0) {
         std::fill(active.begin(), active.end(), 0);
-        for (const std::uint64_t u : moved_before) {
-          if (u >= g.begin && u < g.end) {
-            for (const std::uint64_t t : g.neighbours(u - g.begin))
-              if (t >= g.begin && t < g.end) active[t - g.begin] = 1;
-          } else if (!ghosts.offsets.empty()) {
-            for (std::uint64_t e = ghosts.offsets[u]; e < ghosts.offsets[u + 1]; ++e) active[ghosts.local[e]] = 1;
+        // Threads may mark the same vertex: relaxed atomic stores of the same value.
+        auto mark = [&active](std::uint64_t v) { std::atomic_ref<char>(active[v]).store(1, std::memory_order_relaxed); };
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, moved_before.size(), 64), [&](const auto& r) {
+          for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            const std::uint64_t u = moved_before[i];
+            if (u >= g.begin && u < g.end) {
+              for (const std::uint64_t t : g.neighbours(u - g.begin))
+                if (t >= g.begin && t < g.end) mark(t - g.begin);
+            } else if (!ghosts.offsets.empty()) {
+              for (std::uint64_t e = ghosts.offsets[u]; e < ghosts.offsets[u + 1]; ++e) mark(ghosts.local[e]);
+            }
           }
-        }
+        });
       }
       for (auto& b : bucket) b.clear();
       for (std::uint64_t v = 0; v < owned; ++v)
