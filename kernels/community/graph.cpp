@@ -3,9 +3,11 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <functional>
 
 namespace ch::community {
 
@@ -29,10 +31,18 @@ void merge_sorted_runs(std::vector<Arc>& arcs) {
 void sort_and_merge(std::vector<Arc>& arcs) {
   if (arcs.empty()) return;
   // Already sorted and merged (a single rank's shuffle returns what it sent): nothing to do.
-  if (std::adjacent_find(arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) {
-        return a.source != b.source ? a.source > b.source : a.target >= b.target;
-      }) == arcs.end())
-    return;
+  const bool in_order = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(1, arcs.size(), 1 << 16), true,
+      [&](const auto& r, bool ok) {
+        for (std::size_t i = r.begin(); i != r.end() && ok; ++i) {
+          const Arc& a = arcs[i - 1];
+          const Arc& b = arcs[i];
+          ok = a.source != b.source ? a.source < b.source : a.target < b.target;
+        }
+        return ok;
+      },
+      std::logical_and<>());
+  if (in_order) return;
   auto [lo, hi] = std::minmax_element(arcs.begin(), arcs.end(),
                                       [](const Arc& a, const Arc& b) { return a.source < b.source; });
   const std::uint64_t first = lo->source, span = hi->source - lo->source + 1;
@@ -67,21 +77,38 @@ void sort_and_merge(std::vector<Arc>& arcs) {
 }
 
 GraphSlice build_slice(std::uint64_t n, std::uint64_t begin, std::uint64_t end, std::vector<Arc> arcs) {
-  std::erase_if(arcs, [](const Arc& a) { return a.source == a.target || a.weight == 0; });
+  // Read-only parallel checks first: aggregated graphs arrive without self-loops or zero weights
+  // and, from one rank, sorted and merged, so those passes are skipped.
+  const auto chunk = tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 16);
+  const bool dirty = tbb::parallel_reduce(chunk, false, [&](const auto& r, bool found) {
+    for (std::size_t i = r.begin(); i != r.end() && !found; ++i)
+      found = arcs[i].source == arcs[i].target || arcs[i].weight == 0;
+    return found;
+  }, std::logical_or<>());
+  if (dirty) std::erase_if(arcs, [](const Arc& a) { return a.source == a.target || a.weight == 0; });
   sort_and_merge(arcs);
   GraphSlice g;
   g.n = n;
   g.begin = begin;
   g.end = end;
-  g.offsets.assign(end - begin + 1, 0);
+  const std::uint64_t owned = end - begin;
+  g.offsets.resize(owned + 1);
   g.targets.resize(arcs.size());
   g.weights.resize(arcs.size());
-  for (std::size_t i = 0; i < arcs.size(); ++i) {
-    ++g.offsets[arcs[i].source - begin + 1];
-    g.targets[i] = arcs[i].target;
-    g.weights[i] = arcs[i].weight;
-  }
-  for (std::uint64_t v = 0; v < end - begin; ++v) g.offsets[v + 1] += g.offsets[v];
+  // Arcs are sorted by source: offsets[s] is the first arc with source ≥ s, written where the
+  // source changes (every entry exactly once), so the fill runs in parallel.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 14), [&](const auto& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      g.targets[i] = arcs[i].target;
+      g.weights[i] = arcs[i].weight;
+      if (i == 0 || arcs[i - 1].source != arcs[i].source) {
+        const std::uint64_t from = i == 0 ? 0 : arcs[i - 1].source - begin + 1;
+        for (std::uint64_t k = from; k <= arcs[i].source - begin; ++k) g.offsets[k] = i;
+      }
+    }
+  });
+  const std::uint64_t after_last = arcs.empty() ? 0 : arcs.back().source - begin + 1;
+  for (std::uint64_t k = after_last; k <= owned; ++k) g.offsets[k] = arcs.size();
   return g;
 }
 
@@ -144,14 +171,13 @@ std::vector<Arc> group_arcs(const GraphSlice& g, const std::vector<std::uint64_t
       }
     }
   });
-  std::size_t total = 0;
-  for (const auto& c : out) total += c.size();
-  std::vector<Arc> arcs;
-  arcs.reserve(total);
-  for (auto& c : out) {
-    arcs.insert(arcs.end(), c.begin(), c.end());
-    std::vector<Arc>().swap(c);
-  }
+  std::vector<std::size_t> at(chunks + 1, 0);
+  for (std::uint64_t k = 0; k < chunks; ++k) at[k + 1] = at[k] + out[k].size();
+  std::vector<Arc> arcs(at[chunks]);
+  tbb::parallel_for(std::uint64_t{0}, chunks, [&](std::uint64_t k) {
+    std::copy(out[k].begin(), out[k].end(), arcs.begin() + static_cast<std::ptrdiff_t>(at[k]));
+    std::vector<Arc>().swap(out[k]);
+  });
   return arcs;
 }
 
