@@ -3,11 +3,19 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
+
 namespace ch::community {
 
 void decide_moves(const GraphSlice& g, const Snapshot& s, std::span<const std::uint64_t> candidates,
                   std::span<std::uint64_t> target, MoveWorkspace& workspace) {
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, candidates.size(), 256), [&](const auto& r) {
+  // Chunks of about 4096 arcs (at most 256 vertices): aggregated levels have few vertices with
+  // long rows, and a fixed vertex count per chunk would leave one thread with most of the work.
+  std::uint64_t arcs = 0;
+  for (const std::uint64_t local : candidates) arcs += g.offsets[local + 1] - g.offsets[local];
+  const std::size_t grain = static_cast<std::size_t>(
+      std::clamp<std::uint64_t>(arcs == 0 ? 256 : candidates.size() * 4096 / arcs, 1, 256));
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, candidates.size(), grain), [&](const auto& r) {
     auto& sc = workspace.per_thread_.local();
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
       const std::uint64_t local = candidates[i];

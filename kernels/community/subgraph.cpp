@@ -1,11 +1,14 @@
 #include "kernels/community/subgraph.hpp"
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -45,11 +48,38 @@ std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> memb
   std::vector<std::uint64_t> position(max_vertex + 1);
   for (std::uint64_t i = 0; i < members.size(); ++i) position[members[i].vertex] = i;
   std::vector<std::uint64_t> start(members.size() + 1, 0);
-  for (const auto& a : arcs) ++start[position[a.source] + 1];
-  for (std::size_t i = 0; i < members.size(); ++i) start[i + 1] += start[i];
   std::vector<std::uint64_t> target(arcs.size());  // position of the target
   std::vector<Weight> weight(arcs.size());
-  {
+  const auto all = tbb::blocked_range<std::size_t>(1, std::max<std::size_t>(arcs.size(), 1), 1 << 16);
+  const bool by_source = tbb::parallel_reduce(all, true, [&](const auto& r, bool ok) {
+    for (std::size_t i = r.begin(); i != r.end() && ok; ++i) ok = arcs[i - 1].source <= arcs[i].source;
+    return ok;
+  }, std::logical_and<>());
+  if (by_source) {
+    // The usual arrival order (gathered in vertex order, ranks in order): each member's arcs are
+    // one run. Runs are found where the source changes and copied to their members' places in
+    // parallel.
+    std::vector<std::uint64_t> run_first(members.size(), 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 14), [&](const auto& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+        if (i == 0 || arcs[i - 1].source != arcs[i].source) run_first[position[arcs[i].source]] = i;
+        if (i + 1 == arcs.size() || arcs[i + 1].source != arcs[i].source) start[position[arcs[i].source] + 1] = i + 1;
+      }
+    });
+    // start[i + 1] holds the end of member i's run (0 without arcs); turn ends into counts.
+    for (std::size_t i = 0; i < members.size(); ++i)
+      start[i + 1] = start[i + 1] == 0 ? 0 : start[i + 1] - run_first[i];
+    for (std::size_t i = 0; i < members.size(); ++i) start[i + 1] += start[i];
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, members.size(), 1024), [&](const auto& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i)
+        for (std::uint64_t k = start[i], e = run_first[i]; k < start[i + 1]; ++k, ++e) {
+          target[k] = position[arcs[e].target];
+          weight[k] = arcs[e].weight;
+        }
+    });
+  } else {
+    for (const auto& a : arcs) ++start[position[a.source] + 1];
+    for (std::size_t i = 0; i < members.size(); ++i) start[i + 1] += start[i];
     std::vector<std::uint64_t> at(start.begin(), start.end() - 1);
     for (const auto& a : arcs) {
       const std::uint64_t k = at[position[a.source]]++;
