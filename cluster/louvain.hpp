@@ -39,6 +39,12 @@ class MpiExchange {
   // every level). Arrival order: by source rank, then send order, like cluster::shuffle.
   template <class T, class OwnerFn>
   std::vector<T> shuffle(std::span<const T> items, OwnerFn owner) const;
+  // The same, consuming `items`: with one rank they are returned without a copy.
+  template <class T, class OwnerFn>
+  std::vector<T> shuffle(std::vector<T>&& items, OwnerFn owner) const {
+    if (size() == 1) return std::move(items);
+    return shuffle(std::span<const T>(items), owner);
+  }
 
  private:
   const Context& ctx_;

@@ -93,6 +93,29 @@ EdgeColumns parse_edge_header(std::string_view header_line) {
   return c;
 }
 
+namespace {
+constexpr std::uint64_t pow10(std::size_t k) {
+  std::uint64_t p = 1;
+  for (std::size_t i = 0; i < k; ++i) p *= 10;
+  return p;
+}
+}  // namespace
+
+std::uint64_t decimal_label_key(DecimalLabel d) {
+  return d.value * pow10(kMaxDecimalLabelDigits - d.digits) * 32 + d.digits;
+}
+
+DecimalLabel decimal_label_of_key(std::uint64_t key) {
+  const auto digits = static_cast<std::uint32_t>(key % 32);
+  return {key / 32 / pow10(kMaxDecimalLabelDigits - digits), digits};
+}
+
+std::string decimal_label_text(DecimalLabel d) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d.value);
+  return std::string(buf, end);
+}
+
 EdgeParse parse_edge_lines(std::string_view text, const EdgeColumns& columns, std::uint64_t first_line) {
   EdgeParse out;
   std::vector<std::string_view> fields;

@@ -51,6 +51,29 @@ struct EdgeParse {
   std::deque<std::string> unescaped;  // storage for quoted fields with "" inside (stable addresses)
 };
 
+// Decimal labels (the common case: vertex numbers) get an integer key that sorts like the string,
+// so dense ids can be assigned by sorting integers instead of strings. A label qualifies when it
+// is 1 to 17 ASCII digits without a leading zero ("0" itself qualifies). The key is the value
+// padded with zeros to 17 digits, times 32, plus the length: comparing keys compares the strings
+// byte by byte (a prefix sorts first, and a padding zero is below any digit that differs).
+inline constexpr std::size_t kMaxDecimalLabelDigits = 17;
+struct DecimalLabel {
+  std::uint64_t value = 0;
+  std::uint32_t digits = 0;  // 0: not a decimal label
+};
+inline DecimalLabel decimal_label(std::string_view s) {
+  if (s.empty() || s.size() > kMaxDecimalLabelDigits || (s[0] == '0' && s.size() > 1)) return {};
+  std::uint64_t v = 0;
+  for (const char ch : s) {
+    if (ch < '0' || ch > '9') return {};
+    v = v * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  return {v, static_cast<std::uint32_t>(s.size())};
+}
+std::uint64_t decimal_label_key(DecimalLabel d);
+DecimalLabel decimal_label_of_key(std::uint64_t key);
+std::string decimal_label_text(DecimalLabel d);
+
 // `text` holds whole lines; `first_line` is the file line number of its first line. Parsing stops
 // at the first error.
 EdgeParse parse_edge_lines(std::string_view text, const EdgeColumns& columns, std::uint64_t first_line);

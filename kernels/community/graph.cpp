@@ -1,10 +1,13 @@
 #include "kernels/community/graph.hpp"
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <functional>
 
 namespace ch::community {
 
@@ -28,10 +31,18 @@ void merge_sorted_runs(std::vector<Arc>& arcs) {
 void sort_and_merge(std::vector<Arc>& arcs) {
   if (arcs.empty()) return;
   // Already sorted and merged (a single rank's shuffle returns what it sent): nothing to do.
-  if (std::adjacent_find(arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) {
-        return a.source != b.source ? a.source > b.source : a.target >= b.target;
-      }) == arcs.end())
-    return;
+  const bool in_order = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(1, arcs.size(), 1 << 16), true,
+      [&](const auto& r, bool ok) {
+        for (std::size_t i = r.begin(); i != r.end() && ok; ++i) {
+          const Arc& a = arcs[i - 1];
+          const Arc& b = arcs[i];
+          ok = a.source != b.source ? a.source < b.source : a.target < b.target;
+        }
+        return ok;
+      },
+      std::logical_and<>());
+  if (in_order) return;
   auto [lo, hi] = std::minmax_element(arcs.begin(), arcs.end(),
                                       [](const Arc& a, const Arc& b) { return a.source < b.source; });
   const std::uint64_t first = lo->source, span = hi->source - lo->source + 1;
@@ -48,9 +59,13 @@ void sort_and_merge(std::vector<Arc>& arcs) {
       for (const Arc& a : arcs) sorted[at[a.source - first]++] = a;
     }
     tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, span, 1024), [&](const auto& r) {
-      for (std::uint64_t s = r.begin(); s != r.end(); ++s)
-        std::sort(sorted.begin() + static_cast<std::ptrdiff_t>(start[s]),
-                  sorted.begin() + static_cast<std::ptrdiff_t>(start[s + 1]), by_target);
+      for (std::uint64_t s = r.begin(); s != r.end(); ++s) {
+        // The counting sort is stable: rows that arrived in order (both directions of sorted
+        // edges do) need no sort.
+        const auto first_arc = sorted.begin() + static_cast<std::ptrdiff_t>(start[s]);
+        const auto last_arc = sorted.begin() + static_cast<std::ptrdiff_t>(start[s + 1]);
+        if (!std::is_sorted(first_arc, last_arc, by_target)) std::sort(first_arc, last_arc, by_target);
+      }
     });
     arcs.swap(sorted);
   } else {
@@ -62,37 +77,107 @@ void sort_and_merge(std::vector<Arc>& arcs) {
 }
 
 GraphSlice build_slice(std::uint64_t n, std::uint64_t begin, std::uint64_t end, std::vector<Arc> arcs) {
-  std::erase_if(arcs, [](const Arc& a) { return a.source == a.target || a.weight == 0; });
+  // Read-only parallel checks first: aggregated graphs arrive without self-loops or zero weights
+  // and, from one rank, sorted and merged, so those passes are skipped.
+  const auto chunk = tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 16);
+  const bool dirty = tbb::parallel_reduce(chunk, false, [&](const auto& r, bool found) {
+    for (std::size_t i = r.begin(); i != r.end() && !found; ++i)
+      found = arcs[i].source == arcs[i].target || arcs[i].weight == 0;
+    return found;
+  }, std::logical_or<>());
+  if (dirty) std::erase_if(arcs, [](const Arc& a) { return a.source == a.target || a.weight == 0; });
   sort_and_merge(arcs);
   GraphSlice g;
   g.n = n;
   g.begin = begin;
   g.end = end;
-  g.offsets.assign(end - begin + 1, 0);
+  const std::uint64_t owned = end - begin;
+  g.offsets.resize(owned + 1);
   g.targets.resize(arcs.size());
   g.weights.resize(arcs.size());
-  for (std::size_t i = 0; i < arcs.size(); ++i) {
-    ++g.offsets[arcs[i].source - begin + 1];
-    g.targets[i] = arcs[i].target;
-    g.weights[i] = arcs[i].weight;
-  }
-  for (std::uint64_t v = 0; v < end - begin; ++v) g.offsets[v + 1] += g.offsets[v];
+  // Arcs are sorted by source: offsets[s] is the first arc with source ≥ s, written where the
+  // source changes (every entry exactly once), so the fill runs in parallel.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 14), [&](const auto& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      g.targets[i] = arcs[i].target;
+      g.weights[i] = arcs[i].weight;
+      if (i == 0 || arcs[i - 1].source != arcs[i].source) {
+        const std::uint64_t from = i == 0 ? 0 : arcs[i - 1].source - begin + 1;
+        for (std::uint64_t k = from; k <= arcs[i].source - begin; ++k) g.offsets[k] = i;
+      }
+    }
+  });
+  const std::uint64_t after_last = arcs.empty() ? 0 : arcs.back().source - begin + 1;
+  for (std::uint64_t k = after_last; k <= owned; ++k) g.offsets[k] = arcs.size();
   return g;
 }
 
 std::vector<Arc> group_arcs(const GraphSlice& g, const std::vector<std::uint64_t>& new_id) {
-  std::vector<Arc> arcs;
-  arcs.reserve(g.targets.size());
-  for (std::uint64_t v = 0; v < g.owned(); ++v) {
-    const std::uint64_t a = new_id[g.begin + v];
-    const auto nb = g.neighbours(v);
-    const auto ws = g.neighbour_weights(v);
-    for (std::size_t j = 0; j < nb.size(); ++j) {
-      const std::uint64_t b = new_id[nb[j]];
-      if (a != b) arcs.push_back({a, b, ws[j]});
-    }
+  const std::uint64_t owned = g.owned();
+  if (owned == 0) return {};
+  // Owned vertices by group (a counting sort over the groups present here), then one row per
+  // group: its members' arcs summed into a dense accumulator indexed by the target group, the
+  // row's targets sorted. No sort over all arcs; rows come out sorted and merged.
+  std::uint64_t lo = new_id[g.begin], hi = lo, groups = 0;
+  for (std::uint64_t v = 0; v < owned; ++v) {
+    lo = std::min(lo, new_id[g.begin + v]);
+    hi = std::max(hi, new_id[g.begin + v]);
   }
-  sort_and_merge(arcs);
+  for (const auto id : new_id) groups = std::max(groups, id + 1);
+  const std::uint64_t span = hi - lo + 1;
+  std::vector<std::uint64_t> start(span + 1, 0), member(owned);
+  for (std::uint64_t v = 0; v < owned; ++v) ++start[new_id[g.begin + v] - lo + 1];
+  for (std::uint64_t a = 0; a < span; ++a) start[a + 1] += start[a];
+  {
+    std::vector<std::uint64_t> at(start.begin(), start.end() - 1);
+    for (std::uint64_t v = 0; v < owned; ++v) member[at[new_id[g.begin + v] - lo]++] = v;
+  }
+  struct Scratch {
+    std::vector<Weight> weight;
+    std::vector<char> seen;
+    std::vector<std::uint64_t> touched;
+  };
+  tbb::enumerable_thread_specific<Scratch> scratch(
+      [groups] { return Scratch{std::vector<Weight>(groups, 0), std::vector<char>(groups, 0), {}}; });
+  // Fixed chunks of groups, each with its own output, concatenated in order.
+  const std::uint64_t chunks = std::min<std::uint64_t>(span, 256);
+  std::vector<std::vector<Arc>> out(chunks);
+  tbb::parallel_for(std::uint64_t{0}, chunks, [&](std::uint64_t k) {
+    auto& sc = scratch.local();
+    auto& arcs = out[k];
+    const std::uint64_t first = span * k / chunks, last = span * (k + 1) / chunks;
+    for (std::uint64_t a = first; a < last; ++a) {
+      const std::uint64_t id = lo + a;
+      sc.touched.clear();
+      for (std::uint64_t m = start[a]; m < start[a + 1]; ++m) {
+        const auto nb = g.neighbours(member[m]);
+        const auto ws = g.neighbour_weights(member[m]);
+        for (std::size_t j = 0; j < nb.size(); ++j) {
+          if (j + 8 < nb.size()) __builtin_prefetch(&new_id[nb[j + 8]]);
+          const std::uint64_t b = new_id[nb[j]];
+          if (b == id) continue;
+          if (!sc.seen[b]) {
+            sc.seen[b] = 1;
+            sc.touched.push_back(b);
+          }
+          sc.weight[b] += ws[j];
+        }
+      }
+      std::sort(sc.touched.begin(), sc.touched.end());
+      for (const std::uint64_t b : sc.touched) {
+        arcs.push_back({id, b, sc.weight[b]});
+        sc.weight[b] = 0;
+        sc.seen[b] = 0;
+      }
+    }
+  });
+  std::vector<std::size_t> at(chunks + 1, 0);
+  for (std::uint64_t k = 0; k < chunks; ++k) at[k + 1] = at[k] + out[k].size();
+  std::vector<Arc> arcs(at[chunks]);
+  tbb::parallel_for(std::uint64_t{0}, chunks, [&](std::uint64_t k) {
+    std::copy(out[k].begin(), out[k].end(), arcs.begin() + static_cast<std::ptrdiff_t>(at[k]));
+    std::vector<Arc>().swap(out[k]);
+  });
   return arcs;
 }
 

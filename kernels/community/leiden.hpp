@@ -43,9 +43,12 @@
 // the same sequence.
 #pragma once
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -125,6 +128,14 @@ struct LeidenOptions {
   const LeidenState* resume = nullptr;
 };
 
+// Where the time went (wall seconds on this rank, steady clock) and how much local moving did:
+// for logs and benchmarks only, never part of the result's content.
+struct LeidenStats {
+  double move_s = 0, refine_s = 0, aggregate_s = 0;
+  int rounds = 0;                 // local-moving rounds, all levels and iterations
+  std::uint64_t decided_arcs = 0;  // arcs scanned by decide_moves on this rank
+};
+
 struct LeidenResult {
   std::vector<std::uint64_t> membership;  // size n, replicated: canonical community id per vertex
   std::uint64_t communities = 0;          // ids 0..communities-1, by size desc then smallest vertex
@@ -135,6 +146,7 @@ struct LeidenResult {
   int levels = 0;                         // levels of the last iteration
   int iterations = 0;
   std::optional<LeidenState> stopped;     // set when options.stop_at ended the run early
+  LeidenStats stats;
 };
 
 // One process: rank 0 of 1.
@@ -153,6 +165,11 @@ struct SerialExchange {
   std::vector<T> shuffle(std::span<const T> items, OwnerFn) const {
     return allgather(items);
   }
+  // The same, consuming `items` (one process: nothing to copy).
+  template <class T, class OwnerFn>
+  std::vector<T> shuffle(std::vector<T>&& items, OwnerFn) const {
+    return std::move(items);
+  }
 };
 
 namespace detail {
@@ -166,26 +183,44 @@ struct Label {
   std::uint64_t label;
 };
 
-// Gathers each community's members and internal arcs on the rank `owner(label)`.
+// Gathers each community's members and internal arcs on the rank `owner(label)`. The records
+// are built in parallel over blocks of owned vertices (counted first, so every block writes its
+// own part of the output in vertex order).
 template <class Exchange, class OwnerFn>
 std::vector<CommunitySubgraph> gather_communities(const GraphSlice& g, const std::vector<std::uint64_t>& comm,
                                                   const std::vector<Weight>& nw, const Exchange& x,
                                                   OwnerFn owner) {
-  std::vector<MemberRecord> members;
-  std::vector<InternalArc> arcs;
-  members.reserve(g.owned());
-  for (std::uint64_t v = 0; v < g.owned(); ++v) {
-    const std::uint64_t gv = g.begin + v;
-    const std::uint64_t c = comm[gv];
-    members.push_back({c, gv, nw[gv]});
-    const auto nb = g.neighbours(v);
-    const auto ws = g.neighbour_weights(v);
-    for (std::size_t j = 0; j < nb.size(); ++j)
-      if (comm[nb[j]] == c) arcs.push_back({c, gv, nb[j], ws[j]});
-  }
+  const std::uint64_t owned = g.owned();
+  std::vector<MemberRecord> members(owned);
+  const std::uint64_t blocks = std::min<std::uint64_t>(owned, 256);
+  std::vector<std::uint64_t> first_arc(blocks + 1, 0);
+  auto block_range = [&](std::uint64_t k) { return std::pair{owned * k / blocks, owned * (k + 1) / blocks}; };
+  tbb::parallel_for(std::uint64_t{0}, blocks, [&](std::uint64_t k) {
+    const auto [b, e] = block_range(k);
+    std::uint64_t count = 0;
+    for (std::uint64_t v = b; v < e; ++v) {
+      const std::uint64_t c = comm[g.begin + v];
+      members[v] = {c, g.begin + v, nw[g.begin + v]};
+      for (const std::uint64_t t : g.neighbours(v)) count += comm[t] == c ? 1 : 0;
+    }
+    first_arc[k + 1] = count;
+  });
+  for (std::uint64_t k = 0; k < blocks; ++k) first_arc[k + 1] += first_arc[k];
+  std::vector<InternalArc> arcs(first_arc[blocks]);
+  tbb::parallel_for(std::uint64_t{0}, blocks, [&](std::uint64_t k) {
+    const auto [b, e] = block_range(k);
+    std::uint64_t at = first_arc[k];
+    for (std::uint64_t v = b; v < e; ++v) {
+      const std::uint64_t gv = g.begin + v, c = comm[gv];
+      const auto nb = g.neighbours(v);
+      const auto ws = g.neighbour_weights(v);
+      for (std::size_t j = 0; j < nb.size(); ++j)
+        if (comm[nb[j]] == c) arcs[at++] = {c, gv, nb[j], ws[j]};
+    }
+  });
   return assemble_subgraphs(
-      x.shuffle(std::span<const MemberRecord>(members), [&](const MemberRecord& r) { return owner(r.community); }),
-      x.shuffle(std::span<const InternalArc>(arcs), [&](const InternalArc& a) { return owner(a.community); }));
+      x.shuffle(std::move(members), [&](const MemberRecord& r) { return owner(r.community); }),
+      x.shuffle(std::move(arcs), [&](const InternalArc& a) { return owner(a.community); }));
 }
 
 template <class Exchange>
@@ -231,6 +266,7 @@ class LeidenRun {
       auto next = iteration(s, levels);
       if (stopped_) {
         r.stopped = std::move(stopped_);
+        r.stats = stats_;
         return r;
       }
       const double q = quality_of(next);
@@ -252,6 +288,7 @@ class LeidenRun {
         return r;
       }
     }
+    r.stats = stats_;
     r.iterations = s.at.iteration;
     r.levels = s.levels;
     auto partition = split_components(s.partition);
@@ -273,14 +310,22 @@ class LeidenRun {
   // Exact per-label totals on the original graph; `labels` are vertex ids (so < n).
   std::vector<CommunityTotals> totals_by_label(const std::vector<std::uint64_t>& labels) const {
     const std::uint64_t n = g0_.n;
+    // Each owned vertex's weight to its own community, in parallel; then summed by label (exact
+    // integers, so the order does not matter).
+    std::vector<Weight> inside(g0_.owned(), 0);
+    tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, g0_.owned(), 1024), [&](const auto& r) {
+      for (std::uint64_t v = r.begin(); v != r.end(); ++v) {
+        const std::uint64_t c = labels[g0_.begin + v];
+        const auto nb = g0_.neighbours(v);
+        const auto ws = g0_.neighbour_weights(v);
+        Weight w = 0;
+        for (std::size_t j = 0; j < nb.size(); ++j)
+          if (labels[nb[j]] == c) w += ws[j];
+        inside[v] = w;
+      }
+    });
     std::vector<Weight> internal(n, 0);
-    for (std::uint64_t v = 0; v < g0_.owned(); ++v) {
-      const std::uint64_t c = labels[g0_.begin + v];
-      const auto nb = g0_.neighbours(v);
-      const auto ws = g0_.neighbour_weights(v);
-      for (std::size_t j = 0; j < nb.size(); ++j)
-        if (labels[nb[j]] == c) internal[c] += ws[j];
-    }
+    for (std::uint64_t v = 0; v < g0_.owned(); ++v) internal[labels[g0_.begin + v]] += inside[v];
     x_.sum(internal);
     std::vector<CommunityTotals> t(n);
     for (std::uint64_t v = 0; v < n; ++v) {
@@ -329,7 +374,7 @@ class LeidenRun {
   GraphSlice aggregate(const GraphSlice& g, const std::vector<std::uint64_t>& new_id, std::uint64_t n_next) const {
     const int p = x_.size();
     auto arcs = group_arcs(g, new_id);  // merged locally: fewer bytes to send
-    auto mine = x_.shuffle(std::span<const Arc>(arcs), [&](const Arc& e) { return vertex_owner(e.source, n_next, p); });
+    auto mine = x_.shuffle(std::move(arcs), [&](const Arc& e) { return vertex_owner(e.source, n_next, p); });
     const auto [b, e] = vertex_range(n_next, x_.rank(), p);
     return build_slice(n_next, b, e, std::move(mine));
   }
@@ -367,7 +412,14 @@ class LeidenRun {
     for (int level = s.at.level; level < o_.max_levels; ++level) {
       levels = level + 1;
       const std::uint64_t n = g->n;
+      auto clock = std::chrono::steady_clock::now();
+      auto lap = [&clock](double& into) {
+        const auto now = std::chrono::steady_clock::now();
+        into += std::chrono::duration<double>(now - clock).count();
+        clock = now;
+      };
       local_moving(*g, comm, nw, stream_key(o_.seed, static_cast<std::uint64_t>(it), static_cast<std::uint64_t>(level)));
+      lap(stats_.move_s);
       std::vector<char> used(n, 0);
       std::uint64_t communities = 0;
       for (const auto c : comm) communities += used[c] ? 0 : (used[c] = 1);
@@ -380,6 +432,7 @@ class LeidenRun {
       std::uint64_t subs = 0;
       for (const auto c : refined) subs += used[c] ? 0 : (used[c] = 1);
       if (subs == n) refined = min_labels(comm);  // nothing merged: aggregate the communities
+      lap(stats_.refine_s);
 
       // Dense new ids in label order: depends only on the labels.
       std::vector<std::uint64_t> id_of_label(n, 0), new_id(n);
@@ -402,6 +455,7 @@ class LeidenRun {
 
       aggregated = aggregate(*g, new_id, n_next);
       g = &aggregated;
+      lap(stats_.aggregate_s);
       comm = std::move(comm_next);
       nw = std::move(nw_next);
 
@@ -423,31 +477,50 @@ class LeidenRun {
 
   void local_moving(const GraphSlice& g, std::vector<std::uint64_t>& comm, const std::vector<Weight>& nw,
                     std::uint64_t key) {
-    const std::uint64_t n = g.n;
+    const std::uint64_t n = g.n, owned = g.owned();
     std::vector<Weight> total(n, 0);
     for (std::uint64_t v = 0; v < n; ++v) total[comm[v]] += nw[v];
     const auto sub_rounds = static_cast<std::uint64_t>(std::max(1, o_.sub_rounds));
     // Pruning (as in Leiden's queue): after the first round only vertices with a neighbour that
-    // moved in the previous round are reconsidered. `moved` is replicated, so all ranks agree.
-    std::vector<char> moved(n, 1), moved_now(n, 0);
+    // moved in the previous round are reconsidered. The moved vertices are known to every rank
+    // (the gathered moves), so each rank marks its own vertices next to them: along the moved
+    // vertex's row when this rank owns it, else along `ghost_rows` (the slice's arcs to vertices
+    // owned elsewhere, by that vertex). Work per round: the degrees of the moved vertices, not m.
+    const GhostRows ghosts = ghost_rows(g);
+    std::vector<char> active(owned, 1);
+    std::vector<std::uint64_t> moved_before, moved_now;
     std::vector<std::vector<std::uint64_t>> bucket(sub_rounds);
     std::vector<std::uint64_t> target;
     std::vector<Move> moves;
     MoveWorkspace workspace(n);
     for (int round = 0; round < o_.max_rounds; ++round) {
       const std::uint64_t round_key = mix64(key ^ mix64(static_cast<std::uint64_t>(round)));
-      for (auto& b : bucket) b.clear();
-      for (std::uint64_t v = 0; v < g.owned(); ++v) {
-        const auto nb = g.neighbours(v);
-        const bool active = round == 0 || std::any_of(nb.begin(), nb.end(), [&](std::uint64_t u) { return moved[u] != 0; });
-        if (active) bucket[mix64(round_key ^ (g.begin + v)) % sub_rounds].push_back(v);
+      if (round > 0) {
+        std::fill(active.begin(), active.end(), 0);
+        // Threads may mark the same vertex: relaxed atomic stores of the same value.
+        auto mark = [&active](std::uint64_t v) { std::atomic_ref<char>(active[v]).store(1, std::memory_order_relaxed); };
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, moved_before.size(), 64), [&](const auto& r) {
+          for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            const std::uint64_t u = moved_before[i];
+            if (u >= g.begin && u < g.end) {
+              for (const std::uint64_t t : g.neighbours(u - g.begin))
+                if (t >= g.begin && t < g.end) mark(t - g.begin);
+            } else if (!ghosts.offsets.empty()) {
+              for (std::uint64_t e = ghosts.offsets[u]; e < ghosts.offsets[u + 1]; ++e) mark(ghosts.local[e]);
+            }
+          }
+        });
       }
-      std::fill(moved_now.begin(), moved_now.end(), 0);
-      std::uint64_t moved_count = 0;
+      for (auto& b : bucket) b.clear();
+      for (std::uint64_t v = 0; v < owned; ++v)
+        if (active[v]) bucket[mix64(round_key ^ (g.begin + v)) % sub_rounds].push_back(v);
+      moved_now.clear();
       for (std::uint64_t s = 0; s < sub_rounds; ++s) {
         const Snapshot snap{comm, total, nw, penalty_};
         target.resize(bucket[s].size());
         decide_moves(g, snap, bucket[s], target, workspace);
+        stats_.decided_arcs += std::accumulate(bucket[s].begin(), bucket[s].end(), std::uint64_t{0},
+                                               [&](std::uint64_t a, std::uint64_t v) { return a + g.neighbours(v).size(); });
         moves.clear();
         for (std::size_t i = 0; i < bucket[s].size(); ++i) {
           const std::uint64_t v = g.begin + bucket[s][i];
@@ -457,15 +530,37 @@ class LeidenRun {
           total[comm[m.vertex]] -= nw[m.vertex];
           total[m.to] += nw[m.vertex];
           comm[m.vertex] = m.to;
-          moved_now[m.vertex] = 1;
-          ++moved_count;
+          moved_now.push_back(m.vertex);
         }
       }
-      moved.swap(moved_now);
+      ++stats_.rounds;
+      moved_before.swap(moved_now);
+      const auto moved_count = static_cast<double>(moved_before.size());
       // The tail of rounds that move a handful of vertices each costs a full pass apiece and
       // changes the quality by noise; refinement and the next levels polish instead.
-      if (moved_count == 0 || static_cast<double>(moved_count) < o_.min_moved_fraction * static_cast<double>(n)) break;
+      if (moved_before.empty() || moved_count < o_.min_moved_fraction * static_cast<double>(n)) break;
     }
+  }
+
+  // The slice's arcs to vertices owned by other ranks, grouped by that vertex: offsets indexed by
+  // global id (n + 1 of them) into `local` (owned endpoints, local indices), by a counting sort.
+  // Empty with one rank. O(n + arcs).
+  struct GhostRows {
+    std::vector<std::uint64_t> offsets, local;
+  };
+  static GhostRows ghost_rows(const GraphSlice& g) {
+    GhostRows r;
+    if (g.owned() == g.n) return r;
+    r.offsets.assign(g.n + 1, 0);
+    for (const std::uint64_t t : g.targets)
+      if (t < g.begin || t >= g.end) ++r.offsets[t + 1];
+    for (std::uint64_t u = 0; u < g.n; ++u) r.offsets[u + 1] += r.offsets[u];
+    r.local.resize(r.offsets[g.n]);
+    std::vector<std::uint64_t> at(r.offsets.begin(), r.offsets.end() - 1);
+    for (std::uint64_t v = 0; v < g.owned(); ++v)
+      for (const std::uint64_t t : g.neighbours(v))
+        if (t < g.begin || t >= g.end) r.local[at[t]++] = v;
+    return r;
   }
 
   // Applies `kernel(subgraph) -> labels per member` to every community and replicates the labels.
@@ -523,6 +618,7 @@ class LeidenRun {
   const LeidenOptions& o_;
   const Exchange& x_;
   std::optional<LeidenState> stopped_;
+  LeidenStats stats_;
   std::vector<Weight> degree0_, nw0_;
   Weight two_m_ = 0;
   double penalty_ = 0;

@@ -12,7 +12,8 @@
 //   - among equal best gains the smallest community id wins.
 //
 // Complexity: O(Σ deg(v)) over candidates, parallel over candidates with oneTBB; scratch is
-// O(n) per worker thread (a dense accumulator with a touched list), kept in a MoveWorkspace
+// O(n) per worker thread (a dense accumulator with a touched list; arc weights are positive, so
+// a zero entry means "not touched yet" and no separate flag array is read), kept in a MoveWorkspace
 // across calls so that a sub-round costs no allocation.
 #pragma once
 
@@ -36,14 +37,13 @@ struct Snapshot {
 class MoveWorkspace {
  public:
   explicit MoveWorkspace(std::uint64_t n)
-      : per_thread_([n] { return Scratch{std::vector<Weight>(n, 0), std::vector<char>(n, 0), {}}; }) {}
+      : per_thread_([n] { return Scratch{std::vector<Weight>(n, 0), {}}; }) {}
 
  private:
   friend void decide_moves(const GraphSlice&, const Snapshot&, std::span<const std::uint64_t>,
                            std::span<std::uint64_t>, MoveWorkspace&);
   struct Scratch {
     std::vector<Weight> to_community;  // w(v, C) by label; zero outside `touched`
-    std::vector<char> seen;
     std::vector<std::uint64_t> touched;
   };
   tbb::enumerable_thread_specific<Scratch> per_thread_;

@@ -1,11 +1,14 @@
 #include "kernels/community/subgraph.hpp"
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -16,10 +19,28 @@ namespace ch::community {
 
 std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> members,
                                                   std::vector<InternalArc> arcs) {
-  tbb::parallel_sort(members.begin(), members.end(), [](const MemberRecord& a, const MemberRecord& b) {
-    return a.community != b.community ? a.community < b.community : a.vertex < b.vertex;
-  });
   if (members.empty()) return {};
+  auto by_community_vertex = [](const MemberRecord& a, const MemberRecord& b) {
+    return a.community != b.community ? a.community < b.community : a.vertex < b.vertex;
+  };
+  const auto [lo, hi] = std::minmax_element(members.begin(), members.end(), [](const MemberRecord& a, const MemberRecord& b) {
+    return a.community < b.community;
+  });
+  const std::uint64_t first_label = lo->community, labels = hi->community - lo->community + 1;
+  if (labels <= 2 * members.size() + 1024) {
+    // Labels are dense (a rank's range of vertex ids): a stable counting sort by community. Members
+    // arrive in vertex order from each rank, so the runs are usually sorted by vertex already.
+    std::vector<std::uint64_t> at(labels + 1, 0);
+    for (const auto& m : members) ++at[m.community - first_label + 1];
+    for (std::uint64_t c = 0; c < labels; ++c) at[c + 1] += at[c];
+    std::vector<MemberRecord> sorted(members.size());
+    for (const auto& m : members) sorted[at[m.community - first_label]++] = m;
+    members.swap(sorted);
+    if (!std::is_sorted(members.begin(), members.end(), by_community_vertex))
+      tbb::parallel_sort(members.begin(), members.end(), by_community_vertex);
+  } else {
+    tbb::parallel_sort(members.begin(), members.end(), by_community_vertex);
+  }
   // Position of every member in the sorted order, by vertex id. Arcs are then bucketed by the
   // position of their source with a counting sort (no comparison sort over all arcs).
   std::uint64_t max_vertex = 0;
@@ -27,11 +48,38 @@ std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> memb
   std::vector<std::uint64_t> position(max_vertex + 1);
   for (std::uint64_t i = 0; i < members.size(); ++i) position[members[i].vertex] = i;
   std::vector<std::uint64_t> start(members.size() + 1, 0);
-  for (const auto& a : arcs) ++start[position[a.source] + 1];
-  for (std::size_t i = 0; i < members.size(); ++i) start[i + 1] += start[i];
   std::vector<std::uint64_t> target(arcs.size());  // position of the target
   std::vector<Weight> weight(arcs.size());
-  {
+  const auto all = tbb::blocked_range<std::size_t>(1, std::max<std::size_t>(arcs.size(), 1), 1 << 16);
+  const bool by_source = tbb::parallel_reduce(all, true, [&](const auto& r, bool ok) {
+    for (std::size_t i = r.begin(); i != r.end() && ok; ++i) ok = arcs[i - 1].source <= arcs[i].source;
+    return ok;
+  }, std::logical_and<>());
+  if (by_source) {
+    // The usual arrival order (gathered in vertex order, ranks in order): each member's arcs are
+    // one run. Runs are found where the source changes and copied to their members' places in
+    // parallel.
+    std::vector<std::uint64_t> run_first(members.size(), 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 14), [&](const auto& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+        if (i == 0 || arcs[i - 1].source != arcs[i].source) run_first[position[arcs[i].source]] = i;
+        if (i + 1 == arcs.size() || arcs[i + 1].source != arcs[i].source) start[position[arcs[i].source] + 1] = i + 1;
+      }
+    });
+    // start[i + 1] holds the end of member i's run (0 without arcs); turn ends into counts.
+    for (std::size_t i = 0; i < members.size(); ++i)
+      start[i + 1] = start[i + 1] == 0 ? 0 : start[i + 1] - run_first[i];
+    for (std::size_t i = 0; i < members.size(); ++i) start[i + 1] += start[i];
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, members.size(), 1024), [&](const auto& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i)
+        for (std::uint64_t k = start[i], e = run_first[i]; k < start[i + 1]; ++k, ++e) {
+          target[k] = position[arcs[e].target];
+          weight[k] = arcs[e].weight;
+        }
+    });
+  } else {
+    for (const auto& a : arcs) ++start[position[a.source] + 1];
+    for (std::size_t i = 0; i < members.size(); ++i) start[i + 1] += start[i];
     std::vector<std::uint64_t> at(start.begin(), start.end() - 1);
     for (const auto& a : arcs) {
       const std::uint64_t k = at[position[a.source]]++;
@@ -58,14 +106,24 @@ std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> memb
     for (std::size_t i = first; i < last; ++i) {
       c.members.push_back(members[i].vertex);
       c.node_weight.push_back(members[i].node_weight);
-      row.clear();
-      for (std::uint64_t e = start[i]; e < start[i + 1]; ++e)
-        row.emplace_back(static_cast<std::uint32_t>(target[e] - first), weight[e]);
-      // Targets in member order whatever order the arcs arrived in (arcs are distinct).
-      std::sort(row.begin(), row.end());
-      for (const auto& [t, w] : row) {
-        c.targets.push_back(t);
-        c.weights.push_back(w);
+      // Targets in member order whatever order the arcs arrived in (arcs are distinct); they
+      // usually arrive in order (a slice's rows are sorted, members are in vertex order).
+      bool in_order = true;
+      for (std::uint64_t e = start[i]; e + 1 < start[i + 1]; ++e) in_order = in_order && target[e] < target[e + 1];
+      if (in_order) {
+        for (std::uint64_t e = start[i]; e < start[i + 1]; ++e) {
+          c.targets.push_back(static_cast<std::uint32_t>(target[e] - first));
+          c.weights.push_back(weight[e]);
+        }
+      } else {
+        row.clear();
+        for (std::uint64_t e = start[i]; e < start[i + 1]; ++e)
+          row.emplace_back(static_cast<std::uint32_t>(target[e] - first), weight[e]);
+        std::sort(row.begin(), row.end());
+        for (const auto& [t, w] : row) {
+          c.targets.push_back(t);
+          c.weights.push_back(w);
+        }
       }
       c.offsets.push_back(c.targets.size());
     }

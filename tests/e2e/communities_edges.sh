@@ -93,6 +93,35 @@ assert all(abs(s - 1) < 1e-9 for s in pr_by_comm.values()), "PageRank per commun
 print(f"NMI {nmi:.3f}, modularity {attrs['modularity']:.4f}, {len(members)} communities")
 PY
 
+# Decimal labels take the integer path of the loader (dense and sparse values): the vertex rows
+# are still in string order ("10" before "9") and the result is identical for 1, 2, 4 ranks.
+"$PY" - "$CH_SCRATCH/edges.csv" "$CH_SCRATCH/dense.csv" "$CH_SCRATCH/sparse.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+ids = {l: i for i, l in enumerate(sorted({r[k].strip() for r in rows for k in ("source", "target")}))}
+for path, f in ((sys.argv[2], lambda i: str(i)), (sys.argv[3], lambda i: str(i * 1000003 + 10**15 if i % 3 else i))):
+    with open(path, "w") as out:
+        out.write("source,target,weight\n")
+        for r in rows:
+            out.write(f"{f(ids[r['source'].strip()])},{f(ids[r['target'].strip()])},{r['weight']}\n")
+PY
+for kind in dense sparse; do
+  for n in 1 2 4; do
+    mkdir -p "$CH_SCRATCH/$kind$n"
+    ch_mpirun "$n" communities --edges "$CH_SCRATCH/$kind.csv" --out "$CH_SCRATCH/$kind$n/communities.h5" \
+      --threads 1 --log-level warn
+    h5_digest "$CH_SCRATCH/$kind$n/communities.h5" >"$CH_SCRATCH/d_$kind$n"
+  done
+  diff "$CH_SCRATCH/d_${kind}1" "$CH_SCRATCH/d_${kind}2" || fail "$kind labels: 1 and 2 ranks differ"
+  diff "$CH_SCRATCH/d_${kind}1" "$CH_SCRATCH/d_${kind}4" || fail "$kind labels: 1 and 4 ranks differ"
+  "$PY" -c "
+import csv, h5py, sys
+v = [x.decode() for x in h5py.File(sys.argv[1])['membership/vertex'][()]]
+labels = {r[k] for r in csv.DictReader(open(sys.argv[2])) for k in ('source', 'target')}
+assert v == sorted(labels), 'vertex rows are not the labels in string order'
+" "$CH_SCRATCH/${kind}1/communities.h5" "$CH_SCRATCH/$kind.csv" || fail "$kind labels: wrong vertex rows"
+done
+
 # Higher resolution: more communities.
 ch_mpirun 2 communities --edges "$CH_SCRATCH/edges.csv" --out "$CH_SCRATCH/hi.h5" --resolution 10 --log-level warn
 ch_mpirun 1 communities --edges "$CH_SCRATCH/edges.csv" --out "$CH_SCRATCH/cpm.h5" --objective cpm --resolution 0.05 --log-level warn

@@ -1,6 +1,10 @@
 // Edge-list CSV parsing: accepted forms and the errors users see (with line numbers).
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "kernels/community/edge_csv.hpp"
 
 using namespace ch::community;
@@ -66,4 +70,22 @@ TEST(CommunityEdges, ErrorsNameTheLine) {
     EXPECT_EQ(p.error_line, k.line) << k.text;
     EXPECT_NE(p.error.find(k.says), std::string::npos) << p.error;
   }
+}
+
+TEST(DecimalLabels, KeysSortLikeTheStrings) {
+  std::vector<std::string> labels = {"0", "1", "10", "100", "1000", "2", "20", "19", "99999999999999999",
+                                     "10000000000000000", "9", "90", "900", "123", "1230", "12300", "124"};
+  for (std::uint64_t x = 1, i = 0; i < 300; ++i, x = x * 6364136223846793005ULL + 1442695040888963407ULL)
+    labels.push_back(std::to_string((x >> 11) % (i % 2 ? 1000 : 100000000000000000ULL)));
+  std::vector<std::pair<std::uint64_t, std::string>> keyed;
+  for (const auto& l : labels) {
+    const auto d = decimal_label(l);
+    ASSERT_NE(d.digits, 0u) << l;
+    keyed.emplace_back(decimal_label_key(d), l);
+    EXPECT_EQ(decimal_label_text(decimal_label_of_key(decimal_label_key(d))), l);
+  }
+  for (const auto& a : keyed)
+    for (const auto& b : keyed) EXPECT_EQ(a.first < b.first, a.second < b.second) << a.second << " " << b.second;
+  for (const char* bad : {"", "01", "00", "1a", "-1", " 1", "1.0", "123456789012345678"})
+    EXPECT_EQ(decimal_label(bad).digits, 0u) << bad;
 }
