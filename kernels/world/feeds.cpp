@@ -263,8 +263,8 @@ bool immigrant(const WorldModel& w, const Core& c) {
 class TravelGen {
  public:
   TravelGen(const WorldModel& w, FeedChunk& out, std::uint64_t unit)
-      : w_(w), nz_(w.sc.noise), sink_{out, 'T', unit},
-        ur_(w.sc.seed, stream_key(kTagTravelUnit, unit)), unit_(unit) {
+      : w_(w), nz_(w.sc.noise), tu_(w.travel_unit(unit)), sink_{out, 'T', tu_.key},
+        ur_(w.sc.seed, stream_key(kTagTravelUnit, tu_.key)), unit_(tu_.key) {
     const auto& a = w.sc.feeds.travel_agencies;
     agency_ = a[ur_.below(a.size())];
   }
@@ -404,9 +404,10 @@ class TravelGen {
 
   const WorldModel& w_;
   const NoiseParams& nz_;
+  WorldModel::TravelUnit tu_;
   Sink sink_;
   Rng ur_;
-  std::uint64_t unit_;
+  std::uint64_t unit_;  // the unit's key: names its records and bookings, seeds its draws
   std::string_view agency_;
   Phone own_phone_;
   bool keep_phone_ = true, keep_email_ = true;
@@ -416,20 +417,16 @@ class TravelGen {
 };
 
 void TravelGen::run() {
-  const auto& base = w_.travel_month_base;
-  const auto m = static_cast<std::size_t>(std::upper_bound(base.begin(), base.end(), unit_) - base.begin() - 1);
-  std::uint64_t i = unit_ - base[m];
-  int kind = 0;
-  while (kind + 1 < WorldModel::kTrKindCount && i >= w_.travel_units(kind, m)) i -= w_.travel_units(kind++, m);
-  const int month = static_cast<int>(m);
-  switch (kind) {
-    case WorldModel::kTrFamily: family(i, month); break;
-    case WorldModel::kTrTour: tour(i, month); break;
-    case WorldModel::kTrBusiness: business(w_.blocks[6].first + i, month); break;
-    case WorldModel::kTrStudent: student(w_.blocks[7].first + i, month); break;
-    case WorldModel::kTrDiaspora: diaspora(w_.blocks[8].first + i, month); break;
-    case WorldModel::kTrMember: member_trip(i, month); break;
-    default: smuggling(w_.trips_begin[m] + i); break;
+  const int m = tu_.month;
+  const auto i = tu_.index;
+  switch (tu_.kind) {
+    case WorldModel::kTrFamily: family(i, m); break;
+    case WorldModel::kTrTour: tour(i, m); break;
+    case WorldModel::kTrBusiness: business(w_.blocks[6].first + i, m); break;
+    case WorldModel::kTrStudent: student(w_.blocks[7].first + i, m); break;
+    case WorldModel::kTrDiaspora: diaspora(w_.blocks[8].first + i, m); break;
+    case WorldModel::kTrSmuggling: smuggling(i); break;
+    default: member_trip(i, m); break;
   }
 }
 

@@ -61,7 +61,7 @@ const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
       {"world", "name", CH_REF(StringRef, s.name), 0, 0},
       {"world", "seed", CH_REF(U64Ref, s.seed), 0, 9.2e18},
-      {"world", "months", CH_REF(IntRef, s.months), 1, 120},
+      {"world", "months", CH_REF(IntRef, s.months), 1, kMaxMonths},
       {"world", "start_month", MonthRef{CH_REF(StringRef, s.start_month)}, 0, 0},
       {"world", "persons", CH_REF(Int64Ref, s.persons), 1, 500e6},
 

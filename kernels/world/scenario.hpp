@@ -18,6 +18,10 @@
 
 namespace ch::world {
 
+// The longest scenario; travel record keys reserve this many months per traveller.
+inline constexpr int kMaxMonths = 120;
+
+
 // Naming cultures of the population (order = index used by the name tables).
 inline constexpr std::array<std::string_view, 11> kCultureNames = {
     "arabic",        "south_asian_muslim", "south_asian",    "west_african",

@@ -289,8 +289,6 @@ void WorldModel::simulate() {
         for (auto s : orgs[o].members) smuggler_org[s * M + m] = static_cast<std::int32_t>(o);
 
     // (e) Groups moved this month.
-    smugglers_by_month.push_back(static_cast<std::uint32_t>(smugglers.size()));
-    trips_begin.push_back(static_cast<std::uint32_t>(trips.size()));
     for (std::size_t o = 0; o < orgs.size(); ++o) {
       const auto& org = orgs[o];
       if (!org.alive || org.members.empty()) continue;
@@ -424,7 +422,6 @@ void WorldModel::simulate() {
   }
   smuggler_org.resize(smugglers.size() * M, -1);
 
-  trips_begin.push_back(static_cast<std::uint32_t>(trips.size()));
   // Index organization-months and trips.
   org_count = static_cast<std::int64_t>(orgs.size());
   org_corridor.clear();

@@ -271,12 +271,22 @@ WorldModel::WorldModel(const Scenario& s) : sc(s), geo(s) {
   add_background_events();
 
   const auto M = static_cast<std::uint64_t>(months);
-  travel_month_base.assign(M + 1, 0);
-  for (std::size_t m = 0; m < M; ++m) {
-    std::uint64_t units = 0;
-    for (int k = 0; k < kTrKindCount; ++k) units += travel_units(k, m);
-    travel_month_base[m + 1] = travel_month_base[m] + units;
-  }
+  travel_base[kTrFamily] = 0;
+  travel_base[kTrTour] = travel_base[kTrFamily] + families * M;
+  travel_base[kTrBusiness] = travel_base[kTrTour] + tour_groups * M;
+  travel_base[kTrStudent] = travel_base[kTrBusiness] + blocks[6].count * M;
+  travel_base[kTrDiaspora] = travel_base[kTrStudent] + blocks[7].count * M;
+  travel_base[kTrSmuggling] = travel_base[kTrDiaspora] + blocks[8].count * M;
+  travel_base[kTrMember] = travel_base[kTrSmuggling] + trips.size();
+  travel_base[kTrKindCount] = travel_base[kTrMember] + smugglers.size() * M;
+  const std::uint64_t stride = kMaxMonths;
+  travel_key_base[kTrFamily] = 0;
+  travel_key_base[kTrTour] = travel_key_base[kTrFamily] + families * stride;
+  travel_key_base[kTrBusiness] = travel_key_base[kTrTour] + tour_groups * stride;
+  travel_key_base[kTrStudent] = travel_key_base[kTrBusiness] + blocks[6].count * stride;
+  travel_key_base[kTrDiaspora] = travel_key_base[kTrStudent] + blocks[7].count * stride;
+  travel_key_base[kTrMember] = travel_key_base[kTrDiaspora] + blocks[8].count * stride;
+  travel_key_base[kTrSmuggling] = kTripKeyBase;
 
   subscriber_alias_base = person_total;
   subscriber_burner_base = subscriber_alias_base + smugglers.size() * 3;
@@ -745,17 +755,21 @@ void WorldModel::payment_ref(std::string& out, std::uint64_t pid, std::int32_t d
 // --- public API ---------------------------------------------------------------------------
 
 
-std::uint64_t WorldModel::travel_units(int kind, std::size_t m) const {
-  switch (kind) {
-    case kTrFamily: return families;
-    case kTrTour: return tour_groups;
-    case kTrBusiness: return blocks[6].count;
-    case kTrStudent: return blocks[7].count;
-    case kTrDiaspora: return blocks[8].count;
-    case kTrMember: return smugglers_by_month[m];
-    case kTrSmuggling: return trips_begin[m + 1] - trips_begin[m];
-    default: return 0;
+WorldModel::TravelUnit WorldModel::travel_unit(std::uint64_t unit) const {
+  const auto M = static_cast<std::uint64_t>(months);
+  TravelUnit u;
+  while (u.kind + 1 < kTrKindCount && unit >= travel_base[static_cast<std::size_t>(u.kind) + 1]) ++u.kind;
+  const std::uint64_t i = unit - travel_base[static_cast<std::size_t>(u.kind)];
+  if (u.kind == kTrSmuggling) {
+    u.index = i;
+    u.month = trips[i].month;
+    u.key = kTripKeyBase + i;
+  } else {
+    u.index = i / M;
+    u.month = static_cast<int>(i % M);
+    u.key = travel_key_base[static_cast<std::size_t>(u.kind)] + u.index * kMaxMonths + static_cast<std::uint64_t>(u.month);
   }
+  return u;
 }
 
 World::World(const Scenario& scenario) : impl_(std::make_unique<Impl>(scenario)) {}
@@ -768,7 +782,7 @@ const Scenario& World::scenario() const { return impl_->sc; }
 std::uint64_t World::unit_count(Feed feed) const {
   const auto& w = *impl_;
   switch (feed) {
-    case Feed::kTravel: return w.travel_month_base.back();
+    case Feed::kTravel: return w.travel_base[WorldModel::kTrKindCount];
     case Feed::kCalls: return w.person_total * static_cast<std::uint64_t>(w.months);
     case Feed::kSubscribers: return w.subscriber_total;
     case Feed::kEnforcement: return w.events.size();

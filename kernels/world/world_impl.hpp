@@ -201,20 +201,27 @@ struct WorldModel {
   void add_background_events();
 
   // --- travel unit layout ---
-  // Month-major: month m's units are families, tour groups, business travellers, students,
-  // diaspora, organization members (those recruited by m) and m's smuggling trips, in that order.
-  // A unit names its records and keys their random stream, so a run over fewer months produces
-  // the same records for the months it shares with a longer one (scenario studies compare runs
-  // through record ids).
+  // Units are dense and grouped by traveller: (household or traveller) × month for families, tour
+  // groups, business travellers, students and diaspora, one unit per smuggling group, (member) ×
+  // month for members' own trips — so a person's records of every month sit together and go to
+  // one rank. A unit's *key* names its records and seeds its random draws; keys do not depend on
+  // the number of months (a fixed stride of kMaxMonths per traveller, groups far above), so a
+  // shorter run of the same world writes the same travel records for the months it covers
+  // (scenario studies compare the two through record ids).
   enum TravelKind : std::uint8_t {
-    kTrFamily, kTrTour, kTrBusiness, kTrStudent, kTrDiaspora, kTrMember, kTrSmuggling,
+    kTrFamily, kTrTour, kTrBusiness, kTrStudent, kTrDiaspora, kTrSmuggling, kTrMember,
     kTrKindCount
   };
-  std::vector<std::uint64_t> travel_month_base;   // M + 1 entries
-  std::vector<std::uint32_t> smugglers_by_month;  // members existing when month m's trips start
-  std::vector<std::uint32_t> trips_begin;         // M + 1 entries: month m's trips [begin[m], begin[m+1])
-  // Units of `kind` in month m.
-  std::uint64_t travel_units(int kind, std::size_t m) const;
+  std::array<std::uint64_t, kTrKindCount + 1> travel_base{};  // dense unit bases
+  std::array<std::uint64_t, kTrKindCount> travel_key_base{};  // key bases (stride kMaxMonths)
+  static constexpr std::uint64_t kTripKeyBase = 1'000'000'000'000;  // smuggling groups: base + trip
+  struct TravelUnit {
+    int kind = 0;
+    std::uint64_t index = 0;  // household, traveller, trip or member
+    int month = 0;
+    std::uint64_t key = 0;
+  };
+  TravelUnit travel_unit(std::uint64_t unit) const;
   std::uint64_t subscriber_alias_base = 0, subscriber_burner_base = 0, subscriber_agency_base = 0,
                 subscriber_total = 0;
 

@@ -36,6 +36,9 @@ def record_values(records, partner):
             "given": ["given_name", "given_name_raw"], "family": ["family_name", "family_name_raw"],
             "document": ["document_number", "document_number_raw"], "phone": ["phone", "phone_raw"],
             "email": ["email"], "booking": ["booking_ref"], "payment": ["payment_ref"], "record": ["record_id"],
+            # Released as entities' nationalities: a code such as PAN must count as releasable,
+            # not as the withheld family name Pan written in capitals.
+            "nationality": ["nationality"],
         }
         for kind, names in fields.items():
             for name in names:
