@@ -271,21 +271,18 @@ WorldModel::WorldModel(const Scenario& s) : sc(s), geo(s) {
   add_background_events();
 
   const auto M = static_cast<std::uint64_t>(months);
-  travel_base[kTrFamily] = 0;
-  travel_base[kTrTour] = travel_base[kTrFamily] + families * M;
-  travel_base[kTrBusiness] = travel_base[kTrTour] + tour_groups * M;
-  travel_base[kTrStudent] = travel_base[kTrBusiness] + blocks[6].count * M;
-  travel_base[kTrDiaspora] = travel_base[kTrStudent] + blocks[7].count * M;
-  travel_base[kTrSmuggling] = travel_base[kTrDiaspora] + blocks[8].count * M;
+  // Travellers of each kind have M dense units and a key range of kMaxMonths; smuggling groups
+  // (after them densely, keyed far above) and members (last densely, keyed after travellers).
+  const std::array<std::uint64_t, kTrSmuggling> travellers = {families, tour_groups, blocks[6].count, blocks[7].count,
+                                                               blocks[8].count};
+  travel_base[kTrFamily] = travel_key_base[kTrFamily] = 0;
+  for (std::size_t k = 0; k < travellers.size(); ++k) {
+    travel_base[k + 1] = travel_base[k] + travellers[k] * M;
+    travel_key_base[k + 1] = travel_key_base[k] + travellers[k] * kMaxMonths;
+  }
   travel_base[kTrMember] = travel_base[kTrSmuggling] + trips.size();
   travel_base[kTrKindCount] = travel_base[kTrMember] + smugglers.size() * M;
-  const std::uint64_t stride = kMaxMonths;
-  travel_key_base[kTrFamily] = 0;
-  travel_key_base[kTrTour] = travel_key_base[kTrFamily] + families * stride;
-  travel_key_base[kTrBusiness] = travel_key_base[kTrTour] + tour_groups * stride;
-  travel_key_base[kTrStudent] = travel_key_base[kTrBusiness] + blocks[6].count * stride;
-  travel_key_base[kTrDiaspora] = travel_key_base[kTrStudent] + blocks[7].count * stride;
-  travel_key_base[kTrMember] = travel_key_base[kTrDiaspora] + blocks[8].count * stride;
+  travel_key_base[kTrMember] = travel_key_base[kTrSmuggling];
   travel_key_base[kTrSmuggling] = kTripKeyBase;
 
   subscriber_alias_base = person_total;
