@@ -871,14 +871,14 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     // several identities differently; mapping to one entity only lost a quarter of the overlap).
     std::unordered_map<std::string, std::uint64_t> current_of_record;
     for (std::size_t i = 0; i < n_obs; ++i) current_of_record.emplace(record_id[i], entity_of[i]);
-    std::map<std::uint64_t, std::map<std::uint64_t, std::uint32_t>> mapped;
+    std::map<std::uint64_t, std::set<std::uint64_t>> mapped;  // earlier entity → current entities
     {
       std::set<std::uint64_t> wanted(pm.get<std::uint64_t>("entity").begin(), pm.get<std::uint64_t>("entity").end());
       const auto& rid = pmem.get<std::string>("record_id");
       const auto& pent = pmem.get<std::uint64_t>("entity_id");
       for (std::size_t i = 0; i < rid.size(); ++i)
         if (wanted.count(pent[i]))
-          if (const auto it = current_of_record.find(rid[i]); it != current_of_record.end()) ++mapped[pent[i]][it->second];
+          if (const auto it = current_of_record.find(rid[i]); it != current_of_record.end()) mapped[pent[i]].insert(it->second);
     }
     std::map<std::int64_t, std::vector<std::uint64_t>> before;
     std::map<std::int64_t, std::uint64_t> before_size, found_size;
@@ -889,7 +889,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (p_role[i] == "client") continue;
       ++before_size[p_org[i]];
       if (!mapped[p_ent[i]].empty()) ++found_size[p_org[i]];
-      for (const auto& [e, c] : mapped[p_ent[i]]) before[p_org[i]].push_back(e);
+      for (auto e : mapped[p_ent[i]]) before[p_org[i]].push_back(e);
     }
     std::vector<std::int64_t> prev_ids;
     std::vector<std::vector<std::uint64_t>> earlier;

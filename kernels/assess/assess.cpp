@@ -189,17 +189,6 @@ const char* fate_name(Fate f) {
   return "unknown";
 }
 
-double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
-  std::size_t common = 0;
-  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a[i] < b[j]) ++i;
-    else if (b[j] < a[i]) ++j;
-    else ++common, ++i, ++j;
-  }
-  const std::size_t uni = a.size() + b.size() - common;
-  return uni ? static_cast<double>(common) / static_cast<double>(uni) : 0.0;
-}
-
 namespace {
 std::size_t overlap(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
   std::size_t common = 0;
@@ -210,7 +199,16 @@ std::size_t overlap(const std::vector<std::uint64_t>& a, const std::vector<std::
   }
   return common;
 }
+
+double jaccard_of(std::size_t a, std::size_t b, std::size_t common) {
+  const std::size_t uni = a + b - common;
+  return uni ? static_cast<double>(common) / static_cast<double>(uni) : 0.0;
+}
 }  // namespace
+
+double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  return jaccard_of(a.size(), b.size(), overlap(a, b));
+}
 
 std::vector<std::vector<Continuation>> continuations(const std::vector<std::vector<std::uint64_t>>& earlier,
                                                      const std::vector<std::vector<std::uint64_t>>& later_then,
@@ -220,7 +218,7 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
     for (std::size_t k = 0; k < later_then.size(); ++k) {
       const auto shared = overlap(earlier[i], later_then[k]);
       if (shared == 0) continue;
-      const double jac = jaccard(earlier[i], later_then[k]);
+      const double jac = jaccard_of(earlier[i].size(), later_then[k].size(), shared);
       const double share = static_cast<double>(shared) / static_cast<double>(earlier[i].size());
       if (jac >= o.match_jaccard || share >= o.part_share) parts[i].push_back({jac, shared, k});
     }
