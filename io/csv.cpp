@@ -93,7 +93,24 @@ std::vector<RecordSpan> split_records_serial(std::string_view bytes, char quote,
   return spans;
 }
 
+// Without a quote character every newline ends a record: memchr finds them several times faster
+// than a byte loop that tracks quoting (machine-written feeds seldom quote anything).
+std::vector<RecordSpan> split_unquoted_records(std::string_view bytes, std::uint64_t first_line) {
+  std::vector<RecordSpan> spans;
+  spans.reserve(bytes.size() / 64);
+  std::uint64_t start = 0, line = first_line;
+  const char* base = bytes.data();
+  while (start < bytes.size()) {
+    const void* nl = std::memchr(base + start, '\n', bytes.size() - start);
+    const std::uint64_t end = nl ? static_cast<std::uint64_t>(static_cast<const char*>(nl) - base) : bytes.size();
+    push_span(spans, bytes, start, end, line++);
+    start = end + 1;
+  }
+  return spans;
+}
+
 std::vector<RecordSpan> split_records(std::string_view bytes, char quote, std::uint64_t first_line) {
+  if (std::memchr(bytes.data(), quote, bytes.size()) == nullptr) return split_unquoted_records(bytes, first_line);
   if (bytes.size() <= 2 * kSplitBlock) return split_records_serial(bytes, quote, first_line);
   const std::size_t blocks = (bytes.size() + kSplitBlock - 1) / kSplitBlock;
   std::vector<std::uint64_t> quotes(blocks), newlines(blocks);
@@ -126,6 +143,18 @@ std::vector<RecordSpan> split_records(std::string_view bytes, char quote, std::u
     std::uint64_t line = line_at[k];
     auto& out = starts[k];
     if (k == 0) out.emplace_back(0, first_line);
+    if (quotes[k] == 0) {  // most blocks: quoting cannot change inside, so memchr the newlines
+      if (in_quotes) return;
+      const char* at = piece.data();
+      const char* const end = at + piece.size();
+      while (const void* nl = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
+        at = static_cast<const char*>(nl) + 1;
+        ++line;
+        const std::uint64_t next = base + static_cast<std::uint64_t>(at - piece.data());
+        if (next < bytes.size()) out.emplace_back(next, line);
+      }
+      return;
+    }
     for (std::uint64_t i = 0; i < piece.size(); ++i) {
       const char c = piece[i];
       if (c == quote) {
@@ -146,7 +175,9 @@ std::vector<RecordSpan> split_records(std::string_view bytes, char quote, std::u
       if (prev) push_span(spans, bytes, prev->first, st.first - 1, prev->second);
       prev = &st;
     }
-  if (prev) push_span(spans, bytes, prev->first, bytes.size(), prev->second);
+  // A final newline outside quotes ends the last record (and starts none), as in the serial split.
+  const bool final_newline = bytes.back() == '\n' && (q & 1) == 0;
+  if (prev) push_span(spans, bytes, prev->first, bytes.size() - (final_newline ? 1 : 0), prev->second);
   return spans;
 }
 

@@ -111,6 +111,23 @@ class StringColumn {
     other.clear();
   }
 
+  // Copies the cells of `other` to the end of this column, into its last chunk: a block's small
+  // column is then freed and its memory reused by the next block, and the column stays one large
+  // chunk (reserve() it for the expected total).
+  void append_cells(const StringColumn& other) {
+    for (const auto& c : other.chunks_) {
+      if (c.ends.empty()) continue;
+      Chunk& d = writable(c.bytes.size());
+      const auto base = static_cast<std::uint32_t>(d.bytes.size());
+      d.bytes.append(c.bytes);
+      const std::size_t at = d.ends.size();
+      d.ends.resize(at + c.ends.size());
+      for (std::size_t i = 0; i < c.ends.size(); ++i) d.ends[at + i] = base + c.ends[i];
+      rows_ += c.ends.size();
+      bytes_ += c.bytes.size();
+    }
+  }
+
   // The rows whose `keep` flag is set, in order.
   StringColumn filter(const std::vector<std::uint8_t>& keep) const {
     StringColumn out;

@@ -186,13 +186,13 @@ struct Batch {
   CallRows calls;
   QuarantineRows quarantine;
   std::vector<SourceCounts> counts;  // per source
+  // Appends the rows of `other` (its text cells copied, so that its memory is reused).
   void append(Batch&& other);
-  // Drops the growth room of every column (a finished block is kept until the write).
-  void shrink_to_fit();
   // Adds `base` to every record position (local positions become global ones).
   void offset_seq(std::uint64_t base);
-  // Reserves room for the rows of `parts` so that appending them moves each value once.
-  void reserve_for(const std::vector<Batch>& parts);
+  // Reserves room for `scale` times the rows and text bytes of `parts` beyond what is held: the
+  // expected rest of an input, so that appending it block by block copies each value once.
+  void reserve_for(const std::vector<Batch>& parts, double scale);
   // Bytes held (capacity) by the text columns and by everything else, for the memory report.
   std::pair<std::size_t, std::size_t> footprint() const;
 };

@@ -58,7 +58,7 @@ namespace {
 
 template <class T>
 void append_vec(std::vector<T>& dst, std::vector<T>&& src) {
-  if (dst.empty()) {
+  if (dst.empty() && dst.capacity() < src.size()) {  // keep room reserved for the whole input
     dst = std::move(src);
     return;
   }
@@ -66,8 +66,8 @@ void append_vec(std::vector<T>& dst, std::vector<T>&& src) {
 }
 
 template <std::size_t N>
-void append_text(std::array<io::StringColumn, N>& dst, std::array<io::StringColumn, N>&& src) {
-  for (std::size_t i = 0; i < N; ++i) dst[i].append(std::move(src[i]));
+void append_text(std::array<io::StringColumn, N>& dst, const std::array<io::StringColumn, N>& src) {
+  for (std::size_t i = 0; i < N; ++i) dst[i].append_cells(src[i]);
 }
 
 // A row that failed: the reason and where.
@@ -82,7 +82,9 @@ class RecordProcessor {
  public:
   RecordProcessor(const Source& s, std::uint32_t source_index, const Limits& limits, Batch& out)
       : s_(s), source_index_(source_index), lim_(limits), out_(out),
-        counts_(out.counts[source_index]) {}
+        counts_(out.counts[source_index]) {
+    partner_spellings_.reserve(kMaxPartnerSpellings);
+  }
 
   void run(std::string_view record, std::uint64_t seq, std::uint64_t line, bool cut, RawRef ref) {
     ref_ = ref;
@@ -171,19 +173,33 @@ class RecordProcessor {
   }
 
   // Common checks of record_id and releasable_to; false when the row was quarantined.
-  bool id_and_partners(std::string& partners) {
+  // `partners` views memory of this processor, valid until the next record.
+  bool id_and_partners(std::string_view& partners) {
     if (get(Field::kRecordId).empty()) {
       quarantine({Reason::kMissingRecordId, name_of(Field::kRecordId), "empty record id"});
       return false;
     }
+    const auto raw = get(Field::kReleasableTo);
+    // A feed spells its partner lists in a handful of ways: normalize each spelling once.
+    for (const auto& [spelling, normalized] : partner_spellings_)
+      if (spelling == raw) {
+        partners = normalized;
+        return true;
+      }
     std::string bad;
-    auto p = text::normalize_partners(get(Field::kReleasableTo), &bad);
+    auto p = text::normalize_partners(raw, &bad);
     if (!p) {
       quarantine({Reason::kUnknownPartner, name_of(Field::kReleasableTo),
                   "unknown partner code '" + bad + "' (known: europol, frontex, interpol)"});
       return false;
     }
-    partners = std::move(*p);
+    if (partner_spellings_.size() < kMaxPartnerSpellings) {
+      partner_spellings_.emplace_back(raw, std::move(*p));
+      partners = partner_spellings_.back().second;
+    } else {
+      unlisted_partners_ = std::move(*p);
+      partners = unlisted_partners_;
+    }
     return true;
   }
 
@@ -256,7 +272,7 @@ class RecordProcessor {
   }
 
   void observation() {
-    std::string partners;
+    std::string_view partners;
     if (!id_and_partners(partners)) return;
     std::uint32_t flags = 0;
 
@@ -283,7 +299,7 @@ class RecordProcessor {
                          "'" + std::string(get(Field::kSex)) + "' is not M, F or X"});
     }
 
-    std::string phone_e164;
+    auto& phone_e164 = phone_a_;
     if (!phone(Field::kPhone, phone_e164, false, flags)) return;
 
     std::int64_t event = kNoTime;
@@ -335,7 +351,7 @@ class RecordProcessor {
     auto& t = o.text;
     t[kObsRecordId].push_back(get(Field::kRecordId));
     t[kObsAgency].push_back(text::trim(get(Field::kAgency)));
-    t[kObsReleasableTo].push_back(std::move(partners));
+    t[kObsReleasableTo].push_back(partners);
     std::string given = text::normalize_name(given_raw), family = text::normalize_name(family_raw);
     auto gk = text::double_metaphone_name(given), fk = text::double_metaphone_name(family);
     t[kObsGivenNameRaw].push_back(std::move(given_raw));
@@ -355,7 +371,7 @@ class RecordProcessor {
     t[kObsDocumentNumber].push_back(text::normalize_identifier(get(Field::kDocumentNumber)));
     t[kObsDocumentCountry].push_back(text::normalize_code(get(Field::kDocumentCountry)));
     t[kObsPhoneRaw].push_back(get(Field::kPhone));
-    t[kObsPhone].push_back(std::move(phone_e164));
+    t[kObsPhone].push_back(phone_e164);
     t[kObsEmail].push_back(text::normalize_email(get(Field::kEmail)));
     t[kObsBookingRef].push_back(get(Field::kBookingRef));
     t[kObsPaymentRef].push_back(get(Field::kPaymentRef));
@@ -407,10 +423,11 @@ class RecordProcessor {
   }
 
   void call() {
-    std::string partners;
+    std::string_view partners;
     if (!id_and_partners(partners)) return;
     std::uint32_t flags = 0;
-    std::string caller, callee;
+    auto& caller = phone_a_;
+    auto& callee = phone_b_;
     if (!phone(Field::kCaller, caller, true, flags) || !phone(Field::kCallee, callee, true, flags)) return;
     std::int64_t start = kNoTime;
     if (!timestamp(Field::kStart, start, true, flags)) return;
@@ -427,11 +444,11 @@ class RecordProcessor {
     c.raw.push_back(ref_);
     c.text[kCallRecordId].push_back(get(Field::kRecordId));
     c.text[kCallAgency].push_back(get(Field::kAgency));
-    c.text[kCallReleasableTo].push_back(std::move(partners));
+    c.text[kCallReleasableTo].push_back(partners);
     c.text[kCallCallerRaw].push_back(get(Field::kCaller));
     c.text[kCallCalleeRaw].push_back(get(Field::kCallee));
-    c.text[kCallCaller].push_back(std::move(caller));
-    c.text[kCallCallee].push_back(std::move(callee));
+    c.text[kCallCaller].push_back(caller);
+    c.text[kCallCallee].push_back(callee);
     c.text[kCallCallerCountry].push_back(text::normalize_code(get(Field::kCallerCountry)));
     c.text[kCallCalleeCountry].push_back(text::normalize_code(get(Field::kCalleeCountry)));
     c.start_utc.push_back(start);
@@ -444,6 +461,10 @@ class RecordProcessor {
   const Limits& lim_;
   Batch& out_;
   SourceCounts& counts_;
+  static constexpr std::size_t kMaxPartnerSpellings = 16;
+  std::vector<std::pair<std::string, std::string>> partner_spellings_;  // reserved: views stay valid
+  std::string unlisted_partners_;
+  std::string phone_a_, phone_b_;  // normalized phones, reused from record to record
   std::vector<std::string_view> fields_;
   std::string scratch_;
   std::string_view record_;
@@ -458,7 +479,7 @@ void Batch::append(Batch&& b) {
   append_vec(obs.seq, std::move(b.obs.seq));
   append_vec(obs.line, std::move(b.obs.line));
   append_vec(obs.source, std::move(b.obs.source));
-  append_text(obs.text, std::move(b.obs.text));
+  append_text(obs.text, b.obs.text);
   append_vec(obs.event_utc, std::move(b.obs.event_utc));
   append_vec(obs.flags, std::move(b.obs.flags));
   append_vec(obs.raw, std::move(b.obs.raw));
@@ -469,16 +490,16 @@ void Batch::append(Batch&& b) {
   for (std::size_t i = 0; i < slots; ++i) {
     obs.extras[i].pad_to(rows_before);
     b.obs.extras[i].pad_to(rows_added);
-    obs.extras[i].append(std::move(b.obs.extras[i]));
+    obs.extras[i].append_cells(b.obs.extras[i]);
   }
   append_vec(segments.seq, std::move(b.segments.seq));
-  append_text(segments.text, std::move(b.segments.text));
+  append_text(segments.text, b.segments.text);
   append_vec(segments.departure_utc, std::move(b.segments.departure_utc));
   append_vec(calls.seq, std::move(b.calls.seq));
   append_vec(calls.line, std::move(b.calls.line));
   append_vec(calls.source, std::move(b.calls.source));
   append_vec(calls.raw, std::move(b.calls.raw));
-  append_text(calls.text, std::move(b.calls.text));
+  append_text(calls.text, b.calls.text);
   append_vec(calls.start_utc, std::move(b.calls.start_utc));
   append_vec(calls.duration_s, std::move(b.calls.duration_s));
   auto& q = quarantine;
@@ -498,17 +519,6 @@ void Batch::append(Batch&& b) {
     counts[s].kept += b.counts[s].kept;
     for (std::size_t r = 0; r < kReasonCount; ++r) counts[s].reasons[r] += b.counts[s].reasons[r];
   }
-}
-
-void Batch::shrink_to_fit() {
-  auto shrink = [](auto&... vs) { (vs.shrink_to_fit(), ...); };
-  shrink(obs.seq, obs.line, obs.source, obs.event_utc, obs.flags, obs.raw);
-  for (auto& t : obs.text) t.shrink_to_fit();
-  for (auto& t : obs.extras) t.shrink_to_fit();
-  shrink(segments.seq, segments.departure_utc);
-  for (auto& t : segments.text) t.shrink_to_fit();
-  shrink(calls.seq, calls.line, calls.source, calls.raw, calls.start_utc, calls.duration_s);
-  for (auto& t : calls.text) t.shrink_to_fit();
 }
 
 std::pair<std::size_t, std::size_t> Batch::footprint() const {
@@ -532,33 +542,34 @@ void Batch::offset_seq(std::uint64_t base) {
     for (auto& s : *v) s += base;
 }
 
-void Batch::reserve_for(const std::vector<Batch>& parts) {
-  std::size_t o = obs.rows(), sg = segments.rows(), c = calls.rows(), q = quarantine.rows();
+void Batch::reserve_for(const std::vector<Batch>& parts, double scale) {
+  auto more = [scale](std::size_t n) { return static_cast<std::size_t>(scale * static_cast<double>(n)); };
+  std::size_t o = 0, sg = 0, c = 0, q = 0;
   for (const auto& p : parts) {
     o += p.obs.rows();
     sg += p.segments.rows();
     c += p.calls.rows();
     q += p.quarantine.rows();
   }
-  obs.seq.reserve(o);
-  obs.line.reserve(o);
-  obs.source.reserve(o);
-  obs.event_utc.reserve(o);
-  obs.flags.reserve(o);
-  obs.raw.reserve(o);
-  segments.seq.reserve(sg);
-  segments.departure_utc.reserve(sg);
-  calls.seq.reserve(c);
-  calls.line.reserve(c);
-  calls.source.reserve(c);
-  calls.raw.reserve(c);
-  calls.start_utc.reserve(c);
-  calls.duration_s.reserve(c);
-  for (auto* v : {&quarantine.field, &quarantine.reason, &quarantine.detail, &quarantine.record_id, &quarantine.raw})
-    v->reserve(q);
-  quarantine.seq.reserve(q);
-  quarantine.line.reserve(q);
-  quarantine.source.reserve(q);
+  auto reserve = [](std::size_t n, auto&... vs) { (vs.reserve(vs.size() + n), ...); };
+  reserve(more(o), obs.seq, obs.line, obs.source, obs.event_utc, obs.flags, obs.raw);
+  reserve(more(sg), segments.seq, segments.departure_utc);
+  reserve(more(c), calls.seq, calls.line, calls.source, calls.raw, calls.start_utc, calls.duration_s);
+  reserve(more(q), quarantine.seq, quarantine.line, quarantine.source, quarantine.field, quarantine.reason,
+          quarantine.detail, quarantine.record_id, quarantine.raw);
+  auto reserve_text = [&](auto& columns, auto part_columns, std::size_t rows) {
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      std::size_t bytes = 0;
+      for (const auto& p : parts) {
+        const auto& pc = part_columns(p);
+        if (k < pc.size()) bytes += pc[k].bytes();
+      }
+      columns[k].reserve(more(rows), more(bytes));
+    }
+  };
+  reserve_text(obs.text, [](const Batch& p) -> const auto& { return p.obs.text; }, o);
+  reserve_text(segments.text, [](const Batch& p) -> const auto& { return p.segments.text; }, sg);
+  reserve_text(calls.text, [](const Batch& p) -> const auto& { return p.calls.text; }, c);
 }
 
 void process_records(const Source& source, std::uint32_t source_index, const Limits& limits,
@@ -573,7 +584,6 @@ void process_records(const Source& source, std::uint32_t source_index, const Lim
           RawRef{piece, static_cast<std::uint32_t>(std::min<std::uint64_t>(sp.end - sp.begin, UINT32_MAX)),
                  piece_offset + sp.begin});
   }
-  out.shrink_to_fit();
 }
 
 }  // namespace ch::jobs::ingestion

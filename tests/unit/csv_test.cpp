@@ -2,6 +2,7 @@
 // splitting, and header reading.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -16,10 +17,14 @@ using ch::io::RecordSpan;
 namespace {
 
 bool same(const std::vector<RecordSpan>& a, const std::vector<RecordSpan>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i].begin != b[i].begin || a[i].end != b[i].end || a[i].line != b[i].line) return false;
-  return true;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+    if (a[i].begin != b[i].begin || a[i].end != b[i].end || a[i].line != b[i].line) {
+      ADD_FAILURE() << "span " << i << ": [" << a[i].begin << ", " << a[i].end << ") line " << a[i].line
+                    << " vs [" << b[i].begin << ", " << b[i].end << ") line " << b[i].line;
+      return false;
+    }
+  if (a.size() != b.size()) ADD_FAILURE() << a.size() << " spans vs " << b.size();
+  return a.size() == b.size();
 }
 
 std::vector<std::string> fields_of(std::string_view record, CsvDialect d = {},
@@ -66,6 +71,47 @@ TEST(SplitRecords, ParallelEqualsSerialOnRandomInput) {
     EXPECT_GT(serial.size(), 1000u);
     EXPECT_TRUE(same(serial, parallel)) << "round " << round;
   }
+}
+
+TEST(SplitRecords, QuoteFreeInputTakesTheFastPathWithTheSameSpans) {
+  // No quote at all (the fast path), with CRLF, blank lines and no final newline.
+  std::mt19937_64 rng(7);
+  const char alphabet[] = {'a', 'b', ',', '\n', '\n', '\r', 'x', ' '};
+  for (int round = 0; round < 3; ++round) {
+    std::string text(3'000'000 + static_cast<std::size_t>(round) * 311, 'a');
+    for (auto& c : text) c = alphabet[rng() % sizeof alphabet];
+    if (round == 1) text.back() = '\n';
+    if (round == 2) text.front() = '\n';
+    const auto serial = ch::io::split_records_serial(text, '"', 3);
+    EXPECT_GT(serial.size(), 1000u);
+    EXPECT_TRUE(same(serial, ch::io::split_records(text, '"', 3))) << "round " << round;
+  }
+  EXPECT_TRUE(same(ch::io::split_records_serial("", '"', 1), ch::io::split_records("", '"', 1)));
+  EXPECT_TRUE(same(ch::io::split_records_serial("\n", '"', 1), ch::io::split_records("\n", '"', 1)));
+}
+
+TEST(SplitRecords, SparseQuotesAcrossBlocksMatchSerial) {
+  // Mostly quote-free blocks (their newlines are found with memchr), a few quoted fields with
+  // newlines, and one quoted field longer than a split block, so some blocks lie wholly inside it.
+  std::mt19937_64 rng(11);
+  std::string text;
+  bool long_field = false;
+  while (text.size() < 6'000'000) {
+    const auto r = rng() % 100000;
+    if (!long_field && text.size() > 1'500'000) {
+      long_field = true;
+      text += "x,\"";
+      for (int i = 0; i < 300'000; ++i) text += i % 7 == 0 ? "\n" : "abcdefg";
+      text += "\"\n";
+    } else if (r < 5) {
+      text += "y,\"two\nlines\"\r\n";
+    } else {
+      text += r % 3 == 0 ? "a,b\r\n" : "abc,defgh\n";
+    }
+  }
+  const auto serial = ch::io::split_records_serial(text, '"', 4);
+  EXPECT_TRUE(same(serial, ch::io::split_records(text, '"', 4)));
+  EXPECT_LT(serial.size(), static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
 }
 
 TEST(SplitRecords, UnterminatedQuoteSwallowsTheRestAsOneRecord) {
