@@ -308,14 +308,16 @@ std::vector<CsvPieceRange> plan_owned_records(const cluster::Context& ctx,
   constexpr std::uint64_t kBuffer = std::uint64_t{16} << 20;
   std::string buf;
 
-  // 1. This rank's byte range of the concatenated data, mapped to each file.
-  std::vector<std::uint64_t> len(nf), base(nf);
+  // 1. This rank's share of the concatenated data, weighted by each file's cost per byte, mapped
+  // to each file (both neighbours of a boundary map it to the same byte).
+  std::vector<std::uint64_t> len(nf), base(nf), weight(nf);
   std::uint64_t total = 0;
   for (std::size_t f = 0; f < nf; ++f) {
     const auto& s = sources[f];
+    weight[f] = std::max<std::uint64_t>(1, s.cost_per_byte);
     len[f] = s.file_size > s.data_begin ? s.file_size - s.data_begin : 0;
     base[f] = total;
-    total += len[f];
+    total += len[f] * weight[f];
   }
   const auto [v0, v1] = even_share(total, ctx.rank(), ctx.size());
   struct Range {
@@ -329,12 +331,16 @@ std::vector<CsvPieceRange> plan_owned_records(const cluster::Context& ctx,
   std::vector<Range> ranges(nf);
   std::vector<std::uint64_t> counts(2 * nf, 0);
   for (std::size_t f = 0; f < nf; ++f) {
-    const std::uint64_t lo = std::max(v0, base[f]), hi = std::min(v1, base[f] + len[f]);
+    const std::uint64_t lo = std::max(v0, base[f]), hi = std::min(v1, base[f] + len[f] * weight[f]);
     if (lo >= hi) continue;
     auto& r = ranges[f];
     const auto& s = sources[f];
-    r.b = s.data_begin + (lo - base[f]);
-    r.e = s.data_begin + (hi - base[f]);
+    r.b = s.data_begin + (lo - base[f]) / weight[f];
+    r.e = s.data_begin + (hi - base[f]) / weight[f];
+    if (r.b >= r.e) {
+      r = Range{};
+      continue;
+    }
     r.file = std::make_unique<InputFile>(s.path);
     if (r.b > s.data_begin) {
       std::string one;

@@ -88,6 +88,9 @@ struct CsvSource {
   std::uint64_t data_line = 2;
   std::uint64_t file_size = 0;
   char quote = '"';
+  // Relative processing cost of one byte of this file: ranks get equal shares of the weighted
+  // bytes, so a file whose rows cost twice as much per byte is spread over twice as many ranks.
+  std::uint64_t cost_per_byte = 1;
 };
 
 // Bytes [offset, offset + n) of a file (fewer at its end): a record looked up again after its

@@ -67,11 +67,8 @@ class StringColumn {
   void for_each(F&& f) const {
     for_each(0, rows_, f);
   }
-  std::size_t max_length() const {
-    std::size_t m = 0;
-    for_each([&](std::size_t, std::string_view s) { m = std::max(m, s.size()); });
-    return m;
-  }
+  // Kept as cells are added: writers size fixed-width strings by it without a pass over cells.
+  std::size_t max_length() const { return longest_; }
 
   void push_back(std::string_view s) {
     Chunk& c = writable(s.size());
@@ -79,6 +76,7 @@ class StringColumn {
     c.ends.push_back(static_cast<std::uint32_t>(c.bytes.size()));
     ++rows_;
     bytes_ += s.size();
+    longest_ = std::max(longest_, s.size());
   }
   // Pads with empty cells up to `rows` (a column that a block of records did not fill).
   void pad_to(std::size_t rows) {
@@ -108,6 +106,7 @@ class StringColumn {
       bytes_ += c.bytes.size();
       chunks_.push_back(std::move(c));
     }
+    longest_ = std::max(longest_, other.longest_);
     other.clear();
   }
 
@@ -126,6 +125,7 @@ class StringColumn {
       rows_ += c.ends.size();
       bytes_ += c.bytes.size();
     }
+    longest_ = std::max(longest_, other.longest_);
   }
 
   // The rows whose `keep` flag is set, in order.
@@ -150,7 +150,7 @@ class StringColumn {
   }
   void clear() {
     std::vector<Chunk>().swap(chunks_);  // not `chunks_ = {}`, which keeps the capacity
-    rows_ = bytes_ = 0;
+    rows_ = bytes_ = longest_ = 0;
   }
 
   // Same cells in the same order, however they are chunked.
@@ -190,7 +190,7 @@ class StringColumn {
   }
 
   std::vector<Chunk> chunks_;
-  std::size_t rows_ = 0, bytes_ = 0;
+  std::size_t rows_ = 0, bytes_ = 0, longest_ = 0;
 };
 
 }  // namespace ch::io

@@ -242,14 +242,18 @@ void for_each_cell(const StringColumn& v, std::size_t begin, std::size_t end, F&
   v.for_each(begin, end, f);
 }
 
+std::size_t longest(const std::vector<std::string>& v) {
+  std::size_t m = 0;
+  for (const auto& s : v) m = std::max(m, s.size());
+  return m;
+}
+std::size_t longest(const StringColumn& v) { return v.max_length(); }
+
 // Fixed-width strings: padded a round at a time, so a column is never held twice in full.
 template <class Cells>
 void write_strings(const cluster::Context& ctx, hid_t group, const std::string& name,
                    const Cells& values, std::uint64_t total, std::uint64_t offset, Codec codec) {
-  std::uint64_t width = 1;
-  for_each_cell(values, 0, values.size(),
-                [&](std::size_t, std::string_view v) { width = std::max<std::uint64_t>(width, v.size()); });
-  width = cluster::allreduce_max(ctx, width);
+  const std::uint64_t width = cluster::allreduce_max(ctx, std::max<std::uint64_t>(1, longest(values)));
   Hid type = string_type(width);
   Hid dset = create_column_dataset(group, name, type, total, false, codec);
   std::vector<char> packed;

@@ -25,7 +25,10 @@ void init_logging(const cluster::Context& ctx, const std::string& level) {
   if (lvl == spdlog::level::off && level != "off")
     throw UsageError("--log-level: unknown level '" + level +
                      "' (trace, debug, info, warn, error, critical, off)");
-  logger->set_level(ctx.is_root() ? lvl : std::max(lvl, spdlog::level::warn));
+  // Other ranks print warnings and errors only; at trace they print their debug lines too (per-rank
+  // phase times show a load imbalance).
+  const auto others = lvl == spdlog::level::trace ? spdlog::level::debug : std::max(lvl, spdlog::level::warn);
+  logger->set_level(ctx.is_root() ? lvl : others);
   logger->set_pattern(ctx.is_root() ? "[%H:%M:%S] %^%l%$ %v"
                                     : "[%H:%M:%S] %^%l%$ rank " + std::to_string(ctx.rank()) + ": %v");
   spdlog::set_default_logger(logger);

@@ -151,6 +151,28 @@ TEST(IngestCsvSplit, OwnedRecordsEqualTheSerialReading) {
   EXPECT_GT(expected.size(), 1000u);
 }
 
+TEST(IngestCsvSplit, CostWeightedSharesGiveTheSameRecordsAndMoveTheBoundaries) {
+  const auto ctx = Context::world();
+  const auto in = write_inputs(scratch_dir());
+  auto src = sources_of(in);
+  const auto expected = serial_records(in, src);
+  const auto even = ch::io::plan_owned_records(ctx, src, 1 << 20);
+  for (std::uint64_t w : {2u, 3u, 7u}) {
+    src[0].cost_per_byte = w;  // the first (largest) file costs w times as much per byte
+    ASSERT_EQ(distributed_records(src, 1 << 20), expected) << "weight " << w;
+    // With several ranks the costly file is spread over more of them: rank 0 owns less of it.
+    if (ctx.size() > 1 && ctx.is_root()) {
+      const auto weighted = ch::io::plan_owned_records(ctx, src, 1 << 20);
+      ASSERT_FALSE(even.empty());
+      ASSERT_FALSE(weighted.empty());
+      EXPECT_EQ(weighted.front().source, 0u);
+      EXPECT_LT(weighted.front().length, even.front().length) << "weight " << w;
+    } else if (ctx.size() > 1) {
+      ch::io::plan_owned_records(ctx, src, 1 << 20);  // collective: every rank takes part
+    }
+  }
+}
+
 TEST(IngestCsvSplit, EveryByteOffsetAsARankBoundary) {
   // Shift a small file's content by one byte at a time so that rank boundaries land on every
   // kind of byte (inside quotes, on CR, on LF, on a doubled quote).
