@@ -5,6 +5,7 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
@@ -28,6 +29,7 @@
 #include "kernels/match/chaining.hpp"
 #include "kernels/match/comparison.hpp"
 #include "kernels/match/handover.hpp"
+#include "kernels/memory.hpp"
 #include "kernels/rng.hpp"
 
 namespace boost::serialization {
@@ -65,11 +67,16 @@ class FieldStore {
 
   // Fetches the fields of `rows` (any order, duplicates allowed) that are not local. Collective.
   void fetch(const cluster::Context& ctx, const RowPartition& part, std::vector<std::uint64_t> rows) {
-    std::sort(rows.begin(), rows.end());
-    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    std::vector<RowRequest> req;
+    // The distinct rows not held here, in row order: a bitmap over all rows rather than sorting
+    // the list (one row per candidate pair: sorting them was 8 % of resolve on one rank).
+    std::vector<std::uint64_t> wanted((part.n + 63) / 64, 0);
     for (auto r : rows)
-      if (!is_local(r)) req.push_back({r, ctx.rank()});
+      if (!is_local(r)) wanted[r >> 6] |= std::uint64_t{1} << (r & 63);
+    ch::free_storage(rows);
+    std::vector<RowRequest> req;
+    for (std::size_t w = 0; w < wanted.size(); ++w)
+      for (std::uint64_t bits = wanted[w]; bits != 0; bits &= bits - 1)
+        req.push_back({64 * w + static_cast<std::uint64_t>(std::countr_zero(bits)), ctx.rank()});
     const auto at_owner =
         cluster::shuffle<RowRequest>(ctx, req, [&](const RowRequest& q) { return part.owner(q.row); });
     std::vector<TaggedFields> replies;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "kernels/rng.hpp"
 
@@ -145,7 +146,67 @@ std::uint64_t planned_pairs(std::span<const BlockMember> sorted, std::size_t max
   return total;
 }
 
+namespace {
+
+// Rows below 2^28 and rule sets below 2^8 fit one word as (lo, hi, rules): sorting 8-byte words
+// moves a third of the bytes of 24-byte pairs and compares once (the sort was 9 % of resolve).
+constexpr int kRowBits = 28, kRuleBits = 8;
+
+bool packable(const std::vector<CandidatePair>& pairs) {
+  std::uint64_t rows = 0, rules = 0;
+  for (const auto& p : pairs) {
+    rows |= p.lo | p.hi;
+    rules |= p.rules;
+  }
+  return rows < (std::uint64_t{1} << kRowBits) && rules < (std::uint64_t{1} << kRuleBits);
+}
+
+// Sorts packed pairs by (lo, hi) — the 56 bits above the rules — with a stable LSD radix sort:
+// four passes of 14-bit digits (their counts fit in L2), all counted in one read. Three times
+// faster than std::sort on tens of millions of words; the rules bits keep input order.
+void radix_sort_rows(std::vector<std::uint64_t>& words) {
+  constexpr int kDigitBits = 14, kPasses = (2 * kRowBits + kDigitBits - 1) / kDigitBits;
+  constexpr std::size_t kBuckets = std::size_t{1} << kDigitBits;
+  static_assert(kPasses % 2 == 0, "an even number of passes leaves the result in `words`");
+  std::vector<std::size_t> count(kPasses * kBuckets, 0);
+  auto digit = [](std::uint64_t w, int pass) { return (w >> (kRuleBits + pass * kDigitBits)) & (kBuckets - 1); };
+  for (const auto w : words)
+    for (int pass = 0; pass < kPasses; ++pass) ++count[pass * kBuckets + digit(w, pass)];
+  std::vector<std::uint64_t> other(words.size());
+  for (int pass = 0; pass < kPasses; ++pass) {
+    std::size_t* c = count.data() + pass * kBuckets;
+    std::size_t at = 0;
+    for (std::size_t b = 0; b < kBuckets; ++b) at += std::exchange(c[b], at);
+    for (const auto w : words) other[c[digit(w, pass)]++] = w;
+    words.swap(other);
+  }
+}
+
+void dedupe_packed(std::vector<CandidatePair>& pairs) {
+  std::vector<std::uint64_t> packed(pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    packed[i] = pairs[i].lo << (kRowBits + kRuleBits) | pairs[i].hi << kRuleBits | pairs[i].rules;
+  pairs = std::vector<CandidatePair>();  // not `= {}`, which keeps the memory
+  radix_sort_rows(packed);
+  constexpr std::uint64_t kRuleMask = (std::uint64_t{1} << kRuleBits) - 1;
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < packed.size(); ++i)
+    distinct += i == 0 || (packed[i] >> kRuleBits) != (packed[i - 1] >> kRuleBits);
+  pairs.reserve(distinct);
+  for (const auto word : packed) {
+    const std::uint64_t lo = word >> (kRowBits + kRuleBits), hi = (word >> kRuleBits) & ((std::uint64_t{1} << kRowBits) - 1);
+    const auto rules = static_cast<std::uint32_t>(word & kRuleMask);
+    if (!pairs.empty() && pairs.back().lo == lo && pairs.back().hi == hi)
+      pairs.back().rules |= rules;
+    else
+      pairs.push_back({lo, hi, rules});
+  }
+}
+
+}  // namespace
+
 void dedupe_pairs(std::vector<CandidatePair>& pairs) {
+  if (packable(pairs)) return dedupe_packed(pairs);
   std::sort(pairs.begin(), pairs.end(), [](const CandidatePair& a, const CandidatePair& b) {
     return a.lo != b.lo ? a.lo < b.lo : a.hi < b.hi;
   });

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <set>
+#include <tuple>
 
 #include "kernels/match/blocking.hpp"
 
@@ -77,6 +79,34 @@ TEST(PlanBlocks, SmallBlocksAllPairsLargeBlocksWindow) {
     EXPECT_LT(p.lo, p.hi);
     if (p.lo >= 10) {
       EXPECT_LE(p.hi - p.lo, 2u);  // sorted by row here: neighbours only
+    }
+  }
+}
+
+TEST(DedupePairs, PackedAndWidePathsAgree) {
+  // Small rows and rule sets take the one-word path; a row at 2^28 or a ninth rule forces the
+  // general one.
+  std::mt19937_64 rng(3);
+  for (const std::uint64_t top : {std::uint64_t{1000}, std::uint64_t{1001}, std::uint64_t{1} << 28}) {
+    std::vector<CandidatePair> pairs;
+    for (int i = 0; i < 20000; ++i) {
+      const std::uint64_t a = rng() % 300, b = a + 1 + rng() % 40;
+      pairs.push_back({a, b, std::uint32_t{1} << (rng() % 5)});
+    }
+    pairs.push_back({5, top, top == 1001 ? 1u << 8 : 1u << 7});
+    auto expected = pairs;
+    std::sort(expected.begin(), expected.end(),
+              [](const CandidatePair& x, const CandidatePair& y) { return std::tie(x.lo, x.hi) < std::tie(y.lo, y.hi); });
+    std::vector<CandidatePair> merged;
+    for (const auto& c : expected)
+      if (!merged.empty() && merged.back().lo == c.lo && merged.back().hi == c.hi) merged.back().rules |= c.rules;
+      else merged.push_back(c);
+    dedupe_pairs(pairs);
+    ASSERT_EQ(pairs.size(), merged.size()) << top;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      EXPECT_EQ(pairs[i].lo, merged[i].lo);
+      EXPECT_EQ(pairs[i].hi, merged[i].hi);
+      EXPECT_EQ(pairs[i].rules, merged[i].rules) << i;
     }
   }
 }
