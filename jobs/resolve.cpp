@@ -905,7 +905,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     match::AliasWeights aw;
     aw.weight = {cfg.alias_weight_phone, cfg.alias_weight_booking, cfg.alias_weight_payment,
                  cfg.alias_weight_leg_switch, cfg.alias_weight_phone_handover, cfg.alias_weight_near_dob,
-                 cfg.alias_weight_same_family, cfg.alias_weight_email, cfg.alias_weight_shared_contacts};
+                 cfg.alias_weight_same_family, cfg.alias_weight_email, cfg.alias_weight_shared_contacts,
+                 cfg.alias_weight_sole_leg_switch};
     aw.threshold = cfg.alias_threshold;
     aw.max_group = cfg.alias_max_group;
     aw.max_dob_days = cfg.alias_max_dob_days;

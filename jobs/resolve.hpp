@@ -62,6 +62,7 @@ struct ResolveConfig {
   double alias_weight_same_family = 1.4;
   double alias_weight_email = 1.5;
   double alias_weight_shared_contacts = 1.5;  // per shared private contact (handover.hpp)
+  double alias_weight_sole_leg_switch = 1.5;  // on top of leg_switch when the switch is unambiguous
   int alias_max_dob_days = 31;
   double alias_group_min_score = 4.0;      // links that join alias groups
   std::uint64_t alias_group_max_size = 6;  // < 3: no alias groups

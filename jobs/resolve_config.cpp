@@ -49,6 +49,7 @@ const Key kKeys[] = {
     {"alias_weight_same_family", &ResolveConfig::alias_weight_same_family},
     {"alias_weight_email", &ResolveConfig::alias_weight_email},
     {"alias_weight_shared_contacts", &ResolveConfig::alias_weight_shared_contacts},
+    {"alias_weight_sole_leg_switch", &ResolveConfig::alias_weight_sole_leg_switch},
     {"alias_max_dob_days", &ResolveConfig::alias_max_dob_days},
     {"alias_group_min_score", &ResolveConfig::alias_group_min_score},
     {"alias_group_max_size", &ResolveConfig::alias_group_max_size},

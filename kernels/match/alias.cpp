@@ -22,6 +22,7 @@ const char* alias_evidence_name(AliasEvidenceKind k) {
     case AliasEvidenceKind::kSameFamily: return "same_family";
     case AliasEvidenceKind::kEmail: return "shared_email";
     case AliasEvidenceKind::kSharedContacts: return "shared_contacts";
+    case AliasEvidenceKind::kSoleSwitch: return "sole_leg_switch";
     case AliasEvidenceKind::kSameFlight: return "same_flight";
     case AliasEvidenceKind::kConcurrentPhones: return "concurrent_phones";
   }
@@ -53,6 +54,8 @@ void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t book
     flights.back().second.push_back(l.departure);
   }
   if (flights.size() < 2 || flights.size() > weights.max_booking) return;
+  std::vector<std::uint32_t> switches(flights.size(), 0);
+  std::vector<std::pair<std::size_t, std::size_t>> switched;
   for (std::size_t i = 0; i < flights.size(); ++i)
     for (std::size_t j = i + 1; j < flights.size(); ++j) {
       const auto& a = flights[i].second;
@@ -66,7 +69,11 @@ void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t book
                           : AliasEvidenceKind::kBooking;  // interleaved legs: just the shared booking
       if (kind != AliasEvidenceKind::kBooking)
         out.push_back({flights[i].first, flights[j].first, booking, static_cast<std::uint8_t>(kind)});
+      if (kind == AliasEvidenceKind::kLegSwitch) ++switches[i], ++switches[j], switched.emplace_back(i, j);
     }
+  for (const auto& [i, j] : switched)
+    if (switches[i] == 1 && switches[j] == 1)
+      out.push_back({flights[i].first, flights[j].first, booking, static_cast<std::uint8_t>(AliasEvidenceKind::kSoleSwitch)});
 }
 
 void alias_identity_evidence(std::uint64_t a, std::uint64_t b, const EntityTraits& ta, const EntityTraits& tb,

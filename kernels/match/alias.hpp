@@ -34,17 +34,18 @@ namespace ch::match {
 
 enum class AliasEvidenceKind : std::uint8_t {
   kPhone = 0, kBooking, kPayment, kLegSwitch, kPhoneHandover, kNearDob, kSameFamily,  // scored
-  kEmail, kSharedContacts,                                                            // scored
+  kEmail, kSharedContacts, kSoleSwitch,                                               // scored
   kSameFlight, kConcurrentPhones                                                      // vetoes
 };
-inline constexpr std::size_t kAliasEvidenceKinds = 9;  // scored kinds; the rest are vetoes
+inline constexpr std::size_t kAliasEvidenceKinds = 10;  // scored kinds; the rest are vetoes
 const char* alias_evidence_name(AliasEvidenceKind k);
 // Kinds that can start a link (shared values, leg switch, handover, shared private contacts);
 // near_dob and same_family only corroborate, the rest are vetoes.
 constexpr bool alias_kind_is_link(std::uint8_t kind) {
   return kind <= static_cast<std::uint8_t>(AliasEvidenceKind::kPhoneHandover) ||
          kind == static_cast<std::uint8_t>(AliasEvidenceKind::kEmail) ||
-         kind == static_cast<std::uint8_t>(AliasEvidenceKind::kSharedContacts);
+         kind == static_cast<std::uint8_t>(AliasEvidenceKind::kSharedContacts) ||
+         kind == static_cast<std::uint8_t>(AliasEvidenceKind::kSoleSwitch);
 }
 
 struct AliasEvidence {
@@ -54,7 +55,7 @@ struct AliasEvidence {
 };
 
 struct AliasWeights {
-  std::array<double, kAliasEvidenceKinds> weight = {3.0, 1.5, 3.0, 2.5, 1.3, 3.5, 1.4, 1.5, 1.5};
+  std::array<double, kAliasEvidenceKinds> weight = {3.0, 1.5, 3.0, 2.5, 1.3, 3.5, 1.4, 1.5, 1.5, 1.5};
   double threshold = 4.0;
   std::size_t max_group = 2;
   std::size_t max_booking = 60;         // bookings compared flight by flight up to this many entities
@@ -81,6 +82,10 @@ struct BookingLeg {
   std::int64_t departure;
 };
 // Veto and leg-switch evidence for the legs of one booking (any order; unknown times ignored).
+// A leg switch that is the only one of both its entities on the booking also yields a
+// `sole_leg_switch` item: with one traveller changing documents the pairing is unambiguous, while
+// an escort joining at the hub or a second document swap in the group gives each leg-1 entity
+// several candidate continuations (only one of them right).
 void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t booking,
                                 const AliasWeights& weights, std::vector<AliasEvidence>& out);
 
