@@ -680,12 +680,15 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
       ctx, std::move(shares), [&](const match::PhonePairShare& s) { return part.owner(s.entity_a); });
   const auto before = evidence.size();
   match::handover_evidence_grouped(std::move(at_owner), params, evidence);
-  std::vector<std::uint64_t> counts(2, 0);
+  std::vector<std::uint64_t> counts(3, 0);
   for (std::size_t i = before; i < evidence.size(); ++i)
-    ++counts[evidence[i].kind == static_cast<std::uint8_t>(match::AliasEvidenceKind::kPhoneHandover) ? 0 : 1];
+    ++counts[evidence[i].kind == static_cast<std::uint8_t>(match::AliasEvidenceKind::kPhoneHandover)    ? 0
+             : evidence[i].kind == static_cast<std::uint8_t>(match::AliasEvidenceKind::kSharedContacts) ? 2
+                                                                                                        : 1];
   cluster::allreduce_sum(ctx, counts);
-  spdlog::info("resolve: calls: {} phone pairs hand over, {} are used at one time (shared contacts); {:.1f} s",
-               counts[0], counts[1],
+  spdlog::info("resolve: calls: {} phone pairs hand over, {} are used at one time (shared contacts), {} shared "
+               "private contacts; {:.1f} s",
+               counts[0], counts[1], counts[2],
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
@@ -900,6 +903,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       add(fields[i].phone, match::AliasEvidenceKind::kPhone);
       add(batch.booking_ref[i], match::AliasEvidenceKind::kBooking);
       add(batch.payment_ref[i], match::AliasEvidenceKind::kPayment);
+      add(fields[i].email, match::AliasEvidenceKind::kEmail);
     }
     auto grouped = cluster::shuffle<AliasValue>(ctx, std::move(values), [p](const AliasValue& v) { return static_cast<int>(v.hash % p); });
     std::sort(grouped.begin(), grouped.end(), [](const AliasValue& a, const AliasValue& b) {
@@ -908,7 +912,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     match::AliasWeights aw;
     aw.weight = {cfg.alias_weight_phone, cfg.alias_weight_booking, cfg.alias_weight_payment,
                  cfg.alias_weight_leg_switch, cfg.alias_weight_phone_handover, cfg.alias_weight_near_dob,
-                 cfg.alias_weight_same_family};
+                 cfg.alias_weight_same_family, cfg.alias_weight_email, cfg.alias_weight_shared_contacts,
+                 cfg.alias_weight_sole_leg_switch};
     aw.threshold = cfg.alias_threshold;
     aw.max_group = cfg.alias_max_group;
     aw.max_dob_days = cfg.alias_max_dob_days;
@@ -935,12 +940,29 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
                                    .max_contact_phones = static_cast<std::uint32_t>(cfg.handover_max_contact_phones),
                                    .max_overlap_days = cfg.handover_max_overlap_days,
                                    .max_gap_days = cfg.handover_max_gap_days,
-                                   .min_shared = 1};
+                                   .min_shared = 1,
+                                   .max_private_phones = static_cast<std::uint32_t>(cfg.handover_max_private_phones),
+                                   .min_private_shared = static_cast<std::uint32_t>(cfg.handover_min_private_shared)};
     phone_handover_evidence(ctx, part, reader, fields, batch.booking_ref, labels, hp, evidence);
     auto at_owner = cluster::shuffle<match::AliasEvidence>(
         ctx, std::move(evidence), [&](const match::AliasEvidence& e) { return part.owner(e.entity_a); });
     identity_evidence(ctx, part, first, fields, labels, aw, at_owner);
     links = match::score_aliases(std::move(at_owner), aw);
+    if (cfg.alias_group_max_size >= 3) {
+      // Alias groups: few links in all (thousands), so every rank gathers them and closes the
+      // groups alike; each keeps the inferred pairs whose first entity it owns.
+      const auto all = cluster::allgatherv<match::AliasLink>(ctx, std::span<const match::AliasLink>(links));
+      const auto inferred = match::alias_group_links(all, cfg.alias_group_min_score, cfg.alias_group_max_size);
+      std::uint64_t added = 0;
+      for (const auto& l : inferred)
+        if (part.owner(l.entity_a) == ctx.rank()) links.push_back(l), ++added;
+      std::sort(links.begin(), links.end(), [](const match::AliasLink& x, const match::AliasLink& y) {
+        return std::tie(x.entity_a, x.entity_b) < std::tie(y.entity_a, y.entity_b);
+      });
+      spdlog::info("resolve: alias groups: {} links inferred from groups of 3..{} entities (links >= {})",
+                   cluster::allreduce_sum<std::uint64_t>(ctx, added), cfg.alias_group_max_size,
+                   cfg.alias_group_min_score);
+    }
   }
   release_free_memory();
 
@@ -969,8 +991,10 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     std::vector<double> score;
     std::vector<std::string> evid;
     std::array<std::vector<std::uint32_t>, match::kAliasEvidenceKinds> cnt;
+    std::vector<std::uint32_t> group;
     for (const auto& l : links) {
       score.push_back(l.score);
+      group.push_back(l.group);
       evid.push_back(match::alias_evidence_text(l));
       for (std::size_t kk = 0; kk < match::kAliasEvidenceKinds; ++kk) cnt[kk].push_back(l.count[kk]);
     }
@@ -978,6 +1002,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     a.add("entity_a", std::vector<std::uint64_t>(oa)).add("entity_b", std::vector<std::uint64_t>(ob)).add("score", std::move(score)).add("evidence", std::move(evid));
     for (std::size_t kk = 0; kk < match::kAliasEvidenceKinds; ++kk)
       a.add(match::alias_evidence_name(static_cast<match::AliasEvidenceKind>(kk)), std::move(cnt[kk]));
+    a.add("alias_group", std::move(group));
     prov.row_counts["/aliases"] = cluster::allreduce_sum<std::uint64_t>(ctx, a.rows());
     writer.write_table("/aliases", a);
   }

@@ -52,20 +52,27 @@ struct ResolveConfig {
   bool write_pairs = true;
   // Aliases (kernels/match/alias.hpp).
   double alias_threshold = 4.0;
-  std::uint64_t alias_max_group = 4;
+  std::uint64_t alias_max_group = 2;
   double alias_weight_phone = 3.0;
   double alias_weight_booking = 1.5;
   double alias_weight_payment = 3.0;
-  double alias_weight_leg_switch = 4.0;
-  double alias_weight_phone_handover = 1.6;  // kernels/match/handover.hpp
+  double alias_weight_leg_switch = 2.5;
+  double alias_weight_phone_handover = 1.3;  // kernels/match/handover.hpp
   double alias_weight_near_dob = 3.5;
-  double alias_weight_same_family = 2.4;
+  double alias_weight_same_family = 1.4;
+  double alias_weight_email = 1.5;
+  double alias_weight_shared_contacts = 1.5;  // per shared private contact (handover.hpp)
+  double alias_weight_sole_leg_switch = 1.5;  // on top of leg_switch when the switch is unambiguous
   int alias_max_dob_days = 31;
+  double alias_group_min_score = 4.0;      // links that join alias groups
+  std::uint64_t alias_group_max_size = 6;  // < 3: no alias groups
   bool alias_concurrent_veto = true;
   std::uint64_t handover_max_phone_contacts = 200;
   std::uint64_t handover_max_contact_phones = 20;
   int handover_max_gap_days = 60;
   int handover_max_overlap_days = 1;
+  std::uint64_t handover_max_private_phones = 4;
+  std::uint64_t handover_min_private_shared = 1;
 
   std::string effective_toml() const;
 };

@@ -47,12 +47,19 @@ const Key kKeys[] = {
     {"alias_weight_phone_handover", &ResolveConfig::alias_weight_phone_handover},
     {"alias_weight_near_dob", &ResolveConfig::alias_weight_near_dob},
     {"alias_weight_same_family", &ResolveConfig::alias_weight_same_family},
+    {"alias_weight_email", &ResolveConfig::alias_weight_email},
+    {"alias_weight_shared_contacts", &ResolveConfig::alias_weight_shared_contacts},
+    {"alias_weight_sole_leg_switch", &ResolveConfig::alias_weight_sole_leg_switch},
     {"alias_max_dob_days", &ResolveConfig::alias_max_dob_days},
+    {"alias_group_min_score", &ResolveConfig::alias_group_min_score},
+    {"alias_group_max_size", &ResolveConfig::alias_group_max_size},
     {"alias_concurrent_veto", &ResolveConfig::alias_concurrent_veto},
     {"handover_max_phone_contacts", &ResolveConfig::handover_max_phone_contacts},
     {"handover_max_contact_phones", &ResolveConfig::handover_max_contact_phones},
     {"handover_max_gap_days", &ResolveConfig::handover_max_gap_days},
     {"handover_max_overlap_days", &ResolveConfig::handover_max_overlap_days},
+    {"handover_max_private_phones", &ResolveConfig::handover_max_private_phones},
+    {"handover_min_private_shared", &ResolveConfig::handover_min_private_shared},
 };
 
 [[noreturn]] void bad(const std::string& where, const std::string& key, const std::string& why) {

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <iterator>
 #include <tuple>
+#include <utility>
 
 namespace ch::match {
 
@@ -18,6 +20,9 @@ const char* alias_evidence_name(AliasEvidenceKind k) {
     case AliasEvidenceKind::kPhoneHandover: return "phone_handover";
     case AliasEvidenceKind::kNearDob: return "near_dob";
     case AliasEvidenceKind::kSameFamily: return "same_family";
+    case AliasEvidenceKind::kEmail: return "shared_email";
+    case AliasEvidenceKind::kSharedContacts: return "shared_contacts";
+    case AliasEvidenceKind::kSoleSwitch: return "sole_leg_switch";
     case AliasEvidenceKind::kSameFlight: return "same_flight";
     case AliasEvidenceKind::kConcurrentPhones: return "concurrent_phones";
   }
@@ -49,6 +54,8 @@ void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t book
     flights.back().second.push_back(l.departure);
   }
   if (flights.size() < 2 || flights.size() > weights.max_booking) return;
+  std::vector<std::uint32_t> switches(flights.size(), 0);
+  std::vector<std::pair<std::size_t, std::size_t>> switched;
   for (std::size_t i = 0; i < flights.size(); ++i)
     for (std::size_t j = i + 1; j < flights.size(); ++j) {
       const auto& a = flights[i].second;
@@ -62,7 +69,11 @@ void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t book
                           : AliasEvidenceKind::kBooking;  // interleaved legs: just the shared booking
       if (kind != AliasEvidenceKind::kBooking)
         out.push_back({flights[i].first, flights[j].first, booking, static_cast<std::uint8_t>(kind)});
+      if (kind == AliasEvidenceKind::kLegSwitch) ++switches[i], ++switches[j], switched.emplace_back(i, j);
     }
+  for (const auto& [i, j] : switched)
+    if (switches[i] == 1 && switches[j] == 1)
+      out.push_back({flights[i].first, flights[j].first, booking, static_cast<std::uint8_t>(AliasEvidenceKind::kSoleSwitch)});
 }
 
 void alias_identity_evidence(std::uint64_t a, std::uint64_t b, const EntityTraits& ta, const EntityTraits& tb,
@@ -101,7 +112,56 @@ std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const 
   return out;
 }
 
+std::vector<AliasLink> alias_group_links(std::span<const AliasLink> links, double min_score, std::size_t max_size) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> direct, strong;
+  for (const auto& l : links) {
+    direct.emplace_back(std::min(l.entity_a, l.entity_b), std::max(l.entity_a, l.entity_b));
+    if (l.score >= min_score) strong.push_back(direct.back());
+  }
+  std::sort(direct.begin(), direct.end());
+  std::sort(strong.begin(), strong.end());
+  // Union-find over the entities of strong links; the root is the smallest entity (order-free).
+  std::map<std::uint64_t, std::uint64_t> parent;
+  const auto find = [&](std::uint64_t x) {
+    auto r = x;
+    while (parent[r] != r) r = parent[r];
+    while (parent[x] != r) x = std::exchange(parent[x], r);
+    return r;
+  };
+  for (const auto& [a, b] : strong) parent.try_emplace(a, a), parent.try_emplace(b, b);
+  for (const auto& [a, b] : strong) {
+    const auto ra = find(a), rb = find(b);
+    if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
+  }
+  std::map<std::uint64_t, std::vector<std::uint64_t>> groups;
+  for (const auto& [e, _] : parent) groups[find(e)].push_back(e);  // members ascending
+  std::map<std::uint64_t, double> weakest;  // per group root
+  for (const auto& l : links)
+    if (l.score >= min_score) {
+      const auto r = find(l.entity_a);
+      const auto it = weakest.find(r);
+      if (it == weakest.end() || l.score < it->second) weakest[r] = l.score;
+    }
+  std::vector<AliasLink> out;
+  for (const auto& [root, members] : groups) {
+    if (members.size() < 3 || members.size() > max_size) continue;
+    for (std::size_t i = 0; i < members.size(); ++i)
+      for (std::size_t j = i + 1; j < members.size(); ++j) {
+        const std::pair<std::uint64_t, std::uint64_t> p{members[i], members[j]};
+        if (std::binary_search(direct.begin(), direct.end(), p)) continue;
+        AliasLink l{p.first, p.second, weakest[root], {}};
+        l.group = static_cast<std::uint32_t>(members.size());
+        out.push_back(l);
+      }
+  }
+  std::sort(out.begin(), out.end(), [](const AliasLink& x, const AliasLink& y) {
+    return std::tie(x.entity_a, x.entity_b) < std::tie(y.entity_a, y.entity_b);
+  });
+  return out;
+}
+
 std::string alias_evidence_text(const AliasLink& link) {
+  if (link.group > 0) return "alias_group=" + std::to_string(link.group);
   std::string out;
   for (std::size_t k = 0; k < kAliasEvidenceKinds; ++k) {
     if (link.count[k] == 0) continue;

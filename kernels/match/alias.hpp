@@ -34,14 +34,18 @@ namespace ch::match {
 
 enum class AliasEvidenceKind : std::uint8_t {
   kPhone = 0, kBooking, kPayment, kLegSwitch, kPhoneHandover, kNearDob, kSameFamily,  // scored
+  kEmail, kSharedContacts, kSoleSwitch,                                               // scored
   kSameFlight, kConcurrentPhones                                                      // vetoes
 };
-inline constexpr std::size_t kAliasEvidenceKinds = 7;  // scored kinds; the rest are vetoes
+inline constexpr std::size_t kAliasEvidenceKinds = 10;  // scored kinds; the rest are vetoes
 const char* alias_evidence_name(AliasEvidenceKind k);
-// Kinds that can start a link (shared values, leg switch, handover); near_dob and same_family only
-// corroborate, the rest are vetoes.
+// Kinds that can start a link (shared values, leg switch, handover, shared private contacts);
+// near_dob and same_family only corroborate, the rest are vetoes.
 constexpr bool alias_kind_is_link(std::uint8_t kind) {
-  return kind <= static_cast<std::uint8_t>(AliasEvidenceKind::kPhoneHandover);
+  return kind <= static_cast<std::uint8_t>(AliasEvidenceKind::kPhoneHandover) ||
+         kind == static_cast<std::uint8_t>(AliasEvidenceKind::kEmail) ||
+         kind == static_cast<std::uint8_t>(AliasEvidenceKind::kSharedContacts) ||
+         kind == static_cast<std::uint8_t>(AliasEvidenceKind::kSoleSwitch);
 }
 
 struct AliasEvidence {
@@ -51,9 +55,9 @@ struct AliasEvidence {
 };
 
 struct AliasWeights {
-  std::array<double, kAliasEvidenceKinds> weight = {3.0, 1.5, 3.0, 4.0, 1.6, 3.5, 2.4};
+  std::array<double, kAliasEvidenceKinds> weight = {3.0, 1.5, 3.0, 2.5, 1.3, 3.5, 1.4, 1.5, 1.5, 1.5};
   double threshold = 4.0;
-  std::size_t max_group = 4;
+  std::size_t max_group = 2;
   std::size_t max_booking = 60;         // bookings compared flight by flight up to this many entities
   std::int64_t max_switch_seconds = 14 * 86400;  // arrival of one identity to departure of the next
   std::int32_t max_dob_days = 31;       // near_dob: birth dates at most this far apart
@@ -78,6 +82,10 @@ struct BookingLeg {
   std::int64_t departure;
 };
 // Veto and leg-switch evidence for the legs of one booking (any order; unknown times ignored).
+// A leg switch that is the only one of both its entities on the booking also yields a
+// `sole_leg_switch` item: with one traveller changing documents the pairing is unambiguous, while
+// an escort joining at the hub or a second document swap in the group gives each leg-1 entity
+// several candidate continuations (only one of them right).
 void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t booking,
                                 const AliasWeights& weights, std::vector<AliasEvidence>& out);
 
@@ -90,10 +98,20 @@ struct AliasLink {
   std::uint64_t entity_a, entity_b;
   double score;
   std::array<std::uint32_t, kAliasEvidenceKinds> count;  // distinct shared values per kind
+  std::uint32_t group = 0;  // > 0: inferred from an alias group of this many entities (no direct evidence)
 };
 // Scores evidence grouped by pair; input in any order. Returns links at or above the threshold,
 // sorted by (entity_a, entity_b).
 std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const AliasWeights& weights);
 std::string alias_evidence_text(const AliasLink& link);
+
+// Alias groups: the connected components of the links scoring at least `min_score`. An analyst
+// who has tied identity B to A and C to A treats A, B and C as one person, although B and C may
+// share nothing directly (each alias leaves its traces with the real identity, not with the other
+// aliases). Returns, for groups of 3..`max_size` entities, the pairs of the group that are not
+// already in `links` (score = the weakest link of the group, counts zero, `group` = its size),
+// sorted by (entity_a, entity_b). Larger groups are chains through a wrong link more often than
+// one person's identities, and are left as they are. `links` in any order; O(L log L).
+std::vector<AliasLink> alias_group_links(std::span<const AliasLink> links, double min_score, std::size_t max_size);
 
 }  // namespace ch::match

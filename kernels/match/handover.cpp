@@ -53,7 +53,7 @@ void shares_of_contact(std::span<const ContactPhone> rows, const HandoverParams&
       const auto& b = held[j];
       if (a.entity == b.entity || a.phone == b.phone) continue;
       out.push_back({a.entity, b.entity, a.phone, b.phone, a.contact, a.first_day, a.last_day, b.first_day,
-                     b.last_day});
+                     b.last_day, static_cast<std::uint32_t>(df)});
     }
 }
 
@@ -65,6 +65,19 @@ void handover_evidence(std::span<const PhonePairShare> shares, const HandoverPar
   std::sort(contacts.begin(), contacts.end());
   const auto shared = static_cast<std::size_t>(std::unique(contacts.begin(), contacts.end()) - contacts.begin());
   if (shared < params.min_shared) return;
+  if (params.min_private_shared > 0) {
+    std::vector<std::uint64_t> priv;
+    for (const auto& x : shares)
+      if (x.contact_phones <= params.max_private_phones) priv.push_back(x.contact);
+    std::sort(priv.begin(), priv.end());
+    priv.erase(std::unique(priv.begin(), priv.end()), priv.end());
+    if (priv.size() >= params.min_private_shared) {
+      for (const auto c : priv)
+        out.push_back({shares[0].entity_a, shares[0].entity_b, mix64(c ^ 0x5c0e7ac75ULL),
+                       static_cast<std::uint8_t>(AliasEvidenceKind::kSharedContacts)});
+      return;
+    }
+  }
   const auto& s = shares[0];
   const std::int32_t overlap = std::min(s.last_a, s.last_b) - std::max(s.first_a, s.first_b);
   const std::uint64_t value = phone_pair_value(s.phone_a, s.phone_b);

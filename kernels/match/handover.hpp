@@ -4,7 +4,10 @@
 // records) under a different identity. So when phone P2 starts being used about when P1 falls
 // silent, and P2's contacts overlap P1's, the entities holding P1 and P2 are probably one person.
 // Two phones that share contacts while both are in use are two persons (a veto: relatives and
-// colleagues call the same people at the same time).
+// colleagues call the same people at the same time) — unless they share several *private*
+// contacts, numbers that hardly anyone else calls (a person's family at home): a SIM kept under
+// an alias calling the same relatives as the person's own phone. Those are `shared_contacts`
+// items (one per private contact), whatever the spans.
 //
 // Algorithm (three grouping steps; the job runs each after a shuffle, the kernel functions see
 // one group at a time):
@@ -14,7 +17,9 @@
 //   2. by contact: a contact reached by 2..`max_contact_phones` distinct phones is rare enough to
 //                  say something (a contact of many phones — a travel agency, a popular
 //                  number — is not); every pair of its phones held by different entities shares it.
-//   3. by (entity pair, phone pair): distinct shared contacts; spans overlapping by more than
+//   3. by (entity pair, phone pair): distinct shared contacts; at least `min_private_shared`
+//                  of them reached by ≤ `max_private_phones` phones → `shared_contacts` items
+//                  (value: the contact); otherwise spans overlapping by more than
 //                  `max_overlap_days` → concurrent (veto); else the later phone starting at most
 //                  `max_gap_days` after the earlier one's last call, with ≥ `min_shared` shared
 //                  contacts → one `phone_handover` item (value: the phone pair).
@@ -41,6 +46,8 @@ struct HandoverParams {
   std::int32_t max_overlap_days = 1;       // spans overlapping longer: concurrent phones
   std::int32_t max_gap_days = 60;          // later phone's first call after the earlier's last
   std::uint32_t min_shared = 1;            // distinct shared contacts for a handover
+  std::uint32_t max_private_phones = 4;    // a contact of at most this many phones is private
+  std::uint32_t min_private_shared = 1;    // private contacts shared for `shared_contacts` (0: off)
 };
 
 // One end of a call as seen from `phone`: the other end and the day.
@@ -66,6 +73,7 @@ struct ContactPhone {
 struct PhonePairShare {
   std::uint64_t entity_a, entity_b, phone_a, phone_b, contact;
   std::int32_t first_a, last_a, first_b, last_b;
+  std::uint32_t contact_phones;  // distinct phones reaching the contact (its df)
 };
 
 // Step 1 for the calls of one phone (all `calls[i].phone` equal) and its holders (their
@@ -82,8 +90,8 @@ void contacts_of_phones(std::span<const PhoneCall> calls, std::span<const PhoneH
 void shares_of_contact(std::span<const ContactPhone> rows, const HandoverParams& params,
                        std::vector<PhonePairShare>& out);
 
-// Step 3 for the shares of one (entity pair, phone pair): a kPhoneHandover or kConcurrentPhones
-// item, or nothing.
+// Step 3 for the shares of one (entity pair, phone pair): kSharedContacts items, a kPhoneHandover
+// or kConcurrentPhones item, or nothing.
 void handover_evidence(std::span<const PhonePairShare> shares, const HandoverParams& params,
                        std::vector<AliasEvidence>& out);
 

@@ -313,13 +313,26 @@ class TravelGen {
     keep_email_ = !r.chance(nz_.missing_email);
     if (keep_email_) w_.email(o.email, id);
     keep_phone_ = !r.chance(nz_.missing_phone);
+    real_phone_ = false;
+    if (k > 0) {
+      // Under an alias people still give the phone and mailbox they actually use (aliases.*),
+      // even on a booking made by someone else; a stream of its own, so identity-0 rows keep
+      // their draws.
+      Rng ar(w_.sc.seed, stream_key(kTagAlias, unit_, b * 4096 + pax));
+      real_phone_ = ar.chance(w_.sc.aliases.contact_phone_share);
+      if (real_phone_) own_phone_ = w_.main_phone(c, 0);
+      if (ar.chance(w_.sc.aliases.email_share) && keep_email_) {
+        o.email.clear();
+        w_.email(o.email, w_.identity(c, 0));
+      }
+    }
   }
 
   // The booking's contact phone and e-mail for every passenger (as in a PNR), or the
   // passenger's own phone where `own` is set; either may be missing.
   void contact(PaxObs& o, const Booking& b, bool own) {
     if (keep_phone_) {
-      if (own || b.phone.empty()) o.phone.assign(own_phone_.view());
+      if (own || real_phone_ || b.phone.empty()) o.phone.assign(own_phone_.view());
       else o.phone = b.phone;
     }
     if (keep_email_ && !own && !b.email.empty()) o.email = b.email;
@@ -411,6 +424,7 @@ class TravelGen {
   std::string_view agency_;
   Phone own_phone_;
   bool keep_phone_ = true, keep_email_ = true;
+  bool real_phone_ = false;  // an alias row showing the person's own phone (aliases.contact_phone_share)
   std::vector<PaxObs> pax_;
   std::vector<Seg> segs_;
   std::vector<Core> cores_;
@@ -744,9 +758,17 @@ void TravelGen::member_trip(std::uint64_t s, int m) {
   const auto k = static_cast<std::uint32_t>(ur_.below(c.identities));
   Booking b;
   new_booking(b, 0);
-  b.phone.assign((k == 0 ? w_.phone_at(c, day) : w_.main_phone(c, k)).view());
+  // A trip under an alias is booked with the alias SIM and card, or (aliases.contact_phone_share,
+  // aliases.payment_share) with the person's own phone and card; a trip under the real name of
+  // someone who keeps alias SIMs gives one of them as often (the phone he carries).
+  Rng ar(w_.sc.seed, stream_key(kTagAlias, unit_, 1u << 20));
+  const bool cross_phone = c.identities > 1 && ar.chance(w_.sc.aliases.contact_phone_share);
+  const bool own_card = k > 0 && ar.chance(w_.sc.aliases.payment_share);
+  const std::uint32_t sim = k > 0 ? (cross_phone ? 0 : k)
+                          : cross_phone ? 1 + static_cast<std::uint32_t>(ar.below(c.identities - 1u)) : 0;
+  b.phone.assign((k == 0 && sim == 0 ? w_.phone_at(c, day) : w_.main_phone(c, sim)).view());
   if (ur_.chance(0.3)) b.payment = "CASH";
-  else w_.payment_ref(b.payment, c.pid * 8 + k, day);
+  else w_.payment_ref(b.payment, c.pid * 8 + (own_card ? 0 : k), day);
   pax_.resize(1);
   observe(pax_[0], c, k, 0, 0, day, false);
   contact(pax_[0], b, false);
@@ -918,6 +940,24 @@ void CallGen::smuggler(const Core& c) {
   const auto M = static_cast<std::size_t>(w_.months);
   const std::int32_t org = w_.smuggler_org[s * M + static_cast<std::size_t>(m_)];
   until_ = rec.arrest_day;
+  // Each SIM registered under an alias is also a private phone: it calls the person's family at
+  // home (aliases.sim_calls_per_month) every month he is free, in an organization or not, which
+  // is what ties it to his other phones. Own stream per (person, month, SIM), so the member's
+  // other calls keep their draws.
+  for (std::uint32_t sim = 1; sim < rec.identities; ++sim) {
+    Rng sr(w_.sc.seed, stream_key(kTagAlias, c.pid, static_cast<std::uint64_t>(m_) * 4 + sim));
+    const std::int32_t end = std::min(m_end_, rec.arrest_day);
+    if (end <= m_start_) break;
+    const auto calls = sr.poisson(w_.sc.aliases.sim_calls_per_month);
+    for (std::uint64_t i = 0; i < calls; ++i) {
+      const std::int64_t t = std::int64_t{m_start_} * 86400 +
+                             static_cast<std::int64_t>(sr.below(static_cast<std::uint64_t>(end - m_start_) * 86400));
+      const Phone home = w_.phone(static_cast<std::int16_t>(home_country(w_, c)),
+                                  w_.slot_contact_base + c.pid * 4 + sr.below(4));
+      add(t, w_.main_phone(c, sim), sim, home,
+          static_cast<std::uint32_t>(std::max(1.0, 400 * std::exp(sr.normal(0, 0.9)))));
+    }
+  }
   if (org < 0 || rec.arrest_day <= m_start_) {
     // Outside an organization (before joining, after leaving): an ordinary phone life, unless
     // in prison.

@@ -166,6 +166,14 @@ const std::vector<Key>& keys() {
       {"subscribers", "burner_registered_share",
        CH_REF(FloatRef, s.subscribers.burner_registered_share), 0, 1},
 
+      {"aliases", "dob_same_share", CH_REF(FloatRef, s.aliases.dob_same_share), 0, 1},
+      {"aliases", "dob_near_share", CH_REF(FloatRef, s.aliases.dob_near_share), 0, 1},
+      {"aliases", "dob_near_days", CH_REF(IntRef, s.aliases.dob_near_days), 1, 365},
+      {"aliases", "contact_phone_share", CH_REF(FloatRef, s.aliases.contact_phone_share), 0, 1},
+      {"aliases", "email_share", CH_REF(FloatRef, s.aliases.email_share), 0, 1},
+      {"aliases", "payment_share", CH_REF(FloatRef, s.aliases.payment_share), 0, 1},
+      {"aliases", "sim_calls_per_month", CH_REF(FloatRef, s.aliases.sim_calls_per_month), 0, 1000},
+
       {"feeds", "travel_agencies", CH_REF(StringListRef, s.feeds.travel_agencies), 0, 0},
       {"feeds", "calls_agencies", CH_REF(StringListRef, s.feeds.calls_agencies), 0, 0},
       {"feeds", "subscribers_agencies", CH_REF(StringListRef, s.feeds.subscribers_agencies), 0, 0},
@@ -465,6 +473,9 @@ void check_consistency(const Scenario& s, const std::string& source) {
     fail("keys 'organizations.size_min' and 'organizations.size_max'",
          fmt::format("size_min {} > size_max {}", s.organizations.size_min,
                      s.organizations.size_max));
+  if (s.aliases.dob_same_share + s.aliases.dob_near_share > 1.0 + 1e-9)
+    fail("keys 'aliases.dob_same_share' and 'aliases.dob_near_share'",
+         fmt::format("shares add up to {} > 1", s.aliases.dob_same_share + s.aliases.dob_near_share));
   const auto& e = s.enforcement;
   if (e.p_split + e.p_merge + e.p_dissolve > 1.0 + 1e-9)
     fail("keys 'enforcement.p_split', 'enforcement.p_merge' and 'enforcement.p_dissolve'",

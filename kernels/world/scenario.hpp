@@ -128,6 +128,18 @@ struct SubscriberParams {
   double burner_registered_share = 0.35;
 };
 
+// How a person's alias identities give themselves away: people reuse what they have across their
+// identities (docs/scenarios.md, [aliases]). Shares are per alias-identity observation or call.
+struct AliasParams {
+  double dob_same_share = 0.35;      // an alias keeps the real birth date
+  double dob_near_share = 0.30;      // ... or one within ±dob_near_days (else up to ±3 years off)
+  int dob_near_days = 10;
+  double contact_phone_share = 0.5;  // alias bookings / own-phone rows giving the person's own phone
+  double email_share = 0.5;          // alias travel rows carrying the person's own e-mail
+  double payment_share = 0.5;        // alias members' trips paid with the person's own card
+  double sim_calls_per_month = 2.5;  // calls from each alias SIM to the person's family at home
+};
+
 struct FeedParams {
   std::vector<std::string> travel_agencies = {"border_police", "immigration"};
   std::vector<std::string> calls_agencies = {"police", "intelligence"};
@@ -158,6 +170,7 @@ struct Scenario {
   NoiseParams noise;
   CallParams calls;
   SubscriberParams subscribers;
+  AliasParams aliases;
   FeedParams feeds;
   GeographyParams geography;
 

@@ -561,8 +561,14 @@ Identity WorldModel::identity(const Core& c, std::uint32_t k) const {
     } else {
       id.nationality = static_cast<std::int16_t>(pick_culture_country(id.culture, ir));
     }
-    id.dob = ir.chance(0.5) ? c.dob + static_cast<std::int32_t>(ir.between(-3 * 365, 3 * 365))
-                            : c.dob + static_cast<std::int32_t>(ir.between(-10, 10));
+    // People make up aliases around what they remember: the real birth date, one a few days
+    // off, or (aliases.*: the rest) a date up to three years away.
+    const auto& al = sc.aliases;
+    const double u = ir.uniform();
+    id.dob = u < al.dob_same_share ? c.dob
+           : u < al.dob_same_share + al.dob_near_share
+               ? c.dob + static_cast<std::int32_t>(ir.between(-al.dob_near_days, al.dob_near_days))
+               : c.dob + static_cast<std::int32_t>(ir.between(-3 * 365, 3 * 365));
     id.given = pick_name(id.culture, id.sex ? NameKind::kFemale : NameKind::kMale, ir);
     // Half of the aliases keep the family name, which is how analysts often catch them.
     id.family = ir.chance(0.5) && id.culture == c.culture

@@ -26,7 +26,7 @@ enum Tag : std::uint64_t {
   kTagPerson = 0x1001, kTagHousehold, kTagIdentity, kTagTravelUnit, kTagTravelPax, kTagRecord,
   kTagCallUnit, kTagSubscriber, kTagEnforcement, kTagOrg, kTagOrgMonth, kTagMember, kTagOperation,
   kTagTrip, kTagMigrant, kTagAgency, kTagPhonePerm, kTagDocPerm, kTagLocator, kTagCircle,
-  kTagBackground, kTagPayment, kTagTie, kTagReissue,
+  kTagBackground, kTagPayment, kTagTie, kTagReissue, kTagAlias,
 };
 
 enum Stage : std::uint8_t { kStageOrigin = 0, kStageTransit, kStageDestination };

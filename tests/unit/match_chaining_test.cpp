@@ -2,6 +2,8 @@
 // large; small components and strong edges are left alone; labels are smallest members.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "kernels/match/alias.hpp"
 #include "kernels/match/chaining.hpp"
 
@@ -77,6 +79,8 @@ TEST(Aliases, SameFlightVetoesAndLegSwitchLinks) {
   EXPECT_EQ(kind_of(1, 3), same);
   EXPECT_EQ(kind_of(2, 4), same);
   EXPECT_EQ(kind_of(3, 4), sw);
+  const auto sole = static_cast<std::uint8_t>(AliasEvidenceKind::kSoleSwitch);
+  EXPECT_EQ(std::count_if(ev.begin(), ev.end(), [&](const AliasEvidence& e) { return e.kind == sole; }), 1);
   EXPECT_EQ(kind_of(3, 5), -1);  // 30 days after: no continuation
   EXPECT_EQ(kind_of(1, 6), -1);  // no departure time: no evidence
   // Mates 1 and 2 share the booker's phone and the payer's account too: still two persons.
@@ -88,5 +92,23 @@ TEST(Aliases, SameFlightVetoesAndLegSwitchLinks) {
   ASSERT_EQ(links.size(), 1u);
   EXPECT_EQ(links[0].entity_a, 3u);
   EXPECT_EQ(links[0].entity_b, 4u);
-  EXPECT_EQ(alias_evidence_text(links[0]), "shared_payment=1;leg_switch=1");
+  EXPECT_EQ(alias_evidence_text(links[0]), "shared_payment=1;leg_switch=1;sole_leg_switch=1");
+}
+
+// A leg switch is unambiguous only when it is the sole one of both entities: an escort joining
+// at the hub (7) is a second candidate continuation of 3, so neither pair gets the bonus, and a
+// switch alone stays below the threshold.
+TEST(Aliases, SoleLegSwitchOnlyWhenUnambiguous) {
+  AliasWeights w;
+  const std::int64_t day = 86400, t1 = 1000 * day, t2 = t1 + 3 * day;
+  std::vector<AliasEvidence> ev;
+  alias_evidence_for_booking({{3, t1}, {4, t2}}, 42, w, ev);
+  auto links = score_aliases(ev, w);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_DOUBLE_EQ(links[0].score, w.weight[3] + w.weight[9]);
+  EXPECT_EQ(alias_evidence_text(links[0]), "leg_switch=1;sole_leg_switch=1");
+  ev.clear();
+  alias_evidence_for_booking({{3, t1}, {4, t2}, {7, t2}, {4, t2 + day}}, 43, w, ev);
+  ASSERT_EQ(ev.size(), 3u);  // 3-4 and 3-7 switch, 4-7 fly together
+  EXPECT_TRUE(score_aliases(ev, w).empty());
 }

@@ -39,7 +39,8 @@ TEST(PhoneHandover, SuccessorSharingContactsLinksConcurrentVetoes) {
   call(calls, 3, 100, 5), call(calls, 3, 100, 30);
   call(calls, 4, 101, 200);
   const std::vector<PhoneHolder> holders = {{1, 10}, {2, 20}, {3, 30}, {4, 40}};
-  const HandoverParams p;
+  HandoverParams p;
+  p.min_private_shared = 0;  // every contact here is private (≤ 4 phones): see SharedPrivateContacts
   const auto ev = phone_handover_serial(calls, holders, p);
   EXPECT_EQ(kind_of(ev, 10, 20), kHandover);
   EXPECT_EQ(kind_of(ev, 10, 30), kConcurrent);
@@ -62,6 +63,77 @@ TEST(PhoneHandover, SuccessorSharingContactsLinksConcurrentVetoes) {
   EXPECT_EQ(alias_evidence_text(links[0]), "phone_handover=1;near_dob=1");
   w.concurrent_veto = false;
   EXPECT_EQ(score_aliases(all, w).size(), 2u);  // (10, 30): the two shared phones
+}
+
+TEST(PhoneHandover, SharedPrivateContactsLinkPhonesInUseAtOneTime) {
+  // Phone 1 (entity 10, the own phone) and phone 2 (entity 20, a SIM under an alias) both call
+  // relatives 100 and 101 all year, numbers nobody else calls: shared_contacts, no veto. Phone 3
+  // (entity 30) shares with phone 1 only contact 102, which six phones call: two persons.
+  std::vector<PhoneCall> calls;
+  call(calls, 1, 100, 0), call(calls, 1, 101, 50), call(calls, 1, 102, 60), call(calls, 1, 100, 300);
+  call(calls, 2, 100, 10), call(calls, 2, 101, 200);
+  call(calls, 3, 102, 20), call(calls, 3, 102, 250);
+  for (std::uint64_t ph = 4; ph <= 7; ++ph) call(calls, ph, 102, 30);
+  const std::vector<PhoneHolder> holders = {{1, 10}, {2, 20}, {3, 30}};
+  HandoverParams p;  // private: ≤ 4 phones; one shared private contact suffices
+  auto ev = phone_handover_serial(calls, holders, p);
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[0].entity_b, 20u);
+  EXPECT_EQ(ev[0].kind, static_cast<std::uint8_t>(AliasEvidenceKind::kSharedContacts));
+  EXPECT_EQ(ev[1].kind, static_cast<std::uint8_t>(AliasEvidenceKind::kSharedContacts));
+  EXPECT_NE(ev[0].value, ev[1].value);  // one item per contact
+  EXPECT_EQ(kind_of(ev, 10, 30), kConcurrent);
+  EXPECT_TRUE(alias_kind_is_link(static_cast<std::uint8_t>(AliasEvidenceKind::kSharedContacts)));
+  // Two private contacts (2 × 1.5) stay below the threshold; a near birth date links them.
+  AliasWeights w;
+  EXPECT_TRUE(score_aliases(ev, w).empty());
+  alias_identity_evidence(10, 20, {1000, 5}, {1003, 6}, w, ev);
+  const auto links = score_aliases(ev, w);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(alias_evidence_text(links[0]), "near_dob=1;shared_contacts=2");
+  // Switched off (min_private_shared = 0), the same calls are the concurrent-phones veto.
+  p.min_private_shared = 0;
+  EXPECT_EQ(kind_of(phone_handover_serial(calls, holders, p), 10, 20), kConcurrent);
+  // Stricter: three shared private contacts needed, the phones share two.
+  p.min_private_shared = 3;
+  EXPECT_EQ(kind_of(phone_handover_serial(calls, holders, p), 10, 20), kConcurrent);
+}
+
+TEST(AliasEvidence, SharedEmailIsLinkEvidence) {
+  // An e-mail address on the rows of exactly two entities: one item per address; three or more
+  // entities (a family's or an agency's address) make a hub with the default max_group of 2.
+  AliasWeights w;
+  std::vector<AliasEvidence> ev;
+  alias_evidence_for_value(std::vector<std::uint64_t>{3, 9}, AliasEvidenceKind::kEmail, 42, w, ev);
+  alias_evidence_for_value(std::vector<std::uint64_t>{3, 9, 12}, AliasEvidenceKind::kEmail, 43, w, ev);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].kind, static_cast<std::uint8_t>(AliasEvidenceKind::kEmail));
+  EXPECT_TRUE(alias_kind_is_link(ev[0].kind));
+  EXPECT_STREQ(alias_evidence_name(AliasEvidenceKind::kEmail), "shared_email");
+  EXPECT_TRUE(score_aliases(ev, w).empty());  // 1.5 alone
+  alias_identity_evidence(3, 9, {1000, 5}, {1000, 6}, w, ev);
+  const auto links = score_aliases(ev, w);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(alias_evidence_text(links[0]), "near_dob=1;shared_email=1");
+}
+
+TEST(AliasEvidence, AliasGroupsCloseOverStrongLinksOnly) {
+  auto link = [](std::uint64_t a, std::uint64_t b, double s) { return AliasLink{a, b, s, {}}; };
+  std::vector<AliasLink> links = {link(1, 2, 5.0), link(2, 3, 6.0), link(3, 4, 4.5),  // one group of 4
+                                  link(10, 11, 4.0), link(11, 12, 3.0),              // 12: a weak link
+                                  link(1, 3, 7.0)};                                  // already direct
+  for (std::uint64_t e = 20; e < 27; ++e) links.push_back(link(e, e + 1, 9.0));      // a chain of 8
+  std::reverse(links.begin(), links.end());  // any order
+  const auto got = alias_group_links(links, 4.0, 6);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(std::tie(got[0].entity_a, got[0].entity_b), std::make_tuple(1u, 4u));
+  EXPECT_EQ(std::tie(got[1].entity_a, got[1].entity_b), std::make_tuple(2u, 4u));
+  EXPECT_DOUBLE_EQ(got[0].score, 4.5);  // the group's weakest link
+  EXPECT_EQ(got[0].group, 4u);
+  EXPECT_EQ(alias_evidence_text(got[0]), "alias_group=4");
+  EXPECT_EQ(alias_group_links(links, 4.0, 8).size(), 2u + 28u - 7u);  // the chain joins in
+  EXPECT_EQ(alias_group_links(links, 3.0, 6).size(), 3u);  // 12 joins 10 and 11: (10, 12)
+  EXPECT_TRUE(alias_group_links(links, 4.0, 2).empty());
 }
 
 TEST(PhoneHandover, HubsAndPopularContactsIgnored) {

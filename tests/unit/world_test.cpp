@@ -385,6 +385,95 @@ TEST(World, NamesVaryAcrossRecordsOfTheSameIdentity) {
   EXPECT_NE(c.csv.find("é"), std::string::npos);
 }
 
+// What alias identities give away (docs/scenarios.md, [aliases]): the person's own phone on
+// alias travel rows, birth dates kept or shifted a few days, alias SIMs calling the family at home.
+struct AliasEvidenceStats {
+  double real_phone = 0;  // alias travel rows with a phone showing the person's own phone
+  double same_dob = 0;    // alias rows (with a birth date) showing the identity-0 birth date
+  std::size_t shared_home = 0;  // persons whose alias-identity calls reach a number only they call
+  std::size_t alias_rows = 0, dob_rows = 0;
+};
+
+AliasEvidenceStats alias_evidence(const std::vector<std::string>& overrides) {
+  const World w(parse_scenario(builtin_scenario("demo"), "builtin:demo", overrides));
+  const FeedChunk subs = generate_all(w, Feed::kSubscribers);
+  const auto srows = parse_csv(subs.csv);
+  const auto si = column_index(Feed::kSubscribers);
+  // The own phone and birth date of a person: from the subscriber rows of identity 0.
+  std::map<std::uint64_t, std::string> own_phone;
+  std::map<std::uint64_t, std::set<std::string>> own_dob;
+  for (std::size_t i = 0; i < srows.size(); ++i)
+    if (subs.identity[i] == 0 && subs.person[i] != kNoPerson) {
+      own_phone[subs.person[i]] = srows[i][si.at("phone")];
+      if (!srows[i][si.at("date_of_birth")].empty()) own_dob[subs.person[i]].insert(srows[i][si.at("date_of_birth")]);
+    }
+  AliasEvidenceStats st;
+  const FeedChunk travel = generate_all(w, Feed::kTravel);
+  const auto trows = parse_csv(travel.csv);
+  const auto ti = column_index(Feed::kTravel);
+  std::size_t with_phone = 0, real = 0, same = 0;
+  for (std::size_t i = 0; i < trows.size(); ++i) {
+    if (travel.identity[i] == 0) continue;
+    ++st.alias_rows;
+    const auto op = own_phone.find(travel.person[i]);
+    if (op != own_phone.end() && !trows[i][ti.at("phone")].empty()) {
+      ++with_phone;
+      real += trows[i][ti.at("phone")] == op->second;
+    }
+    const auto od = own_dob.find(travel.person[i]);
+    if (od != own_dob.end() && !trows[i][ti.at("date_of_birth")].empty()) {
+      ++st.dob_rows;
+      same += od->second.count(trows[i][ti.at("date_of_birth")]) > 0;
+    }
+  }
+  st.real_phone = with_phone ? static_cast<double>(real) / static_cast<double>(with_phone) : 0;
+  st.same_dob = st.dob_rows ? static_cast<double>(same) / static_cast<double>(st.dob_rows) : 0;
+  // Calls: per callee, the persons calling it; per person, the callees of its identity-0 calls
+  // and of its alias calls.
+  const FeedChunk calls = generate_all(w, Feed::kCalls);
+  const auto crows = parse_csv(calls.csv);
+  const auto ci = column_index(Feed::kCalls);
+  std::map<std::string, std::set<std::uint64_t>> callers;
+  std::map<std::uint64_t, std::set<std::string>> own_callees, alias_callees;
+  for (std::size_t i = 0; i < crows.size(); ++i) {
+    const auto& callee = crows[i][ci.at("callee")];
+    callers[callee].insert(calls.person[i]);
+    (calls.identity[i] == 0 ? own_callees : alias_callees)[calls.person[i]].insert(callee);
+  }
+  for (const auto& [pid, alias] : alias_callees) {
+    const auto& own = own_callees[pid];
+    st.shared_home += std::any_of(alias.begin(), alias.end(), [&](const std::string& c) {
+      return own.count(c) > 0 && callers[c].size() == 1;
+    });
+  }
+  return st;
+}
+
+TEST(World, AliasIdentitiesCarryTheConfiguredEvidence) {
+  const auto none = alias_evidence({"aliases.contact_phone_share=0", "aliases.dob_same_share=0",
+                                    "aliases.dob_near_share=0", "aliases.sim_calls_per_month=0"});
+  const auto dflt = alias_evidence({});
+  const auto all = alias_evidence({"aliases.contact_phone_share=1", "aliases.dob_same_share=1", "aliases.dob_near_share=0"});
+  ASSERT_GT(dflt.alias_rows, 100u);
+  ASSERT_GT(dflt.dob_rows, 30u);
+  // Own phone on alias rows: never by chance, always at share 1, in between by default (0.5 per
+  // passenger, and members' alias trips are also booked with it at 0.5).
+  EXPECT_LT(none.real_phone, 0.05);
+  EXPECT_GT(all.real_phone, 0.99);
+  EXPECT_GT(dflt.real_phone, 0.4);
+  EXPECT_LT(dflt.real_phone, 0.9);
+  // Birth dates: the same date at share 1 (up to noise: missing, day/month swaps), ~35 % by
+  // default, hardly ever when aliases are made up from scratch.
+  EXPECT_GT(all.same_dob, 0.9);
+  EXPECT_GT(dflt.same_dob, 0.2);
+  EXPECT_LT(dflt.same_dob, 0.55);
+  EXPECT_LT(none.same_dob, 0.05);
+  // Alias SIMs calling the family: numbers only the person calls, reached from his own phone and
+  // from an alias phone. Without SIM calls burners never call home.
+  EXPECT_GT(dflt.shared_home, 5u);
+  EXPECT_LE(none.shared_home * 5, dflt.shared_home);
+}
+
 TEST(World, MigrantsChangeDocumentsBetweenLegs) {
   const World& w = demo_world();
   const PersonTruth p = w.persons(0, w.person_count());
