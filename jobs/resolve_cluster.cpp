@@ -29,19 +29,26 @@ namespace {
 // A spanning forest of `edges` (a subset with the same components), by union-find over the
 // endpoints. Matches are dense inside entities (k observations, up to k(k-1)/2 edges), and the
 // distributed components hold several words per edge and iteration.
-void keep_spanning_forest(std::vector<std::pair<std::uint64_t, std::uint64_t>>& edges) {
+// Union-find over the endpoints: indexed by row directly when the rows are few against the
+// edges (no sort of the endpoints, no binary search per edge), else by the rank of the row among
+// the sorted endpoints. Either way a smaller row is a smaller index, so the same edges are kept.
+void keep_spanning_forest(std::vector<std::pair<std::uint64_t, std::uint64_t>>& edges, std::uint64_t n) {
+  const bool dense = n <= 4 * edges.size();
   std::vector<std::uint64_t> ids;
-  ids.reserve(2 * edges.size());
-  for (const auto& [a, b] : edges) ids.push_back(a), ids.push_back(b);
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::vector<std::size_t> parent(ids.size());
+  if (!dense) {
+    ids.reserve(2 * edges.size());
+    for (const auto& [a, b] : edges) ids.push_back(a), ids.push_back(b);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  }
+  std::vector<std::size_t> parent(dense ? n : ids.size());
   for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
   const auto find = [&](std::size_t x) {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
     return x;
   };
   const auto index = [&](std::uint64_t v) {
+    if (dense) return static_cast<std::size_t>(v);
     return static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), v) - ids.begin());
   };
   std::size_t kept = 0;
@@ -74,7 +81,7 @@ std::vector<std::uint64_t> guarded_components_distributed(const cluster::Context
   std::vector<std::pair<std::uint64_t, std::uint64_t>> all;
   all.reserve(edges.size());
   for (const auto& e : edges) all.emplace_back(e.a, e.b);
-  keep_spanning_forest(all);
+  keep_spanning_forest(all, n);
   auto first = cluster::connected_components(ctx, n, all);
   all = std::vector<std::pair<std::uint64_t, std::uint64_t>>();
   const auto sizes = component_sizes(ctx, n, first.label);
@@ -106,7 +113,7 @@ std::vector<std::uint64_t> guarded_components_distributed(const cluster::Context
     if (stats) *stats = {large, 0, largest, largest};
     return std::move(first.label);
   }
-  keep_spanning_forest(kept);
+  keep_spanning_forest(kept, n);
   auto second = cluster::connected_components(ctx, n, kept);
   if (stats) {
     std::uint64_t after = 0;
