@@ -845,23 +845,29 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     double weight;
   };
   std::unordered_map<std::uint64_t, PatternScore> pattern_scores;
+  struct PairScore {
+    double weight, probability, tf_family, tf_given;
+    match::PairLevels levels;
+  };
   const auto pair_score = [&](std::size_t i) {
     auto [it, added] = pattern_scores.try_emplace(cand.patterns[i]);
     if (added) {
       it->second.levels = cand.levels(levels_spec, i);
       it->second.weight = model.match_weight(std::span<const std::uint8_t>(it->second.levels.level, levels_spec.size()));
     }
-    match::PairLevels levels = it->second.levels;
-    levels.names_swapped = cand.names_swapped[i];
+    PairScore score{};
+    score.levels = it->second.levels;
+    score.levels.names_swapped = cand.names_swapped[i];
     // The pair's smaller row is this rank's, so its term-frequency counts are local.
-    const auto [fam, giv] = match::pair_tf_terms(model, levels, fields[pairs[i].lo - first], tf);
-    const double weight = it->second.weight + fam + giv;
-    return std::pair{weight, model.match_probability(weight)};
+    std::tie(score.tf_family, score.tf_given) = match::pair_tf_terms(model, score.levels, fields[pairs[i].lo - first], tf);
+    score.weight = it->second.weight + score.tf_family + score.tf_given;
+    score.probability = model.match_probability(score.weight);
+    return score;
   };
   std::vector<match::MatchEdge> edges;
   std::vector<bool> is_match(pairs.size());
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    const auto [weight, prob] = pair_score(i);
+    const double prob = pair_score(i).probability;
     is_match[i] = prob >= cfg.match_probability;
     if (is_match[i]) edges.push_back({pairs[i].lo, pairs[i].hi, prob});
   }
@@ -1091,18 +1097,16 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     swapped.reserve(pairs.size());
     for (auto& v : lvcols) v.reserve(pairs.size());
     for (std::size_t i = 0; i < pairs.size(); ++i) {
-      const auto [weight, prob] = pair_score(i);
+      const auto sc = pair_score(i);
       ra.push_back(pairs[i].lo);
       rb.push_back(pairs[i].hi);
-      w.push_back(weight);
-      pr.push_back(prob);
+      w.push_back(sc.weight);
+      pr.push_back(sc.probability);
       rl.push_back(pairs[i].rules);
-      const auto levels = cand.levels(levels_spec, i);
-      swapped.push_back(levels.names_swapped);
-      const auto [f1, g1] = match::pair_tf_terms(model, levels, fields[pairs[i].lo - first], tf);
-      tff.push_back(f1);
-      tfg.push_back(g1);
-      for (std::size_t c = 0; c < k; ++c) lvcols[c].push_back(levels.level[c]);
+      swapped.push_back(sc.levels.names_swapped);
+      tff.push_back(sc.tf_family);
+      tfg.push_back(sc.tf_given);
+      for (std::size_t c = 0; c < k; ++c) lvcols[c].push_back(sc.levels.level[c]);
     }
     auto oa = fetch_by_row(ctx, part, first, batch.obs, ra);
     auto ob = fetch_by_row(ctx, part, first, batch.obs, rb);
