@@ -2,7 +2,12 @@
 // Parsing happens identically on every rank, so a usage error stops all ranks together.
 #include <tbb/global_control.h>
 
+#include <cstdlib>
 #include <thread>
+
+#ifdef CH_WITH_TCMALLOC
+#include <gperftools/malloc_extension.h>
+#endif
 
 #include "cluster/context.hpp"
 #include "cluster/guard.hpp"
@@ -67,6 +72,14 @@ int main(int argc, char** argv) {
     if (ctx.is_root()) app.exit(e);
     return e.get_exit_code() == 0 ? 0 : ch::kExitUsage;
   }
+
+#ifdef CH_WITH_TCMALLOC
+  // Freed memory stays with tcmalloc until a stage starts (jobs/log.cpp returns it there): by
+  // default tcmalloc hands freed pages back to the kernel as it goes, and the next array of a
+  // stage faults them in again, zeroed. Medium resolve, 2 ranks: 93 → 82 s, peak 10.9 → 9.7 GB
+  // per rank, 13.5 → 9.5 M page faults. TCMALLOC_RELEASE_RATE in the environment still decides.
+  if (std::getenv("TCMALLOC_RELEASE_RATE") == nullptr) MallocExtension::instance()->SetMemoryReleaseRate(0.0);
+#endif
 
   return ch::cluster::run_guarded(ctx, [&] {
     ch::jobs::init_logging(ctx, common.log_level);
