@@ -1124,7 +1124,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
         .add("tf_family", std::move(tff)).add("tf_given", std::move(tfg));
     for (std::size_t c = 0; c < k; ++c) t.add("level_" + levels_spec[c].name, std::move(lvcols[c]));
     prov.row_counts["/pairs"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
-    writer.write_table("/pairs", t);
+    writer.write_table("/pairs", t, io::Codec::kLz4);  // the bulk table: 10^7–10^8 rows
   }
   prov.row_counts["/membership"] = n;
   prov.write(ctx, writer, env.threads);
