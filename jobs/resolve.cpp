@@ -134,12 +134,6 @@ std::vector<std::uint64_t> fetch_by_row(const cluster::Context& ctx, const RowPa
   return out;
 }
 
-std::uint64_t hash_string(std::string_view s, std::uint64_t seed) {
-  std::uint64_t h = 0xcbf29ce484222325ULL ^ mix64(seed);
-  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
-  return mix64(h);
-}
-
 // Global counts of each family/given value, written into the fields (shuffle by value).
 void count_name_values(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
                        std::vector<ObservationFields>& fields, match::TfTotals& totals) {
@@ -156,8 +150,8 @@ void count_name_values(const cluster::Context& ctx, const RowPartition& part, st
   std::vector<ValueRef> refs;
   std::uint64_t have[2] = {0, 0};
   for (const auto& f : fields) {
-    if (!f.family.empty()) refs.push_back({hash_string(f.family, 1), f.row, 0}), ++have[0];
-    if (!f.given.empty()) refs.push_back({hash_string(f.given, 2), f.row, 1}), ++have[1];
+    if (!f.family.empty()) refs.push_back({stable_hash(f.family, 1), f.row, 0}), ++have[0];
+    if (!f.given.empty()) refs.push_back({stable_hash(f.given, 2), f.row, 1}), ++have[1];
   }
   totals.family = cluster::allreduce_sum<std::uint64_t>(ctx, have[0]);
   totals.given = cluster::allreduce_sum<std::uint64_t>(ctx, have[1]);
@@ -621,7 +615,7 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
   const auto started = std::chrono::steady_clock::now();
   const auto p = static_cast<std::uint64_t>(ctx.size());
   const auto phone_hash = [](const std::string& v) {
-    return hash_string(v, 100 + static_cast<int>(match::AliasEvidenceKind::kPhone));
+    return stable_hash(v, 100 + static_cast<int>(match::AliasEvidenceKind::kPhone));
   };
   std::vector<match::PhoneCall> uses;
   {
@@ -704,7 +698,7 @@ void identity_evidence(const cluster::Context& ctx, const RowPartition& part, st
   };
   std::vector<TraitRow> rows(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i)
-    rows[i] = {labels[i], fields[i].row, fields[i].family.empty() ? 0 : hash_string(fields[i].family, 3), fields[i].dob};
+    rows[i] = {labels[i], fields[i].row, fields[i].family.empty() ? 0 : stable_hash(fields[i].family, 3), fields[i].dob};
   auto got = cluster::shuffle<TraitRow>(ctx, std::move(rows), [&](const TraitRow& t) { return part.owner(t.label); });
   std::sort(got.begin(), got.end(), [](const TraitRow& a, const TraitRow& b) { return std::tie(a.label, a.row) < std::tie(b.label, b.row); });
   std::vector<std::uint64_t> dob_of(fields.size(), 0), family_of(fields.size(), 0);  // by label row
@@ -921,7 +915,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const auto add = [&](const std::string& v, match::AliasEvidenceKind kind) {
         if (!v.empty())
-          values.push_back({hash_string(v, 100 + static_cast<int>(kind)), labels[i], batch.event_utc[i], static_cast<std::uint8_t>(kind)});
+          values.push_back({stable_hash(v, 100 + static_cast<int>(kind)), labels[i], batch.event_utc[i], static_cast<std::uint8_t>(kind)});
       };
       add(fields[i].phone, match::AliasEvidenceKind::kPhone);
       add(batch.booking_ref[i], match::AliasEvidenceKind::kBooking);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 namespace ch {
 
@@ -18,6 +19,14 @@ constexpr std::uint64_t mix64(std::uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+// A hash of bytes that is the same on every platform and run (std::hash is not): FNV-1a seeded
+// with mix64(seed), finished with mix64. For owner ranks and value keys, not for security.
+constexpr std::uint64_t stable_hash(std::string_view s, std::uint64_t seed) {
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ mix64(seed);
+  for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return mix64(h);
 }
 
 // Combines ids into one stream key: key(kPerson, id), key(kTrip, id, month), ...

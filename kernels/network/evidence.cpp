@@ -127,13 +127,6 @@ bool keep_co_travel(Evidence& f, const EdgeRules& rules) {
   return true;
 }
 
-std::uint64_t identifier_hash(std::string_view value, std::uint64_t kind) {
-  std::uint64_t h = 0xcbf29ce484222325ULL ^ mix64(kind);  // FNV-1a, then a strong finalizer
-  for (char c : value) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return mix64(h);
-}
+std::uint64_t identifier_hash(std::string_view value, std::uint64_t kind) { return stable_hash(value, kind); }
 
 }  // namespace ch::network
