@@ -831,7 +831,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   // Computed again for /pairs rather than kept: two doubles per candidate pair were, after the
   // levels, the largest per-pair arrays, and the same inputs give the same bits.
   // A pair's weight is its pattern's weight plus its names' term-frequency terms
-  // (match::pair_weight, same arithmetic): each distinct pattern — thousands against 10^8 pairs —
+  // (match::pair_weight): each distinct pattern — thousands against 10^8 pairs —
   // is decoded and weighed once (a division and a log2 per comparison per pair were 7 % of
   // resolve).
   struct PatternScore {
@@ -854,7 +854,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     score.levels.names_swapped = cand.names_swapped[i];
     // The pair's smaller row is this rank's, so its term-frequency counts are local.
     std::tie(score.tf_family, score.tf_given) = match::pair_tf_terms(model, score.levels, fields[pairs[i].lo - first], tf);
-    score.weight = it->second.weight + score.tf_family + score.tf_given;
+    score.weight = match::pair_weight(it->second.weight, {score.tf_family, score.tf_given});
     score.probability = model.match_probability(score.weight);
     return score;
   };

@@ -212,8 +212,8 @@ std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& 
 
 double pair_weight(const FsModel& model, const PairLevels& levels, const ObservationFields& a,
                    const TfTotals& tf) {
-  const auto [fam, giv] = pair_tf_terms(model, levels, a, tf);
-  return model.match_weight(std::span<const std::uint8_t>(levels.level, model.spec.size())) + fam + giv;
+  return pair_weight(model.match_weight(std::span<const std::uint8_t>(levels.level, model.spec.size())),
+                     pair_tf_terms(model, levels, a, tf));
 }
 
 }  // namespace ch::match

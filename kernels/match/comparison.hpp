@@ -109,6 +109,11 @@ struct TfTotals {
 };
 double pair_weight(const FsModel& model, const PairLevels& levels, const ObservationFields& a,
                    const TfTotals& tf);
+// The same from its parts: the pattern's weight (FsModel::match_weight of the levels, which a
+// caller scoring many pairs computes once per pattern) and the names' TF terms (pair_tf_terms).
+inline double pair_weight(double pattern_weight, std::pair<double, double> tf_terms) {
+  return pattern_weight + tf_terms.first + tf_terms.second;
+}
 // The TF part alone, per name comparison (family, given), for explain.
 std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels,
                                         const ObservationFields& a, const TfTotals& tf);
