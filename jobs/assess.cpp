@@ -186,17 +186,18 @@ AssessConfig load_assess_config(const JobEnv& env) {
     else if (key == "match_jaccard") c.match_jaccard = number;
     else if (key == "part_share") c.part_share = number;
     else if (key == "gap_months") c.gap_months = static_cast<std::int64_t>(number);
+    else if (key == "client_contact_days") c.client_contact_days = number;
     else
       throw UsageError("--set assess." + key + ": unknown key (min_aides, score_threshold, min_concealment, min_stop_hours, "
                        "max_stop_hours, max_owner_entities, linked_share, expand_min_ties, burner_days, evidence_max_ids, "
-                       "max_leads, match_jaccard, part_share, gap_months)");
+                       "max_leads, match_jaccard, part_share, gap_months, client_contact_days)");
   }
   c.text = fmt::format(
       "[assess]\nmin_aides = {}\nscore_threshold = {}\nmin_concealment = {}\nmin_stop_hours = {}\nmax_stop_hours = {}\n"
       "max_owner_entities = {}\nlinked_share = {}\nexpand_min_ties = {}\nburner_days = {}\nevidence_max_ids = {}\nmax_leads = {}\n"
-      "match_jaccard = {}\npart_share = {}\ngap_months = {}\n",
+      "match_jaccard = {}\npart_share = {}\ngap_months = {}\nclient_contact_days = {}\n",
       c.min_aides, c.score_threshold, c.min_concealment, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.linked_share, c.expand_min_ties,
-      c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months);
+      c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months, c.client_contact_days);
   return c;
 }
 
@@ -365,6 +366,33 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     }
     clients.insert(twins.begin(), twins.end());
   }
+  // A client's phone registered by another entity is the client's (assess::clients_own_phone): an
+  // entity whose every phone is such a phone is a client too. An aide's phone may be shown once on a
+  // client's row (a recruiter booking for one client with one of his SIMs); his other phones are not.
+  {
+    std::unordered_map<std::string_view, std::vector<assess::PhoneOnBooking>> uses_of_phone;
+    for (const auto& [ref, b] : bookings) {
+      std::map<std::string_view, std::set<std::uint64_t>> holders;
+      for (auto r : b.rows)
+        if (!phone[r].empty()) holders[phone[r]].insert(entity_of[r]);
+      for (const auto& [p, h] : holders)
+        uses_of_phone[p].push_back({b.smuggling, b.pax.size(), h.size(), h.size() == 1 && clients.count(*h.begin()) > 0});
+    }
+    std::unordered_map<std::string_view, bool> clients_phone;
+    for (const auto& [p, uses] : uses_of_phone) clients_phone.emplace(p, assess::clients_own_phone(uses));
+    std::vector<std::uint64_t> registrations;
+    for (const auto& [e, rows] : rows_of) {
+      if (clients.count(e) || escorts.count(e)) continue;
+      bool any = false, all = true;
+      for (auto r : rows) {
+        if (phone[r].empty()) continue;
+        const auto it = clients_phone.find(phone[r]);
+        any = true, all = all && it != clients_phone.end() && it->second;
+      }
+      if (any && all) registrations.push_back(e);
+    }
+    clients.insert(registrations.begin(), registrations.end());
+  }
 
   // Own identifiers: phones and accounts on a person's records outside smuggling bookings.
   std::unordered_map<std::string, std::set<std::uint64_t>> phone_owner, account_owner;
@@ -449,6 +477,40 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       for (auto b : alias_of[a])
         if (!clients.count(b)) added.push_back(b);
     aides.insert(added.begin(), added.end());
+  }
+  // Migrants' own phones that no record ties to their journey (assess::contacts_like_a_client).
+  {
+    const std::unordered_set<std::uint64_t> aide_set(aides.begin(), aides.end()), client_set(clients.begin(), clients.end());
+    std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> after_before;  // aide → clients
+    for (std::size_t i = 0; i < ea.size(); ++i) {
+      if (e_calls[i] == 0) continue;
+      for (const auto& [a, c] : {std::pair{ea[i], eb[i]}, std::pair{eb[i], ea[i]}}) {
+        if (!aide_set.count(a) || !client_set.count(c)) continue;
+        const auto j = journey_client.find(c);
+        if (j == journey_client.end()) continue;
+        auto& [after, before] = after_before[a];
+        ++(e_first[i] > j->second.last_departure_utc + 86400 ? after : before);
+      }
+    }
+    auto coordinator = [&](std::uint64_t a) {
+      const auto it = after_before.find(a);
+      return it != after_before.end() && it->second.first > it->second.second;
+    };
+    struct FirstContact { std::int64_t other = kNoTime, coordinator = kNoTime; bool client = false; };
+    std::unordered_map<std::uint64_t, FirstContact> first;
+    auto earliest = [](std::int64_t& t, std::int64_t u) { t = t == kNoTime ? u : std::min(t, u); };
+    for (std::size_t i = 0; i < ea.size(); ++i) {
+      if (e_calls[i] == 0) continue;
+      for (const auto& [a, b] : {std::pair{ea[i], eb[i]}, std::pair{eb[i], ea[i]}}) {
+        if (!aide_set.count(a) || escorts.count(a) || booked_by.count(a) || paid_by.count(a)) continue;
+        auto& f = first[a];
+        if (client_set.count(b)) f.client = true;
+        else if (aide_set.count(b)) earliest(coordinator(b) ? f.coordinator : f.other, e_first[i]);
+      }
+    }
+    for (const auto& [a, f] : first)
+      if (!f.client && assess::contacts_like_a_client(f.other, f.coordinator, cfg.client_contact_days))
+        aides.erase(a), clients.insert(a);
   }
   // Edges of the clients and aides (the only entities looked at from here on), in edge order.
   std::unordered_map<std::uint64_t, std::vector<std::size_t>> adjacency;

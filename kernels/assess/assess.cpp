@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
@@ -54,6 +55,18 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
 bool same_person_by_name(const PersonName& a, const PersonName& b) {
   if (a.given.empty() || a.family.empty() || a.given != b.given || a.family != b.family) return false;
   return a.dob.empty() || b.dob.empty() || a.dob == b.dob;
+}
+
+bool clients_own_phone(const std::vector<PhoneOnBooking>& uses) {
+  return !uses.empty() && std::all_of(uses.begin(), uses.end(), [](const PhoneOnBooking& u) {
+    return u.smuggling && u.passengers >= 2 && u.holders == 1 && u.holder_is_client;
+  });
+}
+
+bool contacts_like_a_client(std::int64_t first_other_aide_utc, std::int64_t first_coordinator_utc, double min_days) {
+  constexpr auto kNone = std::numeric_limits<std::int64_t>::min();
+  if (first_other_aide_utc == kNone || first_coordinator_utc == kNone) return false;
+  return static_cast<double>(first_coordinator_utc - first_other_aide_utc) >= min_days * 86400.0;
 }
 
 RouteHalves route_halves(const std::vector<Journey>& client_journeys) {

@@ -89,6 +89,30 @@ struct PersonName {
 // show one, equal. Used only to tie a subscriber-only entity to a client's travel records.
 bool same_person_by_name(const PersonName& a, const PersonName& b);
 
+// One booking on which a phone is shown on passengers' travel rows.
+struct PhoneOnBooking {
+  bool smuggling = false;
+  std::size_t passengers = 0;     // distinct passenger entities on the booking
+  std::size_t holders = 0;        // of them, those whose rows show the phone
+  bool holder_is_client = false;  // the one holder (when holders == 1) is a client
+};
+// A client's own phone: every booking that shows it (at least one) is a smuggling booking that
+// shows it on one passenger's rows only, a client's, among several passengers. Migrants give their
+// own number on their own rows; the booker's number is on the rows of several passengers, and
+// ordinary travellers' phones are on their own, ordinary bookings. An entity that registered such
+// a phone and is not that client (the registration under the name the migrant really has, the
+// journey under a borrowed or forged one) would otherwise pass for the booking's booker.
+bool clients_own_phone(const std::vector<PhoneOnBooking>& uses);
+
+// A contact of the organization that behaves like a client, not a member: it has no call ties to
+// clients (checked by the caller) and its first contact with an aide who deals with clients after
+// their arrival (a coordinator abroad) comes at least `min_days` after its first contact with any
+// other aide. A migrant's own phone that no record ties to his journey (he travelled under
+// another name or number) calls the booker before departure and the coordinator after arrival,
+// weeks later; members work one stage and talk to the coordinator from the start. Times in UTC
+// seconds; INT64_MIN for no such contact (then false).
+bool contacts_like_a_client(std::int64_t first_other_aide_utc, std::int64_t first_coordinator_utc, double min_days);
+
 // ---- roles ---------------------------------------------------------------------------------
 
 enum class MemberRole : std::uint8_t {

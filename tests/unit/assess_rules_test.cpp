@@ -1,6 +1,8 @@
 // Pure assessment rules: journeys, roles, schemes, fates by Jaccard, lead scoring.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "kernels/assess/assess.hpp"
 
 namespace ch::assess {
@@ -88,6 +90,31 @@ TEST(Bookings, PhoneRegistrationWithAClientsNameIsTheClient) {
   EXPECT_FALSE(same_person_by_name({"mirwais", "javed", "1991-01-02"}, client));  // another Mirwais Javed
   EXPECT_FALSE(same_person_by_name({"shoaib", "javed", ""}, client));
   EXPECT_FALSE(same_person_by_name({"", "javed", ""}, {"", "javed", ""}));  // a family name alone says nothing
+}
+
+TEST(Bookings, AClientsOwnPhoneIsShownOnHisRowsOnly) {
+  using ch::assess::clients_own_phone;
+  using ch::assess::PhoneOnBooking;
+  const PhoneOnBooking own{true, 8, 1, true};  // one of eight passengers, a client, shows it
+  EXPECT_TRUE(clients_own_phone({own}));
+  EXPECT_TRUE(clients_own_phone({own, own}));
+  EXPECT_FALSE(clients_own_phone({}));                          // never on a booking: nothing known
+  EXPECT_FALSE(clients_own_phone({{true, 8, 5, false}}));       // the booker's number on five passengers' rows
+  EXPECT_FALSE(clients_own_phone({{true, 1, 1, true}}));        // a lone passenger: booker or client, cannot tell
+  EXPECT_FALSE(clients_own_phone({{true, 8, 1, false}}));       // an escort's own phone
+  EXPECT_FALSE(clients_own_phone({own, {false, 2, 1, false}}));  // also on someone's ordinary trip
+}
+
+TEST(Roles, AContactWhoReachesTheCoordinatorWeeksLaterIsAClient) {
+  using ch::assess::contacts_like_a_client;
+  constexpr std::int64_t kDay = 86400, kNone = std::numeric_limits<std::int64_t>::min();
+  const std::int64_t t0 = 1'735'689'600;  // 2025-01-01
+  EXPECT_TRUE(contacts_like_a_client(t0, t0 + 30 * kDay, 14));   // booker before departure, coordinator after arrival
+  EXPECT_TRUE(contacts_like_a_client(t0, t0 + 14 * kDay, 14));
+  EXPECT_FALSE(contacts_like_a_client(t0, t0 + 13 * kDay, 14));
+  EXPECT_FALSE(contacts_like_a_client(t0 + 30 * kDay, t0, 14));  // a member in touch with the coordinator first
+  EXPECT_FALSE(contacts_like_a_client(t0, kNone, 14));           // no coordinator among its contacts
+  EXPECT_FALSE(contacts_like_a_client(kNone, t0, 14));
 }
 
 TEST(Roles, FirstMatchingRuleWins) {
