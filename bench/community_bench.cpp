@@ -16,6 +16,7 @@
 #include "kernels/community/fixtures.hpp"
 #include "kernels/community/leiden.hpp"
 #include "kernels/community/local_moving.hpp"
+#include "kernels/community/subgraph.hpp"
 #include "kernels/rng.hpp"
 
 namespace {
@@ -103,6 +104,50 @@ void BM_Leiden(benchmark::State& state) {
 }
 BENCHMARK(BM_Leiden)->ArgsProduct({{100, 1000}, {1}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Leiden)->ArgsProduct({{100, 1000}, {2}})->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+
+// One community as the key-actor step sees it: a planted block of `size` members with 12
+// partners drawn inside (about 24 arcs per member), built once per size.
+const CommunitySubgraph& community(std::uint64_t size) {
+  static std::map<std::uint64_t, CommunitySubgraph> cache;
+  auto it = cache.find(size);
+  if (it == cache.end()) {
+    const auto p = fixtures::planted_partition(1, size, 12, 0, 3);
+    std::vector<MemberRecord> members;
+    for (std::uint64_t v = 0; v < p.n; ++v) members.push_back({0, v, to_fixed(1.0)});
+    std::vector<InternalArc> arcs;
+    for (const auto& e : p.edges) {
+      arcs.push_back({0, e.u, e.v, to_fixed(e.w)});
+      arcs.push_back({0, e.v, e.u, to_fixed(e.w)});
+    }
+    it = cache.emplace(size, std::move(assemble_subgraphs(std::move(members), std::move(arcs)).front())).first;
+  }
+  return it->second;
+}
+
+// Sampled Brandes betweenness with the stage's default of 64 sources. Items = arcs visited by
+// the 64 breadth-first searches (each search walks every arc forward and back).
+void BM_Betweenness(benchmark::State& state) {
+  const auto& c = community(static_cast<std::uint64_t>(state.range(0)));
+  for (auto _ : state) {
+    const auto bc = betweenness(c, 64, 42);
+    benchmark::DoNotOptimize(bc.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 64 *
+                          static_cast<std::int64_t>(c.targets.size()));
+}
+BENCHMARK(BM_Betweenness)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+// PageRank to the stage's tolerance. Items = arcs (per call, not per iteration).
+void BM_PageRank(benchmark::State& state) {
+  const auto& c = community(static_cast<std::uint64_t>(state.range(0)));
+  for (auto _ : state) {
+    const auto pr = pagerank(c);
+    benchmark::DoNotOptimize(pr.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(c.targets.size()));
+}
+BENCHMARK(BM_PageRank)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
