@@ -271,34 +271,41 @@ std::vector<double> betweenness(const CommunitySubgraph& c, std::size_t max_sour
     std::sort(sources.begin(), sources.end());
     scale *= static_cast<double>(s) / static_cast<double>(max_sources);
   }
-  std::vector<std::int64_t> dist(s);
-  std::vector<double> sigma(s), delta(s);
+  std::vector<std::int32_t> dist(s);
+  // coef[w] = (1 + δ(w)) / σ(w): a predecessor v of w gains σ(v)·coef[w] (Brandes 2001, eq. 6).
+  std::vector<double> sigma(s), coef(s);
   std::vector<std::uint32_t> stack;
+  stack.reserve(s);
   for (const std::uint32_t src : sources) {
     std::fill(dist.begin(), dist.end(), -1);
     std::fill(sigma.begin(), sigma.end(), 0.0);
-    std::fill(delta.begin(), delta.end(), 0.0);
     stack.assign(1, src);
     dist[src] = 0;
     sigma[src] = 1;
     for (std::size_t q = 0; q < stack.size(); ++q) {  // BFS; `stack` is also the visit order
       const std::uint32_t v = stack[q];
+      const std::int32_t next = dist[v] + 1;
+      const double sv = sigma[v];
       for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e) {
         const std::uint32_t w = c.targets[e];
         if (dist[w] < 0) {
-          dist[w] = dist[v] + 1;
+          dist[w] = next;
           stack.push_back(w);
         }
-        if (dist[w] == dist[v] + 1) sigma[w] += sigma[v];
+        if (dist[w] == next) sigma[w] += sv;
       }
     }
-    for (std::size_t q = stack.size(); q-- > 1;) {
-      const std::uint32_t w = stack[q];
-      for (std::uint64_t e = c.offsets[w]; e < c.offsets[w + 1]; ++e) {
-        const std::uint32_t v = c.targets[e];
-        if (dist[v] == dist[w] - 1) delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
-      }
-      bc[w] += delta[w];
+    // Dependencies pulled from the successors in reverse visit order: each member's sum is made
+    // in a register, over its arcs in CSR order (a fixed order: reproducible).
+    for (std::size_t q = stack.size(); q-- > 0;) {
+      const std::uint32_t v = stack[q];
+      const std::int32_t next = dist[v] + 1;
+      double pull = 0;
+      for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e)
+        if (dist[c.targets[e]] == next) pull += coef[c.targets[e]];
+      const double delta = sigma[v] * pull;
+      coef[v] = (1.0 + delta) / sigma[v];
+      if (q > 0) bc[v] += delta;
     }
   }
   for (auto& b : bc) b *= scale;
