@@ -187,17 +187,18 @@ AssessConfig load_assess_config(const JobEnv& env) {
     else if (key == "part_share") c.part_share = number;
     else if (key == "gap_months") c.gap_months = static_cast<std::int64_t>(number);
     else if (key == "client_contact_days") c.client_contact_days = number;
+    else if (key == "late_contact_min_clients") c.late_contact_min_clients = std::max(1u, u32());
     else
       throw UsageError("--set assess." + key + ": unknown key (min_aides, score_threshold, min_concealment, min_stop_hours, "
                        "max_stop_hours, max_owner_entities, linked_share, expand_min_ties, burner_days, evidence_max_ids, "
-                       "max_leads, match_jaccard, part_share, gap_months, client_contact_days)");
+                       "max_leads, match_jaccard, part_share, gap_months, client_contact_days, late_contact_min_clients)");
   }
   c.text = fmt::format(
       "[assess]\nmin_aides = {}\nscore_threshold = {}\nmin_concealment = {}\nmin_stop_hours = {}\nmax_stop_hours = {}\n"
       "max_owner_entities = {}\nlinked_share = {}\nexpand_min_ties = {}\nburner_days = {}\nevidence_max_ids = {}\nmax_leads = {}\n"
-      "match_jaccard = {}\npart_share = {}\ngap_months = {}\nclient_contact_days = {}\n",
+      "match_jaccard = {}\npart_share = {}\ngap_months = {}\nclient_contact_days = {}\nlate_contact_min_clients = {}\n",
       c.min_aides, c.score_threshold, c.min_concealment, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.linked_share, c.expand_min_ties,
-      c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months, c.client_contact_days);
+      c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months, c.client_contact_days, c.late_contact_min_clients);
   return c;
 }
 
@@ -435,7 +436,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (!clients.count(e)) aides.insert(e);
   // One scan over the edges per round: an adjacency of the whole network (millions of entities)
   // cost more than everything it was used for.
-  auto expand = [&](const std::set<std::uint64_t>& anchors) {
+  auto expand = [&](const std::set<std::uint64_t>& anchors, std::uint32_t min_ties) {
     const std::unordered_set<std::uint64_t> anchor(anchors.begin(), anchors.end());
     std::unordered_map<std::uint64_t, std::uint32_t> ties;
     for (std::size_t i = 0; i < ea.size(); ++i) {
@@ -445,13 +446,17 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     }
     std::vector<std::uint64_t> added;
     for (const auto& [e, k] : ties)
-      if (k >= cfg.expand_min_ties && !clients.count(e) && !aides.count(e)) added.push_back(e);
+      if (k >= min_ties && !clients.count(e) && !aides.count(e)) added.push_back(e);
     return added;
   };
   // Contact with several clients makes an aide only together with a call tie to an aide: the
-  // relatives at home whom several migrants of one family call have none.
-  {
-    const auto from_clients = expand(clients);
+  // relatives at home whom several migrants of one family call have none. The tie may be to an
+  // aide found only by the rounds below (the coordinator's helper at the destination calls him,
+  // not the booker); such aides are found by calls themselves, so after each round a contact
+  // needs ties to `late_contact_min_clients` clients.
+  const auto client_contacts = expand(clients, cfg.expand_min_ties);
+  const auto late_client_contacts = expand(clients, cfg.late_contact_min_clients);
+  auto add_client_contacts = [&](const std::vector<std::uint64_t>& contacts) {
     const std::unordered_set<std::uint64_t> aide_set(aides.begin(), aides.end());
     std::unordered_set<std::uint64_t> tied;
     for (std::size_t i = 0; i < ea.size(); ++i) {
@@ -459,11 +464,14 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (aide_set.count(ea[i])) tied.insert(eb[i]);
       if (aide_set.count(eb[i])) tied.insert(ea[i]);
     }
-    for (auto e : from_clients)
+    for (auto e : contacts)
       if (tied.count(e)) aides.insert(e);
+  };
+  add_client_contacts(client_contacts);
+  for (int round = 0; round < 2; ++round) {
+    for (auto e : expand(aides, cfg.expand_min_ties)) aides.insert(e);
+    add_client_contacts(late_client_contacts);
   }
-  for (int round = 0; round < 2; ++round)
-    for (auto e : expand(aides)) aides.insert(e);
   const auto aliases = entities.has_table("/aliases") ? entities.read_all("/aliases", {"entity_a", "entity_b"}) : io::Table{};
   std::map<std::uint64_t, std::set<std::uint64_t>> alias_of;
   if (aliases.rows())

@@ -43,6 +43,7 @@ struct AssessConfig {
   std::uint32_t max_owner_entities = 3; // a phone/account shown by more persons is nobody's own
   double linked_share = 0.5;            // an identifier this share of whose bookings smuggle is the organization's
   std::uint32_t expand_min_ties = 2;    // a non-client with call ties to this many aides is an aide
+  std::uint32_t late_contact_min_clients = 4;  // ... or to this many clients and an aide found by calls
   double burner_days = 30;              // a phone used for fewer days is a burner
   std::uint32_t evidence_max_ids = 20;  // record ids listed per evidence cell
   std::uint32_t max_leads = 200;
