@@ -231,6 +231,7 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
 
 std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuation>>& parts,
                                        const std::vector<std::set<std::int32_t>>& active_months,
+                                       const std::vector<std::set<std::int32_t>>& arrest_months,
                                        std::int32_t earlier_end, std::int32_t later_end, const FateOptions& o) {
   std::map<std::size_t, std::vector<std::pair<std::size_t, std::size_t>>> continues;  // later → (shared, earlier)
   for (std::size_t i = 0; i < parts.size(); ++i)
@@ -249,7 +250,10 @@ std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuatio
     if (parts[i].size() == 1)
       for (const auto& [n, j] : continues[parts[i][0].later])
         if (j != i && (n > parts[i][0].shared || (n == parts[i][0].shared && j < i))) absorbed = true;
-    if (!months.count(later_end)) r.fate = Fate::kDissolved;
+    const auto& raids = arrest_months[i];
+    const bool hit = raids.lower_bound(earlier_end) != raids.lower_bound(later_end);
+    if (!hit) r.fate = Fate::kPersisted;
+    else if (!months.count(later_end)) r.fate = Fate::kDissolved;
     else if (gap >= o.gap_months && !parts[i].empty()) r.fate = Fate::kReconstituted;
     else if (parts[i].size() > 1) r.fate = Fate::kSplit;
     else if (absorbed) r.fate = Fate::kMerged;

@@ -198,10 +198,15 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
                                                      const std::vector<std::vector<std::uint64_t>>& later_then,
                                                      const FateOptions& options = {});
 
-// Fates of earlier organizations from their continuations and `active_months` (months in which
+// Fates of earlier organizations from their continuations, `active_months` (months in which
 // the later run shows the earlier members, or the members of their continuations, working
-// together). The earlier run ended in month `earlier_end`, the later one in `later_end`. Rules,
-// first match wins:
+// together) and `arrest_months` (months in which its members were arrested). The earlier run
+// ended in month `earlier_end`, the later one in `later_end`. Rules, first match wins:
+//   persisted      no arrest of its members in earlier_end..later_end-1: splits, mergers and
+//                  dissolutions are responses to enforcement (Duijn, Kashirin & Sloot 2014), and
+//                  a quiet month of a group that no raid touched is a thin record (a small
+//                  organization's members often show no call between them for a month). A raid
+//                  in later_end itself has consequences only after the run;
 //   dissolved      no activity in later_end (members of a dissolved organization go dormant;
 //                  those of a split or merged one carry on elsewhere);
 //   reconstituted  activity stopped for ≥ gap_months after earlier_end and started again, and a
@@ -214,6 +219,7 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
 //                  did not stop).
 std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuation>>& parts,
                                        const std::vector<std::set<std::int32_t>>& active_months,
+                                       const std::vector<std::set<std::int32_t>>& arrest_months,
                                        std::int32_t earlier_end, std::int32_t later_end,
                                        const FateOptions& options = {});
 
