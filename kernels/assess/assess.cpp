@@ -246,17 +246,20 @@ std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuatio
       run = months.count(m) ? 0 : run + 1;
       gap = std::max(gap, run);
     }
-    bool absorbed = false;
-    if (parts[i].size() == 1)
-      for (const auto& [n, j] : continues[parts[i][0].later])
-        if (j != i && (n > parts[i][0].shared || (n == parts[i][0].shared && j < i))) absorbed = true;
+    // A continuation holding more of another earlier organization is that one's.
+    auto someone_elses = [&](const Continuation& c) {
+      for (const auto& [n, j] : continues[c.later])
+        if (j != i && (n > c.shared || (n == c.shared && j < i))) return true;
+      return false;
+    };
+    const auto own = std::count_if(parts[i].begin(), parts[i].end(), [&](const Continuation& c) { return !someone_elses(c); });
     const auto& raids = arrest_months[i];
     const bool hit = raids.lower_bound(earlier_end) != raids.lower_bound(later_end);
     if (!hit) r.fate = Fate::kPersisted;
     else if (!months.count(later_end)) r.fate = Fate::kDissolved;
     else if (gap >= o.gap_months && !parts[i].empty()) r.fate = Fate::kReconstituted;
-    else if (parts[i].size() > 1) r.fate = Fate::kSplit;
-    else if (absorbed) r.fate = Fate::kMerged;
+    else if (own > 1) r.fate = Fate::kSplit;
+    else if (own == 0 && !parts[i].empty()) r.fate = Fate::kMerged;
     else r.fate = Fate::kPersisted;
   }
   return out;

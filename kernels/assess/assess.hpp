@@ -212,9 +212,11 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
 //   reconstituted  activity stopped for ≥ gap_months after earlier_end and started again, and a
 //                  later organization continues it (without one, a pause in the ties of members
 //                  whom the assessment no longer finds together is as likely a thin record);
-//   split          several continuations;
-//   merged         its one continuation continues a larger part of another earlier
-//                  organization too (the larger one stays itself);
+//   split          several continuations of its own — a continuation holding more members of
+//                  another earlier organization is that one's (some members moved there, or the
+//                  earlier assessment chained a piece of it to this one), not a breakaway;
+//   merged         continuations, none of them its own: it joined an organization that
+//                  continues a larger part of another earlier one (the larger one stays itself);
 //   persisted      otherwise, also without a continuation (the assessment lost it, the members
 //                  did not stop).
 std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuation>>& parts,

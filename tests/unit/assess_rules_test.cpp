@@ -218,6 +218,27 @@ TEST(Fates, OnlyARaidEndsAnOrganization) {
   EXPECT_EQ(classify_fates(two, {every}, {{9}}, 5, 11)[0].fate, Fate::kSplit);
 }
 
+TEST(Fates, ContinuationOfAnotherIsNoBreakaway) {
+  // Earlier 0 (8 members) goes on as later 0, and 3 of its members sit in later 1, which
+  // continues earlier 1 (10 members): earlier 0 persisted, it did not split. Earlier 2 (4
+  // members) shows up only in later 0 and 1, each holding more of another: it merged.
+  std::set<std::int32_t> every;
+  for (std::int32_t m = 0; m <= 11; ++m) every.insert(m);
+  const std::vector<std::vector<std::uint64_t>> before = {
+      {1, 2, 3, 4, 5, 6, 7, 8}, {20, 21, 22, 23, 24, 25, 26, 27, 28, 29}, {40, 41, 42, 43}};
+  const std::vector<std::vector<std::uint64_t>> after = {
+      {1, 2, 3, 4, 5, 40, 41}, {6, 7, 8, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 42, 43}};
+  const auto parts = continuations(before, after);
+  ASSERT_EQ(parts[0].size(), 2u);  // 3 of 8 is a part by share
+  ASSERT_EQ(parts[2].size(), 2u);
+  const std::vector<std::set<std::int32_t>> raided(before.size(), {8});
+  const auto f = classify_fates(parts, {every, every, every}, raided, 5, 11);
+  EXPECT_EQ(f[0].fate, Fate::kPersisted);
+  EXPECT_EQ(f[0].successors.size(), 2u);  // still listed: where its members went
+  EXPECT_EQ(f[1].fate, Fate::kPersisted);
+  EXPECT_EQ(f[2].fate, Fate::kMerged);
+}
+
 TEST(Leads, ScoreGrowsWithEvidenceAndNeedsAnOrganization) {
   LeadEvidence weak{0.1, 1, 0, 1, 0, 0.9, false};
   LeadEvidence strong{0.9, 20, 5, 3, 2, 0.9, true};
