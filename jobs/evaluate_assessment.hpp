@@ -9,8 +9,9 @@
 // progress_accuracy (when /progress exists): each organization of the earlier run stands for the
 // true organization most of its members belonged to in the earlier run's last month; its true
 // fate by this run's last month comes from truth.h5 /org_months (merged, else dissolved or
-// reconstituted, else split, else persisted; "disrupted" is not a fate). The share whose
-// assessed fate is the true one.
+// reconstituted, else split, else persisted; "disrupted" is not a fate; events of this run's
+// last month take effect after it and do not count). The share whose assessed fate is the true
+// one.
 #pragma once
 
 #include "io/table.hpp"

@@ -71,7 +71,7 @@ names = [x.decode() for x in t["codes/status/name"][()]]
 ev, alive = collections.defaultdict(set), set()
 for m, o, s in zip(t["org_months/month"][()], t["org_months/organization"][()], t["org_months/status"][()]):
     if m == lo: alive.add(o)
-    if lo <= m <= hi: ev[o].add(names[s])
+    if lo <= m < hi: ev[o].add(names[s])  # an event of the last month takes effect after it
 def fate(o):
     e = ev[o]
     if "merged" in e: return "merged"
