@@ -124,7 +124,11 @@ std::int32_t last_month(const io::TableReader& truth) {
 
 // Share of the earlier run's organizations (each standing for the true organization most of its
 // non-client members belonged to in the earlier run's last month) whose assessed fate in
-// /progress is the true one; -1 when there is nothing to judge.
+// /progress is the true one; -1 when there is nothing to judge. A true organization is judged
+// once, by the earlier organization holding most of its members (ties: the smaller id): when
+// the earlier assessment cut it into pieces, the lesser pieces have no fate of their own — the
+// later assessment finding them together with the largest one reads as a merger, which no rule
+// can tell from the later assessment repairing the earlier one's cut (org_nmi counts the cut).
 double progress_accuracy(const JobEnv& env, const io::TableReader& truth, const io::TableReader& assessment) {
   if (!assessment.has_table("/progress")) return -1;
   const auto attrs = assessment.attributes("/progress");
@@ -153,16 +157,24 @@ double progress_accuracy(const JobEnv& env, const io::TableReader& truth, const 
     if (const auto o = org_then.find(person_of(mem.get<std::uint64_t>("entity")[i])); o != org_then.end())
       ++votes[mem.get<std::int64_t>("organization")[i]][o->second];
   }
+  std::map<std::int64_t, std::int64_t> stands_for;                           // earlier org → true org
+  std::map<std::int64_t, std::pair<std::uint32_t, std::int64_t>> largest;  // true org → (members, earlier org)
+  for (const auto& [earlier, v] : votes) {
+    std::int64_t best = -1;
+    std::uint32_t n = 0;
+    for (const auto& [o, c] : v)
+      if (c > n) best = o, n = c;
+    stands_for[earlier] = best;
+    auto& l = largest[best];
+    if (n > l.first) l = {n, earlier};  // votes iterate by earlier id: ties keep the smaller
+  }
   const auto pr = assessment.read_all("/progress", {"previous_id", "fate"});
   std::size_t judged = 0, right = 0;
   for (std::size_t i = 0; i < pr.rows(); ++i) {
-    const auto v = votes.find(pr.get<std::int64_t>("previous_id")[i]);
-    if (v == votes.end()) continue;
-    std::int64_t best = -1;
-    std::uint32_t n = 0;
-    for (const auto& [o, c] : v->second)
-      if (c > n) best = o, n = c;
-    const auto f = fate.find(best);
+    const auto earlier = pr.get<std::int64_t>("previous_id")[i];
+    const auto s = stands_for.find(earlier);
+    if (s == stands_for.end() || largest[s->second].second != earlier) continue;
+    const auto f = fate.find(s->second);
     if (f == fate.end()) continue;
     ++judged;
     right += f->second == pr.get<std::string>("fate")[i];

@@ -93,12 +93,16 @@ m = h5py.File(early + "/assessment.h5")["members"]
 org_votes = collections.defaultdict(collections.Counter)
 for o, e, role in zip(m["organization"][()], m["entity"][()], strs(m, "role")):
     if role != "client" and person(e) in org_then: org_votes[o][org_then[person(e)]] += 1
+stands_for = {o: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0] for o, v in org_votes.items()}
+largest = {}  # true organization -> the earlier organization holding most of it (ties: smaller id)
+for o, (t, n) in sorted(stands_for.items()):
+    if t not in largest or n > largest[t][1]: largest[t] = (o, n)
 p = h5py.File(cmp + "/assessment.h5")["progress"]
 judged = right = 0
 for prev, f in zip(p["previous_id"][()], strs(p, "fate")):
-    if prev not in org_votes: continue
-    best = sorted(org_votes[prev].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    if best not in alive: continue
+    if prev not in stands_for: continue
+    best = stands_for[prev][0]
+    if largest[best][0] != prev or best not in alive: continue
     judged += 1
     right += fate(best) == f
 a = h5py.File(cmp + "/evaluation.h5").attrs
