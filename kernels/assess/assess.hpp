@@ -200,9 +200,11 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
 
 // Fates of earlier organizations from their continuations, `active_months` (months in which
 // the later run shows the earlier members, or the members of their continuations, working
-// together) and `arrest_months` (months in which its members were arrested). The earlier run
-// ended in month `earlier_end`, the later one in `later_end`. Rules, first match wins:
-//   persisted      no arrest of its members in earlier_end..later_end-1: splits, mergers and
+// together), `arrest_months` (months in which its members were arrested) and
+// `later_arrest_months` (the same for each later organization's members). The earlier run
+// ended in month `earlier_end`, the later one in `later_end`. Its raids: arrests of its
+// members or of its best own continuation's (see split). Rules, first match wins:
+//   persisted      no raid in earlier_end..later_end-1: splits, mergers and
 //                  dissolutions are responses to enforcement (Duijn, Kashirin & Sloot 2014), and
 //                  a quiet month of a group that no raid touched is a thin record (a small
 //                  organization's members often show no call between them for a month). A raid
@@ -222,6 +224,7 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
 std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuation>>& parts,
                                        const std::vector<std::set<std::int32_t>>& active_months,
                                        const std::vector<std::set<std::int32_t>>& arrest_months,
+                                       const std::vector<std::set<std::int32_t>>& later_arrest_months,
                                        std::int32_t earlier_end, std::int32_t later_end,
                                        const FateOptions& options = {});
 
