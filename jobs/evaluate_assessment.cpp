@@ -90,10 +90,12 @@ class EntityPersons {
 };
 
 // The true fate of each organization alive in month `from` by month `to` (truth.h5
-// /org_months; a status row records that month's event, effective the month after, so events
-// of months from..to-1 count; one of month `to` takes effect after the run, whose records show
-// only the raid before it and fewer trips after it, as a persisting organization's do): merged,
-// else dissolved (reconstituted when it came back by `to`), else split, else persisted.
+// /org_months): merged, else dissolved (reconstituted when it came back by `to`), else split,
+// else persisted. A status row records the month's event: a split, merger or dissolution is
+// decided in a raid and takes effect the month after, so those of months from..to-1 count (one
+// of month `to` takes effect after the run, whose records show only the raid and fewer trips
+// after it, as a persisting organization's do); a reconstitution is the organization working
+// again that month, so one of month `to` counts.
 std::map<std::int64_t, std::string> true_fates(const io::TableReader& truth, std::int32_t from, std::int32_t to) {
   const auto om = truth.read_all("/org_months", {"month", "organization", "status"});
   const auto& month = om.get<std::int32_t>("month");
@@ -103,7 +105,8 @@ std::map<std::int64_t, std::string> true_fates(const io::TableReader& truth, std
   std::map<std::int64_t, bool> alive_then;
   for (std::size_t i = 0; i < month.size(); ++i) {
     if (month[i] == from) alive_then[org[i]] = true;
-    if (month[i] >= from && month[i] < to) events[org[i]].insert(status[i]);
+    const bool back = status[i] == static_cast<std::uint8_t>(world::OrgStatus::kReconstituted);
+    if (month[i] >= from && (month[i] < to || (back && month[i] == to))) events[org[i]].insert(status[i]);
   }
   auto has = [&](std::int64_t o, world::OrgStatus st) { return events[o].count(static_cast<std::uint8_t>(st)) > 0; };
   std::map<std::int64_t, std::string> fate;

@@ -71,7 +71,8 @@ names = [x.decode() for x in t["codes/status/name"][()]]
 ev, alive = collections.defaultdict(set), set()
 for m, o, s in zip(t["org_months/month"][()], t["org_months/organization"][()], t["org_months/status"][()]):
     if m == lo: alive.add(o)
-    if lo <= m < hi: ev[o].add(names[s])  # an event of the last month takes effect after it
+    # a split, merger or dissolution takes effect the month after; a reconstitution that month
+    if lo <= m < hi or (m == hi and names[s] == "reconstituted"): ev[o].add(names[s])
 def fate(o):
     e = ev[o]
     if "merged" in e: return "merged"
