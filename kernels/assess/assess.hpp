@@ -173,7 +173,9 @@ const char* fate_name(Fate f);
 struct FateOptions {
   double match_jaccard = 0.3;    // a later organization continues an earlier one at this overlap
   double part_share = 0.25;      // a part of a split holds at least this share of the earlier members
-  std::int64_t gap_months = 2;   // inactive months before a re-formed organization counts as reconstituted
+  // Inactive months before a re-formed organization counts as reconstituted: one, the shortest
+  // pause that shows in monthly activity (dissolved by a raid in month m, back in m + 2).
+  std::int64_t gap_months = 1;
 };
 
 struct FateResult {

@@ -212,6 +212,11 @@ TEST(Fates, OnlyARaidEndsAnOrganization) {
   paused.erase(7), paused.erase(8), paused.insert(11);
   EXPECT_EQ(classify_fates(one, {paused}, {{}}, {{}}, 5, 11)[0].fate, Fate::kPersisted);
   EXPECT_EQ(classify_fates(one, {paused}, {{8}}, {{}}, 5, 11)[0].fate, Fate::kReconstituted);
+  // One quiet month after the raid's is the shortest pause that shows: dissolved after a raid
+  // in month 6, back in month 8.
+  std::set<std::int32_t> back = quiet;
+  back.erase(7), back.insert(11);
+  EXPECT_EQ(classify_fates(one, {back}, {{6}}, {{}}, 5, 11)[0].fate, Fate::kReconstituted);
   std::set<std::int32_t> every = paused;
   every.insert(7), every.insert(8);
   const std::vector<std::vector<Continuation>> two = {{{0.4, 4, 0}, {0.4, 4, 1}}};
