@@ -1028,7 +1028,18 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
           if (std::find(b->second.begin(), b->second.end(), i) != b->second.end()) active[i].insert(month_index(mm[r]));
       }
     }
-    const auto fates = assess::classify_fates(parts, active, earlier_end, period_end, fate_options);
+    // Months in which enforcement arrested the members of each earlier and each later organization.
+    auto arrest_months = [&](const std::vector<std::uint64_t>& people) {
+      std::set<std::int32_t> months;
+      for (auto e : people)
+        if (const auto it = arrests.find(e); it != arrests.end())
+          for (auto row : it->second) months.insert(network::month_of(event_utc[row]));
+      return months;
+    };
+    std::vector<std::set<std::int32_t>> raided, raided_later;
+    for (const auto& was : earlier) raided.push_back(arrest_months(was));
+    for (const auto& o : orgs) raided_later.push_back(arrest_months(o.aides));
+    const auto fates = assess::classify_fates(parts, active, raided, raided_later, earlier_end, period_end, fate_options);
     std::map<std::int64_t, double> prev_capacity;
     for (std::size_t i = 0; i < po.rows(); ++i)
       prev_capacity[po.get<std::int64_t>("id")[i]] = static_cast<double>(po.get<std::uint64_t>("clients")[i]) /

@@ -49,7 +49,7 @@ struct AssessConfig {
   std::uint32_t max_leads = 200;
   double match_jaccard = 0.3;           // progress: continuation threshold (Greene et al. 2010)
   double part_share = 0.25;             // progress: share of members making a part of a split
-  std::int64_t gap_months = 2;          // progress: inactivity before "reconstituted"
+  std::int64_t gap_months = 1;          // progress: inactivity before "reconstituted"
   double client_contact_days = 14;      // reaching the coordinator abroad this long after the other aides: a client's phone
   ReferralRules referrals;
   std::string text;                     // effective config, for provenance

@@ -90,9 +90,12 @@ class EntityPersons {
 };
 
 // The true fate of each organization alive in month `from` by month `to` (truth.h5
-// /org_months; a status row records that month's event, effective the month after, so events
-// of months from..to-1 count): merged, else dissolved (reconstituted when it came back by
-// `to`), else split, else persisted.
+// /org_months): merged, else dissolved (reconstituted when it came back by `to`), else split,
+// else persisted. A status row records the month's event: a split, merger or dissolution is
+// decided in a raid and takes effect the month after, so those of months from..to-1 count (one
+// of month `to` takes effect after the run, whose records show only the raid and fewer trips
+// after it, as a persisting organization's do); a reconstitution is the organization working
+// again that month, so one of month `to` counts.
 std::map<std::int64_t, std::string> true_fates(const io::TableReader& truth, std::int32_t from, std::int32_t to) {
   const auto om = truth.read_all("/org_months", {"month", "organization", "status"});
   const auto& month = om.get<std::int32_t>("month");
@@ -102,7 +105,8 @@ std::map<std::int64_t, std::string> true_fates(const io::TableReader& truth, std
   std::map<std::int64_t, bool> alive_then;
   for (std::size_t i = 0; i < month.size(); ++i) {
     if (month[i] == from) alive_then[org[i]] = true;
-    if (month[i] >= from && month[i] <= to) events[org[i]].insert(status[i]);
+    const bool back = status[i] == static_cast<std::uint8_t>(world::OrgStatus::kReconstituted);
+    if (month[i] >= from && (month[i] < to || (back && month[i] == to))) events[org[i]].insert(status[i]);
   }
   auto has = [&](std::int64_t o, world::OrgStatus st) { return events[o].count(static_cast<std::uint8_t>(st)) > 0; };
   std::map<std::int64_t, std::string> fate;
@@ -123,7 +127,11 @@ std::int32_t last_month(const io::TableReader& truth) {
 
 // Share of the earlier run's organizations (each standing for the true organization most of its
 // non-client members belonged to in the earlier run's last month) whose assessed fate in
-// /progress is the true one; -1 when there is nothing to judge.
+// /progress is the true one; -1 when there is nothing to judge. A true organization is judged
+// once, by the earlier organization holding most of its members (ties: the smaller id): when
+// the earlier assessment cut it into pieces, the lesser pieces have no fate of their own — the
+// later assessment finding them together with the largest one reads as a merger, which no rule
+// can tell from the later assessment repairing the earlier one's cut (org_nmi counts the cut).
 double progress_accuracy(const JobEnv& env, const io::TableReader& truth, const io::TableReader& assessment) {
   if (!assessment.has_table("/progress")) return -1;
   const auto attrs = assessment.attributes("/progress");
@@ -152,16 +160,24 @@ double progress_accuracy(const JobEnv& env, const io::TableReader& truth, const 
     if (const auto o = org_then.find(person_of(mem.get<std::uint64_t>("entity")[i])); o != org_then.end())
       ++votes[mem.get<std::int64_t>("organization")[i]][o->second];
   }
+  std::map<std::int64_t, std::int64_t> stands_for;                           // earlier org → true org
+  std::map<std::int64_t, std::pair<std::uint32_t, std::int64_t>> largest;  // true org → (members, earlier org)
+  for (const auto& [earlier, v] : votes) {
+    std::int64_t best = -1;
+    std::uint32_t n = 0;
+    for (const auto& [o, c] : v)
+      if (c > n) best = o, n = c;
+    stands_for[earlier] = best;
+    auto& l = largest[best];
+    if (n > l.first) l = {n, earlier};  // votes iterate by earlier id: ties keep the smaller
+  }
   const auto pr = assessment.read_all("/progress", {"previous_id", "fate"});
   std::size_t judged = 0, right = 0;
   for (std::size_t i = 0; i < pr.rows(); ++i) {
-    const auto v = votes.find(pr.get<std::int64_t>("previous_id")[i]);
-    if (v == votes.end()) continue;
-    std::int64_t best = -1;
-    std::uint32_t n = 0;
-    for (const auto& [o, c] : v->second)
-      if (c > n) best = o, n = c;
-    const auto f = fate.find(best);
+    const auto earlier = pr.get<std::int64_t>("previous_id")[i];
+    const auto s = stands_for.find(earlier);
+    if (s == stands_for.end() || largest[s->second].second != earlier) continue;
+    const auto f = fate.find(s->second);
     if (f == fate.end()) continue;
     ++judged;
     right += f->second == pr.get<std::string>("fate")[i];

@@ -9,8 +9,11 @@
 // progress_accuracy (when /progress exists): each organization of the earlier run stands for the
 // true organization most of its members belonged to in the earlier run's last month; its true
 // fate by this run's last month comes from truth.h5 /org_months (merged, else dissolved or
-// reconstituted, else split, else persisted; "disrupted" is not a fate). The share whose
-// assessed fate is the true one.
+// reconstituted, else split, else persisted; "disrupted" is not a fate; a split, merger or
+// dissolution of this run's last month takes effect after it and does not count). Each true
+// organization is judged once, by the earlier organization holding most of its members (a lesser
+// piece of one that the earlier assessment cut has no fate of its own). The share whose assessed
+// fate is the true one.
 #pragma once
 
 #include "io/table.hpp"

@@ -244,6 +244,8 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
 
 std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuation>>& parts,
                                        const std::vector<std::set<std::int32_t>>& active_months,
+                                       const std::vector<std::set<std::int32_t>>& arrest_months,
+                                       const std::vector<std::set<std::int32_t>>& later_arrest_months,
                                        std::int32_t earlier_end, std::int32_t later_end, const FateOptions& o) {
   std::map<std::size_t, std::vector<std::pair<std::size_t, std::size_t>>> continues;  // later → (shared, earlier)
   for (std::size_t i = 0; i < parts.size(); ++i)
@@ -258,14 +260,26 @@ std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuatio
       run = months.count(m) ? 0 : run + 1;
       gap = std::max(gap, run);
     }
-    bool absorbed = false;
-    if (parts[i].size() == 1)
-      for (const auto& [n, j] : continues[parts[i][0].later])
-        if (j != i && (n > parts[i][0].shared || (n == parts[i][0].shared && j < i))) absorbed = true;
-    if (!months.count(later_end)) r.fate = Fate::kDissolved;
+    // A continuation holding more of another earlier organization is that one's.
+    auto someone_elses = [&](const Continuation& c) {
+      for (const auto& [n, j] : continues[c.later])
+        if (j != i && (n > c.shared || (n == c.shared && j < i))) return true;
+      return false;
+    };
+    std::vector<std::size_t> own;  // later organizations, best first
+    for (const auto& c : parts[i])
+      if (!someone_elses(c)) own.push_back(c.later);
+    // Raids on its members: the earlier ones and those of its best own continuation (the
+    // organization as it is now; an arrest record may show an identity the earlier run never
+    // tied to it). Another organization's continuation suffers that one's raids.
+    auto raids = arrest_months[i];
+    if (!own.empty()) raids.insert(later_arrest_months[own[0]].begin(), later_arrest_months[own[0]].end());
+    const bool hit = raids.lower_bound(earlier_end) != raids.lower_bound(later_end);
+    if (!hit) r.fate = Fate::kPersisted;
+    else if (!months.count(later_end)) r.fate = Fate::kDissolved;
     else if (gap >= o.gap_months && !parts[i].empty()) r.fate = Fate::kReconstituted;
-    else if (parts[i].size() > 1) r.fate = Fate::kSplit;
-    else if (absorbed) r.fate = Fate::kMerged;
+    else if (own.size() > 1) r.fate = Fate::kSplit;
+    else if (own.empty() && !parts[i].empty()) r.fate = Fate::kMerged;
     else r.fate = Fate::kPersisted;
   }
   return out;

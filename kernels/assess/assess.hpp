@@ -197,7 +197,9 @@ const char* fate_name(Fate f);
 struct FateOptions {
   double match_jaccard = 0.3;    // a later organization continues an earlier one at this overlap
   double part_share = 0.25;      // a part of a split holds at least this share of the earlier members
-  std::int64_t gap_months = 2;   // inactive months before a re-formed organization counts as reconstituted
+  // Inactive months before a re-formed organization counts as reconstituted: one, the shortest
+  // pause that shows in monthly activity (dissolved by a raid in month m, back in m + 2).
+  std::int64_t gap_months = 1;
 };
 
 struct FateResult {
@@ -222,22 +224,33 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
                                                      const std::vector<std::vector<std::uint64_t>>& later_then,
                                                      const FateOptions& options = {});
 
-// Fates of earlier organizations from their continuations and `active_months` (months in which
+// Fates of earlier organizations from their continuations, `active_months` (months in which
 // the later run shows the earlier members, or the members of their continuations, working
-// together). The earlier run ended in month `earlier_end`, the later one in `later_end`. Rules,
-// first match wins:
+// together), `arrest_months` (months in which its members were arrested) and
+// `later_arrest_months` (the same for each later organization's members). The earlier run
+// ended in month `earlier_end`, the later one in `later_end`. Its raids: arrests of its
+// members or of its best own continuation's (see split). Rules, first match wins:
+//   persisted      no raid in earlier_end..later_end-1: splits, mergers and
+//                  dissolutions are responses to enforcement (Duijn, Kashirin & Sloot 2014), and
+//                  a quiet month of a group that no raid touched is a thin record (a small
+//                  organization's members often show no call between them for a month). A raid
+//                  in later_end itself has consequences only after the run;
 //   dissolved      no activity in later_end (members of a dissolved organization go dormant;
 //                  those of a split or merged one carry on elsewhere);
 //   reconstituted  activity stopped for ≥ gap_months after earlier_end and started again, and a
 //                  later organization continues it (without one, a pause in the ties of members
 //                  whom the assessment no longer finds together is as likely a thin record);
-//   split          several continuations;
-//   merged         its one continuation continues a larger part of another earlier
-//                  organization too (the larger one stays itself);
+//   split          several continuations of its own — a continuation holding more members of
+//                  another earlier organization is that one's (some members moved there, or the
+//                  earlier assessment chained a piece of it to this one), not a breakaway;
+//   merged         continuations, none of them its own: it joined an organization that
+//                  continues a larger part of another earlier one (the larger one stays itself);
 //   persisted      otherwise, also without a continuation (the assessment lost it, the members
 //                  did not stop).
 std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuation>>& parts,
                                        const std::vector<std::set<std::int32_t>>& active_months,
+                                       const std::vector<std::set<std::int32_t>>& arrest_months,
+                                       const std::vector<std::set<std::int32_t>>& later_arrest_months,
                                        std::int32_t earlier_end, std::int32_t later_end,
                                        const FateOptions& options = {});
 

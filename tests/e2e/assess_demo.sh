@@ -71,7 +71,8 @@ names = [x.decode() for x in t["codes/status/name"][()]]
 ev, alive = collections.defaultdict(set), set()
 for m, o, s in zip(t["org_months/month"][()], t["org_months/organization"][()], t["org_months/status"][()]):
     if m == lo: alive.add(o)
-    if lo <= m <= hi: ev[o].add(names[s])
+    # a split, merger or dissolution takes effect the month after; a reconstitution that month
+    if lo <= m < hi or (m == hi and names[s] == "reconstituted"): ev[o].add(names[s])
 def fate(o):
     e = ev[o]
     if "merged" in e: return "merged"
@@ -93,12 +94,16 @@ m = h5py.File(early + "/assessment.h5")["members"]
 org_votes = collections.defaultdict(collections.Counter)
 for o, e, role in zip(m["organization"][()], m["entity"][()], strs(m, "role")):
     if role != "client" and person(e) in org_then: org_votes[o][org_then[person(e)]] += 1
+stands_for = {o: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0] for o, v in org_votes.items()}
+largest = {}  # true organization -> the earlier organization holding most of it (ties: smaller id)
+for o, (t, n) in sorted(stands_for.items()):
+    if t not in largest or n > largest[t][1]: largest[t] = (o, n)
 p = h5py.File(cmp + "/assessment.h5")["progress"]
 judged = right = 0
 for prev, f in zip(p["previous_id"][()], strs(p, "fate")):
-    if prev not in org_votes: continue
-    best = sorted(org_votes[prev].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    if best not in alive: continue
+    if prev not in stands_for: continue
+    best = stands_for[prev][0]
+    if largest[best][0] != prev or best not in alive: continue
     judged += 1
     right += fate(best) == f
 a = h5py.File(cmp + "/evaluation.h5").attrs

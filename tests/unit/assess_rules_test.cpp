@@ -200,7 +200,10 @@ TEST(Fates, ContinuationsAndActivity) {
   EXPECT_EQ(parts[1].size(), 2u);
   EXPECT_TRUE(parts[6].empty());
   EXPECT_DOUBLE_EQ(parts[2][0].jaccard, 0.6);
-  const auto f = classify_fates(parts, {every, every, every, every, paused, stopped, every}, 5, 11);
+  const std::set<std::int32_t> raid = {6};  // every fate but persisting answers a raid
+  const std::vector<std::set<std::int32_t>> raided(before.size(), raid);
+  const std::vector<std::set<std::int32_t>> unknown(after.size());  // no arrest shows a later member
+  const auto f = classify_fates(parts, {every, every, every, every, paused, stopped, every}, raided, unknown, 5, 11);
   EXPECT_EQ(f[0].fate, Fate::kPersisted);
   EXPECT_EQ(f[1].fate, Fate::kSplit);
   EXPECT_EQ(f[1].successors.size(), 2u);
@@ -210,12 +213,74 @@ TEST(Fates, ContinuationsAndActivity) {
   EXPECT_EQ(f[5].fate, Fate::kDissolved);
   EXPECT_EQ(f[6].fate, Fate::kPersisted);  // still working together, just not found again
   // A pause alone, with no later organization continuing it, is no reconstitution.
-  EXPECT_EQ(classify_fates({{}}, {paused}, 5, 11)[0].fate, Fate::kPersisted);
+  EXPECT_EQ(classify_fates({{}}, {paused}, {raid}, {}, 5, 11)[0].fate, Fate::kPersisted);
   // A pause before the earlier run's end is history, not a reconstitution.
   std::set<std::int32_t> early_pause = every;
   early_pause.erase(2), early_pause.erase(3), early_pause.erase(4);
-  EXPECT_EQ(classify_fates({{{1.0, 2, 0}}}, {early_pause}, 5, 11)[0].fate, Fate::kPersisted);
+  EXPECT_EQ(classify_fates({{{1.0, 2, 0}}}, {early_pause}, {raid}, {{}}, 5, 11)[0].fate, Fate::kPersisted);
   EXPECT_DOUBLE_EQ(jaccard({1, 2, 3}, {2, 3, 4}), 0.5);
+}
+
+TEST(Fates, OnlyARaidEndsAnOrganization) {
+  // A quiet last month: a dissolution after a raid since the earlier run (months 5..10), a thin
+  // record without one — before the earlier run's end, or in the later run's last month, whose
+  // consequences fall after it.
+  std::set<std::int32_t> quiet;
+  for (std::int32_t m = 0; m <= 10; ++m) quiet.insert(m);
+  const std::vector<std::vector<Continuation>> one = {{{0.8, 4, 0}}};
+  auto fate = [&](std::set<std::int32_t> raids) { return classify_fates(one, {quiet}, {raids}, {{}}, 5, 11)[0].fate; };
+  EXPECT_EQ(fate({}), Fate::kPersisted);
+  EXPECT_EQ(fate({3}), Fate::kPersisted);
+  EXPECT_EQ(fate({11}), Fate::kPersisted);
+  EXPECT_EQ(fate({5}), Fate::kDissolved);
+  EXPECT_EQ(fate({10}), Fate::kDissolved);
+  // A pause and a return, or two parts, without a raid: the organization carried on.
+  std::set<std::int32_t> paused = quiet;
+  paused.erase(7), paused.erase(8), paused.insert(11);
+  EXPECT_EQ(classify_fates(one, {paused}, {{}}, {{}}, 5, 11)[0].fate, Fate::kPersisted);
+  EXPECT_EQ(classify_fates(one, {paused}, {{8}}, {{}}, 5, 11)[0].fate, Fate::kReconstituted);
+  // One quiet month after the raid's is the shortest pause that shows: dissolved after a raid
+  // in month 6, back in month 8.
+  std::set<std::int32_t> back = quiet;
+  back.erase(7), back.insert(11);
+  EXPECT_EQ(classify_fates(one, {back}, {{6}}, {{}}, 5, 11)[0].fate, Fate::kReconstituted);
+  std::set<std::int32_t> every = paused;
+  every.insert(7), every.insert(8);
+  const std::vector<std::vector<Continuation>> two = {{{0.4, 4, 0}, {0.4, 4, 1}}};
+  EXPECT_EQ(classify_fates(two, {every}, {{}}, {{}, {}}, 5, 11)[0].fate, Fate::kPersisted);
+  EXPECT_EQ(classify_fates(two, {every}, {{9}}, {{}, {}}, 5, 11)[0].fate, Fate::kSplit);
+}
+
+TEST(Fates, ContinuationOfAnotherIsNoBreakaway) {
+  // Earlier 0 (8 members) goes on as later 0, and 3 of its members sit in later 1, which
+  // continues earlier 1 (10 members): earlier 0 persisted, it did not split. Earlier 2 (4
+  // members) shows up only in later 0 and 1, each holding more of another: it merged.
+  std::set<std::int32_t> every;
+  for (std::int32_t m = 0; m <= 11; ++m) every.insert(m);
+  const std::vector<std::vector<std::uint64_t>> before = {
+      {1, 2, 3, 4, 5, 6, 7, 8}, {20, 21, 22, 23, 24, 25, 26, 27, 28, 29}, {40, 41, 42, 43}};
+  const std::vector<std::vector<std::uint64_t>> after = {
+      {1, 2, 3, 4, 5, 40, 41}, {6, 7, 8, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 42, 43}};
+  const auto parts = continuations(before, after);
+  ASSERT_EQ(parts[0].size(), 2u);  // 3 of 8 is a part by share
+  ASSERT_EQ(parts[2].size(), 2u);
+  const std::vector<std::set<std::int32_t>> raided(before.size(), {8});
+  const auto f = classify_fates(parts, {every, every, every}, raided, {{}, {}}, 5, 11);
+  EXPECT_EQ(f[0].fate, Fate::kPersisted);
+  EXPECT_EQ(f[0].successors.size(), 2u);  // still listed: where its members went
+  EXPECT_EQ(f[1].fate, Fate::kPersisted);
+  EXPECT_EQ(f[2].fate, Fate::kMerged);
+  // Raids: an arrest record may show only a later identity, so its best own continuation's
+  // count; another organization's continuation brings that one's raids, not its own. No arrest
+  // shows an earlier member; later 0 (earlier 0's) was raided. Earlier 0, quiet in the last
+  // month: dissolved. Earlier 2, whose best continuation is later 0 but who owns none: nothing
+  // ended it.
+  std::set<std::int32_t> quiet = every;
+  quiet.erase(11);
+  const auto g = classify_fates(parts, {quiet, every, every}, {{}, {}, {}}, {{8}, {}}, 5, 11);
+  EXPECT_EQ(g[0].fate, Fate::kDissolved);
+  ASSERT_EQ(g[2].successors.front(), 0u);
+  EXPECT_EQ(g[2].fate, Fate::kPersisted);
 }
 
 TEST(Leads, ScoreGrowsWithEvidenceAndNeedsAnOrganization) {
