@@ -687,32 +687,36 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
 }
 
 // near_dob / same_family items for the entity pairs that have link evidence (`evidence` sits on the
-// owner of entity_a). An entity's traits are its most frequent birth date and family name (ties
-// to the first row), computed on the rank owning its label row.
+// owner of entity_a). An entity's traits are its most frequent birth date, family name and given
+// name's phonetic key (ties to the first row), computed on the rank owning its label row.
 void identity_evidence(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
                        const std::vector<ObservationFields>& fields, const std::vector<std::uint64_t>& labels,
                        const match::AliasWeights& weights, std::vector<match::AliasEvidence>& evidence) {
   struct TraitRow {
-    std::uint64_t label, row, family;
+    std::uint64_t label, row, family, given;
     std::int32_t dob;
   };
   std::vector<TraitRow> rows(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i)
-    rows[i] = {labels[i], fields[i].row, fields[i].family.empty() ? 0 : stable_hash(fields[i].family, 3), fields[i].dob};
+    rows[i] = {labels[i], fields[i].row, fields[i].family.empty() ? 0 : stable_hash(fields[i].family, 3),
+               fields[i].given_phon1.empty() ? 0 : stable_hash(fields[i].given_phon1, 4), fields[i].dob};
   auto got = cluster::shuffle<TraitRow>(ctx, std::move(rows), [&](const TraitRow& t) { return part.owner(t.label); });
   std::sort(got.begin(), got.end(), [](const TraitRow& a, const TraitRow& b) { return std::tie(a.label, a.row) < std::tie(b.label, b.row); });
-  std::vector<std::uint64_t> dob_of(fields.size(), 0), family_of(fields.size(), 0);  // by label row
+  std::vector<std::uint64_t> dob_of(fields.size(), 0), family_of(fields.size(), 0), given_of(fields.size(), 0);  // by label row
   {
     std::vector<std::int32_t> dobs;
-    std::vector<std::uint64_t> fams;
+    std::vector<std::uint64_t> fams, givens;
     for (std::size_t i = 0; i < got.size();) {
       std::size_t j = i;
       dobs.clear();
       fams.clear();
-      for (; j < got.size() && got[j].label == got[i].label; ++j) dobs.push_back(got[j].dob), fams.push_back(got[j].family);
+      givens.clear();
+      for (; j < got.size() && got[j].label == got[i].label; ++j)
+        dobs.push_back(got[j].dob), fams.push_back(got[j].family), givens.push_back(got[j].given);
       const auto at = got[i].label - first;
       dob_of[at] = static_cast<std::uint64_t>(static_cast<std::uint32_t>(mode_of<std::int32_t>(dobs, match::kMissingDate)));
       family_of[at] = mode_of<std::uint64_t>(fams, 0);
+      given_of[at] = mode_of<std::uint64_t>(givens, 0);
       i = j;
     }
   }
@@ -726,11 +730,12 @@ void identity_evidence(const cluster::Context& ctx, const RowPartition& part, st
   for (std::size_t i = 0; i < pairs.size(); ++i) other[i] = pairs[i].second;
   const auto other_dob = fetch_by_row(ctx, part, first, dob_of, other);
   const auto other_family = fetch_by_row(ctx, part, first, family_of, other);
+  const auto other_given = fetch_by_row(ctx, part, first, given_of, other);
   const auto as_dob = [](std::uint64_t v) { return static_cast<std::int32_t>(static_cast<std::uint32_t>(v)); };
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const auto a = pairs[i].first - first;
-    match::alias_identity_evidence(pairs[i].first, pairs[i].second, {as_dob(dob_of[a]), family_of[a]},
-                                   {as_dob(other_dob[i]), other_family[i]}, weights, evidence);
+    match::alias_identity_evidence(pairs[i].first, pairs[i].second, {as_dob(dob_of[a]), family_of[a], given_of[a]},
+                                   {as_dob(other_dob[i]), other_family[i], other_given[i]}, weights, evidence);
   }
 }
 }  // namespace
@@ -935,6 +940,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     aw.max_group = cfg.alias_max_group;
     aw.max_dob_days = cfg.alias_max_dob_days;
     aw.concurrent_veto = cfg.alias_concurrent_veto;
+    aw.kin_check = cfg.alias_kin_check;
     std::vector<match::AliasEvidence> evidence;
     std::vector<std::uint64_t> ents;
     std::vector<match::BookingLeg> legs;

@@ -78,10 +78,13 @@ void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t book
 
 void alias_identity_evidence(std::uint64_t a, std::uint64_t b, const EntityTraits& ta, const EntityTraits& tb,
                              const AliasWeights& weights, std::vector<AliasEvidence>& out) {
-  if (ta.dob != kMissingDate && tb.dob != kMissingDate &&
-      std::abs(static_cast<std::int64_t>(ta.dob) - tb.dob) <= weights.max_dob_days)
-    out.push_back({a, b, 0, static_cast<std::uint8_t>(AliasEvidenceKind::kNearDob)});
-  if (ta.family != 0 && ta.family == tb.family)
+  const bool dobs_known = ta.dob != kMissingDate && tb.dob != kMissingDate;
+  const bool near = dobs_known && std::abs(static_cast<std::int64_t>(ta.dob) - tb.dob) <= weights.max_dob_days;
+  if (near) out.push_back({a, b, 0, static_cast<std::uint8_t>(AliasEvidenceKind::kNearDob)});
+  // Relatives: one surname, other given names, born apart. On small, 100 of the 107 wrong links
+  // that counted same_family had this pattern, against 15 of the 1,039 true alias pairs found.
+  const bool kin = weights.kin_check && dobs_known && !near && ta.given != 0 && tb.given != 0 && ta.given != tb.given;
+  if (ta.family != 0 && ta.family == tb.family && !kin)
     out.push_back({a, b, 0, static_cast<std::uint8_t>(AliasEvidenceKind::kSameFamily)});
 }
 

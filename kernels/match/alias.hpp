@@ -18,7 +18,10 @@
 // `max_dob_days` (`near_dob`) and an equal family name (`same_family`) add weight. An alias is
 // usually made up around the true identity (a nearby birth date, the family name kept), while two
 // persons who share a contact or a booking rarely agree on both; these kinds are weighted so that
-// they cannot link a pair on their own with weak evidence (weights below the threshold).
+// they cannot link a pair on their own with weak evidence (weights below the threshold). A shared
+// family name is no corroboration when the birth dates are known, too far apart for `near_dob`,
+// and the given names differ: that is the pattern of relatives (a spouse, a sibling, a parent on
+// the household's phone), not of one person's made-up identity (`kin_check`).
 // A pair's score is Σ_kind weight_kind · min(distinct shared values of that kind, 3); pairs at
 // or above `threshold` and without a veto are reported with their evidence counts.
 #pragma once
@@ -62,13 +65,16 @@ struct AliasWeights {
   std::int64_t max_switch_seconds = 14 * 86400;  // arrival of one identity to departure of the next
   std::int32_t max_dob_days = 31;       // near_dob: birth dates at most this far apart
   bool concurrent_veto = true;          // concurrent_phones vetoes the pair
+  bool kin_check = true;                // same_family not counted for a relatives' pattern (above)
 };
 
 // What identity corroboration compares: an entity's most frequent birth date (days, or
-// kMissingDate) and family name (hash, 0 when unknown).
+// kMissingDate), family name (hash, 0 when unknown) and given name (hash of its phonetic key, so
+// that transliterations of one name agree; 0 when unknown).
 struct EntityTraits {
   std::int32_t dob;
   std::uint64_t family;
+  std::uint64_t given = 0;
 };
 // near_dob / same_family items for the pair (a, b), a < b.
 void alias_identity_evidence(std::uint64_t a, std::uint64_t b, const EntityTraits& ta, const EntityTraits& tb,

@@ -244,3 +244,23 @@ TEST(AliasIdentity, NearDobAndSameFamilyCorroborate) {
   EXPECT_FALSE(alias_kind_is_link(ev[0].kind));
   EXPECT_TRUE(alias_kind_is_link(static_cast<std::uint8_t>(AliasEvidenceKind::kPhoneHandover)));
 }
+
+// Relatives on one household phone share the family name too, but were born years apart and have
+// other given names: that is no corroboration. One person's records with a mistyped birth date
+// keep the given name, and an unknown date or given name contradicts nothing.
+TEST(AliasIdentity, SameFamilyIsNoCorroborationForRelatives) {
+  AliasWeights w;
+  const auto links = [&](const EntityTraits& a, const EntityTraits& b) {
+    std::vector<AliasEvidence> ev;
+    alias_evidence_for_value(std::vector<std::uint64_t>{1, 2}, AliasEvidenceKind::kPhone, 7, w, ev);
+    alias_identity_evidence(1, 2, a, b, w, ev);
+    return score_aliases(ev, w).size();
+  };
+  // shared phone (3) + same family (1.4) links; without the family name it does not.
+  EXPECT_EQ(links({1000, 9, 11}, {3000, 9, 12}), 0u);                     // spouse: born 5 years apart
+  EXPECT_EQ(links({1000, 9, 11}, {3000, 9, 11}), 1u);                     // one given name: a mistyped date
+  EXPECT_EQ(links({1000, 9, 11}, {kMissingDate, 9, 12}), 1u);             // a birth date unknown
+  EXPECT_EQ(links({1000, 9, 11}, {3000, 9, 0}), 1u);                      // a given name unknown
+  w.kin_check = false;
+  EXPECT_EQ(links({1000, 9, 11}, {3000, 9, 12}), 1u);
+}
