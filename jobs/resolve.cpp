@@ -970,12 +970,22 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     auto at_owner = cluster::shuffle<match::AliasEvidence>(
         ctx, std::move(evidence), [&](const match::AliasEvidence& e) { return part.owner(e.entity_a); });
     identity_evidence(ctx, part, first, fields, labels, aw, at_owner);
-    links = match::score_aliases(std::move(at_owner), aw);
+    std::vector<match::EntityPair> vetoed;
+    links = match::score_aliases(std::move(at_owner), aw, &vetoed);
     if (cfg.alias_group_max_size >= 3) {
       // Alias groups: few links in all (thousands), so every rank gathers them and closes the
-      // groups alike; each keeps the inferred pairs whose first entity it owns.
+      // groups alike; each keeps the inferred pairs whose first entity it owns. Of the vetoed
+      // pairs (millions: phones in use at one time) only those between two linked entities can
+      // fall inside a group; they are gathered too.
       const auto all = cluster::allgatherv<match::AliasLink>(ctx, std::span<const match::AliasLink>(links));
-      const auto inferred = match::alias_group_links(all, cfg.alias_group_min_score, cfg.alias_group_max_size);
+      std::vector<std::uint64_t> linked;
+      for (const auto& l : all) linked.push_back(l.entity_a), linked.push_back(l.entity_b);
+      std::sort(linked.begin(), linked.end());
+      const auto is_linked = [&](std::uint64_t e) { return std::binary_search(linked.begin(), linked.end(), e); };
+      std::erase_if(vetoed, [&](const match::EntityPair& v) { return !is_linked(v.a) || !is_linked(v.b); });
+      const auto all_vetoed = cluster::allgatherv<match::EntityPair>(ctx, std::span<const match::EntityPair>(vetoed));
+      const auto inferred =
+          match::alias_group_links(all, all_vetoed, cfg.alias_group_min_score, cfg.alias_group_max_size);
       std::uint64_t added = 0;
       for (const auto& l : inferred)
         if (part.owner(l.entity_a) == ctx.rank()) links.push_back(l), ++added;

@@ -88,7 +88,8 @@ void alias_identity_evidence(std::uint64_t a, std::uint64_t b, const EntityTrait
     out.push_back({a, b, 0, static_cast<std::uint8_t>(AliasEvidenceKind::kSameFamily)});
 }
 
-std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const AliasWeights& weights) {
+std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const AliasWeights& weights,
+                                     std::vector<EntityPair>* vetoed) {
   auto key = [](const AliasEvidence& e) { return std::tie(e.entity_a, e.entity_b, e.kind, e.value); };
   std::sort(evidence.begin(), evidence.end(),
             [&](const AliasEvidence& x, const AliasEvidence& y) { return key(x) < key(y); });
@@ -111,11 +112,13 @@ std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const 
     for (std::size_t k = 0; k < kAliasEvidenceKinds; ++k)
       link.score += weights.weight[k] * std::min<std::uint32_t>(link.count[k], 3);
     if (!apart && link.score >= weights.threshold) out.push_back(link);
+    if (apart && vetoed != nullptr) vetoed->push_back({link.entity_a, link.entity_b});
   }
   return out;
 }
 
-std::vector<AliasLink> alias_group_links(std::span<const AliasLink> links, double min_score, std::size_t max_size) {
+std::vector<AliasLink> alias_group_links(std::span<const AliasLink> links, std::span<const EntityPair> vetoed,
+                                         double min_score, std::size_t max_size) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> direct, strong;
   for (const auto& l : links) {
     direct.emplace_back(std::min(l.entity_a, l.entity_b), std::max(l.entity_a, l.entity_b));
@@ -145,9 +148,12 @@ std::vector<AliasLink> alias_group_links(std::span<const AliasLink> links, doubl
       const auto it = weakest.find(r);
       if (it == weakest.end() || l.score < it->second) weakest[r] = l.score;
     }
+  std::map<std::uint64_t, bool> two_persons;  // per group root: holds a vetoed pair
+  for (const auto& [a, b] : vetoed)
+    if (parent.contains(a) && parent.contains(b) && find(a) == find(b)) two_persons[find(a)] = true;
   std::vector<AliasLink> out;
   for (const auto& [root, members] : groups) {
-    if (members.size() < 3 || members.size() > max_size) continue;
+    if (members.size() < 3 || members.size() > max_size || two_persons.contains(root)) continue;
     for (std::size_t i = 0; i < members.size(); ++i)
       for (std::size_t j = i + 1; j < members.size(); ++j) {
         const std::pair<std::uint64_t, std::uint64_t> p{members[i], members[j]};

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <climits>
 #include <cstdint>
 #include <span>
@@ -107,8 +108,14 @@ struct AliasLink {
   std::uint32_t group = 0;  // > 0: inferred from an alias group of this many entities (no direct evidence)
 };
 // Scores evidence grouped by pair; input in any order. Returns links at or above the threshold,
-// sorted by (entity_a, entity_b).
-std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const AliasWeights& weights);
+// sorted by (entity_a, entity_b); when `vetoed` is given, the vetoed pairs are appended to it
+// (sorted), for the alias-group check below.
+struct EntityPair {
+  std::uint64_t a, b;
+  friend auto operator<=>(const EntityPair&, const EntityPair&) = default;
+};
+std::vector<AliasLink> score_aliases(std::vector<AliasEvidence> evidence, const AliasWeights& weights,
+                                     std::vector<EntityPair>* vetoed = nullptr);
 std::string alias_evidence_text(const AliasLink& link);
 
 // Alias groups: the connected components of the links scoring at least `min_score`. An analyst
@@ -117,7 +124,10 @@ std::string alias_evidence_text(const AliasLink& link);
 // aliases). Returns, for groups of 3..`max_size` entities, the pairs of the group that are not
 // already in `links` (score = the weakest link of the group, counts zero, `group` = its size),
 // sorted by (entity_a, entity_b). Larger groups are chains through a wrong link more often than
-// one person's identities, and are left as they are. `links` in any order; O(L log L).
-std::vector<AliasLink> alias_group_links(std::span<const AliasLink> links, double min_score, std::size_t max_size);
+// one person's identities, and are left as they are; so is a group holding a `vetoed` pair (a < b;
+// two of its members flew together or used phones at one time: two persons, joined through a wrong
+// link). `links` and `vetoed` in any order; O((L + V) log(L + V)).
+std::vector<AliasLink> alias_group_links(std::span<const AliasLink> links, std::span<const EntityPair> vetoed,
+                                         double min_score, std::size_t max_size);
 
 }  // namespace ch::match
