@@ -992,9 +992,10 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       std::sort(links.begin(), links.end(), [](const match::AliasLink& x, const match::AliasLink& y) {
         return std::tie(x.entity_a, x.entity_b) < std::tie(y.entity_a, y.entity_b);
       });
-      spdlog::info("resolve: alias groups: {} links inferred from groups of 3..{} entities (links >= {})",
+      spdlog::info("resolve: alias groups: {} links inferred from groups of 3..{} entities (links >= {}; {} vetoed "
+                   "pairs between linked entities checked)",
                    cluster::allreduce_sum<std::uint64_t>(ctx, added), cfg.alias_group_max_size,
-                   cfg.alias_group_min_score);
+                   cfg.alias_group_min_score, all_vetoed.size());
     }
   }
   release_free_memory();
