@@ -686,6 +686,27 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
+// For each local row, the number of distinct bookings of its entity (an escort's entity is on
+// many; kernels/match/alias.hpp): (entity, booking) pairs are counted on the owner of the entity's
+// label row and fetched back. Collective.
+std::vector<std::uint64_t> entity_booking_counts(const cluster::Context& ctx, const RowPartition& part,
+                                                 std::uint64_t first, const std::vector<std::string>& booking_ref,
+                                                 const std::vector<std::uint64_t>& labels) {
+  struct EntityBooking {
+    std::uint64_t label, booking;
+    auto operator<=>(const EntityBooking&) const = default;
+  };
+  std::vector<EntityBooking> pairs;
+  for (std::size_t i = 0; i < booking_ref.size(); ++i)
+    if (!booking_ref[i].empty()) pairs.push_back({labels[i], stable_hash(booking_ref[i], 5)});
+  auto got = cluster::shuffle<EntityBooking>(ctx, std::move(pairs), [&](const EntityBooking& e) { return part.owner(e.label); });
+  std::sort(got.begin(), got.end());
+  got.erase(std::unique(got.begin(), got.end()), got.end());
+  std::vector<std::uint64_t> count(booking_ref.size(), 0);  // by label row
+  for (const auto& e : got) ++count[e.label - first];
+  return fetch_by_row(ctx, part, first, count, labels);
+}
+
 // near_dob / same_family items for the entity pairs that have link evidence (`evidence` sits on the
 // owner of entity_a). An entity's traits are its most frequent birth date, family name and given
 // name's phonetic key (ties to the first row), computed on the rank owning its label row.
@@ -913,14 +934,21 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     struct AliasValue {
       std::uint64_t hash;
       std::uint64_t label;
-      std::int64_t utc;  // bookings: the row's departure
+      std::int64_t utc;     // bookings: the row's departure
+      std::uint64_t name;   // bookings: the row's name (hash of given and family name)
+      std::uint32_t entity_bookings;  // bookings: distinct bookings of the row's entity
       std::uint8_t kind;
     };
+    const auto booking_counts = entity_booking_counts(ctx, part, first, batch.booking_ref, labels);
     std::vector<AliasValue> values;
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const auto add = [&](const std::string& v, match::AliasEvidenceKind kind) {
-        if (!v.empty())
-          values.push_back({stable_hash(v, 100 + static_cast<int>(kind)), labels[i], batch.event_utc[i], static_cast<std::uint8_t>(kind)});
+        if (v.empty()) return;
+        const bool booking = kind == match::AliasEvidenceKind::kBooking;
+        const auto name = booking && !(fields[i].given.empty() && fields[i].family.empty())
+                              ? stable_hash(fields[i].given + '|' + fields[i].family, 6) : 0;
+        values.push_back({stable_hash(v, 100 + static_cast<int>(kind)), labels[i], batch.event_utc[i], name,
+                          booking ? static_cast<std::uint32_t>(booking_counts[i]) : 0u, static_cast<std::uint8_t>(kind)});
       };
       add(fields[i].phone, match::AliasEvidenceKind::kPhone);
       add(batch.booking_ref[i], match::AliasEvidenceKind::kBooking);
@@ -951,7 +979,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       const auto kind = static_cast<match::AliasEvidenceKind>(grouped[i].kind);
       while (j < grouped.size() && grouped[j].kind == grouped[i].kind && grouped[j].hash == grouped[i].hash) {
         if (ents.empty() || ents.back() != grouped[j].label) ents.push_back(grouped[j].label);
-        if (kind == match::AliasEvidenceKind::kBooking) legs.push_back({grouped[j].label, grouped[j].utc});
+        if (kind == match::AliasEvidenceKind::kBooking)
+          legs.push_back({grouped[j].label, grouped[j].utc, grouped[j].name, grouped[j].entity_bookings});
         ++j;
       }
       match::alias_evidence_for_value(ents, kind, grouped[i].hash, aw, evidence);

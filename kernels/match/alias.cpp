@@ -42,19 +42,26 @@ void alias_evidence_for_value(std::span<const std::uint64_t> entities, AliasEvid
 void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t booking,
                                 const AliasWeights& weights, std::vector<AliasEvidence>& out) {
   std::erase_if(legs, [](const BookingLeg& l) { return l.departure == kUnknownFlightTime; });
-  std::sort(legs.begin(), legs.end(), [](const BookingLeg& x, const BookingLeg& y) {
-    return std::tie(x.entity, x.departure) < std::tie(y.entity, y.departure);
-  });
-  legs.erase(std::unique(legs.begin(), legs.end(), [](const BookingLeg& x, const BookingLeg& y) {
-    return x.entity == y.entity && x.departure == y.departure;
-  }), legs.end());
-  // Per entity: its departures, sorted.
+  // Sorted in full, so that what follows does not depend on the order the legs arrived in.
+  const auto key = [](const BookingLeg& l) { return std::tie(l.entity, l.departure, l.name, l.entity_bookings); };
+  std::sort(legs.begin(), legs.end(), [&](const BookingLeg& x, const BookingLeg& y) { return key(x) < key(y); });
+  // Per entity: its distinct departures, sorted; its names; whether it is seen on other bookings too.
   std::vector<std::pair<std::uint64_t, std::vector<std::int64_t>>> flights;
+  std::vector<std::vector<std::uint64_t>> names;
+  std::vector<bool> elsewhere;
   for (const auto& l : legs) {
-    if (flights.empty() || flights.back().first != l.entity) flights.push_back({l.entity, {}});
-    flights.back().second.push_back(l.departure);
+    if (flights.empty() || flights.back().first != l.entity) {
+      flights.push_back({l.entity, {}});
+      names.emplace_back();
+      elsewhere.push_back(false);
+    }
+    auto& deps = flights.back().second;
+    if (deps.empty() || deps.back() != l.departure) deps.push_back(l.departure);
+    if (l.name != 0) names.back().push_back(l.name);
+    if (l.entity_bookings > 1) elsewhere.back() = true;
   }
   if (flights.size() < 2 || flights.size() > weights.max_booking) return;
+  for (auto& n : names) std::sort(n.begin(), n.end());
   std::vector<std::uint32_t> switches(flights.size(), 0);
   std::vector<std::pair<std::size_t, std::size_t>> switched;
   for (std::size_t i = 0; i < flights.size(); ++i)
@@ -72,8 +79,20 @@ void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t book
         out.push_back({flights[i].first, flights[j].first, booking, static_cast<std::uint8_t>(kind)});
       if (kind == AliasEvidenceKind::kLegSwitch) ++switches[i], ++switches[j], switched.emplace_back(i, j);
     }
+  // Narrowing (see the header): out of the pool go both entities of a switch under one name, and
+  // entities seen on other bookings.
+  std::vector<bool> out_of_pool = elsewhere;
+  for (const auto& [i, j] : switched) {
+    std::vector<std::uint64_t> common;
+    std::set_intersection(names[i].begin(), names[i].end(), names[j].begin(), names[j].end(), std::back_inserter(common));
+    if (!common.empty()) out_of_pool[i] = out_of_pool[j] = true;
+  }
+  std::vector<std::uint32_t> narrowed(flights.size(), 0);
   for (const auto& [i, j] : switched)
-    if (switches[i] == 1 && switches[j] == 1)
+    if (!out_of_pool[i] && !out_of_pool[j]) ++narrowed[i], ++narrowed[j];
+  for (const auto& [i, j] : switched)
+    if ((switches[i] == 1 && switches[j] == 1) ||
+        (!out_of_pool[i] && !out_of_pool[j] && narrowed[i] == 1 && narrowed[j] == 1))
       out.push_back({flights[i].first, flights[j].first, booking, static_cast<std::uint8_t>(AliasEvidenceKind::kSoleSwitch)});
 }
 

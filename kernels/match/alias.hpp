@@ -83,16 +83,23 @@ void alias_identity_evidence(std::uint64_t a, std::uint64_t b, const EntityTrait
 
 inline constexpr std::int64_t kUnknownFlightTime = INT64_MIN;
 
-// One passenger row of a booking: the entity and the departure of its flight.
+// One passenger row of a booking: the entity, the departure of its flight, the name on the row
+// (hash of given and family name; 0 unknown) and the number of distinct bookings of the entity.
 struct BookingLeg {
   std::uint64_t entity;
   std::int64_t departure;
+  std::uint64_t name = 0;
+  std::uint32_t entity_bookings = 1;
 };
 // Veto and leg-switch evidence for the legs of one booking (any order; unknown times ignored).
 // A leg switch that is the only one of both its entities on the booking also yields a
 // `sole_leg_switch` item: with one traveller changing documents the pairing is unambiguous, while
 // an escort joining at the hub or a second document swap in the group gives each leg-1 entity
-// several candidate continuations (only one of them right).
+// several candidate continuations (only one of them right). Before counting, the candidates are
+// narrowed as an analyst would: entities of a switch under one name on both sides are one
+// traveller whose document changed (the merge kept them apart), and an entity seen on other
+// bookings too is not a group member changing identity (an escort flies with many groups); a
+// switch that is the only one of both entities among the rest is sole as well.
 void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t booking,
                                 const AliasWeights& weights, std::vector<AliasEvidence>& out);
 
