@@ -686,6 +686,106 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
+// A passenger seen on one booking only, with that booking (split trips, kernels/match/alias.hpp).
+struct BookingPassenger {
+  std::uint64_t booking;
+  match::SoleBookingPassenger p;
+};
+// Entities of more than this many bookings (frequent travellers, escorts) do not join bookings
+// into continuations: each of their trips would pair with several others.
+constexpr std::uint32_t kMaxContinuationBookings = 30;
+
+// One booking's legs → its passengers seen on it only (`sole`) and, for entities on 2..30
+// bookings, their span on it (`multi`).
+void booking_passengers(std::uint64_t booking, std::vector<match::BookingLeg> legs,
+                        std::vector<BookingPassenger>& sole, std::vector<match::EntityBooking>& multi) {
+  std::erase_if(legs, [](const match::BookingLeg& l) { return l.departure == match::kUnknownFlightTime; });
+  std::sort(legs.begin(), legs.end(), [](const match::BookingLeg& x, const match::BookingLeg& y) {
+    return std::tie(x.entity, x.departure, x.name) < std::tie(y.entity, y.departure, y.name);
+  });
+  for (std::size_t i = 0; i < legs.size();) {
+    std::size_t j = i;
+    std::uint64_t name = 0;
+    for (; j < legs.size() && legs[j].entity == legs[i].entity; ++j)
+      if (legs[j].name != 0 && (name == 0 || legs[j].name < name)) name = legs[j].name;
+    const auto first = legs[i].departure, last = legs[j - 1].departure;
+    if (legs[i].entity_bookings == 1) sole.push_back({booking, {legs[i].entity, first, last, name}});
+    else if (legs[i].entity_bookings <= kMaxContinuationBookings) multi.push_back({legs[i].entity, booking, first, last});
+    i = j;
+  }
+}
+
+// Leg switches across the two bookings of a split trip (kernels/match/alias.hpp): continuations
+// x → y are found on the owners of the entities flying on both and counted on x's rank (the rank
+// holding x's passengers: values are grouped by hash); x's sole passengers of a continuation
+// with at least two such entities go to y's rank, which compares them with y's. Collective.
+void continuation_evidence(const cluster::Context& ctx, const RowPartition& part,
+                           std::vector<BookingPassenger> sole, std::vector<match::EntityBooking> multi,
+                           const match::AliasWeights& weights, std::vector<match::AliasEvidence>& evidence) {
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  auto by_entity = cluster::shuffle<match::EntityBooking>(
+      ctx, std::move(multi), [&](const match::EntityBooking& e) { return part.owner(e.entity); });
+  std::sort(by_entity.begin(), by_entity.end(), [](const match::EntityBooking& x, const match::EntityBooking& y) {
+    return std::tie(x.entity, x.booking) < std::tie(y.entity, y.booking);
+  });
+  std::vector<match::BookingPair> continuations;
+  for (std::size_t i = 0; i < by_entity.size();) {
+    std::size_t j = i;
+    while (j < by_entity.size() && by_entity[j].entity == by_entity[i].entity) ++j;
+    match::booking_continuations({by_entity.begin() + static_cast<std::ptrdiff_t>(i), by_entity.begin() + static_cast<std::ptrdiff_t>(j)},
+                                 weights, continuations);
+    i = j;
+  }
+  by_entity = {};
+  auto at_before = cluster::shuffle<match::BookingPair>(
+      ctx, std::move(continuations), [p](const match::BookingPair& c) { return static_cast<int>(c.before % p); });
+  std::sort(at_before.begin(), at_before.end());
+  const auto booking_less = [](const BookingPassenger& x, const BookingPassenger& y) {
+    return std::tie(x.booking, x.p.entity) < std::tie(y.booking, y.p.entity);
+  };
+  std::sort(sole.begin(), sole.end(), booking_less);
+  const auto passengers_of = [&](std::uint64_t booking) {
+    return std::equal_range(sole.begin(), sole.end(), BookingPassenger{booking, {0, 0, 0, 0}},
+                            [](const BookingPassenger& x, const BookingPassenger& y) { return x.booking < y.booking; });
+  };
+  struct Sent {
+    match::BookingPair pair;
+    match::SoleBookingPassenger p;
+  };
+  std::vector<Sent> sent;
+  std::vector<std::uint64_t> counts(2, 0);  // continuations, switches found
+  for (std::size_t i = 0; i < at_before.size();) {
+    std::size_t j = i;
+    while (j < at_before.size() && at_before[j] == at_before[i]) ++j;
+    if (j - i >= 2) {  // at least two entities go on from x to y
+      ++counts[0];
+      const auto [lo, hi] = passengers_of(at_before[i].before);
+      for (auto it = lo; it != hi; ++it) sent.push_back({at_before[i], it->p});
+    }
+    i = j;
+  }
+  at_before = {};
+  auto at_after = cluster::shuffle<Sent>(ctx, std::move(sent), [p](const Sent& s) { return static_cast<int>(s.pair.after % p); });
+  std::sort(at_after.begin(), at_after.end(), [](const Sent& x, const Sent& y) {
+    return std::tie(x.pair, x.p.entity) < std::tie(y.pair, y.p.entity);
+  });
+  std::vector<match::SoleBookingPassenger> before, after;
+  const auto evidence_before = evidence.size();
+  for (std::size_t i = 0; i < at_after.size();) {
+    std::size_t j = i;
+    before.clear();
+    while (j < at_after.size() && at_after[j].pair == at_after[i].pair) before.push_back(at_after[j++].p);
+    const auto [lo, hi] = passengers_of(at_after[i].pair.after);
+    after.clear();
+    for (auto it = lo; it != hi; ++it) after.push_back(it->p);
+    match::alias_evidence_for_continuation(before, after, mix64(mix64(at_after[i].pair.before) ^ at_after[i].pair.after), weights, evidence);
+    i = j;
+  }
+  counts[1] = (evidence.size() - evidence_before) / 2;  // a leg_switch and a sole_leg_switch item each
+  cluster::allreduce_sum(ctx, counts);
+  spdlog::info("resolve: split trips: {} booking continuations, {} leg switches across them", counts[0], counts[1]);
+}
+
 // For each local row, the number of distinct bookings of its entity (an escort's entity is on
 // many; kernels/match/alias.hpp): (entity, booking) pairs are counted on the owner of the entity's
 // label row and fetched back. Collective.
@@ -972,6 +1072,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     std::vector<match::AliasEvidence> evidence;
     std::vector<std::uint64_t> ents;
     std::vector<match::BookingLeg> legs;
+    std::vector<BookingPassenger> sole_passengers;     // split trips: see continuation_evidence
+    std::vector<match::EntityBooking> multi_bookings;
     for (std::size_t i = 0; i < grouped.size();) {
       std::size_t j = i;
       ents.clear();
@@ -984,10 +1086,14 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
         ++j;
       }
       match::alias_evidence_for_value(ents, kind, grouped[i].hash, aw, evidence);
-      if (kind == match::AliasEvidenceKind::kBooking) match::alias_evidence_for_booking(legs, grouped[i].hash, aw, evidence);
+      if (kind == match::AliasEvidenceKind::kBooking) {
+        match::alias_evidence_for_booking(legs, grouped[i].hash, aw, evidence);
+        if (ents.size() <= aw.max_booking) booking_passengers(grouped[i].hash, legs, sole_passengers, multi_bookings);
+      }
       i = j;
     }
     grouped = std::vector<AliasValue>();
+    continuation_evidence(ctx, part, std::move(sole_passengers), std::move(multi_bookings), aw, evidence);
     const match::HandoverParams hp{.max_phone_contacts = static_cast<std::uint32_t>(cfg.handover_max_phone_contacts),
                                    .max_contact_phones = static_cast<std::uint32_t>(cfg.handover_max_contact_phones),
                                    .max_overlap_days = cfg.handover_max_overlap_days,

@@ -96,6 +96,40 @@ void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t book
       out.push_back({flights[i].first, flights[j].first, booking, static_cast<std::uint8_t>(AliasEvidenceKind::kSoleSwitch)});
 }
 
+void alias_evidence_for_continuation(std::span<const SoleBookingPassenger> before,
+                                     std::span<const SoleBookingPassenger> after, std::uint64_t value,
+                                     const AliasWeights& weights, std::vector<AliasEvidence>& out) {
+  const auto same_name = [](const SoleBookingPassenger& p, std::span<const SoleBookingPassenger> other) {
+    return p.name != 0 && std::any_of(other.begin(), other.end(), [&](const auto& q) { return q.name == p.name; });
+  };
+  const SoleBookingPassenger* a = nullptr;
+  const SoleBookingPassenger* b = nullptr;
+  std::size_t left_a = 0, left_b = 0;
+  for (const auto& p : before)
+    if (!same_name(p, after)) a = &p, ++left_a;
+  for (const auto& q : after)
+    if (!same_name(q, before)) b = &q, ++left_b;
+  if (left_a != 1 || left_b != 1 || a->entity == b->entity) return;
+  if (!(a->last < b->first && b->first - a->last <= weights.max_switch_seconds)) return;
+  const auto lo = std::min(a->entity, b->entity), hi = std::max(a->entity, b->entity);
+  out.push_back({lo, hi, value, static_cast<std::uint8_t>(AliasEvidenceKind::kLegSwitch)});
+  out.push_back({lo, hi, value, static_cast<std::uint8_t>(AliasEvidenceKind::kSoleSwitch)});
+}
+
+void booking_continuations(std::vector<EntityBooking> bookings, const AliasWeights& weights,
+                           std::vector<BookingPair>& out) {
+  std::sort(bookings.begin(), bookings.end(), [](const EntityBooking& x, const EntityBooking& y) {
+    return std::tie(x.first, x.booking) < std::tie(y.first, y.booking);
+  });
+  for (std::size_t i = 0; i < bookings.size(); ++i)
+    for (std::size_t j = i + 1; j < bookings.size(); ++j) {
+      const auto& x = bookings[i];
+      const auto& y = bookings[j];
+      if (y.first - x.last > weights.max_switch_seconds) break;  // sorted by first: later ones start later still
+      if (x.booking != y.booking && x.last < y.first) out.push_back({x.booking, y.booking});
+    }
+}
+
 void alias_identity_evidence(std::uint64_t a, std::uint64_t b, const EntityTraits& ta, const EntityTraits& tb,
                              const AliasWeights& weights, std::vector<AliasEvidence>& out) {
   const bool dobs_known = ta.dob != kMissingDate && tb.dob != kMissingDate;

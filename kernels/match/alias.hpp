@@ -103,6 +103,37 @@ struct BookingLeg {
 void alias_evidence_for_booking(std::vector<BookingLeg> legs, std::uint64_t booking,
                                 const AliasWeights& weights, std::vector<AliasEvidence>& out);
 
+// A split trip: a smuggling group flies leg 1 on one booking and leg 2 on another, booked a day
+// apart, so a migrant who changes identity at the hub leaves no switch inside either booking.
+// Bookings x → y are a *continuation* when at least two entities fly on x and then, within
+// `max_switch_seconds`, on y (the group going on); see booking_continuations. What is left of
+// the group on each side — passengers seen on that booking only (escorts and the continuing
+// members are on both or on many) — is compared like one booking's legs: after setting aside
+// pairs under one name, one passenger left on each side whose legs follow each other is a
+// `leg_switch` and, being unambiguous, a `sole_leg_switch` (value: `value`, the booking pair).
+struct SoleBookingPassenger {
+  std::uint64_t entity;
+  std::int64_t first, last;  // first and last departure on the booking
+  std::uint64_t name;        // hash of given and family name (0 unknown)
+};
+void alias_evidence_for_continuation(std::span<const SoleBookingPassenger> before,
+                                     std::span<const SoleBookingPassenger> after, std::uint64_t value,
+                                     const AliasWeights& weights, std::vector<AliasEvidence>& out);
+
+// One booking of an entity seen on several: its first and last departure on it.
+struct EntityBooking {
+  std::uint64_t entity, booking;
+  std::int64_t first, last;
+};
+struct BookingPair {
+  std::uint64_t before, after;
+  auto operator<=>(const BookingPair&) const = default;
+};
+// The bookings of one entity (any order) → the (x, y) pairs where y's legs begin after x's end,
+// within `max_switch_seconds`; callers count the entities per pair.
+void booking_continuations(std::vector<EntityBooking> bookings, const AliasWeights& weights,
+                           std::vector<BookingPair>& out);
+
 // Evidence items for one shared value seen on the (sorted, distinct) `entities`.
 void alias_evidence_for_value(std::span<const std::uint64_t> entities, AliasEvidenceKind kind,
                               std::uint64_t value, const AliasWeights& weights,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -145,4 +146,39 @@ TEST(Aliases, SoleLegSwitchAfterNarrowingOutSameNameAndEscorts) {
   ev.clear();
   alias_evidence_for_booking(reversed, 42, w, ev);
   EXPECT_EQ(sole_pairs(ev), (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{3, 4}}));
+}
+
+// A split trip: the group flies leg 1 on booking 100 and leg 2 on booking 200. Entity 7 (an
+// escort or a member flying both legs) makes the two bookings a continuation; a trip two months
+// later does not continue either.
+TEST(Aliases, BookingContinuationsFollowOneEntitysLegs) {
+  AliasWeights w;
+  const std::int64_t day = 86400, t1 = 1000 * day, t2 = t1 + day;
+  std::vector<BookingPair> got;
+  booking_continuations({{7, 300, t1 + 60 * day, t1 + 60 * day}, {7, 200, t2, t2 + 3600}, {7, 100, t1, t1}}, w, got);
+  EXPECT_EQ(got, (std::vector<BookingPair>{{100, 200}}));
+}
+
+// Of the passengers seen on one of the two bookings only, 1 and 2 carry one name (one migrant
+// whose document changed: set aside); 3 flew leg 1 and 4 leg 2 under other names: a switch, the
+// only one. A second unexplained leg-2 passenger makes it ambiguous; a leg 2 more than
+// `max_switch_seconds` later is no continuation of that traveller.
+TEST(Aliases, LegSwitchAcrossTheBookingsOfASplitTrip) {
+  AliasWeights w;
+  const std::int64_t day = 86400, t1 = 1000 * day, t2 = t1 + day;
+  const std::vector<SoleBookingPassenger> before = {{1, t1, t1, 11}, {3, t1, t1, 12}};
+  std::vector<SoleBookingPassenger> after = {{2, t2, t2, 11}, {4, t2, t2, 13}};
+  std::vector<AliasEvidence> ev;
+  alias_evidence_for_continuation(before, after, 99, w, ev);
+  const auto links = score_aliases(ev, w);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(std::tie(links[0].entity_a, links[0].entity_b), std::make_tuple(3u, 4u));
+  EXPECT_EQ(alias_evidence_text(links[0]), "leg_switch=1;sole_leg_switch=1");
+  after.push_back({5, t2, t2, 14});
+  ev.clear();
+  alias_evidence_for_continuation(before, after, 99, w, ev);
+  EXPECT_TRUE(ev.empty());
+  after = {{2, t2, t2, 11}, {4, t1 + 20 * day, t1 + 20 * day, 13}};
+  alias_evidence_for_continuation(before, after, 99, w, ev);
+  EXPECT_TRUE(ev.empty());
 }
