@@ -138,7 +138,8 @@ Source feed_source(SourceKind kind, const std::filesystem::path& file) {
       for (auto [f, c] : std::initializer_list<std::pair<F, const char*>>{
                {F::kEventDate, "date"}, {F::kAction, "action"},
                {F::kDocumentNumber, "document_number"}, {F::kGivenName, "given_name"},
-               {F::kFamilyName, "family_name"}, {F::kLocation, "location"}})
+               {F::kFamilyName, "family_name"}, {F::kLocation, "location"},
+               {F::kDateOfBirth, "date_of_birth"}, {F::kPhone, "phone"}})
         set_column(s, f, c);
       break;
     case SourceKind::kMapped:

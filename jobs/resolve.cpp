@@ -686,33 +686,158 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
+// A passenger seen on one booking only, with that booking (split trips, kernels/match/alias.hpp).
+struct BookingPassenger {
+  std::uint64_t booking;
+  match::SoleBookingPassenger p;
+};
+// Entities of more than this many bookings (frequent travellers, escorts) do not join bookings
+// into continuations: each of their trips would pair with several others.
+constexpr std::uint32_t kMaxContinuationBookings = 30;
+
+// One booking's legs → its passengers seen on it only (`sole`) and, for entities on 2..30
+// bookings, their span on it (`multi`).
+void booking_passengers(std::uint64_t booking, std::vector<match::BookingLeg> legs,
+                        std::vector<BookingPassenger>& sole, std::vector<match::EntityBooking>& multi) {
+  std::erase_if(legs, [](const match::BookingLeg& l) { return l.departure == match::kUnknownFlightTime; });
+  std::sort(legs.begin(), legs.end(), [](const match::BookingLeg& x, const match::BookingLeg& y) {
+    return std::tie(x.entity, x.departure, x.name) < std::tie(y.entity, y.departure, y.name);
+  });
+  for (std::size_t i = 0; i < legs.size();) {
+    std::size_t j = i;
+    std::uint64_t name = 0;
+    for (; j < legs.size() && legs[j].entity == legs[i].entity; ++j)
+      if (legs[j].name != 0 && (name == 0 || legs[j].name < name)) name = legs[j].name;
+    const auto first = legs[i].departure, last = legs[j - 1].departure;
+    if (legs[i].entity_bookings == 1) sole.push_back({booking, {legs[i].entity, first, last, name}});
+    else if (legs[i].entity_bookings <= kMaxContinuationBookings) multi.push_back({legs[i].entity, booking, first, last});
+    i = j;
+  }
+}
+
+// Leg switches across the two bookings of a split trip (kernels/match/alias.hpp): continuations
+// x → y are found on the owners of the entities flying on both and counted on x's rank (the rank
+// holding x's passengers: values are grouped by hash); x's sole passengers of a continuation
+// with at least two such entities go to y's rank, which compares them with y's. Collective.
+void continuation_evidence(const cluster::Context& ctx, const RowPartition& part,
+                           std::vector<BookingPassenger> sole, std::vector<match::EntityBooking> multi,
+                           const match::AliasWeights& weights, std::vector<match::AliasEvidence>& evidence) {
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  auto by_entity = cluster::shuffle<match::EntityBooking>(
+      ctx, std::move(multi), [&](const match::EntityBooking& e) { return part.owner(e.entity); });
+  std::sort(by_entity.begin(), by_entity.end(), [](const match::EntityBooking& x, const match::EntityBooking& y) {
+    return std::tie(x.entity, x.booking) < std::tie(y.entity, y.booking);
+  });
+  std::vector<match::BookingPair> continuations;
+  for (std::size_t i = 0; i < by_entity.size();) {
+    std::size_t j = i;
+    while (j < by_entity.size() && by_entity[j].entity == by_entity[i].entity) ++j;
+    match::booking_continuations({by_entity.begin() + static_cast<std::ptrdiff_t>(i), by_entity.begin() + static_cast<std::ptrdiff_t>(j)},
+                                 weights, continuations);
+    i = j;
+  }
+  by_entity = {};
+  auto at_before = cluster::shuffle<match::BookingPair>(
+      ctx, std::move(continuations), [p](const match::BookingPair& c) { return static_cast<int>(c.before % p); });
+  std::sort(at_before.begin(), at_before.end());
+  const auto booking_less = [](const BookingPassenger& x, const BookingPassenger& y) {
+    return std::tie(x.booking, x.p.entity) < std::tie(y.booking, y.p.entity);
+  };
+  std::sort(sole.begin(), sole.end(), booking_less);
+  const auto passengers_of = [&](std::uint64_t booking) {
+    return std::equal_range(sole.begin(), sole.end(), BookingPassenger{booking, {0, 0, 0, 0}},
+                            [](const BookingPassenger& x, const BookingPassenger& y) { return x.booking < y.booking; });
+  };
+  struct Sent {
+    match::BookingPair pair;
+    match::SoleBookingPassenger p;
+  };
+  std::vector<Sent> sent;
+  std::vector<std::uint64_t> counts(2, 0);  // continuations, switches found
+  for (std::size_t i = 0; i < at_before.size();) {
+    std::size_t j = i;
+    while (j < at_before.size() && at_before[j] == at_before[i]) ++j;
+    if (j - i >= 2) {  // at least two entities go on from x to y
+      ++counts[0];
+      const auto [lo, hi] = passengers_of(at_before[i].before);
+      for (auto it = lo; it != hi; ++it) sent.push_back({at_before[i], it->p});
+    }
+    i = j;
+  }
+  at_before = {};
+  auto at_after = cluster::shuffle<Sent>(ctx, std::move(sent), [p](const Sent& s) { return static_cast<int>(s.pair.after % p); });
+  std::sort(at_after.begin(), at_after.end(), [](const Sent& x, const Sent& y) {
+    return std::tie(x.pair, x.p.entity) < std::tie(y.pair, y.p.entity);
+  });
+  std::vector<match::SoleBookingPassenger> before, after;
+  const auto evidence_before = evidence.size();
+  for (std::size_t i = 0; i < at_after.size();) {
+    std::size_t j = i;
+    before.clear();
+    while (j < at_after.size() && at_after[j].pair == at_after[i].pair) before.push_back(at_after[j++].p);
+    const auto [lo, hi] = passengers_of(at_after[i].pair.after);
+    after.clear();
+    for (auto it = lo; it != hi; ++it) after.push_back(it->p);
+    match::alias_evidence_for_continuation(before, after, mix64(mix64(at_after[i].pair.before) ^ at_after[i].pair.after), weights, evidence);
+    i = j;
+  }
+  counts[1] = (evidence.size() - evidence_before) / 2;  // a leg_switch and a sole_leg_switch item each
+  cluster::allreduce_sum(ctx, counts);
+  spdlog::info("resolve: split trips: {} booking continuations, {} leg switches across them", counts[0], counts[1]);
+}
+
+// For each local row, the number of distinct bookings of its entity (an escort's entity is on
+// many; kernels/match/alias.hpp): (entity, booking) pairs are counted on the owner of the entity's
+// label row and fetched back. Collective.
+std::vector<std::uint64_t> entity_booking_counts(const cluster::Context& ctx, const RowPartition& part,
+                                                 std::uint64_t first, const std::vector<std::string>& booking_ref,
+                                                 const std::vector<std::uint64_t>& labels) {
+  struct EntityBooking {
+    std::uint64_t label, booking;
+    auto operator<=>(const EntityBooking&) const = default;
+  };
+  std::vector<EntityBooking> pairs;
+  for (std::size_t i = 0; i < booking_ref.size(); ++i)
+    if (!booking_ref[i].empty()) pairs.push_back({labels[i], stable_hash(booking_ref[i], 5)});
+  auto got = cluster::shuffle<EntityBooking>(ctx, std::move(pairs), [&](const EntityBooking& e) { return part.owner(e.label); });
+  std::sort(got.begin(), got.end());
+  got.erase(std::unique(got.begin(), got.end()), got.end());
+  std::vector<std::uint64_t> count(booking_ref.size(), 0);  // by label row
+  for (const auto& e : got) ++count[e.label - first];
+  return fetch_by_row(ctx, part, first, count, labels);
+}
+
 // near_dob / same_family items for the entity pairs that have link evidence (`evidence` sits on the
-// owner of entity_a). An entity's traits are its most frequent birth date and family name (ties
-// to the first row), computed on the rank owning its label row.
+// owner of entity_a). An entity's traits are its most frequent birth date, family name and given
+// name's phonetic key (ties to the first row), computed on the rank owning its label row.
 void identity_evidence(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
                        const std::vector<ObservationFields>& fields, const std::vector<std::uint64_t>& labels,
                        const match::AliasWeights& weights, std::vector<match::AliasEvidence>& evidence) {
   struct TraitRow {
-    std::uint64_t label, row, family;
+    std::uint64_t label, row, family, given;
     std::int32_t dob;
   };
   std::vector<TraitRow> rows(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i)
-    rows[i] = {labels[i], fields[i].row, fields[i].family.empty() ? 0 : stable_hash(fields[i].family, 3), fields[i].dob};
+    rows[i] = {labels[i], fields[i].row, fields[i].family.empty() ? 0 : stable_hash(fields[i].family, 3),
+               fields[i].given_phon1.empty() ? 0 : stable_hash(fields[i].given_phon1, 4), fields[i].dob};
   auto got = cluster::shuffle<TraitRow>(ctx, std::move(rows), [&](const TraitRow& t) { return part.owner(t.label); });
   std::sort(got.begin(), got.end(), [](const TraitRow& a, const TraitRow& b) { return std::tie(a.label, a.row) < std::tie(b.label, b.row); });
-  std::vector<std::uint64_t> dob_of(fields.size(), 0), family_of(fields.size(), 0);  // by label row
+  std::vector<std::uint64_t> dob_of(fields.size(), 0), family_of(fields.size(), 0), given_of(fields.size(), 0);  // by label row
   {
     std::vector<std::int32_t> dobs;
-    std::vector<std::uint64_t> fams;
+    std::vector<std::uint64_t> fams, givens;
     for (std::size_t i = 0; i < got.size();) {
       std::size_t j = i;
       dobs.clear();
       fams.clear();
-      for (; j < got.size() && got[j].label == got[i].label; ++j) dobs.push_back(got[j].dob), fams.push_back(got[j].family);
+      givens.clear();
+      for (; j < got.size() && got[j].label == got[i].label; ++j)
+        dobs.push_back(got[j].dob), fams.push_back(got[j].family), givens.push_back(got[j].given);
       const auto at = got[i].label - first;
       dob_of[at] = static_cast<std::uint64_t>(static_cast<std::uint32_t>(mode_of<std::int32_t>(dobs, match::kMissingDate)));
       family_of[at] = mode_of<std::uint64_t>(fams, 0);
+      given_of[at] = mode_of<std::uint64_t>(givens, 0);
       i = j;
     }
   }
@@ -726,11 +851,12 @@ void identity_evidence(const cluster::Context& ctx, const RowPartition& part, st
   for (std::size_t i = 0; i < pairs.size(); ++i) other[i] = pairs[i].second;
   const auto other_dob = fetch_by_row(ctx, part, first, dob_of, other);
   const auto other_family = fetch_by_row(ctx, part, first, family_of, other);
+  const auto other_given = fetch_by_row(ctx, part, first, given_of, other);
   const auto as_dob = [](std::uint64_t v) { return static_cast<std::int32_t>(static_cast<std::uint32_t>(v)); };
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const auto a = pairs[i].first - first;
-    match::alias_identity_evidence(pairs[i].first, pairs[i].second, {as_dob(dob_of[a]), family_of[a]},
-                                   {as_dob(other_dob[i]), other_family[i]}, weights, evidence);
+    match::alias_identity_evidence(pairs[i].first, pairs[i].second, {as_dob(dob_of[a]), family_of[a], given_of[a]},
+                                   {as_dob(other_dob[i]), other_family[i], other_given[i]}, weights, evidence);
   }
 }
 }  // namespace
@@ -908,14 +1034,21 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     struct AliasValue {
       std::uint64_t hash;
       std::uint64_t label;
-      std::int64_t utc;  // bookings: the row's departure
+      std::int64_t utc;     // bookings: the row's departure
+      std::uint64_t name;   // bookings: the row's name (hash of given and family name)
+      std::uint32_t entity_bookings;  // bookings: distinct bookings of the row's entity
       std::uint8_t kind;
     };
+    const auto booking_counts = entity_booking_counts(ctx, part, first, batch.booking_ref, labels);
     std::vector<AliasValue> values;
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const auto add = [&](const std::string& v, match::AliasEvidenceKind kind) {
-        if (!v.empty())
-          values.push_back({stable_hash(v, 100 + static_cast<int>(kind)), labels[i], batch.event_utc[i], static_cast<std::uint8_t>(kind)});
+        if (v.empty()) return;
+        const bool booking = kind == match::AliasEvidenceKind::kBooking;
+        const auto name = booking && !(fields[i].given.empty() && fields[i].family.empty())
+                              ? stable_hash(fields[i].given + '|' + fields[i].family, 6) : 0;
+        values.push_back({stable_hash(v, 100 + static_cast<int>(kind)), labels[i], batch.event_utc[i], name,
+                          booking ? static_cast<std::uint32_t>(booking_counts[i]) : 0u, static_cast<std::uint8_t>(kind)});
       };
       add(fields[i].phone, match::AliasEvidenceKind::kPhone);
       add(batch.booking_ref[i], match::AliasEvidenceKind::kBooking);
@@ -935,9 +1068,12 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     aw.max_group = cfg.alias_max_group;
     aw.max_dob_days = cfg.alias_max_dob_days;
     aw.concurrent_veto = cfg.alias_concurrent_veto;
+    aw.kin_check = cfg.alias_kin_check;
     std::vector<match::AliasEvidence> evidence;
     std::vector<std::uint64_t> ents;
     std::vector<match::BookingLeg> legs;
+    std::vector<BookingPassenger> sole_passengers;     // split trips: see continuation_evidence
+    std::vector<match::EntityBooking> multi_bookings;
     for (std::size_t i = 0; i < grouped.size();) {
       std::size_t j = i;
       ents.clear();
@@ -945,14 +1081,19 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
       const auto kind = static_cast<match::AliasEvidenceKind>(grouped[i].kind);
       while (j < grouped.size() && grouped[j].kind == grouped[i].kind && grouped[j].hash == grouped[i].hash) {
         if (ents.empty() || ents.back() != grouped[j].label) ents.push_back(grouped[j].label);
-        if (kind == match::AliasEvidenceKind::kBooking) legs.push_back({grouped[j].label, grouped[j].utc});
+        if (kind == match::AliasEvidenceKind::kBooking)
+          legs.push_back({grouped[j].label, grouped[j].utc, grouped[j].name, grouped[j].entity_bookings});
         ++j;
       }
       match::alias_evidence_for_value(ents, kind, grouped[i].hash, aw, evidence);
-      if (kind == match::AliasEvidenceKind::kBooking) match::alias_evidence_for_booking(legs, grouped[i].hash, aw, evidence);
+      if (kind == match::AliasEvidenceKind::kBooking) {
+        match::alias_evidence_for_booking(legs, grouped[i].hash, aw, evidence);
+        if (ents.size() <= aw.max_booking) booking_passengers(grouped[i].hash, legs, sole_passengers, multi_bookings);
+      }
       i = j;
     }
     grouped = std::vector<AliasValue>();
+    continuation_evidence(ctx, part, std::move(sole_passengers), std::move(multi_bookings), aw, evidence);
     const match::HandoverParams hp{.max_phone_contacts = static_cast<std::uint32_t>(cfg.handover_max_phone_contacts),
                                    .max_contact_phones = static_cast<std::uint32_t>(cfg.handover_max_contact_phones),
                                    .max_overlap_days = cfg.handover_max_overlap_days,
@@ -964,21 +1105,32 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     auto at_owner = cluster::shuffle<match::AliasEvidence>(
         ctx, std::move(evidence), [&](const match::AliasEvidence& e) { return part.owner(e.entity_a); });
     identity_evidence(ctx, part, first, fields, labels, aw, at_owner);
-    links = match::score_aliases(std::move(at_owner), aw);
+    std::vector<match::EntityPair> vetoed;
+    links = match::score_aliases(std::move(at_owner), aw, &vetoed);
     if (cfg.alias_group_max_size >= 3) {
       // Alias groups: few links in all (thousands), so every rank gathers them and closes the
-      // groups alike; each keeps the inferred pairs whose first entity it owns.
+      // groups alike; each keeps the inferred pairs whose first entity it owns. Of the vetoed
+      // pairs (millions: phones in use at one time) only those between two linked entities can
+      // fall inside a group; they are gathered too.
       const auto all = cluster::allgatherv<match::AliasLink>(ctx, std::span<const match::AliasLink>(links));
-      const auto inferred = match::alias_group_links(all, cfg.alias_group_min_score, cfg.alias_group_max_size);
+      std::vector<std::uint64_t> linked;
+      for (const auto& l : all) linked.push_back(l.entity_a), linked.push_back(l.entity_b);
+      std::sort(linked.begin(), linked.end());
+      const auto is_linked = [&](std::uint64_t e) { return std::binary_search(linked.begin(), linked.end(), e); };
+      std::erase_if(vetoed, [&](const match::EntityPair& v) { return !is_linked(v.a) || !is_linked(v.b); });
+      const auto all_vetoed = cluster::allgatherv<match::EntityPair>(ctx, std::span<const match::EntityPair>(vetoed));
+      const auto inferred =
+          match::alias_group_links(all, all_vetoed, cfg.alias_group_min_score, cfg.alias_group_max_size);
       std::uint64_t added = 0;
       for (const auto& l : inferred)
         if (part.owner(l.entity_a) == ctx.rank()) links.push_back(l), ++added;
       std::sort(links.begin(), links.end(), [](const match::AliasLink& x, const match::AliasLink& y) {
         return std::tie(x.entity_a, x.entity_b) < std::tie(y.entity_a, y.entity_b);
       });
-      spdlog::info("resolve: alias groups: {} links inferred from groups of 3..{} entities (links >= {})",
+      spdlog::info("resolve: alias groups: {} links inferred from groups of 3..{} entities (links >= {}; {} vetoed "
+                   "pairs between linked entities checked)",
                    cluster::allreduce_sum<std::uint64_t>(ctx, added), cfg.alias_group_max_size,
-                   cfg.alias_group_min_score);
+                   cfg.alias_group_min_score, all_vetoed.size());
     }
   }
   release_free_memory();

@@ -67,6 +67,7 @@ struct ResolveConfig {
   double alias_group_min_score = 4.0;      // links that join alias groups
   std::uint64_t alias_group_max_size = 6;  // < 3: no alias groups
   bool alias_concurrent_veto = true;
+  bool alias_kin_check = true;  // same_family not counted for relatives (kernels/match/alias.hpp)
   std::uint64_t handover_max_phone_contacts = 200;
   std::uint64_t handover_max_contact_phones = 20;
   int handover_max_gap_days = 60;

@@ -54,6 +54,7 @@ const Key kKeys[] = {
     {"alias_group_min_score", &ResolveConfig::alias_group_min_score},
     {"alias_group_max_size", &ResolveConfig::alias_group_max_size},
     {"alias_concurrent_veto", &ResolveConfig::alias_concurrent_veto},
+    {"alias_kin_check", &ResolveConfig::alias_kin_check},
     {"handover_max_phone_contacts", &ResolveConfig::handover_max_phone_contacts},
     {"handover_max_contact_phones", &ResolveConfig::handover_max_contact_phones},
     {"handover_max_gap_days", &ResolveConfig::handover_max_gap_days},

@@ -1225,6 +1225,15 @@ void enforcement_row(const WorldModel& w, FeedChunk& out, std::uint64_t unit) {
   put_field(csv, name.family);
   csv += ',';
   put_field(csv, w.geo.airport(ev.airport).city);
+  // Police take the birth date of whoever they arrest or turn back, and an arrest record notes
+  // the phone seized on the person: the one he used the day before, whichever identity it is
+  // registered under. Drawn from a stream of their own, so the columns before keep their values.
+  Rng xr(w.sc.seed, stream_key(kTagEnforcement, 3, unit));
+  csv += ',';
+  observe_dob(csv, id.dob, xr, w.sc.noise);
+  csv += ',';
+  if (ev.action == Action::kArrest && xr.chance(w.sc.enforcement.arrest_phone_share))
+    csv.append(w.phone_at(c, ev.day - 1).view());
   csv += '\n';
 }
 

@@ -137,6 +137,7 @@ const std::vector<Key>& keys() {
       {"enforcement", "p_rival_entry", CH_REF(FloatRef, s.enforcement.p_rival_entry), 0, 1},
       {"enforcement", "recruit_share", CH_REF(FloatRef, s.enforcement.recruit_share), 0, 5},
       {"enforcement", "seizure_share", CH_REF(FloatRef, s.enforcement.seizure_share), 0, 1},
+      {"enforcement", "arrest_phone_share", CH_REF(FloatRef, s.enforcement.arrest_phone_share), 0, 1},
       {"enforcement", "background_per_month",
        CH_REF(FloatRef, s.enforcement.background_per_month), 0, 1e6},
 

@@ -95,6 +95,7 @@ struct EnforcementParams {
   double recruit_share = 0.8;
   double seizure_share = 0.03;
   double background_per_month = 15.0;
+  double arrest_phone_share = 0.8;  // arrest records noting the phone seized on the person
 };
 
 struct NoiseParams {

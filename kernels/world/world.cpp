@@ -44,7 +44,7 @@ std::string_view feed_header(Feed f) {
              "nationality,document_number,registered_utc";
     case Feed::kEnforcement:
       return "record_id,agency,releasable_to,date,action,document_number,given_name,family_name,"
-             "location";
+             "location,date_of_birth,phone";
   }
   return {};
 }

@@ -44,9 +44,9 @@ with open(f"{out}/subscribers.csv", "w", newline="") as f:
     for i in range(1500):
         line(f, f"S{i},TEL,,{phone()},{rnd.choice(given)},{rnd.choice(family)},1980-01-01,PAK,AB{i:06d},2024-01-01T00:00:00Z")
 with open(f"{out}/enforcement.csv", "w", newline="") as f:
-    line(f, "record_id,agency,releasable_to,date,action,document_number,given_name,family_name,location")
+    line(f, "record_id,agency,releasable_to,date,action,document_number,given_name,family_name,location,date_of_birth,phone")
     for i in range(300):
-        line(f, f"E{i},POL,,2025-04-0{1 + i % 9},arrest,AB{i:06d},Mohammed,Khan,\"Frankfurt, Hbf\"")
+        line(f, f"E{i},POL,,2025-04-0{1 + i % 9},arrest,AB{i:06d},Mohammed,Khan,\"Frankfurt, Hbf\",1980-01-01,{phone()}")
 PY
 
 COMMON=(ingest --feeds feeds --set ingest.reference_date=2025-06-01 --log-level warn)

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "kernels/match/alias.hpp"
 #include "kernels/match/chaining.hpp"
@@ -111,4 +114,71 @@ TEST(Aliases, SoleLegSwitchOnlyWhenUnambiguous) {
   alias_evidence_for_booking({{3, t1}, {4, t2}, {7, t2}, {4, t2 + day}}, 43, w, ev);
   ASSERT_EQ(ev.size(), 3u);  // 3-4 and 3-7 switch, 4-7 fly together
   EXPECT_TRUE(score_aliases(ev, w).empty());
+}
+
+// A group flies leg 1 and leg 2 on one booking. Entities 1 and 2 are one migrant under one name
+// whose document changed at the hub (the merge kept them apart); 3 (leg 1) changed identity to 4
+// (leg 2); 5 is the escort joining at the hub, seen on four other bookings. Every leg-1 entity has
+// three candidate continuations; narrowed to the rest, 3-4 is the only one.
+TEST(Aliases, SoleLegSwitchAfterNarrowingOutSameNameAndEscorts) {
+  AliasWeights w;
+  const std::int64_t day = 86400, t1 = 1000 * day, t2 = t1 + 2 * day;
+  const std::uint64_t ali = 11, bashir = 12, carlo = 13, escort = 14;
+  const std::vector<BookingLeg> legs = {{1, t1, ali, 1}, {2, t2, ali, 1}, {3, t1, bashir, 1},
+                                        {4, t2, carlo, 1}, {5, t2, escort, 5}};
+  const auto sole_pairs = [](const std::vector<AliasEvidence>& ev) {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+    for (const auto& e : ev)
+      if (e.kind == static_cast<std::uint8_t>(AliasEvidenceKind::kSoleSwitch)) out.emplace_back(e.entity_a, e.entity_b);
+    return out;
+  };
+  std::vector<AliasEvidence> ev;
+  alias_evidence_for_booking(legs, 42, w, ev);
+  EXPECT_EQ(sole_pairs(ev), (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{3, 4}}));
+  // Without names and booking counts nothing narrows: no switch is sole.
+  std::vector<BookingLeg> bare;
+  for (const auto& l : legs) bare.push_back({l.entity, l.departure});
+  ev.clear();
+  alias_evidence_for_booking(bare, 42, w, ev);
+  EXPECT_TRUE(sole_pairs(ev).empty());
+  // The legs' order does not matter.
+  std::vector<BookingLeg> reversed(legs.rbegin(), legs.rend());
+  ev.clear();
+  alias_evidence_for_booking(reversed, 42, w, ev);
+  EXPECT_EQ(sole_pairs(ev), (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{3, 4}}));
+}
+
+// A split trip: the group flies leg 1 on booking 100 and leg 2 on booking 200. Entity 7 (an
+// escort or a member flying both legs) makes the two bookings a continuation; a trip two months
+// later does not continue either.
+TEST(Aliases, BookingContinuationsFollowOneEntitysLegs) {
+  AliasWeights w;
+  const std::int64_t day = 86400, t1 = 1000 * day, t2 = t1 + day;
+  std::vector<BookingPair> got;
+  booking_continuations({{7, 300, t1 + 60 * day, t1 + 60 * day}, {7, 200, t2, t2 + 3600}, {7, 100, t1, t1}}, w, got);
+  EXPECT_EQ(got, (std::vector<BookingPair>{{100, 200}}));
+}
+
+// Of the passengers seen on one of the two bookings only, 1 and 2 carry one name (one migrant
+// whose document changed: set aside); 3 flew leg 1 and 4 leg 2 under other names: a switch, the
+// only one. A second unexplained leg-2 passenger makes it ambiguous; a leg 2 more than
+// `max_switch_seconds` later is no continuation of that traveller.
+TEST(Aliases, LegSwitchAcrossTheBookingsOfASplitTrip) {
+  AliasWeights w;
+  const std::int64_t day = 86400, t1 = 1000 * day, t2 = t1 + day;
+  const std::vector<SoleBookingPassenger> before = {{1, t1, t1, 11}, {3, t1, t1, 12}};
+  std::vector<SoleBookingPassenger> after = {{2, t2, t2, 11}, {4, t2, t2, 13}};
+  std::vector<AliasEvidence> ev;
+  alias_evidence_for_continuation(before, after, 99, w, ev);
+  const auto links = score_aliases(ev, w);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(std::tie(links[0].entity_a, links[0].entity_b), std::make_tuple(3u, 4u));
+  EXPECT_EQ(alias_evidence_text(links[0]), "leg_switch=1;sole_leg_switch=1");
+  after.push_back({5, t2, t2, 14});
+  ev.clear();
+  alias_evidence_for_continuation(before, after, 99, w, ev);
+  EXPECT_TRUE(ev.empty());
+  after = {{2, t2, t2, 11}, {4, t1 + 20 * day, t1 + 20 * day, 13}};
+  alias_evidence_for_continuation(before, after, 99, w, ev);
+  EXPECT_TRUE(ev.empty());
 }

@@ -124,16 +124,31 @@ TEST(AliasEvidence, AliasGroupsCloseOverStrongLinksOnly) {
                                   link(1, 3, 7.0)};                                  // already direct
   for (std::uint64_t e = 20; e < 27; ++e) links.push_back(link(e, e + 1, 9.0));      // a chain of 8
   std::reverse(links.begin(), links.end());  // any order
-  const auto got = alias_group_links(links, 4.0, 6);
+  const auto got = alias_group_links(links, {}, 4.0, 6);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(std::tie(got[0].entity_a, got[0].entity_b), std::make_tuple(1u, 4u));
   EXPECT_EQ(std::tie(got[1].entity_a, got[1].entity_b), std::make_tuple(2u, 4u));
   EXPECT_DOUBLE_EQ(got[0].score, 4.5);  // the group's weakest link
   EXPECT_EQ(got[0].group, 4u);
   EXPECT_EQ(alias_evidence_text(got[0]), "alias_group=4");
-  EXPECT_EQ(alias_group_links(links, 4.0, 8).size(), 2u + 28u - 7u);  // the chain joins in
-  EXPECT_EQ(alias_group_links(links, 3.0, 6).size(), 3u);  // 12 joins 10 and 11: (10, 12)
-  EXPECT_TRUE(alias_group_links(links, 4.0, 2).empty());
+  EXPECT_EQ(alias_group_links(links, {}, 4.0, 8).size(), 2u + 28u - 7u);  // the chain joins in
+  EXPECT_EQ(alias_group_links(links, {}, 3.0, 6).size(), 3u);  // 12 joins 10 and 11: (10, 12)
+  EXPECT_TRUE(alias_group_links(links, {}, 4.0, 2).empty());
+  // Entities 2 and 4 flew together (a veto): the group of 1..4 is two persons, not closed.
+  const std::vector<EntityPair> vetoed = {{2, 4}, {10, 99}};
+  EXPECT_TRUE(alias_group_links(links, vetoed, 4.0, 6).empty());
+}
+
+TEST(AliasEvidence, ScoringReportsVetoedPairs) {
+  AliasWeights w;
+  std::vector<AliasEvidence> ev;
+  alias_evidence_for_value(std::vector<std::uint64_t>{1, 2}, AliasEvidenceKind::kPayment, 7, w, ev);
+  alias_evidence_for_value(std::vector<std::uint64_t>{1, 2}, AliasEvidenceKind::kPhone, 8, w, ev);
+  ev.push_back({1, 2, 9, static_cast<std::uint8_t>(AliasEvidenceKind::kSameFlight)});
+  ev.push_back({3, 4, 9, static_cast<std::uint8_t>(AliasEvidenceKind::kSameFlight)});
+  std::vector<EntityPair> vetoed;
+  EXPECT_TRUE(score_aliases(ev, w, &vetoed).empty());
+  EXPECT_EQ(vetoed, (std::vector<EntityPair>{{1, 2}, {3, 4}}));
 }
 
 TEST(PhoneHandover, HubsAndPopularContactsIgnored) {
@@ -243,4 +258,24 @@ TEST(AliasIdentity, NearDobAndSameFamilyCorroborate) {
   // Corroboration alone does not start a link kind.
   EXPECT_FALSE(alias_kind_is_link(ev[0].kind));
   EXPECT_TRUE(alias_kind_is_link(static_cast<std::uint8_t>(AliasEvidenceKind::kPhoneHandover)));
+}
+
+// Relatives on one household phone share the family name too, but were born years apart and have
+// other given names: that is no corroboration. One person's records with a mistyped birth date
+// keep the given name, and an unknown date or given name contradicts nothing.
+TEST(AliasIdentity, SameFamilyIsNoCorroborationForRelatives) {
+  AliasWeights w;
+  const auto links = [&](const EntityTraits& a, const EntityTraits& b) {
+    std::vector<AliasEvidence> ev;
+    alias_evidence_for_value(std::vector<std::uint64_t>{1, 2}, AliasEvidenceKind::kPhone, 7, w, ev);
+    alias_identity_evidence(1, 2, a, b, w, ev);
+    return score_aliases(ev, w).size();
+  };
+  // shared phone (3) + same family (1.4) links; without the family name it does not.
+  EXPECT_EQ(links({1000, 9, 11}, {3000, 9, 12}), 0u);                     // spouse: born 5 years apart
+  EXPECT_EQ(links({1000, 9, 11}, {3000, 9, 11}), 1u);                     // one given name: a mistyped date
+  EXPECT_EQ(links({1000, 9, 11}, {kMissingDate, 9, 12}), 1u);             // a birth date unknown
+  EXPECT_EQ(links({1000, 9, 11}, {3000, 9, 0}), 1u);                      // a given name unknown
+  w.kin_check = false;
+  EXPECT_EQ(links({1000, 9, 11}, {3000, 9, 12}), 1u);
 }

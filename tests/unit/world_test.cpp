@@ -117,7 +117,7 @@ TEST(World, HeadersMatchTheFeedContract) {
             "nationality,document_number,registered_utc");
   EXPECT_EQ(feed_header(Feed::kEnforcement),
             "record_id,agency,releasable_to,date,action,document_number,given_name,family_name,"
-            "location");
+            "location,date_of_birth,phone");
   EXPECT_EQ(feed_name(Feed::kSubscribers), "subscribers");
 }
 
