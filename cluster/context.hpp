@@ -39,6 +39,10 @@ class Context {
   // Bytes this rank has sent to other ranks through shuffles, for the scaling model.
   std::uint64_t bytes_sent() const { return bytes_sent_; }
   void add_bytes_sent(std::uint64_t n) const { bytes_sent_ += n; }
+  // Wall seconds this rank spent inside shuffle exchanges (copies, transfer and waiting for the
+  // other ranks): with bytes_sent, what a stage's communication costs.
+  double shuffle_seconds() const { return shuffle_seconds_; }
+  void add_shuffle_seconds(double s) const { shuffle_seconds_ += s; }
 
  private:
   MPI_Comm comm_;
@@ -47,6 +51,7 @@ class Context {
   int node_local_size_ = 1;
   std::size_t max_message_bytes_ = std::size_t{1} << 30;
   mutable std::uint64_t bytes_sent_ = 0;
+  mutable double shuffle_seconds_ = 0;
 };
 
 }  // namespace ch::cluster

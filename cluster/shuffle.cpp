@@ -16,6 +16,7 @@ std::vector<std::vector<std::byte>> exchange(const Context& ctx, const std::vect
   const auto p = static_cast<std::size_t>(ctx.size());
   if (outgoing.size() != p) throw std::invalid_argument("shuffle_bytes: one buffer per rank needed");
   const auto self = static_cast<std::size_t>(ctx.rank());
+  const double started = MPI_Wtime();
 
   std::vector<std::uint64_t> send_total(p), recv_total(p);
   std::uint64_t local_max = 0;
@@ -72,6 +73,7 @@ std::vector<std::vector<std::byte>> exchange(const Context& ctx, const std::vect
                     static_cast<std::size_t>(rcount[r]));
   }
   if (take) *take = {};
+  ctx.add_shuffle_seconds(MPI_Wtime() - started);
   return incoming;
 }
 

@@ -65,7 +65,8 @@ StageTimer::StageTimer(const JobEnv& env, std::string stage)
     : env_(env),
       stage_(std::move(stage)),
       start_(std::chrono::steady_clock::now()),
-      shuffled_at_start_(env.ctx.bytes_sent()) {
+      shuffled_at_start_(env.ctx.bytes_sent()),
+      shuffle_seconds_at_start_(env.ctx.shuffle_seconds()) {
   release_free_memory();
   reset_peak_rss();
 }
@@ -78,16 +79,17 @@ void StageTimer::report(std::uint64_t rows, std::uint64_t bytes) const {
   const auto& ctx = env_.ctx;
   const std::uint64_t rss = cluster::allreduce_max(ctx, peak_rss_bytes());
   const std::uint64_t shuffled = cluster::allreduce_max(ctx, ctx.bytes_sent() - shuffled_at_start_);
+  const double exchanging = cluster::allreduce_max(ctx, ctx.shuffle_seconds() - shuffle_seconds_at_start_);
   const double s = cluster::allreduce_max(ctx, std::max(seconds(), 1e-9));
   spdlog::info("{}: {} rows in {:.2f} s ({:.0f} rows/s, {:.1f} MB/s, peak RSS {:.0f} MB/rank, "
-               "shuffled {:.1f} MB/rank)",
-               stage_, rows, s, rows / s, bytes / s / 1e6, rss / 1e6, shuffled / 1e6);
+               "shuffled {:.1f} MB/rank in {:.2f} s)",
+               stage_, rows, s, rows / s, bytes / s / 1e6, rss / 1e6, shuffled / 1e6, exchanging);
   if (ctx.is_root() && !env_.metrics.empty()) {
     std::ofstream out(env_.metrics, std::ios::app);
     out << fmt::format(
         "{{\"stage\":\"{}\",\"ranks\":{},\"threads\":{},\"seconds\":{:.4f},\"rows\":{},"
-        "\"bytes\":{},\"peak_rss_bytes_max\":{},\"shuffle_bytes_max\":{}}}\n",
-        stage_, ctx.size(), env_.threads, s, rows, bytes, rss, shuffled);
+        "\"bytes\":{},\"peak_rss_bytes_max\":{},\"shuffle_bytes_max\":{},\"shuffle_seconds_max\":{:.4f}}}\n",
+        stage_, ctx.size(), env_.threads, s, rows, bytes, rss, shuffled, exchanging);
     if (!out) spdlog::warn("cannot append metrics to {}", env_.metrics);
   }
 }

@@ -38,6 +38,7 @@ class StageTimer {
   std::string stage_;
   std::chrono::steady_clock::time_point start_;
   std::uint64_t shuffled_at_start_;
+  double shuffle_seconds_at_start_;
 };
 
 // Progress of a long loop on rank 0: a redrawn bar on a terminal, a plain line every
