@@ -497,7 +497,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
         const auto j = journey_client.find(c);
         if (j == journey_client.end()) continue;
         auto& [after, before] = after_before[a];
-        ++(e_first[i] > j->second.last_departure_utc + 86400 ? after : before);
+        ++(assess::contact_after_arrival(e_first[i], j->second) ? after : before);
       }
     }
     auto coordinator = [&](std::uint64_t a) {
@@ -741,9 +741,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
         } else if (e_calls[edge] > 0 && journey_client.count(b)) {
           tied_clients.insert(b);
           const auto& j = journey_client[b];
-          // Contact that starts only after the client arrived: the destination stage (contact
-          // while the client waits at the hub is the transit stage's).
-          if (e_first[edge] > j.last_departure_utc + 86400) ++m.counts.clients_after;
+          if (assess::contact_after_arrival(e_first[edge], j)) ++m.counts.clients_after;
           else ++m.counts.clients_before;
           if (j.document_swap) ++m.counts.document_changes;
         }

@@ -41,6 +41,12 @@ struct Journey {
   bool backtracks = false;         // some leg goes back to an airport left earlier (never one-way)
 };
 
+// Contact that starts only after the client arrived (a day after his last leg): the destination
+// stage's. Contact while the client waits at the hub is the transit stage's.
+inline bool contact_after_arrival(std::int64_t first_contact_utc, const Journey& j) {
+  return first_contact_utc > j.last_departure_utc + 86400;
+}
+
 // A smuggled client's journey: an outbound trip that stops at a hub for between min and max
 // hours (smugglers stage groups at the hub for days; legitimate connections take < 1 day) and
 // never returns to its origin within the period. Legs are sorted by (time, obs) inside.
