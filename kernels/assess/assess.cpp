@@ -145,10 +145,10 @@ const char* role_name(MemberRole r) {
 
 RoleVerdict infer_role(const RoleEvidence& e) {
   auto n = [](std::uint32_t v) { return std::to_string(v); };
-  if (e.paid_bookings > 0)
-    return {MemberRole::kFinancier, "own account paid " + n(e.paid_bookings) + " smuggling bookings"};
   if (e.escorted_bookings > 0)
     return {MemberRole::kTransporter, "travelled with " + n(e.escorted_bookings) + " smuggling groups"};
+  if (e.paid_bookings > 0)
+    return {MemberRole::kFinancier, "own account paid " + n(e.paid_bookings) + " smuggling bookings"};
   if (e.clients_after > e.clients_before && e.clients_after >= 1)
     return {MemberRole::kCoordinatorAbroad, "in contact with " + n(e.clients_after) +
                                                 " clients after arrival (" + n(e.clients_before) + " before)"};

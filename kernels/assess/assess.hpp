@@ -146,8 +146,10 @@ struct RoleVerdict {
 };
 
 // Rules, first match wins (strongest, most specific evidence first):
+//   transporter     escorts ≥ 1 smuggling group as a passenger (seen on the group's booking:
+//                   the most direct evidence; the organization pays an escort's own trips
+//                   home from its account, which then looks like the escort's own)
 //   financier       pays ≥ 1 smuggling booking from an own account
-//   transporter     escorts ≥ 1 smuggling group as a passenger
 //   coordinator     in contact with more clients after arrival than before (destination stage)
 //   organizer       ties to the most other members (≥ 75 % of the organization's maximum, ≥ 3):
 //                   the hub of a segmented hierarchy (Campana 2018)

@@ -121,10 +121,11 @@ TEST(Roles, FirstMatchingRuleWins) {
   RoleEvidence e;
   e.paid_bookings = 2;
   e.escorted_bookings = 3;
-  EXPECT_EQ(infer_role(e).role, MemberRole::kFinancier);
-  e.paid_bookings = 0;
+  // An escort whose trips home the organization paid: its account pays smuggling bookings too.
   EXPECT_EQ(infer_role(e).role, MemberRole::kTransporter);
   EXPECT_NE(infer_role(e).evidence.find("3"), std::string::npos);
+  e.escorted_bookings = 0;
+  EXPECT_EQ(infer_role(e).role, MemberRole::kFinancier);
   RoleEvidence c;
   c.clients_after = 4;
   c.clients_before = 1;
