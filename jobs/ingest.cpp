@@ -5,13 +5,10 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
-#include <ctime>
 #include <numeric>
 
 #include "cluster/collectives.hpp"
@@ -529,28 +526,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
   limits.default_country_code = options.default_country_code;
   limits.extra_slots = extra_columns.size();
 
-  // Phase times for --log-level debug: where a slow run spends its time.
-  // CPU time is printed too: on a shared machine it is the figure that means something; and
-  // page faults, since touching fresh memory is much of ingest's cost.
-  auto phase_start = std::chrono::steady_clock::now();
-  auto cpu_start = std::clock();
-  auto faults = [] {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_minflt;
-  };
-  auto faults_start = faults();
-  auto phase = [&](const char* what) {
-    const auto now = std::chrono::steady_clock::now();
-    const auto cpu = std::clock();
-    const auto f = faults();
-    spdlog::debug("ingest: {} {:.3f} s (cpu {:.3f} s, {} k page faults)", what,
-                  std::chrono::duration<double>(now - phase_start).count(),
-                  static_cast<double>(cpu - cpu_start) / CLOCKS_PER_SEC, (f - faults_start) / 1000);
-    phase_start = now;
-    cpu_start = cpu;
-    faults_start = f;
-  };
+  PhaseClock phase(ctx, "ingest");
   // Load: where this rank's records of every file are (read window by window below).
   env.fault_point("ingest", "read");
   const auto pieces = io::plan_owned_records(ctx, data, options.max_record_bytes);
@@ -560,7 +536,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     origins.push_back({data[piece.source].path, piece.offset});
     local_bytes += piece.length + piece.cut_bytes;
   }
-  phase("plan");
+  phase.mark("plan");
 
   // Compute: per window of each piece, split records, validate and normalize blocks of them in
   // parallel, then append the blocks in order. The window's buffer and the blocks' memory are
@@ -607,10 +583,10 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
   window = std::string();
   ch::free_storage(sp);
   parts = std::vector<Batch>();
-  phase("split, validate and normalize");
+  phase.mark("split, validate and normalize");
   // Global record positions: ranks own consecutive stretches of the concatenated inputs.
   all.offset_seq(cluster::exclusive_scan(ctx, local_records));
-  phase("record positions");
+  phase.mark("record positions");
   {
     const auto [text, other] = all.footprint();
     const auto rows = std::max<std::uint64_t>(1, local_records);
@@ -623,7 +599,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
 
   // Shuffle: duplicate record ids, first by file position wins.
   quarantine_duplicates(all, find_duplicates(ctx, all), sources, origins, options.quarantine_raw_bytes);
-  phase("duplicates");
+  phase.mark("duplicates");
 
   // Combine: the summary, and the verdict on unusable sources (same on every rank).
   const auto counts = global_counts(ctx, all.counts);
@@ -672,14 +648,14 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     t.add("departure_utc", std::move(sg.departure_utc));
     writer.write_table("/segments", t, io::Codec::kLz4);
     prov.row_counts["/segments"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
-    phase("write /segments");
+    phase.mark("write /segments");
   }
   {
     const io::Table t = observations_table(all.obs, first_obs, sources, extra_columns);
     all.obs = {};
     writer.write_table("/observations", t, io::Codec::kLz4);
     prov.row_counts["/observations"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
-    phase("write /observations");
+    phase.mark("write /observations");
   }
   {
     auto& c = all.calls;
@@ -692,7 +668,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     all.calls = {};
     writer.write_table("/calls", t, io::Codec::kLz4);
     prov.row_counts["/calls"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
-    phase("write /calls");
+    phase.mark("write /calls");
   }
   {
     auto& q = all.quarantine;
@@ -709,7 +685,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     t.add("raw", std::move(q.raw));
     writer.write_table("/quarantine", t);
     prov.row_counts["/quarantine"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
-    phase("write /quarantine");
+    phase.mark("write /quarantine");
   }
   {
     // Replicated on every rank; rank 0 writes it.
@@ -741,7 +717,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
   env.fault_point("ingest", "commit");
   prov.write(ctx, writer, env.threads);
   writer.commit();
-  phase("commit");
+  phase.mark("commit");
   timer.report(rows_read, cluster::allreduce_sum(ctx, local_bytes));
 }
 

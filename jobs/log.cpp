@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 
 #include "cluster/collectives.hpp"
@@ -56,6 +57,34 @@ void reset_peak_rss() {
 }
 
 }  // namespace
+
+namespace {
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+std::uint64_t minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<std::uint64_t>(u.ru_minflt);
+}
+}  // namespace
+
+PhaseClock::PhaseClock(const cluster::Context& ctx, std::string stage)
+    : ctx_(ctx), stage_(std::move(stage)), wall_(std::chrono::steady_clock::now()),
+      cpu_(process_cpu_seconds()), shuffle_(ctx.shuffle_seconds()), faults_(minor_faults()) {}
+
+void PhaseClock::mark(const char* phase) {
+  if (!spdlog::should_log(spdlog::level::debug)) return;
+  const auto wall = std::chrono::steady_clock::now();
+  const double cpu = process_cpu_seconds(), shuffle = ctx_.shuffle_seconds();
+  const auto faults = minor_faults();
+  spdlog::debug("{}: {} {:.3f} s (cpu {:.3f} s, shuffles {:.3f} s, {} k page faults, peak RSS {:.0f} MB)", stage_,
+                phase, std::chrono::duration<double>(wall - wall_).count(), cpu - cpu_, shuffle - shuffle_,
+                (faults - faults_) / 1000, static_cast<double>(peak_rss_bytes()) / 1e6);
+  wall_ = wall, cpu_ = cpu, shuffle_ = shuffle, faults_ = faults;
+}
 
 void release_free_memory() {
   if (MallocExtension_ReleaseFreeMemory) MallocExtension_ReleaseFreeMemory();

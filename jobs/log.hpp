@@ -41,6 +41,24 @@ class StageTimer {
   double shuffle_seconds_at_start_;
 };
 
+// Phase figures of a stage at --log-level debug (every rank's at trace): wall and CPU seconds,
+// seconds spent in shuffle exchanges (mostly waiting for the other ranks) and page faults since
+// the previous mark, and the stage's peak resident memory so far. CPU time is the figure that means something on a shared machine; the
+// shuffle seconds show which rank the others wait for; touching fresh memory is much of a
+// data-heavy phase's cost.
+class PhaseClock {
+ public:
+  PhaseClock(const cluster::Context& ctx, std::string stage);
+  void mark(const char* phase);  // ends `phase`, starts the next
+
+ private:
+  const cluster::Context& ctx_;
+  std::string stage_;
+  std::chrono::steady_clock::time_point wall_;
+  double cpu_, shuffle_;
+  std::uint64_t faults_;
+};
+
 // Progress of a long loop on rank 0: a redrawn bar on a terminal, a plain line every
 // `interval` seconds otherwise (batch logs under Slurm).
 class Progress {
