@@ -70,14 +70,17 @@ class FieldStore {
   void fetch(const cluster::Context& ctx, const RowPartition& part, std::vector<std::uint64_t> rows) {
     // The distinct rows not held here, in row order: a bitmap over all rows rather than sorting
     // the list (one row per candidate pair: sorting them was 8 % of resolve on one rank).
-    std::vector<std::uint64_t> wanted((part.n + 63) / 64, 0);
+    wanted_.assign((part.n + 63) / 64, 0);
     for (auto r : rows)
-      if (!is_local(r)) wanted[r >> 6] |= std::uint64_t{1} << (r & 63);
+      if (!is_local(r)) wanted_[r >> 6] |= std::uint64_t{1} << (r & 63);
     ch::free_storage(rows);
     std::vector<RowRequest> req;
-    for (std::size_t w = 0; w < wanted.size(); ++w)
-      for (std::uint64_t bits = wanted[w]; bits != 0; bits &= bits - 1)
+    wanted_before_.resize(wanted_.size());
+    for (std::size_t w = 0; w < wanted_.size(); ++w) {
+      wanted_before_[w] = static_cast<std::uint32_t>(req.size());
+      for (std::uint64_t bits = wanted_[w]; bits != 0; bits &= bits - 1)
         req.push_back({64 * w + static_cast<std::uint64_t>(std::countr_zero(bits)), ctx.rank()});
+    }
     const auto at_owner =
         cluster::shuffle<RowRequest>(ctx, req, [&](const RowRequest& q) { return part.owner(q.row); });
     std::vector<TaggedFields> replies;
@@ -94,18 +97,23 @@ class FieldStore {
   // Local then fetched, taken as one array by the comparison kernel; index() addresses it.
   std::span<const ObservationFields> local() const { return local_; }
   std::span<const ObservationFields> remote() const { return remote_; }
+  // A fetched row's place among the fetched ones is its rank in the bitmap of fetched rows (set
+  // bits before it): constant time instead of a binary search over millions of fetched rows
+  // (medium, 2 ranks: rank 0's comparison 23 → 20 s).
   std::uint32_t index(std::uint64_t row) const {
     if (is_local(row)) return static_cast<std::uint32_t>(row - first_);
-    const auto it = std::lower_bound(remote_.begin(), remote_.end(), row,
-                                     [](const ObservationFields& f, std::uint64_t r) { return f.row < r; });
-    return static_cast<std::uint32_t>(local_.size() + static_cast<std::size_t>(it - remote_.begin()));
+    const std::uint64_t below = wanted_[row >> 6] & ((std::uint64_t{1} << (row & 63)) - 1);
+    return static_cast<std::uint32_t>(local_.size() + wanted_before_[row >> 6] +
+                                      static_cast<std::uint32_t>(std::popcount(below)));
   }
 
  private:
   bool is_local(std::uint64_t r) const { return r >= first_ && r < first_ + local_.size(); }
   std::uint64_t first_;
   std::vector<ObservationFields>& local_;
-  std::vector<ObservationFields> remote_;
+  std::vector<ObservationFields> remote_;      // fetched rows, in row order
+  std::vector<std::uint64_t> wanted_;          // bitmap of the fetched rows
+  std::vector<std::uint32_t> wanted_before_;   // fetched rows in the words before each word
 };
 
 // Values of a row-partitioned array at arbitrary rows (request/reply). Collective.
@@ -345,10 +353,50 @@ struct Candidates {
   }
 };
 
+// Moves each compared pair to the owner of its smaller row, keeping (lo, hi) order: the pairs
+// that stay are sorted already, the arrivals are sorted and merged in from the back. Collective.
+void return_to_smaller_row_owner(const cluster::Context& ctx, const RowPartition& part, Candidates& c) {
+  struct Compared {
+    match::CandidatePair pair;
+    std::uint64_t pattern;
+    bool names_swapped;
+  };
+  std::vector<Compared> leaving;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < c.pairs.size(); ++i) {
+    if (part.owner(c.pairs[i].lo) != ctx.rank()) {
+      leaving.push_back({c.pairs[i], c.patterns[i], c.names_swapped[i]});
+    } else {
+      c.pairs[kept] = c.pairs[i], c.patterns[kept] = c.patterns[i], c.names_swapped[kept] = c.names_swapped[i];
+      ++kept;
+    }
+  }
+  auto arrived = cluster::shuffle<Compared>(ctx, std::move(leaving), [&](const Compared& x) { return part.owner(x.pair.lo); });
+  const auto before = [](const match::CandidatePair& a, const match::CandidatePair& b) {
+    return std::tie(a.lo, a.hi) < std::tie(b.lo, b.hi);
+  };
+  // Each sender's pairs arrive in order: with two ranks there is nothing to sort.
+  const auto by_pair = [&](const Compared& a, const Compared& b) { return before(a.pair, b.pair); };
+  if (!std::is_sorted(arrived.begin(), arrived.end(), by_pair)) tbb::parallel_sort(arrived.begin(), arrived.end(), by_pair);
+  const std::size_t total = kept + arrived.size();
+  c.pairs.resize(total), c.patterns.resize(total), c.names_swapped.resize(total);
+  std::size_t a = kept, b = arrived.size(), w = total;
+  while (b > 0) {
+    if (a > 0 && before(arrived[b - 1].pair, c.pairs[a - 1])) {
+      --a, --w;
+      c.pairs[w] = c.pairs[a], c.patterns[w] = c.patterns[a], c.names_swapped[w] = c.names_swapped[a];
+    } else {
+      --b, --w;
+      c.pairs[w] = arrived[b].pair, c.patterns[w] = arrived[b].pattern, c.names_swapped[w] = arrived[b].names_swapped;
+    }
+  }
+}
+
 // Blocking, de-duplication, comparison and the random-pair sample. Collective.
 Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
                            std::vector<ObservationFields>& fields, const match::ComparisonSpec& spec,
-                           const std::vector<match::BlockingRule>& rules, const ResolveConfig& cfg) {
+                           const std::vector<match::BlockingRule>& rules, const ResolveConfig& cfg,
+                           PhaseClock& phase) {
   const std::uint64_t n = part.n;
   Candidates out;
   // ---- blocking -------------------------------------------------------------------------------
@@ -391,18 +439,37 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
                    oversize_by_rule[r], rules[r].text, cfg.max_block_size, largest_by_rule[r], cfg.window);
   const std::uint64_t raw_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, bstats.pairs);
 
-  // De-duplicate on the owner of the smaller row: the pair key decides the rank, and pairs end
-  // up sorted by (lo, hi) in rank order, which is the order of /pairs.
+  // De-duplicate where the pair is compared: the owner of one of its two rows, picked by a hash
+  // of the pair. The owner of the smaller row alone would compare every pair of a row below its
+  // range's end: with p ranks the first holds (2p − 1)/p² of uniform pairs (3/4 of them with
+  // two; medium: 72 %, the other rank waited 12–23 s). Afterwards the results go to the owner of
+  // the smaller row, and pairs end up sorted by (lo, hi) in rank order: the order of /pairs.
   auto& pairs = out.pairs;
+  const auto compared_at = [&](const match::CandidatePair& c) {
+    return part.owner((mix64(c.lo ^ mix64(c.hi)) & 1) ? c.lo : c.hi);
+  };
   // Rules overlap (about 40 % of the raw pairs on the small scenario are repeats), so
   // de-duplicating before the shuffle as well shrinks the largest array resolve holds.
   match::dedupe_pairs(candidates);
-  pairs = cluster::shuffle<match::CandidatePair>(
-      ctx, std::move(candidates), [&](const match::CandidatePair& c) { return part.owner(c.lo); });
+  pairs = cluster::shuffle<match::CandidatePair>(ctx, std::move(candidates), compared_at);
   match::dedupe_pairs(pairs);
   out.total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, pairs.size());
+  // Room for the pairs this rank holds once they are back with their smaller row's owner,
+  // reserved now, before the comparison fetches remote fields: growing the arrays when the
+  // pairs come back reallocated them at resolve's peak (medium: +1.4 GB on rank 0).
+  {
+    std::vector<std::uint64_t> by_owner(p, 0);
+    for (const auto& c : pairs) ++by_owner[static_cast<std::size_t>(part.owner(c.lo))];
+    cluster::allreduce_sum(ctx, by_owner);
+    const std::size_t held = std::max<std::size_t>(by_owner[static_cast<std::size_t>(ctx.rank())], pairs.size());
+    pairs.reserve(held);
+    out.patterns.reserve(held);
+    out.names_swapped.reserve(held);
+  }
   spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", out.total_pairs,
                rules.size(), raw_pairs);
+
+  phase.mark("blocking");
 
   // ---- comparison ------------------------------------------------------------------------------
   const auto levels_spec = spec.levels();
@@ -410,12 +477,10 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
     FieldStore store(first, fields);
     std::vector<std::uint64_t> need;
     need.reserve(pairs.size());
-    for (const auto& c : pairs) need.push_back(c.hi);
+    for (const auto& c : pairs) need.push_back(c.lo), need.push_back(c.hi);  // fetch() skips the local one
     store.fetch(ctx, part, std::move(need));
     // In slices, so that only a slice's PairLevels exist at a time.
     constexpr std::size_t kSlice = std::size_t{1} << 20;
-    out.patterns.reserve(pairs.size());
-    out.names_swapped.reserve(pairs.size());
     std::vector<std::pair<std::uint32_t, std::uint32_t>> idx;
     for (std::size_t b = 0; b < pairs.size(); b += kSlice) {
       const std::size_t e = std::min(pairs.size(), b + kSlice);
@@ -424,6 +489,11 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
       for (const auto& l : match::compare_pairs(store.local(), store.remote(), idx, spec)) out.add(levels_spec, l);
     }
   }
+  spdlog::debug("resolve: {} candidate pairs compared on rank {}", pairs.size(), ctx.rank());
+  phase.mark("comparison");
+  return_to_smaller_row_owner(ctx, part, out);
+
+  phase.mark("pairs to the smaller row's owner");
 
   // ---- u from seeded random pairs ---------------------------------------------------------------
   const std::size_t k = levels_spec.size();
@@ -865,6 +935,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
              const ResolveConfig& cfg) {
   const auto& ctx = env.ctx;
   StageTimer timer(env, "resolve");
+  PhaseClock phase(ctx, "resolve");
   io::Provenance prov{.stage = "resolve", .config_text = cfg.effective_toml(),
                       .inputs = io::hash_inputs(ctx, {records}), .started_utc = io::utc_now(),
                       .row_counts = {}};
@@ -886,12 +957,14 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   std::string comparisons;
   for (const auto& l : levels_spec) comparisons += (comparisons.empty() ? "" : ", ") + l.name;
   spdlog::info("resolve: {} observations; comparisons: {}", n, comparisons);
+  phase.mark("load");
 
   // ---- term frequencies ----------------------------------------------------------------------
   match::TfTotals tf;
   tf.enabled = cfg.tf_adjust;
   tf.max_bits = cfg.tf_max_bits;
   count_name_values(ctx, part, first, fields, tf);
+  phase.mark("term frequencies");
   env.stop_point("resolve");
 
   // ---- candidates: blocking, comparison, random-pair sample (or the checkpoint's) -----------------
@@ -908,9 +981,11 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
                  std::get<std::string>(saved->attributes("/").at("point")), saved_model->trace.size(),
                  cand.total_pairs);
   } else {
-    cand = find_candidates(ctx, part, first, fields, spec, rules, cfg);
+    cand = find_candidates(ctx, part, first, fields, spec, rules, cfg, phase);
   }
-  release_free_memory();
+  // No release_free_memory() between phases: each release handed tcmalloc's free pages back to
+  // the kernel and the next phase faulted them in again, zeroed — medium, same peak either way:
+  // 1 rank 116.8 → 100.7 s (system time 28.7 → 13.3 s), 2 ranks 84.1 → 77.0 s.
   const auto& pairs = cand.pairs;
   const auto& u_random = cand.u_random;
   const auto& oversize_by_rule = cand.oversize_by_rule;
@@ -952,6 +1027,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   }
   spdlog::info("resolve: EM converged after {} iterations, lambda {:.4f}{}", model.trace.size(), model.lambda,
                saved_model ? fmt::format(" ({} in this run)", model.trace.size() - resumed_at) : "");
+  phase.mark("random pairs, EM");
 
   // ---- scoring -------------------------------------------------------------------------------
   // Computed again for /pairs rather than kept: two doubles per candidate pair were, after the
@@ -1011,7 +1087,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     cand.names_swapped.resize(kept);
     cand.names_swapped.shrink_to_fit();
   }
-  release_free_memory();
+
+  phase.mark("scoring");
 
   // ---- clustering ------------------------------------------------------------------------------
   GuardStats gstats;
@@ -1027,6 +1104,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   const auto labels = cluster::fetch_owned(ctx, my_rows, owned_labels);
   // Entity id = the obs id of the cluster's smallest row (canonical for any rank count).
   const auto label_obs = fetch_by_row(ctx, part, first, batch.obs, labels);
+
+  phase.mark("clustering");
 
   // ---- aliases ---------------------------------------------------------------------------------
   std::vector<match::AliasLink> links;
@@ -1133,7 +1212,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
                    cfg.alias_group_min_score, all_vetoed.size());
     }
   }
-  release_free_memory();
+
+  phase.mark("aliases");
 
   // ---- write -----------------------------------------------------------------------------------
   env.fault_point("resolve", "write");
@@ -1277,6 +1357,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   env.fault_point("resolve", "commit");
   writer.commit();
   checkpoint.remove();
+  phase.mark("write");
   spdlog::info("resolve: {} matched pairs, {} entities, {} alias links", matched, prov.row_counts["/entities"],
                prov.row_counts["/aliases"]);
   timer.report(n, 0);
