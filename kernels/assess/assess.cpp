@@ -255,11 +255,6 @@ std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuatio
     auto& r = out[i];
     for (const auto& c : parts[i]) r.successors.push_back(c.later), r.best_jaccard = std::max(r.best_jaccard, c.jaccard);
     const auto& months = active_months[i];
-    std::int64_t gap = 0, run = 0;
-    for (std::int32_t m = earlier_end + 1; m <= later_end; ++m) {
-      run = months.count(m) ? 0 : run + 1;
-      gap = std::max(gap, run);
-    }
     // A continuation holding more of another earlier organization is that one's.
     auto someone_elses = [&](const Continuation& c) {
       for (const auto& [n, j] : continues[c.later])
@@ -275,8 +270,20 @@ std::vector<FateResult> classify_fates(const std::vector<std::vector<Continuatio
     auto raids = arrest_months[i];
     if (!own.empty()) raids.insert(later_arrest_months[own[0]].begin(), later_arrest_months[own[0]].end());
     const bool hit = raids.lower_bound(earlier_end) != raids.lower_bound(later_end);
+    // The month that shows how the organization ended: the last, unless a raid hit it then, as
+    // it is now (its best own continuation: an arrest of someone the earlier run once counted,
+    // whom no continuation holds, says nothing of its last month) — arrests cut that month's
+    // record short and whatever the organization does about them comes after the run, so its
+    // silence then is no dissolution; the month before stands in.
+    const bool raided_last = !own.empty() && later_arrest_months[own[0]].count(later_end);
+    const std::int32_t last = raided_last ? later_end - 1 : later_end;
+    std::int64_t gap = 0, run = 0;
+    for (std::int32_t m = earlier_end + 1; m <= last; ++m) {
+      run = months.count(m) ? 0 : run + 1;
+      gap = std::max(gap, run);
+    }
     if (!hit) r.fate = Fate::kPersisted;
-    else if (!months.count(later_end)) r.fate = Fate::kDissolved;
+    else if (!months.count(last)) r.fate = Fate::kDissolved;
     else if (gap >= o.gap_months && !parts[i].empty()) r.fate = Fate::kReconstituted;
     else if (own.size() > 1) r.fate = Fate::kSplit;
     else if (own.empty() && !parts[i].empty()) r.fate = Fate::kMerged;

@@ -244,7 +244,10 @@ std::vector<std::vector<Continuation>> continuations(const std::vector<std::vect
 //                  organization's members often show no call between them for a month). A raid
 //                  in later_end itself has consequences only after the run;
 //   dissolved      no activity in later_end (members of a dissolved organization go dormant;
-//                  those of a split or merged one carry on elsewhere);
+//                  those of a split or merged one carry on elsewhere) — or in later_end - 1 when
+//                  a raid hit its best own continuation in later_end: arrests cut that month's
+//                  record short and the response to them comes after the run, so the month
+//                  before shows how it ended (it also ends the pause counted below);
 //   reconstituted  activity stopped for ≥ gap_months after earlier_end and started again, and a
 //                  later organization continues it (without one, a pause in the ties of members
 //                  whom the assessment no longer finds together is as likely a thin record);

@@ -1092,7 +1092,7 @@ void CallGen::migrant(const Core& c) {
 class SubscriberGen {
  public:
   SubscriberGen(const WorldModel& w, FeedChunk& out, std::uint64_t unit)
-      : w_(w), sink_{out, 'S', unit}, ur_(w.sc.seed, stream_key(kTagSubscriber, unit)), unit_(unit) {
+      : w_(w), sink_{out, 'S', w.subscriber_key(unit)}, ur_(w.sc.seed, stream_key(kTagSubscriber, unit)), unit_(unit) {
     const auto& a = w.sc.feeds.subscribers_agencies;
     agency_ = a[ur_.below(a.size())];
   }

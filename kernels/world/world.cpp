@@ -289,6 +289,7 @@ WorldModel::WorldModel(const Scenario& s) : sc(s), geo(s) {
   subscriber_burner_base = subscriber_alias_base + smugglers.size() * 3;
   subscriber_agency_base = subscriber_burner_base + smugglers.size() * burner_epochs;
   subscriber_total = subscriber_agency_base + agencies.size();
+  static_assert(kMaxBurnerEpochs >= kMaxMonths * 31 + 2, "burner periods of the longest run fit the key stride");
 }
 
 const WorldModel::Block& WorldModel::block_of(std::uint64_t pid) const {
@@ -773,6 +774,17 @@ WorldModel::TravelUnit WorldModel::travel_unit(std::uint64_t unit) const {
     u.key = travel_key_base[static_cast<std::size_t>(u.kind)] + u.index * kMaxMonths + static_cast<std::uint64_t>(u.month);
   }
   return u;
+}
+
+std::uint64_t WorldModel::subscriber_key(std::uint64_t unit) const {
+  if (unit < migrant_first) return unit;
+  if (unit < subscriber_alias_base) return kMigrantPhoneKeyBase + (unit - migrant_first);
+  if (unit < subscriber_burner_base) return kAliasPhoneKeyBase + (unit - subscriber_alias_base);
+  if (unit < subscriber_agency_base) {
+    const std::uint64_t i = unit - subscriber_burner_base;
+    return kBurnerKeyBase + (i / burner_epochs) * kMaxBurnerEpochs + i % burner_epochs;
+  }
+  return kAgencyLineKeyBase + (unit - subscriber_agency_base);
 }
 
 World::World(const Scenario& scenario) : impl_(std::make_unique<Impl>(scenario)) {}

@@ -224,6 +224,20 @@ struct WorldModel {
   TravelUnit travel_unit(std::uint64_t unit) const;
   std::uint64_t subscriber_alias_base = 0, subscriber_burner_base = 0, subscriber_agency_base = 0,
                 subscriber_total = 0;
+  // Subscriber units are dense (person, alias SIM, member × burner period, agency line); their
+  // keys, like travel keys, do not depend on the number of months: a person's own phone by the
+  // person id — migrants, numbered after every member, by their index among migrants —, alias
+  // SIMs by member and SIM, burner periods by member and period (a fixed stride), agency lines
+  // by agency, each kind far above the last. Without them a shorter run named a member's alias
+  // and burner registrations by ids that the longer run gives to other persons' phones. (Random
+  // draws stay keyed by the dense unit, so a longer run's rows are what they were; a shorter
+  // run may draw another registration chance or name noise for the same phone.)
+  static constexpr std::uint64_t kMigrantPhoneKeyBase = 1'000'000'000'000;
+  static constexpr std::uint64_t kAliasPhoneKeyBase = 2'000'000'000'000;
+  static constexpr std::uint64_t kBurnerKeyBase = 3'000'000'000'000;
+  static constexpr std::uint64_t kAgencyLineKeyBase = 4'000'000'000'000;
+  static constexpr std::uint64_t kMaxBurnerEpochs = 4096;  // ≥ kMaxMonths · 31 days + 2
+  std::uint64_t subscriber_key(std::uint64_t unit) const;
 
   // --- persons and identities (world.cpp) ---
   Core person(std::uint64_t pid) const;

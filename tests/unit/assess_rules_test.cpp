@@ -252,6 +252,32 @@ TEST(Fates, OnlyARaidEndsAnOrganization) {
   EXPECT_EQ(classify_fates(two, {every}, {{9}}, {{}, {}}, 5, 11)[0].fate, Fate::kSplit);
 }
 
+TEST(Fates, ARaidInTheLastMonthExplainsItsSilence) {
+  // Dissolved by a raid in month 8, back in month 10, raided again in month 11 (the later run's
+  // last) and silent then: the raid cut that month short and its consequences fall after the
+  // run, so month 10 shows how the organization ended — reconstituted, not dissolved.
+  std::set<std::int32_t> back;
+  for (std::int32_t m = 0; m <= 8; ++m) back.insert(m);
+  back.insert(10);
+  const std::vector<std::vector<Continuation>> one = {{{0.5, 4, 0}}};
+  auto fate = [&](std::set<std::int32_t> active, std::set<std::int32_t> earlier_raids, std::set<std::int32_t> later_raids) {
+    return classify_fates(one, {active}, {earlier_raids}, {later_raids}, 5, 11)[0].fate;
+  };
+  EXPECT_EQ(fate(back, {8}, {8, 11}), Fate::kReconstituted);
+  EXPECT_EQ(fate(back, {8}, {8}), Fate::kDissolved);  // no raid in month 11: its silence counts
+  // Working on to month 10 and raided in 11: no dissolution shows.
+  std::set<std::int32_t> on = back;
+  on.insert(9);
+  EXPECT_EQ(fate(on, {8}, {11}), Fate::kPersisted);
+  // The raid must hit the organization as it is now (its continuation): an arrest in month 11
+  // of someone only the earlier run counted as a member says nothing of its last month.
+  EXPECT_EQ(fate(on, {8, 11}, {}), Fate::kDissolved);
+  // Silent in month 10 too: dissolved all the same.
+  std::set<std::int32_t> gone = on;
+  gone.erase(10);
+  EXPECT_EQ(fate(gone, {8}, {11}), Fate::kDissolved);
+}
+
 TEST(Fates, ContinuationOfAnotherIsNoBreakaway) {
   // Earlier 0 (8 members) goes on as later 0, and 3 of its members sit in later 1, which
   // continues earlier 1 (10 members): earlier 0 persisted, it did not split. Earlier 2 (4

@@ -189,6 +189,57 @@ TEST(World, AShorterRunIsAPrefixOfTheLongerOnesTravel) {
   EXPECT_FALSE(long_migrants.empty());
 }
 
+// The same for subscriber registrations, by record id: a shorter run's record names the same
+// person's phone in the longer run (a migrant: the same migrant, by index among migrants) under
+// the same identity. Alias SIMs and burner periods used to be numbered after every person, so a
+// shorter run gave their ids to other persons' phones in the longer one. Their random draws stay
+// keyed by the dense unit, which keeps every longer run's content as it was: a shorter run may
+// register a burner or a migrant's phone that the longer one does not, with other name noise.
+// Persons' own phones (unit = person id) are the same rows in both.
+TEST(World, AShorterRunIsAPrefixOfTheLongerOnesSubscribers) {
+  const World short_run(tiny({"world.months=5"})), long_run(tiny());
+  const auto a = generate_all(short_run, Feed::kSubscribers), b = generate_all(long_run, Feed::kSubscribers);
+  const auto first_migrant = [](const World& w) {
+    const auto t = w.persons(0, w.person_count());
+    std::uint64_t first = w.person_count();
+    for (std::size_t i = 0; i < t.person.size(); ++i)
+      if (t.category[i] == "migrant") first = std::min(first, t.person[i]);
+    return first;
+  };
+  const auto short_first = first_migrant(short_run), long_first = first_migrant(long_run);
+  ASSERT_LT(short_first, long_first);  // the longer run has more members: migrant ids shift
+  std::map<std::string, std::size_t> later;
+  for (std::size_t i = 0; i < b.record_id.size(); ++i) later[b.record_id[i]] = i;
+  const auto rows_a = parse_csv(a.csv), rows_b = parse_csv(b.csv);
+  ASSERT_EQ(rows_a.size(), a.record_id.size());
+  ASSERT_EQ(rows_b.size(), b.record_id.size());
+  std::size_t own = 0, members = 0, migrants = 0;
+  for (std::size_t i = 0; i < a.record_id.size(); ++i) {
+    if (a.person[i] == kNoPerson) continue;  // agency lines
+    const bool own_phone = a.record_id[i].size() <= 12;  // keys of persons' own phones: ≤ 8 digits
+    const auto it = later.find(a.record_id[i]);
+    if (own_phone && a.person[i] < short_first) {
+      ASSERT_NE(it, later.end()) << a.record_id[i];
+    }
+    if (it == later.end()) continue;
+    const auto j = it->second;
+    EXPECT_EQ(b.identity[j], a.identity[i]) << a.record_id[i];
+    if (a.person[i] >= short_first) {
+      EXPECT_EQ(b.person[j] - long_first, a.person[i] - short_first) << a.record_id[i];
+      ++migrants;
+    } else {
+      EXPECT_EQ(b.person[j], a.person[i]) << a.record_id[i];
+      if (own_phone) {
+        EXPECT_EQ(rows_b[j], rows_a[i]) << a.record_id[i];
+      }
+      ++(own_phone ? own : members);
+    }
+  }
+  EXPECT_GT(own, 0u);
+  EXPECT_GT(members, 0u);  // alias SIMs and burner periods of members were compared
+  EXPECT_GT(migrants, 0u);
+}
+
 TEST(World, CsvIsWellFormedAndTruthLinesUp) {
   const World w(tiny({"noise.punctuation=0.05"}));
   const std::regex e164(R"(\+[1-9][0-9]{6,14})");
