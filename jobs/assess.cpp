@@ -207,6 +207,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
             const std::filesystem::path& out, const AssessConfig& cfg) {
   const auto& ctx = env.ctx;
   StageTimer timer(env, "assess");
+  PhaseClock phase(ctx, "assess");
   const std::string started = io::utc_now();
   env.fault_point("assess", "start");
   for (const auto& f : {run.records(), run.entities(), run.network(), run.communities()})
@@ -250,6 +251,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     return assess::evidence_ids(std::move(v), cfg.evidence_max_ids);
   };
 
+  phase.mark("load");
   // ---- journeys and bookings ----------------------------------------------------------------
   const auto seg = records.read_all("/segments", {"obs", "origin", "destination", "departure_utc"});
   const auto& seg_obs = seg.get<std::uint64_t>("obs");
@@ -419,6 +421,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (escorts.count(e)) escorted_by[e].insert(ref);
   }
 
+  phase.mark("journeys and bookings");
   // ---- the network -------------------------------------------------------------------------
   const auto edges = network.read_all("/edges", {"source", "target", "weight", "co_booked", "shared_phone",
                                                  "shared_payment", "calls", "first_utc"});
@@ -604,6 +607,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     if (best_votes > 0) org_of_client[c] = best, candidates[best].clients.push_back(c);
   }
 
+  phase.mark("network, aides, organizations");
   // ---- burner phones: the calls are scanned on each rank's share, reduced exactly -----------
   std::vector<std::string> aide_phones;  // sorted, identical on every rank
   std::unordered_map<std::uint64_t, std::set<std::string>> phones_of;  // aide → own phones
@@ -652,6 +656,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     if (assess::is_burner(first_use[k], last_use[k], static_cast<std::uint32_t>(uses[k]), cfg.burner_days))
       burners.insert(aide_phones[k]);
 
+  phase.mark("burner phones (call scan)");
   // ---- enforcement: arrests of persons ------------------------------------------------------
   std::unordered_map<std::uint64_t, std::vector<std::size_t>> arrests;  // entity → enforcement rows
   for (std::size_t i = 0; i < n_obs; ++i)
@@ -708,6 +713,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     for (const auto& r : o.bookings) o.months.insert(network::month_of(bookings[r].departure));
   }
 
+  phase.mark("enforcement, signature");
   // ---- members and roles ------------------------------------------------------------------------
   struct MemberRow {
     std::int64_t org;
@@ -778,6 +784,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     for (auto& m : rows) members_of[k].push_back(members.size()), members.push_back(std::move(m));
   }
 
+  phase.mark("members and roles");
   // ---- schemes, corridors, trends -------------------------------------------------------------
   struct SchemeRow { std::int64_t org; std::string scheme; std::uint64_t count; std::string evidence; };
   std::vector<SchemeRow> schemes;
@@ -843,6 +850,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     add("split_booking", split);
   }
 
+  phase.mark("schemes, corridors, trends");
   // ---- leads ----------------------------------------------------------------------------------
   struct LeadRow {
     std::string kind, subject;
@@ -917,6 +925,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   for (const auto& [r, b] : bookings)
     if (b.departure != std::numeric_limits<std::int64_t>::max()) period_end = std::max(period_end, network::month_of(b.departure));
 
+  phase.mark("leads");
   // ---- progress against an earlier run ------------------------------------------------------
   struct ProgressRow {
     std::int64_t previous_id;
@@ -1071,6 +1080,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     overall_index = weight > 0 ? weighted / weight : 0.0;
   }
 
+  phase.mark("progress");
   // ---- write: every rank computed the same rows; rank 0 contributes them ----------------------
   const bool root = ctx.is_root();
   io::TableWriter writer(ctx, out);
@@ -1280,6 +1290,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   writer.commit();
   spdlog::info("assess: {} organizations from {} candidates, {} members, {} leads", orgs.size(), candidates_total,
                members.size(), leads.size());
+  phase.mark("write");
   timer.report(n_obs, 0);
 }
 
