@@ -263,19 +263,22 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   }
   std::map<std::uint64_t, assess::Journey> journey_client;  // entities on one-way hub journeys
   std::unordered_set<std::uint64_t> returning;               // entities whose legs come back to their origin
+  std::vector<std::pair<std::uint64_t, assess::Journey>> others;  // the rest, for the partial-client test
   for (auto& [e, l] : legs) {
     auto j = assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours);
     if (j.returns) returning.insert(e);
     if (j.one_way_via_hub) journey_client.emplace(e, std::move(j));
+    else others.emplace_back(e, std::move(j));
   }
   std::unordered_set<std::uint64_t> partial_client;  // entities holding one half of a client route
   {
     std::vector<assess::Journey> js;
     for (const auto& [e, j] : journey_client) js.push_back(j);
     const auto halves = assess::route_halves(js);
-    for (auto& [e, l] : legs)
-      if (assess::is_partial_client(assess::classify_journey(l, cfg.min_stop_hours, cfg.max_stop_hours), halves))
-        partial_client.insert(e);
+    for (const auto& [e, j] : journey_client)
+      if (assess::is_partial_client(j, halves)) partial_client.insert(e);
+    for (const auto& [e, j] : others)
+      if (assess::is_partial_client(j, halves)) partial_client.insert(e);
   }
   // Grouped by hashing, then put in ref order once (one ordered insertion per booking instead of
   // an ordered lookup per passenger row).
@@ -314,8 +317,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // Bookings on the organizations' own phones and accounts (assess::linked_bookings) smuggle too:
   // the legs of migrants whom the resolver split so that no part looks like a hub journey.
   {
-    std::vector<std::vector<std::string>> ids;
+    std::vector<std::vector<std::string_view>> ids;  // views of the bookings' own strings
     std::vector<bool> smuggling;
+    ids.reserve(bookings.size());
     for (const auto& [ref, b] : bookings) {
       ids.emplace_back(b.phones.begin(), b.phones.end());
       if (!b.payment.empty() && b.payment != "CASH") ids.back().push_back(b.payment);
@@ -374,12 +378,18 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // client's row (a recruiter booking for one client with one of his SIMs); his other phones are not.
   {
     std::unordered_map<std::string_view, std::vector<assess::PhoneOnBooking>> uses_of_phone;
+    std::vector<std::pair<std::string_view, std::uint64_t>> holders;  // (phone, entity) of one booking
     for (const auto& [ref, b] : bookings) {
-      std::map<std::string_view, std::set<std::uint64_t>> holders;
+      holders.clear();
       for (auto r : b.rows)
-        if (!phone[r].empty()) holders[phone[r]].insert(entity_of[r]);
-      for (const auto& [p, h] : holders)
-        uses_of_phone[p].push_back({b.smuggling, b.pax.size(), h.size(), h.size() == 1 && clients.count(*h.begin()) > 0});
+        if (!phone[r].empty()) holders.emplace_back(phone[r], entity_of[r]);
+      std::sort(holders.begin(), holders.end());
+      holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
+      for (std::size_t i = 0, j = 0; i < holders.size(); i = j) {
+        while (j < holders.size() && holders[j].first == holders[i].first) ++j;
+        const std::size_t h = j - i;
+        uses_of_phone[holders[i].first].push_back({b.smuggling, b.pax.size(), h, h == 1 && clients.count(holders[i].second) > 0});
+      }
     }
     std::unordered_map<std::string_view, bool> clients_phone;
     for (const auto& [p, uses] : uses_of_phone) clients_phone.emplace(p, assess::clients_own_phone(uses));
@@ -398,14 +408,15 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   }
 
   // Own identifiers: phones and accounts on a person's records outside smuggling bookings.
-  std::unordered_map<std::string, std::set<std::uint64_t>> phone_owner, account_owner;
+  // Keyed by views of the observation table's strings: 5 M rows of copies cost a second.
+  std::unordered_map<std::string_view, std::set<std::uint64_t>> phone_owner, account_owner;
   for (std::size_t i = 0; i < n_obs; ++i) {
     if (clients.count(entity_of[i])) continue;
     if (booking_of_row[i] && booking_of_row[i]->smuggling) continue;
     if (!phone[i].empty()) phone_owner[phone[i]].insert(entity_of[i]);
     if (!payment[i].empty() && payment[i] != "CASH") account_owner[payment[i]].insert(entity_of[i]);
   }
-  auto owners = [&](const std::unordered_map<std::string, std::set<std::uint64_t>>& m, const std::string& k) {
+  auto owners = [&](const std::unordered_map<std::string_view, std::set<std::uint64_t>>& m, std::string_view k) {
     std::vector<std::uint64_t> v;
     const auto it = m.find(k);
     if (it != m.end() && it->second.size() <= cfg.max_owner_entities) v.assign(it->second.begin(), it->second.end());
@@ -613,7 +624,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   std::unordered_map<std::uint64_t, std::set<std::string>> phones_of;  // aide → own phones
   for (const auto& [p, es] : phone_owner)
     for (auto e : es)
-      if (aides.count(e)) phones_of[e].insert(p), aide_phones.push_back(p);
+      if (aides.count(e)) phones_of[e].emplace(p), aide_phones.emplace_back(p);
   std::sort(aide_phones.begin(), aide_phones.end());
   aide_phones.erase(std::unique(aide_phones.begin(), aide_phones.end()), aide_phones.end());
   std::vector<std::int64_t> first_use(aide_phones.size(), std::numeric_limits<std::int64_t>::max()),

@@ -103,7 +103,7 @@ bool is_escort(std::vector<std::int64_t> departures_utc, bool flew_back, double 
   return static_cast<double>(*hi - *lo) >= min_days * 86400.0;
 }
 
-std::vector<bool> linked_bookings(const std::vector<std::vector<std::string>>& identifiers,
+std::vector<bool> linked_bookings(const std::vector<std::vector<std::string_view>>& identifiers,
                                   const std::vector<bool>& smuggling, double min_share) {
   // Hashed: only counts per identifier, never iterated.
   std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>> seen;  // identifier → (smuggling, all)

@@ -84,7 +84,7 @@ bool is_escort(std::vector<std::int64_t> departures_utc, bool flew_back, double 
 // resolver split off (a forged document, an alias) sits on such a booking with the booker's
 // phone; a travel agency's phone or a card used for ordinary trips is mostly on other bookings.
 // O(total identifiers · log).
-std::vector<bool> linked_bookings(const std::vector<std::vector<std::string>>& identifiers,
+std::vector<bool> linked_bookings(const std::vector<std::vector<std::string_view>>& identifiers,
                                   const std::vector<bool>& smuggling, double min_share = 0.5);
 
 // Names as normalised by ingest; dob "YYYY-MM-DD" or empty.

@@ -72,7 +72,7 @@ TEST(Bookings, EscortsTravelWithGroupsWeeksApart) {
 TEST(Bookings, LinkedThroughTheOrganizationsPhoneOrAccount) {
   // 0, 1: smuggling bookings on the booker's phone; 2: an unrecognised group on it;
   // 3..6: an agency phone on one smuggling and three ordinary bookings; 7: unrelated.
-  const std::vector<std::vector<std::string>> ids = {{"+booker"}, {"+booker", "ACC1"}, {"+booker"}, {"+agency"},
+  const std::vector<std::vector<std::string_view>> ids = {{"+booker"}, {"+booker", "ACC1"}, {"+booker"}, {"+agency"},
                                                      {"+agency"}, {"+agency"}, {"+agency"}, {"ACC2"}};
   const std::vector<bool> smuggling = {true, true, false, true, false, false, false, false};
   const auto linked = linked_bookings(ids, smuggling, 0.5);
