@@ -6,9 +6,9 @@
 // docs/assessment.md; columns: docs/schema.md, "assessment.h5".
 //
 // Distribution: calls (the largest table) are scanned on each rank's share and reduced exactly
-// with integer min/max/sum. Travel, bookings and the network are read by every rank and the
-// assessment is computed identically everywhere in a fixed order (organizations are few); rank 0
-// contributes all rows, so the file is the same for any number of ranks.
+// with integer min/max/sum. Travel, bookings and the network are read by rank 0, which computes
+// the assessment in a fixed order (organizations are few) and contributes all rows, so the file
+// is the same for any number of ranks; the others receive the aides' phones for the call scan.
 #pragma once
 
 #include <cstdint>
