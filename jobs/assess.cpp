@@ -635,14 +635,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (aides.count(e)) phones_of[e].emplace(p), aide_phones.emplace_back(p);
   std::sort(aide_phones.begin(), aide_phones.end());
   aide_phones.erase(std::unique(aide_phones.begin(), aide_phones.end()), aide_phones.end());
-  {  // rank 0's list to every rank, which scans its share of the calls for these phones
-    std::string joined;
-    for (const auto& p : aide_phones) joined += p + '\n';
-    joined = cluster::broadcast_string(ctx, std::move(joined));
-    aide_phones.clear();
-    for (std::size_t at = 0, nl; (nl = joined.find('\n', at)) != std::string::npos; at = nl + 1)
-      aide_phones.push_back(joined.substr(at, nl - at));
-  }
+  // Rank 0's list (the others read no rows, theirs is empty) on every rank, which scans its share
+  // of the calls for these phones.
+  aide_phones = cluster::allgatherv_strings(ctx, aide_phones);
   std::vector<std::int64_t> first_use(aide_phones.size(), std::numeric_limits<std::int64_t>::max()),
       last_use(aide_phones.size(), std::numeric_limits<std::int64_t>::min());
   std::vector<std::uint64_t> uses(aide_phones.size(), 0);
