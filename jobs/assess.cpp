@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <sstream>
@@ -97,6 +98,7 @@ struct Organization {
   assess::SignatureEvidence sig;
   double score = 0;
   std::int64_t id = 0, previous_id = -1;
+  std::uint64_t merged_into = kNone;  // a predecessor: the smallest aide of the organization it merged into
   std::set<std::int32_t> months;
   std::uint64_t community = kNone;
 };
@@ -609,22 +611,22 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   for (const auto* m : {&booked_by, &paid_by, &escorted_by})
     for (const auto& [e, refs] : *m)
       for (const auto& r : refs) aides_of_booking[r].push_back(e);
-  std::unordered_map<std::uint64_t, std::size_t> org_of_client;
-  for (auto c : clients) {
+  // The organization (by `org_of`) a client has most ties with, if any (ties: the smaller label).
+  auto organization_of_client = [&](std::uint64_t c, const std::unordered_map<std::uint64_t, std::size_t>& org_of) {
     std::map<std::size_t, std::uint32_t> votes;
     for (const auto& ref : smuggling_trips[c])
       for (auto e : aides_of_booking[ref])
-        if (org_of_aide.count(e)) votes[org_of_aide[e]] += 3;
-    for (auto edge : adjacency[c]) {
-      const auto it = org_of_aide.find(other(edge, c));
-      if (it != org_of_aide.end()) ++votes[it->second];
-    }
-    std::size_t best = 0;
+        if (const auto it = org_of.find(e); it != org_of.end()) votes[it->second] += 3;
+    for (auto edge : adjacency[c])
+      if (const auto it = org_of.find(other(edge, c)); it != org_of.end()) ++votes[it->second];
+    std::optional<std::size_t> best;
     std::uint32_t best_votes = 0;
     for (const auto& [o, v] : votes)
       if (v > best_votes) best = o, best_votes = v;
-    if (best_votes > 0) org_of_client[c] = best, candidates[best].clients.push_back(c);
-  }
+    return best;
+  };
+  for (auto c : clients)
+    if (const auto o = organization_of_client(c, org_of_aide)) candidates[*o].clients.push_back(c);
 
   phase.mark("network, aides, organizations");
   // ---- burner phones: the calls are scanned on each rank's share, reduced exactly -----------
@@ -687,12 +689,12 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // ---- signature, threshold, ids --------------------------------------------------------------
   std::vector<Organization> orgs;
   std::uint64_t candidates_total = 0;
-  for (auto& [lbl, o] : candidates) {
-    ++candidates_total;
+  auto sign = [&](Organization& o) {
     std::set<std::string> refs;
     for (auto c : o.clients)
       for (const auto& r : smuggling_trips[c]) refs.insert(r);
     o.bookings.assign(refs.begin(), refs.end());
+    o.sig = {};
     o.sig.aides = static_cast<std::uint32_t>(o.aides.size());
     o.sig.clients = static_cast<std::uint32_t>(o.clients.size());
     o.sig.smuggling_bookings = static_cast<std::uint32_t>(refs.size());
@@ -711,9 +713,69 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (!alias_of[a].empty()) ++o.sig.multiple_identities;
     }
     o.score = assess::signature_score(o.sig);
+  };
+  for (auto& [lbl, o] : candidates) {
+    ++candidates_total;
+    sign(o);
     if (o.aides.size() >= cfg.min_aides && o.score >= cfg.score_threshold &&
         assess::concealment_per_aide(o.sig) >= cfg.min_concealment)
       orgs.push_back(std::move(o));
+  }
+  phase.mark("enforcement, signature");
+
+  // Ties per month: for predecessors here and for activity across runs in progress.
+  const auto monthly = on_root(network, "/edges_monthly", {"source", "target", "month"});
+  const auto& monthly_source = monthly.get<std::uint64_t>("source");
+  const auto& monthly_target = monthly.get<std::uint64_t>("target");
+  const auto& monthly_month = monthly.get<std::string>("month");
+
+  // ---- predecessors: organizations that merged during the period ------------------------------
+  // Over the whole period they are one organization; each merged part whose members worked mostly
+  // before the merger is reported as an organization of its own, merged into the other
+  // (assess::predecessors). Its clients follow the part they have most ties with.
+  {
+    std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> member_of;  // aide → (org, index)
+    for (std::size_t k = 0; k < orgs.size(); ++k)
+      for (std::size_t i = 0; i < orgs[k].aides.size(); ++i)
+        member_of[orgs[k].aides[i]] = {static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(i)};
+    // Tens of millions of monthly ties, a few thousand aides: a bitmap of the aides' ids turns
+    // away almost every row before the hash-map lookups.
+    std::vector<std::uint64_t> aide_bits;
+    for (const auto& [e, where] : member_of) {
+      const auto slot = e & ((std::uint64_t{1} << 26) - 1);
+      if (aide_bits.size() <= slot >> 6) aide_bits.resize((slot >> 6) + 1, 0);
+      aide_bits[slot >> 6] |= std::uint64_t{1} << (slot & 63);
+    }
+    auto maybe_aide = [&](std::uint64_t e) {
+      const auto slot = e & ((std::uint64_t{1} << 26) - 1);
+      return (slot >> 6) < aide_bits.size() && (aide_bits[slot >> 6] >> (slot & 63) & 1);
+    };
+    std::vector<std::vector<assess::MemberTie>> ties(orgs.size());
+    for (std::size_t r = 0; r < monthly_source.size(); ++r) {
+      if (!maybe_aide(monthly_source[r]) || !maybe_aide(monthly_target[r])) continue;
+      const auto a = member_of.find(monthly_source[r]), b = member_of.find(monthly_target[r]);
+      if (a != member_of.end() && b != member_of.end() && a->second.first == b->second.first)
+        ties[a->second.first].push_back({a->second.second, b->second.second, month_index(monthly_month[r])});
+    }
+    const std::size_t kept = orgs.size();
+    for (std::size_t k = 0; k < kept; ++k) {
+      const auto piece = assess::predecessors(orgs[k].aides.size(), std::move(ties[k]), cfg.min_aides);
+      const std::uint32_t n = piece.empty() ? 0 : *std::max_element(piece.begin(), piece.end());
+      if (n == 0) continue;
+      std::vector<Organization> parts(n + 1);
+      std::unordered_map<std::uint64_t, std::size_t> part_of;
+      for (std::size_t i = 0; i < piece.size(); ++i) {
+        parts[piece[i]].aides.push_back(orgs[k].aides[i]);
+        part_of[orgs[k].aides[i]] = piece[i];
+      }
+      for (auto c : orgs[k].clients) parts[organization_of_client(c, part_of).value_or(0)].clients.push_back(c);
+      for (auto& part : parts) sign(part);
+      for (std::uint32_t p = 1; p <= n; ++p) {
+        parts[p].merged_into = parts[0].aides.front();
+        orgs.push_back(std::move(parts[p]));
+      }
+      orgs[k] = std::move(parts[0]);
+    }
   }
   std::sort(orgs.begin(), orgs.end(), [](const Organization& a, const Organization& b) {
     return a.aides.size() != b.aides.size() ? a.aides.size() > b.aides.size() : a.aides.front() < b.aides.front();
@@ -734,8 +796,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (v > best) best = v, o.community = c;
     for (const auto& r : o.bookings) o.months.insert(network::month_of(bookings[r].departure));
   }
-
-  phase.mark("enforcement, signature");
+  phase.mark("predecessors");
   // ---- members and roles ------------------------------------------------------------------------
   struct MemberRow {
     std::int64_t org;
@@ -1046,15 +1107,12 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
         circle.erase(std::unique(circle.begin(), circle.end()), circle.end());
         for (auto e : circle) add(e, i);
       }
-      const auto monthly = on_root(network, "/edges_monthly", {"source", "target", "month"});
-      const auto& ms = monthly.get<std::uint64_t>("source");
-      const auto& mt = monthly.get<std::uint64_t>("target");
-      const auto& mm = monthly.get<std::string>("month");
-      for (std::size_t r = 0; r < ms.size(); ++r) {
-        const auto a = circles.find(ms[r]), b = circles.find(mt[r]);
+      for (std::size_t r = 0; r < monthly_source.size(); ++r) {
+        const auto a = circles.find(monthly_source[r]), b = circles.find(monthly_target[r]);
         if (a == circles.end() || b == circles.end()) continue;
         for (auto i : a->second)
-          if (std::find(b->second.begin(), b->second.end(), i) != b->second.end()) active[i].insert(month_index(mm[r]));
+          if (std::find(b->second.begin(), b->second.end(), i) != b->second.end())
+            active[i].insert(month_index(monthly_month[r]));
       }
     }
     // Months in which enforcement arrested the members of each earlier and each later organization.
@@ -1111,8 +1169,10 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     writer.write_table(group, t);
   };
   {
-    std::vector<std::int64_t> id, prev_id;
+    std::vector<std::int64_t> id, prev_id, merged_into;
     std::vector<std::uint64_t> community, moved, identities, phones, arrested;
+    std::unordered_map<std::uint64_t, std::int64_t> id_by_first_aide;
+    for (const auto& o : orgs) id_by_first_aide[o.aides.front()] = o.id;
     std::vector<std::uint32_t> size, active;
     std::vector<double> score, cohesion;
     std::vector<std::string> first, last, corr, nats, status, evidence;
@@ -1121,6 +1181,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
         const auto& o = orgs[k];
         id.push_back(o.id);
         prev_id.push_back(o.previous_id);
+        merged_into.push_back(o.merged_into == kNone ? -1 : id_by_first_aide.at(o.merged_into));
         community.push_back(o.community);
         size.push_back(static_cast<std::uint32_t>(o.aides.size()));
         moved.push_back(o.clients.size());
@@ -1144,13 +1205,17 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
         cohesion.push_back(n > 1 ? static_cast<double>(internal) / (n * (n - 1) / 2) : 0.0);
         score.push_back(o.score);
         const std::int32_t last_month = o.months.empty() ? 0 : *o.months.rbegin();
-        status.push_back(period_end - last_month >= 2 ? "inactive" : arr > 0 ? "disrupted" : "active");
+        status.push_back(o.merged_into != kNone         ? "merged"
+                         : period_end - last_month >= 2 ? "inactive"
+                         : arr > 0                      ? "disrupted"
+                                                        : "active");
         std::vector<std::string> ev;
         for (const auto& r : o.bookings) ev.push_back(record_id[bookings[r].rows.front()]);
         evidence.push_back(assess::evidence_ids(ev, cfg.evidence_max_ids));
       }
     io::Table t;
-    t.add("id", std::move(id)).add("previous_id", std::move(prev_id)).add("community", std::move(community))
+    t.add("id", std::move(id)).add("previous_id", std::move(prev_id)).add("merged_into", std::move(merged_into))
+        .add("community", std::move(community))
         .add("score", std::move(score)).add("size", std::move(size)).add("clients", std::move(moved))
         .add("active_months", std::move(active)).add("first_seen", std::move(first)).add("last_seen", std::move(last))
         .add("main_corridors", std::move(corr)).add("nationalities", std::move(nats)).add("identities", std::move(identities))

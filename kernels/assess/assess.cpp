@@ -314,6 +314,61 @@ std::string evidence_ids(std::vector<std::string> ids, std::size_t max_ids) {
   return out;
 }
 
+std::vector<std::uint32_t> predecessors(std::size_t members, std::vector<MemberTie> ties, std::size_t min_members) {
+  for (auto& t : ties)
+    if (t.a > t.b) std::swap(t.a, t.b);
+  std::sort(ties.begin(), ties.end(), [](const MemberTie& x, const MemberTie& y) {
+    return std::tie(x.month, x.a, x.b) < std::tie(y.month, y.a, y.b);
+  });
+  // Months in which each member worked (a tie that month), sorted.
+  std::vector<std::vector<std::int32_t>> worked(members);
+  for (const auto& t : ties)
+    for (auto m : {t.a, t.b})
+      if (t.a != t.b && (worked[m].empty() || worked[m].back() != t.month)) worked[m].push_back(t.month);
+  std::vector<std::uint32_t> parent(members), piece(members, 0);
+  std::iota(parent.begin(), parent.end(), 0u);
+  std::vector<std::vector<std::uint32_t>> part(members);  // root → its members
+  for (std::uint32_t i = 0; i < members; ++i) part[i] = {i};
+  constexpr std::int32_t kNever = std::numeric_limits<std::int32_t>::max();
+  std::vector<std::int32_t> established(members, kNever);  // root → first month it ended with ≥ min_members
+  auto find = [&](std::uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  std::uint32_t pieces = 0;
+  for (std::size_t i = 0; i < ties.size();) {
+    const auto month = ties[i].month;
+    for (; i < ties.size() && ties[i].month == month; ++i) {
+      auto ra = find(ties[i].a), rb = find(ties[i].b);
+      if (ra == rb) continue;
+      // The larger part goes on (ties: the one holding the smaller member).
+      if (part[ra].size() < part[rb].size() || (part[ra].size() == part[rb].size() && rb < ra)) std::swap(ra, rb);
+      if (established[ra] < month && established[rb] < month) {
+        std::vector<std::uint32_t> before;
+        for (auto m : part[rb]) {
+          if (piece[m] != 0) continue;
+          const auto& w = worked[m];
+          const auto earlier = static_cast<std::size_t>(std::lower_bound(w.begin(), w.end(), month) - w.begin());
+          if (earlier > w.size() - earlier) before.push_back(m);
+        }
+        if (before.size() >= min_members) {
+          ++pieces;
+          for (auto m : before) piece[m] = pieces;
+        }
+      }
+      parent[rb] = ra;
+      part[ra].insert(part[ra].end(), part[rb].begin(), part[rb].end());
+      part[rb].clear();
+      part[rb].shrink_to_fit();
+      established[ra] = std::min(established[ra], established[rb]);
+    }
+    // Parts that reached min_members this month hold a member tied this month.
+    for (std::size_t k = i; k-- > 0 && ties[k].month == month;)
+      if (const auto r = find(ties[k].a); part[r].size() >= min_members && established[r] == kNever) established[r] = month;
+  }
+  return piece;
+}
+
 std::vector<std::size_t> components(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges) {
   std::vector<std::size_t> parent(n);
   std::iota(parent.begin(), parent.end(), std::size_t{0});

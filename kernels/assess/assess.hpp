@@ -295,6 +295,26 @@ std::string evidence_ids(std::vector<std::string> ids, std::size_t max_ids);
 std::vector<std::size_t> organizations(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& links,
                                        double resolution = 1.0);
 
+// A tie between two members of one organization in one month (network.h5 /edges_monthly).
+struct MemberTie {
+  std::uint32_t a = 0, b = 0;  // member indices
+  std::int32_t month = 0;
+};
+
+// Predecessors of an organization found over the whole period: organizations that merged into
+// it during the period. Ties are added month by month (connected components over time); when two
+// parts that have each had ≥ `min_members` members for at least a month join, the smaller one
+// is a predecessor, made of its members who worked more months before the merger than after it
+// (the rule the truth uses: a member belongs where he spent most months). Those arrested or gone
+// before the merger never worked for the merged organization; those who joined it early are its
+// members. A part needs a month of its own, so one stray tie in the month two parts form chains
+// them without a merger; parts of one organization that first meet late and lost ≥ min_members
+// members before meeting split it wrongly, which is rare (small: 2 predecessors, both true; medium:
+// see docs/assessment.md). Returns each member's piece: 0 = the organization as it ends, k ≥ 1 =
+// the k-th predecessor (by merger month, then smallest member). Pieces nest: a member already in a
+// predecessor stays there when his part later merges again.
+std::vector<std::uint32_t> predecessors(std::size_t members, std::vector<MemberTie> ties, std::size_t min_members);
+
 // Connected components over [0, n) given undirected edges; component label = smallest member.
 std::vector<std::size_t> components(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges);
 

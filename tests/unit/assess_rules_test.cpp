@@ -337,6 +337,52 @@ TEST(Helpers, OrganizationsCutBetweenDenseGroups) {
   EXPECT_EQ(org[11], 10u);
 }
 
+// Two organizations A = {0..5} and the larger B = {6..12}, each tied in a ring every month it works; A's
+// members 3, 4, 5 work in months 0–2 only (arrested), 0, 1, 2 go on and, from `merger` on, tie
+// to B's members. `stray`: one tie between A and B in month 0, when both form.
+std::vector<MemberTie> merger_world(std::int32_t merger, bool stray = false) {
+  std::vector<MemberTie> t;
+  auto ring = [&](std::vector<std::uint32_t> v, std::int32_t month) {
+    for (std::size_t i = 0; i < v.size(); ++i) t.push_back({v[i], v[(i + 1) % v.size()], month});
+  };
+  for (std::int32_t m = 0; m < 12; ++m) {
+    ring({6, 7, 8, 9, 10, 11, 12}, m);
+    if (m < 3) ring({0, 1, 2, 3, 4, 5}, m);
+    else ring({0, 1, 2}, m);
+    if (m >= merger) t.push_back({0, 6, m}), t.push_back({1, 7, m}), t.push_back({2, 8, m});
+  }
+  if (stray) t.push_back({5, 11, 0});
+  return t;
+}
+
+TEST(Predecessors, MembersWhoWorkedMostlyBeforeAMergerKeepTheirOrganization) {
+  // Merger in month 6: the survivors worked 6 months before and 6 after — the merged
+  // organization's (a tie goes to it); the arrested ones never worked for it.
+  const auto early = predecessors(13, merger_world(6), 3);
+  for (std::uint32_t m = 0; m < 13; ++m) EXPECT_EQ(early[m], m >= 3 && m <= 5 ? 1u : 0u) << m;
+  // Merger in month 9: the survivors worked 9 months in A, 3 in the merged one.
+  const auto late = predecessors(13, merger_world(9), 3);
+  for (std::uint32_t m = 0; m < 13; ++m) EXPECT_EQ(late[m], m <= 5 ? 1u : 0u) << m;
+}
+
+TEST(Predecessors, NoMergerWithoutTwoPartsThatWorkedApart) {
+  // One tie between A and B in the month both form chains them: no month apart, no merger.
+  EXPECT_EQ(predecessors(13, merger_world(6, true), 3), std::vector<std::uint32_t>(13, 0));
+  // Too few members left before the merger to stand for an organization.
+  EXPECT_EQ(predecessors(13, merger_world(6), 4), std::vector<std::uint32_t>(13, 0));
+  // No ties at all: nothing to split.
+  EXPECT_EQ(predecessors(3, {}, 3), std::vector<std::uint32_t>(3, 0));
+}
+
+TEST(Predecessors, OrderOfTiesDoesNotMatter) {
+  auto ties = merger_world(9);
+  const auto expected = predecessors(13, ties, 3);
+  EXPECT_EQ(expected[0], 1u);
+  std::reverse(ties.begin(), ties.end());
+  for (auto& t : ties) std::swap(t.a, t.b);
+  EXPECT_EQ(predecessors(13, ties, 3), expected);
+}
+
 TEST(Helpers, EvidenceIdsTruncateWithCountAndComponents) {
   EXPECT_EQ(evidence_ids({"b", "a", "c", "a"}, 2), "a;b;...(+1 more)");
   const auto c = components(5, {{3, 4}, {1, 3}});
