@@ -177,6 +177,7 @@ namespace detail {
 struct Move {
   std::uint64_t vertex;
   std::uint64_t to;
+  Weight delta;  // w(vertex, to) − w(vertex, its community) when it decided
 };
 struct Label {
   std::uint64_t vertex;
@@ -491,6 +492,7 @@ class LeidenRun {
     std::vector<std::uint64_t> moved_before, moved_now;
     std::vector<std::vector<std::uint64_t>> bucket(sub_rounds);
     std::vector<std::uint64_t> target;
+    std::vector<Weight> delta;
     std::vector<Move> moves;
     MoveWorkspace workspace(n);
     for (int round = 0; round < o_.max_rounds; ++round) {
@@ -518,15 +520,28 @@ class LeidenRun {
       for (std::uint64_t s = 0; s < sub_rounds; ++s) {
         const Snapshot snap{comm, total, nw, penalty_};
         target.resize(bucket[s].size());
-        decide_moves(g, snap, bucket[s], target, workspace);
+        delta.resize(bucket[s].size());
+        decide_moves(g, snap, bucket[s], target, workspace, delta);
         stats_.decided_arcs += std::accumulate(bucket[s].begin(), bucket[s].end(), std::uint64_t{0},
                                                [&](std::uint64_t a, std::uint64_t v) { return a + g.neighbours(v).size(); });
         moves.clear();
         for (std::size_t i = 0; i < bucket[s].size(); ++i) {
           const std::uint64_t v = g.begin + bucket[s][i];
-          if (target[i] != comm[v]) moves.push_back({v, target[i]});
+          if (target[i] != comm[v]) moves.push_back({v, target[i], delta[i]});
         }
+        // Applied in vertex-id order, each move checked again against the totals the moves
+        // before it left: vertices that decided from one snapshot all see a community's old
+        // total, so on aggregated levels (few vertices, heavy ones) dozens of them moved into
+        // the same community at once and merged unrelated communities — on a 3.6 M-edge SBM the
+        // result had 5 communities at modularity 0.55 (igraph: 576 at 0.687). A move that the
+        // new totals make worthless is dropped; the arc weights are still the snapshot's.
         for (const Move& m : x_.allgather(std::span<const Move>(moves))) {
+          const std::uint64_t own = comm[m.vertex];
+          const Weight others_here = total[own] - nw[m.vertex];
+          if (static_cast<double>(m.delta) -
+                  penalty_ * static_cast<double>(nw[m.vertex]) * static_cast<double>(total[m.to] - others_here) <=
+              0)
+            continue;
           total[comm[m.vertex]] -= nw[m.vertex];
           total[m.to] += nw[m.vertex];
           comm[m.vertex] = m.to;

@@ -8,7 +8,7 @@
 namespace ch::community {
 
 void decide_moves(const GraphSlice& g, const Snapshot& s, std::span<const std::uint64_t> candidates,
-                  std::span<std::uint64_t> target, MoveWorkspace& workspace) {
+                  std::span<std::uint64_t> target, MoveWorkspace& workspace, std::span<Weight> delta) {
   // Chunks of about 4096 arcs (at most 256 vertices): aggregated levels have few vertices with
   // long rows, and a fixed vertex count per chunk would leave one thread with most of the work.
   std::uint64_t arcs = 0;
@@ -50,6 +50,7 @@ void decide_moves(const GraphSlice& g, const Snapshot& s, std::span<const std::u
         }
       }
       target[i] = best;
+      if (!delta.empty()) delta[i] = sc.to_community[best] - sc.to_community[own];
       for (const std::uint64_t c : sc.touched) sc.to_community[c] = 0;
     }
   });

@@ -5,7 +5,8 @@
 // own (see objective.hpp). It only *decides*: the state (community of every vertex, node-weight
 // total of every community) is a read-only snapshot, so decisions of different vertices do not
 // depend on each other or on the order in which threads evaluate them. Callers apply the
-// decided moves afterwards, in vertex-id order, with exact integer updates of the totals.
+// decided moves afterwards, in vertex-id order, with exact integer updates of the totals, and
+// drop a move that the totals as earlier moves left them make worthless (see `delta`).
 //
 // Rules that make a decision a pure function of the snapshot:
 //   - v moves only if the best gain is strictly larger than the gain of staying;
@@ -41,7 +42,7 @@ class MoveWorkspace {
 
  private:
   friend void decide_moves(const GraphSlice&, const Snapshot&, std::span<const std::uint64_t>,
-                           std::span<std::uint64_t>, MoveWorkspace&);
+                           std::span<std::uint64_t>, MoveWorkspace&, std::span<Weight>);
   struct Scratch {
     std::vector<Weight> to_community;  // w(v, C) by label; zero outside `touched`
     std::vector<std::uint64_t> touched;
@@ -50,8 +51,10 @@ class MoveWorkspace {
 };
 
 // `candidates` are local indices (v - g.begin). Writes the chosen label of candidates[i] to
-// target[i] (its current label when it stays). `workspace` must be sized for g.n.
+// target[i] (its current label when it stays) and, when `delta` is given, w(v, target) − w(v,
+// own community) to delta[i], so that the caller can check the move again against the totals
+// that earlier moves changed. `workspace` must be sized for g.n.
 void decide_moves(const GraphSlice& g, const Snapshot& s, std::span<const std::uint64_t> candidates,
-                  std::span<std::uint64_t> target, MoveWorkspace& workspace);
+                  std::span<std::uint64_t> target, MoveWorkspace& workspace, std::span<Weight> delta = {});
 
 }  // namespace ch::community
