@@ -723,26 +723,33 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   }
   phase.mark("enforcement, signature");
 
-  // Ties per month: for predecessors here and for activity across runs in progress.
-  const auto monthly = on_root(network, "/edges_monthly", {"source", "target", "month"});
-  const auto& monthly_source = monthly.get<std::uint64_t>("source");
-  const auto& monthly_target = monthly.get<std::uint64_t>("target");
-  const auto& monthly_month = monthly.get<std::string>("month");
-
   // ---- predecessors: organizations that merged during the period ------------------------------
   // Over the whole period they are one organization; each merged part whose members worked mostly
   // before the merger is reported as an organization of its own, merged into the other
   // (assess::predecessors). Its clients follow the part they have most ties with.
   {
-    std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> member_of;  // aide → (org, index)
+    // Every rank scans its share of network.h5 /edges_monthly (20 M rows on medium: 3 s on rank 0
+    // alone) for ties between two aides of one organization, with rank 0's aides.
+    struct AideSlot {
+      std::uint64_t entity;
+      std::uint32_t org, index;
+    };
+    struct TieRow {
+      std::uint32_t org, a, b;
+      std::int32_t month;
+    };
+    std::vector<AideSlot> slots;
     for (std::size_t k = 0; k < orgs.size(); ++k)
       for (std::size_t i = 0; i < orgs[k].aides.size(); ++i)
-        member_of[orgs[k].aides[i]] = {static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(i)};
-    // Tens of millions of monthly ties, a few thousand aides: a bitmap of the aides' ids turns
-    // away almost every row before the hash-map lookups.
+        slots.push_back({orgs[k].aides[i], static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(i)});
+    slots = cluster::allgatherv(ctx, std::span<const AideSlot>(slots));  // rank 0's: the others have none
+    std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> member_of;  // aide → (org, index)
+    for (const auto& a : slots) member_of[a.entity] = {a.org, a.index};
+    // A few thousand aides among millions of entities: a bitmap of the aides' ids turns away
+    // almost every row before the hash-map lookups.
     std::vector<std::uint64_t> aide_bits;
-    for (const auto& [e, where] : member_of) {
-      const auto slot = e & ((std::uint64_t{1} << 26) - 1);
+    for (const auto& a : slots) {
+      const auto slot = a.entity & ((std::uint64_t{1} << 26) - 1);
       if (aide_bits.size() <= slot >> 6) aide_bits.resize((slot >> 6) + 1, 0);
       aide_bits[slot >> 6] |= std::uint64_t{1} << (slot & 63);
     }
@@ -750,13 +757,24 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       const auto slot = e & ((std::uint64_t{1} << 26) - 1);
       return (slot >> 6) < aide_bits.size() && (aide_bits[slot >> 6] >> (slot & 63) & 1);
     };
-    std::vector<std::vector<assess::MemberTie>> ties(orgs.size());
-    for (std::size_t r = 0; r < monthly_source.size(); ++r) {
-      if (!maybe_aide(monthly_source[r]) || !maybe_aide(monthly_target[r])) continue;
-      const auto a = member_of.find(monthly_source[r]), b = member_of.find(monthly_target[r]);
-      if (a != member_of.end() && b != member_of.end() && a->second.first == b->second.first)
-        ties[a->second.first].push_back({a->second.second, b->second.second, month_index(monthly_month[r])});
+    // Every rank has the same list, so skipping the read and the gather when it is empty is collective.
+    std::vector<TieRow> found;
+    if (!slots.empty()) {
+      const auto monthly = network.read_my_share("/edges_monthly", {"source", "target", "month"});
+      const auto& ms = monthly.get<std::uint64_t>("source");
+      const auto& mt = monthly.get<std::uint64_t>("target");
+      const auto& mm = monthly.get<std::string>("month");
+      for (std::size_t r = 0; r < ms.size(); ++r) {
+        if (!maybe_aide(ms[r]) || !maybe_aide(mt[r])) continue;
+        const auto a = member_of.find(ms[r]), b = member_of.find(mt[r]);
+        if (a != member_of.end() && b != member_of.end() && a->second.first == b->second.first)
+          found.push_back({a->second.first, a->second.second, b->second.second, month_index(mm[r])});
+      }
+      found = cluster::allgatherv(ctx, std::span<const TieRow>(found));
     }
+    std::vector<std::vector<assess::MemberTie>> ties(orgs.size());  // empty on the other ranks
+    for (const auto& t : found)
+      if (t.org < ties.size()) ties[t.org].push_back({t.a, t.b, t.month});
     const std::size_t kept = orgs.size();
     for (std::size_t k = 0; k < kept; ++k) {
       const auto piece = assess::predecessors(orgs[k].aides.size(), std::move(ties[k]), cfg.min_aides);
@@ -1107,12 +1125,15 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
         circle.erase(std::unique(circle.begin(), circle.end()), circle.end());
         for (auto e : circle) add(e, i);
       }
-      for (std::size_t r = 0; r < monthly_source.size(); ++r) {
-        const auto a = circles.find(monthly_source[r]), b = circles.find(monthly_target[r]);
+      const auto monthly = on_root(network, "/edges_monthly", {"source", "target", "month"});
+      const auto& ms = monthly.get<std::uint64_t>("source");
+      const auto& mt = monthly.get<std::uint64_t>("target");
+      const auto& mm = monthly.get<std::string>("month");
+      for (std::size_t r = 0; r < ms.size(); ++r) {
+        const auto a = circles.find(ms[r]), b = circles.find(mt[r]);
         if (a == circles.end() || b == circles.end()) continue;
         for (auto i : a->second)
-          if (std::find(b->second.begin(), b->second.end(), i) != b->second.end())
-            active[i].insert(month_index(monthly_month[r]));
+          if (std::find(b->second.begin(), b->second.end(), i) != b->second.end()) active[i].insert(month_index(mm[r]));
       }
     }
     // Months in which enforcement arrested the members of each earlier and each later organization.
