@@ -101,6 +101,8 @@ void load_assessment(const io::TableReader& a, report::Briefing& b) {
       o.arrested = t.get<std::uint64_t>("arrested")[i];
       o.cohesion = t.get<double>("cohesion")[i];
       o.status = t.get<std::string>("status")[i];
+      // Assessments written before predecessors were cut have no merged_into column.
+      if (t.has("merged_into")) o.merged_into = t.get<std::int64_t>("merged_into")[i];
       b.organizations.push_back(std::move(o));
     }
   }

@@ -42,7 +42,7 @@ td.nowrap { white-space: nowrap; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 11.5px; font-weight: 600;
          color: #fff; background: #757575; vertical-align: middle; }
 .status-active { background: #2e7d32; } .status-disrupted { background: #c62828; }
-.status-inactive { background: #757575; }
+.status-inactive { background: #757575; } .status-merged { background: #ef6c00; }
 .fate-dissolved { background: #2e7d32; } .fate-split, .fate-merged { background: #ef6c00; }
 .fate-persisted, .fate-reconstituted { background: #c62828; }
 .org { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; margin: 16px 0; break-inside: avoid; }
@@ -352,7 +352,8 @@ std::string organization_section(const Briefing& b, const Organization& o) {
                      format_fixed(o.score, 2), format_count(o.size), format_count(o.clients), o.active_months,
                      h(o.first_seen), h(o.last_seen), format_fixed(o.cohesion, 3), format_count(o.identities),
                      format_count(o.phones), format_count(o.arrested),
-                     o.previous_id >= 0 ? fmt::format(" &middot; continues earlier organization {}", o.previous_id) : "");
+                     (o.previous_id >= 0 ? fmt::format(" &middot; continues earlier organization {}", o.previous_id) : "") +
+                         (o.merged_into >= 0 ? fmt::format(" &middot; merged into organization {}", o.merged_into) : ""));
   // Diagram on the left; monthly activity, schemes and routes on the right; the key members
   // (numbered as in the diagram) below at full width, where their evidence reads on one line.
   out += "<div class=\"org-grid\"><div>";

@@ -29,7 +29,7 @@ struct RunInfo {
 };
 
 struct Organization {
-  std::int64_t id = 0, previous_id = -1;
+  std::int64_t id = 0, previous_id = -1, merged_into = -1;
   double score = 0, cohesion = 0;
   std::uint32_t size = 0, active_months = 0;
   std::uint64_t clients = 0, identities = 0, phones = 0, arrested = 0;

@@ -123,6 +123,17 @@ TEST(ReportBriefing, TopLimitsSectionsAndProgressNeedsAnEarlierRun) {
   EXPECT_EQ(top_organizations(b)[0]->id, 1);
 }
 
+TEST(ReportBriefing, APredecessorSaysWhichOrganizationItMergedInto) {
+  auto b = hostile_briefing();
+  b.organizations[2].status = "merged";
+  b.organizations[2].merged_into = 1;
+  const auto html = render_briefing(b);
+  const auto section = html.substr(html.find("id=\"org-3\""));
+  EXPECT_NE(section.find("status-merged"), std::string::npos);
+  EXPECT_NE(section.find("merged into organization 1"), std::string::npos);
+  EXPECT_EQ(html.substr(0, html.find("id=\"org-3\"")).find("merged into organization"), std::string::npos);
+}
+
 TEST(ReportBriefing, DiagramCapsMembersByKeyActorScore) {
   auto b = hostile_briefing();
   b.max_nodes = 2;
