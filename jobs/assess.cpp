@@ -190,17 +190,21 @@ AssessConfig load_assess_config(const JobEnv& env) {
     else if (key == "gap_months") c.gap_months = static_cast<std::int64_t>(number);
     else if (key == "client_contact_days") c.client_contact_days = number;
     else if (key == "late_contact_min_clients") c.late_contact_min_clients = std::max(1u, u32());
+    else if (key == "min_predecessor_aides") c.min_predecessor_aides = std::max(1u, u32());
     else
       throw UsageError("--set assess." + key + ": unknown key (min_aides, score_threshold, min_concealment, min_stop_hours, "
                        "max_stop_hours, max_owner_entities, linked_share, expand_min_ties, burner_days, evidence_max_ids, "
-                       "max_leads, match_jaccard, part_share, gap_months, client_contact_days, late_contact_min_clients)");
+                       "max_leads, match_jaccard, part_share, gap_months, client_contact_days, late_contact_min_clients, "
+                       "min_predecessor_aides)");
   }
   c.text = fmt::format(
       "[assess]\nmin_aides = {}\nscore_threshold = {}\nmin_concealment = {}\nmin_stop_hours = {}\nmax_stop_hours = {}\n"
       "max_owner_entities = {}\nlinked_share = {}\nexpand_min_ties = {}\nburner_days = {}\nevidence_max_ids = {}\nmax_leads = {}\n"
-      "match_jaccard = {}\npart_share = {}\ngap_months = {}\nclient_contact_days = {}\nlate_contact_min_clients = {}\n",
+      "match_jaccard = {}\npart_share = {}\ngap_months = {}\nclient_contact_days = {}\nlate_contact_min_clients = {}\n"
+      "min_predecessor_aides = {}\n",
       c.min_aides, c.score_threshold, c.min_concealment, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.linked_share, c.expand_min_ties,
-      c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months, c.client_contact_days, c.late_contact_min_clients);
+      c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months, c.client_contact_days, c.late_contact_min_clients,
+      c.min_predecessor_aides);
   return c;
 }
 
@@ -777,7 +781,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (t.org < ties.size()) ties[t.org].push_back({t.a, t.b, t.month});
     const std::size_t kept = orgs.size();
     for (std::size_t k = 0; k < kept; ++k) {
-      const auto piece = assess::predecessors(orgs[k].aides.size(), std::move(ties[k]), cfg.min_aides);
+      const auto piece = assess::predecessors(orgs[k].aides.size(), std::move(ties[k]), cfg.min_aides,
+                                                cfg.min_predecessor_aides);
       const std::uint32_t n = piece.empty() ? 0 : *std::max_element(piece.begin(), piece.end());
       if (n == 0) continue;
       std::vector<Organization> parts(n + 1);

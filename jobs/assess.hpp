@@ -51,6 +51,7 @@ struct AssessConfig {
   double part_share = 0.25;             // progress: share of members making a part of a split
   std::int64_t gap_months = 1;          // progress: inactivity before "reconstituted"
   double client_contact_days = 14;      // reaching the coordinator abroad this long after the other aides: a client's phone
+  std::uint32_t min_predecessor_aides = 4;  // a merged part with fewer aides who worked mostly before stays in
   ReferralRules referrals;
   std::string text;                     // effective config, for provenance
 };

@@ -314,7 +314,8 @@ std::string evidence_ids(std::vector<std::string> ids, std::size_t max_ids) {
   return out;
 }
 
-std::vector<std::uint32_t> predecessors(std::size_t members, std::vector<MemberTie> ties, std::size_t min_members) {
+std::vector<std::uint32_t> predecessors(std::size_t members, std::vector<MemberTie> ties, std::size_t min_part,
+                                        std::size_t min_piece) {
   for (auto& t : ties)
     if (t.a > t.b) std::swap(t.a, t.b);
   std::sort(ties.begin(), ties.end(), [](const MemberTie& x, const MemberTie& y) {
@@ -330,7 +331,7 @@ std::vector<std::uint32_t> predecessors(std::size_t members, std::vector<MemberT
   std::vector<std::vector<std::uint32_t>> part(members);  // root → its members
   for (std::uint32_t i = 0; i < members; ++i) part[i] = {i};
   constexpr std::int32_t kNever = std::numeric_limits<std::int32_t>::max();
-  std::vector<std::int32_t> established(members, kNever);  // root → first month it ended with ≥ min_members
+  std::vector<std::int32_t> established(members, kNever);  // root → first month it ended with ≥ min_part
   auto find = [&](std::uint32_t x) {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
     return x;
@@ -351,7 +352,7 @@ std::vector<std::uint32_t> predecessors(std::size_t members, std::vector<MemberT
           const auto earlier = static_cast<std::size_t>(std::lower_bound(w.begin(), w.end(), month) - w.begin());
           if (earlier > w.size() - earlier) before.push_back(m);
         }
-        if (before.size() >= min_members) {
+        if (before.size() >= min_piece) {
           ++pieces;
           for (auto m : before) piece[m] = pieces;
         }
@@ -362,9 +363,9 @@ std::vector<std::uint32_t> predecessors(std::size_t members, std::vector<MemberT
       part[rb].shrink_to_fit();
       established[ra] = std::min(established[ra], established[rb]);
     }
-    // Parts that reached min_members this month hold a member tied this month.
+    // Parts that reached min_part this month hold a member tied this month.
     for (std::size_t k = i; k-- > 0 && ties[k].month == month;)
-      if (const auto r = find(ties[k].a); part[r].size() >= min_members && established[r] == kNever) established[r] = month;
+      if (const auto r = find(ties[k].a); part[r].size() >= min_part && established[r] == kNever) established[r] = month;
   }
   return piece;
 }

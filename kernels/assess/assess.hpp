@@ -303,17 +303,19 @@ struct MemberTie {
 
 // Predecessors of an organization found over the whole period: organizations that merged into
 // it during the period. Ties are added month by month (connected components over time); when two
-// parts that have each had ≥ `min_members` members for at least a month join, the smaller one
-// is a predecessor, made of its members who worked more months before the merger than after it
-// (the rule the truth uses: a member belongs where he spent most months). Those arrested or gone
-// before the merger never worked for the merged organization; those who joined it early are its
-// members. A part needs a month of its own, so one stray tie in the month two parts form chains
-// them without a merger; parts of one organization that first meet late and lost ≥ min_members
-// members before meeting split it wrongly, which is rare (small: 2 predecessors, both true; medium:
-// see docs/assessment.md). Returns each member's piece: 0 = the organization as it ends, k ≥ 1 =
+// parts that have each had ≥ `min_part` members for at least a month join, the smaller one is a
+// predecessor, made of its members who worked more months before the merger than after it (the
+// rule the truth uses: a member belongs where he spent most months) — if they are ≥ `min_piece`.
+// Members arrested or gone before the merger never worked for the merged organization; those who
+// joined it early are its members. A part needs a month of its own, so one stray tie in the month
+// two parts form chains them without a merger. Parts of one organization that first meet late and
+// lost members before meeting would split it wrongly: hence min_piece above min_part (demo,
+// world.seed=6: three pieces of 3 members cut from the absorbing organization at 3, one at 4;
+// small: 2 at 3, 1 at 4). Returns each member's piece: 0 = the organization as it ends, k ≥ 1 =
 // the k-th predecessor (by merger month, then smallest member). Pieces nest: a member already in a
 // predecessor stays there when his part later merges again.
-std::vector<std::uint32_t> predecessors(std::size_t members, std::vector<MemberTie> ties, std::size_t min_members);
+std::vector<std::uint32_t> predecessors(std::size_t members, std::vector<MemberTie> ties, std::size_t min_part,
+                                        std::size_t min_piece);
 
 // Connected components over [0, n) given undirected edges; component label = smallest member.
 std::vector<std::size_t> components(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges);

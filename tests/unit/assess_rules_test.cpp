@@ -358,29 +358,31 @@ std::vector<MemberTie> merger_world(std::int32_t merger, bool stray = false) {
 TEST(Predecessors, MembersWhoWorkedMostlyBeforeAMergerKeepTheirOrganization) {
   // Merger in month 6: the survivors worked 6 months before and 6 after — the merged
   // organization's (a tie goes to it); the arrested ones never worked for it.
-  const auto early = predecessors(13, merger_world(6), 3);
+  const auto early = predecessors(13, merger_world(6), 3, 3);
   for (std::uint32_t m = 0; m < 13; ++m) EXPECT_EQ(early[m], m >= 3 && m <= 5 ? 1u : 0u) << m;
   // Merger in month 9: the survivors worked 9 months in A, 3 in the merged one.
-  const auto late = predecessors(13, merger_world(9), 3);
+  const auto late = predecessors(13, merger_world(9), 3, 3);
   for (std::uint32_t m = 0; m < 13; ++m) EXPECT_EQ(late[m], m <= 5 ? 1u : 0u) << m;
 }
 
 TEST(Predecessors, NoMergerWithoutTwoPartsThatWorkedApart) {
   // One tie between A and B in the month both form chains them: no month apart, no merger.
-  EXPECT_EQ(predecessors(13, merger_world(6, true), 3), std::vector<std::uint32_t>(13, 0));
+  EXPECT_EQ(predecessors(13, merger_world(6, true), 3, 3), std::vector<std::uint32_t>(13, 0));
   // Too few members left before the merger to stand for an organization.
-  EXPECT_EQ(predecessors(13, merger_world(6), 4), std::vector<std::uint32_t>(13, 0));
+  EXPECT_EQ(predecessors(13, merger_world(6), 3, 4), std::vector<std::uint32_t>(13, 0));
+  // Parts must have had min_part members for a month: A's 6 and B's 7 have, 8 have not.
+  EXPECT_EQ(predecessors(13, merger_world(6), 8, 3), std::vector<std::uint32_t>(13, 0));
   // No ties at all: nothing to split.
-  EXPECT_EQ(predecessors(3, {}, 3), std::vector<std::uint32_t>(3, 0));
+  EXPECT_EQ(predecessors(3, {}, 3, 3), std::vector<std::uint32_t>(3, 0));
 }
 
 TEST(Predecessors, OrderOfTiesDoesNotMatter) {
   auto ties = merger_world(9);
-  const auto expected = predecessors(13, ties, 3);
+  const auto expected = predecessors(13, ties, 3, 3);
   EXPECT_EQ(expected[0], 1u);
   std::reverse(ties.begin(), ties.end());
   for (auto& t : ties) std::swap(t.a, t.b);
-  EXPECT_EQ(predecessors(13, ties, 3), expected);
+  EXPECT_EQ(predecessors(13, ties, 3, 3), expected);
 }
 
 TEST(Helpers, EvidenceIdsTruncateWithCountAndComponents) {
