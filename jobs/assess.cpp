@@ -103,6 +103,19 @@ struct Organization {
   std::uint64_t community = kNone;
 };
 
+// One bit per slot (the low `bits` bits of a key): a few thousand keys among tens of millions
+// looked up — call ends, monthly ties — turn away almost every other key before a hash lookup.
+class SlotBits {
+ public:
+  explicit SlotBits(unsigned bits) : mask_((std::uint64_t{1} << bits) - 1), words_((mask_ >> 6) + 1, 0) {}
+  void add(std::uint64_t key) { words_[(key & mask_) >> 6] |= std::uint64_t{1} << (key & 63); }
+  bool maybe(std::uint64_t key) const { return words_[(key & mask_) >> 6] >> (key & 63) & 1; }
+
+ private:
+  std::uint64_t mask_;
+  std::vector<std::uint64_t> words_;
+};
+
 }  // namespace
 
 ReferralRules default_referral_rules() {
@@ -649,17 +662,16 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   std::vector<std::uint64_t> uses(aide_phones.size(), 0);
   std::unordered_map<std::string_view, std::size_t> aide_phone_index;
   for (std::size_t k = 0; k < aide_phones.size(); ++k) aide_phone_index.emplace(aide_phones[k], k);
-  // Tens of millions of call ends, a few thousand aide phones: a bitmap of the phones' last
-  // eight bytes turns away almost every other number before the hash-map lookup.
-  std::vector<std::uint64_t> tail_bits(std::size_t{1} << 16, 0);  // 2^22 bits
+  // Keyed by a hash of the phone's last eight bytes.
+  SlotBits tail_bits(22);
   auto tail_slot = [](std::string_view p) {
     std::uint64_t v = 0;
     std::memcpy(&v, p.data() + (p.size() >= 8 ? p.size() - 8 : 0), std::min<std::size_t>(8, p.size()));
     return (v * 0x9E3779B97F4A7C15ull) >> 42;
   };
-  for (const auto& p : aide_phones) tail_bits[tail_slot(p) >> 6] |= std::uint64_t{1} << (tail_slot(p) & 63);
+  for (const auto& p : aide_phones) tail_bits.add(tail_slot(p));
   auto note_use = [&](const std::string& p, std::int64_t t) {
-    if (const auto slot = tail_slot(p); !(tail_bits[slot >> 6] >> (slot & 63) & 1)) return;
+    if (!tail_bits.maybe(tail_slot(p))) return;
     const auto it = aide_phone_index.find(p);
     if (it == aide_phone_index.end() || t == kNoTime) return;
     const auto k = it->second;
@@ -749,18 +761,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     slots = cluster::allgatherv(ctx, std::span<const AideSlot>(slots));  // rank 0's: the others have none
     std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> member_of;  // aide → (org, index)
     for (const auto& a : slots) member_of[a.entity] = {a.org, a.index};
-    // A few thousand aides among millions of entities: a bitmap of the aides' ids turns away
-    // almost every row before the hash-map lookups.
-    std::vector<std::uint64_t> aide_bits;
-    for (const auto& a : slots) {
-      const auto slot = a.entity & ((std::uint64_t{1} << 26) - 1);
-      if (aide_bits.size() <= slot >> 6) aide_bits.resize((slot >> 6) + 1, 0);
-      aide_bits[slot >> 6] |= std::uint64_t{1} << (slot & 63);
-    }
-    auto maybe_aide = [&](std::uint64_t e) {
-      const auto slot = e & ((std::uint64_t{1} << 26) - 1);
-      return (slot >> 6) < aide_bits.size() && (aide_bits[slot >> 6] >> (slot & 63) & 1);
-    };
+    SlotBits aide_bits(26);  // keyed by the entity id itself
+    for (const auto& a : slots) aide_bits.add(a.entity);
     // Every rank has the same list, so skipping the read and the gather when it is empty is collective.
     std::vector<TieRow> found;
     if (!slots.empty()) {
@@ -769,7 +771,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       const auto& mt = monthly.get<std::uint64_t>("target");
       const auto& mm = monthly.get<std::string>("month");
       for (std::size_t r = 0; r < ms.size(); ++r) {
-        if (!maybe_aide(ms[r]) || !maybe_aide(mt[r])) continue;
+        if (!aide_bits.maybe(ms[r]) || !aide_bits.maybe(mt[r])) continue;
         const auto a = member_of.find(ms[r]), b = member_of.find(mt[r]);
         if (a != member_of.end() && b != member_of.end() && a->second.first == b->second.first)
           found.push_back({a->second.first, a->second.second, b->second.second, month_index(mm[r])});

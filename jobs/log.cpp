@@ -56,9 +56,7 @@ void reset_peak_rss() {
   clear << "5";
 }
 
-}  // namespace
 
-namespace {
 double process_cpu_seconds() {
   timespec t{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
@@ -69,6 +67,7 @@ std::uint64_t minor_faults() {
   getrusage(RUSAGE_SELF, &u);
   return static_cast<std::uint64_t>(u.ru_minflt);
 }
+
 }  // namespace
 
 PhaseClock::PhaseClock(const cluster::Context& ctx, std::string stage)
