@@ -49,6 +49,16 @@ std::uint64_t peak_rss_bytes() {
   return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
 }
 
+// Resident anonymous memory in transparent huge pages now (AnonHugePages of
+// /proc/self/smaps_rollup), in bytes; 0 where the kernel has no THP or no /proc.
+std::uint64_t huge_page_bytes() {
+  std::ifstream rollup("/proc/self/smaps_rollup");
+  std::string line;
+  while (std::getline(rollup, line))
+    if (line.rfind("AnonHugePages:", 0) == 0) return std::stoull(line.substr(14)) * 1024;
+  return 0;
+}
+
 // Resets the peak to the current resident size, so that a stage inside `run` reports its own
 // peak, not the whole run's (it still counts what the allocator kept from earlier stages).
 void reset_peak_rss() {
@@ -106,6 +116,7 @@ double StageTimer::seconds() const {
 void StageTimer::report(std::uint64_t rows, std::uint64_t bytes) const {
   const auto& ctx = env_.ctx;
   const std::uint64_t rss = cluster::allreduce_max(ctx, peak_rss_bytes());
+  const std::uint64_t huge = cluster::allreduce_max(ctx, huge_page_bytes());
   const std::uint64_t shuffled = cluster::allreduce_max(ctx, ctx.bytes_sent() - shuffled_at_start_);
   const double exchanging = cluster::allreduce_max(ctx, ctx.shuffle_seconds() - shuffle_seconds_at_start_);
   const double s = cluster::allreduce_max(ctx, std::max(seconds(), 1e-9));
@@ -116,8 +127,9 @@ void StageTimer::report(std::uint64_t rows, std::uint64_t bytes) const {
     std::ofstream out(env_.metrics, std::ios::app);
     out << fmt::format(
         "{{\"stage\":\"{}\",\"ranks\":{},\"threads\":{},\"seconds\":{:.4f},\"rows\":{},"
-        "\"bytes\":{},\"peak_rss_bytes_max\":{},\"shuffle_bytes_max\":{},\"shuffle_seconds_max\":{:.4f}}}\n",
-        stage_, ctx.size(), env_.threads, s, rows, bytes, rss, shuffled, exchanging);
+        "\"bytes\":{},\"peak_rss_bytes_max\":{},\"huge_page_bytes_max\":{},\"shuffle_bytes_max\":{},"
+        "\"shuffle_seconds_max\":{:.4f}}}\n",
+        stage_, ctx.size(), env_.threads, s, rows, bytes, rss, huge, shuffled, exchanging);
     if (!out) spdlog::warn("cannot append metrics to {}", env_.metrics);
   }
 }
