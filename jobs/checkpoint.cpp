@@ -12,13 +12,21 @@ namespace {
 constexpr int kCheckpointFormat = 1;
 }  // namespace
 
+std::string stage_resume_key(const std::string& stage, const std::string& inputs,
+                             const std::vector<std::string>& options, const std::string& build) {
+  std::string text = stage + "\n" + inputs;
+  for (const auto& o : options) text += o + "\n";
+  return io::sha256_hex(text + "program " + build + "\n");
+}
+
 StageCheckpoint::StageCheckpoint(const JobEnv& env, const io::Provenance& prov,
                                  const std::filesystem::path& output)
     : env_(env),
       stage_(prov.stage),
+      // The build (version and commit): another program may save different state at a point.
       key_(io::sha256_hex("clearinghouse checkpoint " + std::to_string(kCheckpointFormat) + "\n" +
-                          io::program_version() + "\n" + prov.stage + "\n" + io::inputs_text(prov.inputs) +
-                          prov.config_text)),
+                          io::program_version() + " " + io::program_commit() + "\n" + prov.stage + "\n" +
+                          io::inputs_text(prov.inputs) + prov.config_text)),
       path_(output.parent_path() / ".resume" / (prov.stage + ".ckpt.h5")) {}
 
 std::unique_ptr<io::TableReader> StageCheckpoint::open() const {
@@ -34,7 +42,7 @@ std::unique_ptr<io::TableReader> StageCheckpoint::open() const {
   const auto attrs = reader->attributes("/");
   const auto key = attrs.find("key");
   if (key == attrs.end() || key->second != io::AttributeValue(key_)) {
-    spdlog::info("{}: checkpoint {} ignored: saved for other inputs, configuration or program version",
+    spdlog::info("{}: checkpoint {} ignored: saved for other inputs, configuration or program build",
                  stage_, path_.string());
     return nullptr;
   }

@@ -11,7 +11,7 @@
 //     ordinary table file (io::TableWriter): the stage writes distributed tables (each rank its
 //     rows, so the file does not depend on the rank count) and replicated state (rank 0's rows);
 //     it is written as .partial, fsync'ed, renamed, and the directory fsync'ed.
-//   - Root attributes: `key` — SHA-256 of the program version, the stage, its input hashes and
+//   - Root attributes: `key` — SHA-256 of the program version and commit, the stage, its input hashes and
 //     its effective configuration (the stage's provenance) — plus `stage` and `point`.
 //   - It is used only with --resume and only if its key equals the current one; otherwise it is
 //     ignored with an info line (and overwritten or removed later). The stage removes it once its
@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "io/provenance.hpp"
 #include "io/table.hpp"
@@ -66,5 +67,13 @@ class StageCheckpoint {
   std::string key_;
   std::filesystem::path path_;
 };
+
+// The fingerprint a finished stage is stored with (DIR/.resume/STAGE) and that `run --resume`
+// compares before reusing the stage's output: the stage, its recorded inputs, its own `--set`
+// options and the program build (version and commit). The build is part of it because a newer
+// program may compute the same stage differently; reusing the old output would mix two versions
+// in one run directory.
+std::string stage_resume_key(const std::string& stage, const std::string& inputs,
+                             const std::vector<std::string>& options, const std::string& build);
 
 }  // namespace ch::jobs

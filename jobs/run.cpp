@@ -13,6 +13,7 @@
 #include "io/table.hpp"
 #include "jobs/cli.hpp"
 #include "jobs/assess.hpp"
+#include "jobs/checkpoint.hpp"
 #include "jobs/communities.hpp"
 #include "jobs/config.hpp"
 #include "jobs/evaluate.hpp"
@@ -31,13 +32,10 @@ struct Stage {
   std::function<void()> execute;
 };
 
-// What a stage's output depends on beyond its input files: its own `--set` overrides (config
-// changes make it stale). Stored beside the outputs in DIR/.resume/STAGE after the stage commits.
 std::string resume_key(const JobEnv& env, const std::string& stage, const std::string& inputs) {
-  std::string text = stage + "\n" + inputs;
-  for (const auto& o : stage == "generate" ? scenario_overrides(env.overrides) : stage_overrides(env.overrides, stage))
-    text += o + "\n";
-  return io::sha256_hex(text);
+  return stage_resume_key(stage, inputs,
+                          stage == "generate" ? scenario_overrides(env.overrides) : stage_overrides(env.overrides, stage),
+                          io::program_version() + " " + io::program_commit());
 }
 
 std::string read_resume_key(const JobEnv& env, const RunLayout& layout, const std::string& stage) {
