@@ -19,6 +19,7 @@ namespace ch::io {
 
 std::string program_version() { return CH_VERSION; }
 std::string program_commit() { return CH_GIT_COMMIT; }
+std::string program_build() { return program_version() + " " + program_commit(); }
 
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);

@@ -17,6 +17,7 @@ inline constexpr std::int64_t kSchemaVersion = 1;
 
 std::string program_version();  // "0.1.0"
 std::string program_commit();   // git commit of the build
+std::string program_build();    // "VERSION COMMIT": what resume keys compare
 std::string utc_now();          // ISO 8601, seconds
 
 struct Provenance {

@@ -25,8 +25,8 @@ StageCheckpoint::StageCheckpoint(const JobEnv& env, const io::Provenance& prov,
       stage_(prov.stage),
       // The build (version and commit): another program may save different state at a point.
       key_(io::sha256_hex("clearinghouse checkpoint " + std::to_string(kCheckpointFormat) + "\n" +
-                          io::program_version() + " " + io::program_commit() + "\n" + prov.stage + "\n" +
-                          io::inputs_text(prov.inputs) + prov.config_text)),
+                          io::program_build() + "\n" + prov.stage + "\n" + io::inputs_text(prov.inputs) +
+                          prov.config_text)),
       path_(output.parent_path() / ".resume" / (prov.stage + ".ckpt.h5")) {}
 
 std::unique_ptr<io::TableReader> StageCheckpoint::open() const {

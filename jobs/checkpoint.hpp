@@ -11,8 +11,9 @@
 //     ordinary table file (io::TableWriter): the stage writes distributed tables (each rank its
 //     rows, so the file does not depend on the rank count) and replicated state (rank 0's rows);
 //     it is written as .partial, fsync'ed, renamed, and the directory fsync'ed.
-//   - Root attributes: `key` — SHA-256 of the program version and commit, the stage, its input hashes and
-//     its effective configuration (the stage's provenance) — plus `stage` and `point`.
+//   - Root attributes: `key` — SHA-256 of the program build (version and commit), the stage, its
+//     input hashes and its effective configuration (the stage's provenance) — plus `stage` and
+//     `point`.
 //   - It is used only with --resume and only if its key equals the current one; otherwise it is
 //     ignored with an info line (and overwritten or removed later). The stage removes it once its
 //     output is committed.

@@ -35,7 +35,7 @@ struct Stage {
 std::string resume_key(const JobEnv& env, const std::string& stage, const std::string& inputs) {
   return stage_resume_key(stage, inputs,
                           stage == "generate" ? scenario_overrides(env.overrides) : stage_overrides(env.overrides, stage),
-                          io::program_version() + " " + io::program_commit());
+                          io::program_build());
 }
 
 std::string read_resume_key(const JobEnv& env, const RunLayout& layout, const std::string& stage) {
