@@ -8,22 +8,6 @@
 
 namespace ch::jobs {
 
-std::uint64_t RowPartition::begin(int rank) const {
-  __extension__ using u128 = unsigned __int128;  // n·rank may exceed 64 bits for huge n
-  return static_cast<std::uint64_t>(static_cast<u128>(n) * static_cast<u128>(rank) /
-                                    static_cast<u128>(ranks));
-}
-
-int RowPartition::owner(std::uint64_t row) const {
-  // Start from the proportional guess and walk; at most a step or two.
-  __extension__ using u128 = unsigned __int128;
-  int r = n == 0 ? 0 : static_cast<int>(static_cast<u128>(row) * static_cast<u128>(ranks) / n);
-  r = std::clamp(r, 0, ranks - 1);
-  while (r > 0 && row < begin(r)) --r;
-  while (r + 1 < ranks && row >= begin(r + 1)) ++r;
-  return r;
-}
-
 namespace {
 
 // A spanning forest of `edges` (a subset with the same components), by union-find over the
