@@ -93,6 +93,16 @@ std::uint64_t planned_pairs(std::span<const BlockMember> sorted, std::size_t max
 // Keeps one entry per (lo, hi) with the union of the rule bits; input in any order.
 void dedupe_pairs(std::vector<CandidatePair>& pairs);
 
+// Candidate pairs packed one per word, (lo, hi, rules) in (28, 28, 8) bits, when every row is
+// below 2^28 and every rule set below 2^8 (`packable`). A third of the bytes of a CandidatePair:
+// what resolve sorts, de-duplicates and shuffles between ranks while the pairs are many.
+bool packable(std::span<const CandidatePair> pairs);
+std::vector<std::uint64_t> pack_pairs(std::vector<CandidatePair>&& pairs);  // frees `pairs`
+// Sorted by (lo, hi), one word per pair with the union of its rule bits; input in any order.
+void dedupe_packed(std::vector<std::uint64_t>& words);
+CandidatePair unpack_pair(std::uint64_t word);
+std::vector<CandidatePair> unpack_pairs(std::span<const std::uint64_t> words);
+
 // ---- implementation ------------------------------------------------------------------------
 
 template <class OnOversize>

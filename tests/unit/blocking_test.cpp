@@ -121,3 +121,38 @@ TEST(DedupePairs, UnionOfRules) {
   EXPECT_EQ(p[1].hi, 3u);
   EXPECT_EQ(p[2].lo, 3u);
 }
+
+TEST(PackedPairs, RoundTripAndDedupeAgreeWithThePairForm) {
+  std::mt19937_64 rng(7);
+  std::vector<CandidatePair> pairs;
+  for (int i = 0; i < 5000; ++i) {
+    const std::uint64_t a = rng() % ((std::uint64_t{1} << 28) - 64), b = a + 1 + rng() % 50;
+    pairs.push_back({a, b, std::uint32_t{1} << (rng() % 8)});
+    if (i % 3 == 0) pairs.push_back({a, b, std::uint32_t{1} << (rng() % 8)});  // a repeat, other rule
+  }
+  ASSERT_TRUE(packable(pairs));
+  auto expected = pairs;
+  dedupe_pairs(expected);
+  auto words = pack_pairs(std::move(pairs));
+  EXPECT_TRUE(pairs.empty());
+  // Shuffled words (as they arrive from several ranks) give the same result.
+  std::shuffle(words.begin(), words.end(), rng);
+  dedupe_packed(words);
+  const auto got = unpack_pairs(words);
+  ASSERT_EQ(got.size(), expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].lo, expected[i].lo);
+    EXPECT_EQ(got[i].hi, expected[i].hi);
+    EXPECT_EQ(got[i].rules, expected[i].rules) << i;
+  }
+}
+
+TEST(PackedPairs, RowsOrRulesTooWideAreNotPackable) {
+  EXPECT_FALSE(packable(std::vector<CandidatePair>{{1, std::uint64_t{1} << 28, 1}}));
+  EXPECT_FALSE(packable(std::vector<CandidatePair>{{1, 2, 1u << 8}}));
+  EXPECT_TRUE(packable(std::vector<CandidatePair>{{1, (std::uint64_t{1} << 28) - 1, 1u << 7}}));
+  const auto p = unpack_pair(pack_pairs({{12345, (std::uint64_t{1} << 28) - 1, 0x81}})[0]);
+  EXPECT_EQ(p.lo, 12345u);
+  EXPECT_EQ(p.hi, (std::uint64_t{1} << 28) - 1);
+  EXPECT_EQ(p.rules, 0x81u);
+}
