@@ -448,42 +448,39 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   const auto compared_at = [&](const match::CandidatePair& c) {
     return part.owner((mix64(c.lo ^ mix64(c.hi)) & 1) ? c.lo : c.hi);
   };
-  // Room for the pairs this rank holds once they are back with their smaller row's owner,
-  // reserved before the comparison fetches remote fields: growing the arrays when the pairs come
-  // back reallocated them at resolve's peak (medium: +1.4 GB on rank 0). Collective.
-  const auto held_after_return = [&](std::size_t now, auto&& for_each_lo) {
-    std::vector<std::uint64_t> by_owner(p, 0);
-    for_each_lo([&](std::uint64_t lo) { ++by_owner[static_cast<std::size_t>(part.owner(lo))]; });
-    cluster::allreduce_sum(ctx, by_owner);
-    return std::max<std::size_t>(by_owner[static_cast<std::size_t>(ctx.rank())], now);
-  };
   // Rules overlap (about 40 % of the raw pairs on the small scenario are repeats), so
   // de-duplicating before the shuffle as well shrinks the largest array resolve holds. Packed
   // one word per pair while they are sorted, merged and sent (a third of the bytes; medium: 1 GB
   // per rank each way before), unless some rank's rows or rules do not fit a word.
-  std::size_t held = 0;
+  std::vector<std::uint64_t> words;
   if (!cluster::allreduce_or(ctx, !match::packable(candidates))) {
-    auto words = match::pack_pairs(std::move(candidates));
+    words = match::pack_pairs(std::move(candidates));
     match::dedupe_packed(words);
     words = cluster::shuffle<std::uint64_t>(ctx, std::move(words),
                                             [&](std::uint64_t w) { return compared_at(match::unpack_pair(w)); });
     match::dedupe_packed(words);
-    held = held_after_return(words.size(), [&](auto&& count) {
-      for (const auto w : words) count(match::unpack_pair(w).lo);
-    });
-    pairs.reserve(held);  // filled in place: no second copy of the pairs
-    for (const auto w : words) pairs.push_back(match::unpack_pair(w));
   } else {
     match::dedupe_pairs(candidates);
     pairs = cluster::shuffle<match::CandidatePair>(ctx, std::move(candidates), compared_at);
     match::dedupe_pairs(pairs);
-    held = held_after_return(pairs.size(), [&](auto&& count) {
-      for (const auto& c : pairs) count(c.lo);
-    });
-    pairs.reserve(held);
   }
-  out.patterns.reserve(held);
-  out.names_swapped.reserve(held);
+  // Room for the pairs this rank holds once they are back with their smaller row's owner,
+  // reserved before the comparison fetches remote fields: growing the arrays when the pairs come
+  // back reallocated them at resolve's peak (medium: +1.4 GB on rank 0). Packed pairs are
+  // unpacked into that room, so they are copied once. One of `words` and `pairs` is empty.
+  {
+    std::vector<std::uint64_t> by_owner(p, 0);
+    for (const auto w : words) ++by_owner[static_cast<std::size_t>(part.owner(match::unpack_pair(w).lo))];
+    for (const auto& c : pairs) ++by_owner[static_cast<std::size_t>(part.owner(c.lo))];
+    cluster::allreduce_sum(ctx, by_owner);
+    const std::size_t held =
+        std::max<std::size_t>(by_owner[static_cast<std::size_t>(ctx.rank())], words.size() + pairs.size());
+    pairs.reserve(held);
+    out.patterns.reserve(held);
+    out.names_swapped.reserve(held);
+    for (const auto w : words) pairs.push_back(match::unpack_pair(w));
+    ch::free_storage(words);
+  }
   out.total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, pairs.size());
   spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", out.total_pairs,
                rules.size(), raw_pairs);
