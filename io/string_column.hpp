@@ -7,12 +7,20 @@
 // list of chunks, so appending another column (the output of a block of records processed in
 // parallel) moves its chunks and copies no cell.
 //
+// A *coded* column (StringColumn::coded()) is for cells with few distinct values (a feed's agency,
+// partner lists, country codes): each cell is a 4-byte code into the column's distinct values, so
+// a cell costs 4 bytes instead of its bytes plus 4. The distinct values are kept in first-seen
+// order and every one of them is used by some cell (filtering rebuilds them), so a writer that
+// builds a dictionary from them gets the one it would build from the cells.
+//
 // Move-only on purpose: a column is hundreds of megabytes, and a copy is never what is meant.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,19 +43,35 @@ class StringColumn {
     reserve(values.size(), n);
     for (const auto& v : values) push_back(v);
   }
+  // An empty coded column (see above).
+  static StringColumn coded() {
+    StringColumn c;
+    c.coded_ = true;
+    return c;
+  }
+  // An empty column of the same kind (coded or not).
+  StringColumn empty_like() const { return coded_ ? coded() : StringColumn(); }
+
+  bool is_coded() const { return coded_; }
+  // Coded columns only: the code of every cell, and the distinct values the codes index.
+  std::span<const std::uint32_t> codes() const { return codes_; }
+  const std::vector<std::string>& values() const { return values_; }
 
   std::size_t size() const { return rows_; }
   bool empty() const { return rows_ == 0; }
   std::size_t bytes() const { return bytes_; }
   // Memory held (capacity), for the per-record figures of the scale harness.
   std::size_t footprint() const {
-    std::size_t n = chunks_.capacity() * sizeof(Chunk);
+    std::size_t n = chunks_.capacity() * sizeof(Chunk) + codes_.capacity() * sizeof(std::uint32_t) +
+                    slots_.capacity() * sizeof(std::uint32_t) + hashes_.capacity() * sizeof(std::uint64_t);
+    for (const auto& v : values_) n += sizeof(v) + (v.capacity() > 15 ? v.capacity() : 0);
     for (const auto& c : chunks_) n += c.bytes.capacity() + c.ends.capacity() * sizeof(std::uint32_t);
     return n;
   }
 
   // Random access costs a binary search over the chunks; loops over many cells use for_each.
   std::string_view operator[](std::size_t i) const {
+    if (coded_) return values_[codes_[i]];
     const auto k = chunk_of(i);
     return chunks_[k].cell(i - chunks_[k].first_row);
   }
@@ -57,6 +81,10 @@ class StringColumn {
   template <class F>
   void for_each(std::size_t begin, std::size_t end, F&& f) const {
     if (begin >= end) return;
+    if (coded_) {
+      for (; begin < end; ++begin) f(begin, std::string_view(values_[codes_[begin]]));
+      return;
+    }
     for (std::size_t k = chunk_of(begin); k < chunks_.size() && begin < end; ++k) {
       const Chunk& c = chunks_[k];
       const std::size_t stop = std::min(end, c.first_row + c.ends.size());
@@ -71,6 +99,13 @@ class StringColumn {
   std::size_t max_length() const { return longest_; }
 
   void push_back(std::string_view s) {
+    if (coded_) {
+      codes_.push_back(code(s));
+      ++rows_;
+      bytes_ += s.size();
+      longest_ = std::max(longest_, s.size());
+      return;
+    }
     Chunk& c = writable(s.size());
     c.bytes.append(s);
     c.ends.push_back(static_cast<std::uint32_t>(c.bytes.size()));
@@ -81,17 +116,27 @@ class StringColumn {
   // Pads with empty cells up to `rows` (a column that a block of records did not fill).
   void pad_to(std::size_t rows) {
     if (rows <= rows_) return;
+    if (coded_) {
+      codes_.resize(rows, code({}));
+      rows_ = rows;
+      return;
+    }
     Chunk& c = writable(0);
     c.ends.resize(c.ends.size() + (rows - rows_), static_cast<std::uint32_t>(c.bytes.size()));
     rows_ = rows;
   }
   void reserve(std::size_t rows, std::size_t bytes) {
+    if (coded_) {
+      codes_.reserve(codes_.size() + rows);
+      return;
+    }
     Chunk& c = writable(0);
     c.ends.reserve(c.ends.size() + rows);
     c.bytes.reserve(c.bytes.size() + std::min<std::size_t>(bytes, kMaxChunkBytes - c.bytes.size()));
   }
   // Releases the room reserved for growth: a finished block's column keeps only its cells.
   void shrink_to_fit() {
+    codes_.shrink_to_fit();
     for (auto& c : chunks_) {
       c.bytes.shrink_to_fit();
       c.ends.shrink_to_fit();
@@ -99,6 +144,11 @@ class StringColumn {
   }
   // Moves the cells of `other` to the end of this column; `other` is left empty.
   void append(StringColumn&& other) {
+    if (coded_ || other.coded_) {
+      append_cells(other);
+      other.clear();
+      return;
+    }
     for (auto& c : other.chunks_) {
       if (c.ends.empty()) continue;
       c.first_row = rows_;
@@ -114,6 +164,22 @@ class StringColumn {
   // column is then freed and its memory reused by the next block, and the column stays one large
   // chunk (reserve() it for the expected total).
   void append_cells(const StringColumn& other) {
+    if (coded_ && other.coded_) {
+      // Each of the other's values looked up once, then its codes translated.
+      std::vector<std::uint32_t> to(other.values_.size());
+      for (std::size_t v = 0; v < to.size(); ++v) to[v] = code(other.values_[v]);
+      const std::size_t at = codes_.size();
+      codes_.resize(at + other.codes_.size());
+      for (std::size_t i = 0; i < other.codes_.size(); ++i) codes_[at + i] = to[other.codes_[i]];
+      rows_ += other.rows_;
+      bytes_ += other.bytes_;
+      longest_ = std::max(longest_, other.longest_);
+      return;
+    }
+    if (coded_ || other.coded_) {
+      other.for_each([&](std::size_t, std::string_view s) { push_back(s); });
+      return;
+    }
     for (const auto& c : other.chunks_) {
       if (c.ends.empty()) continue;
       Chunk& d = writable(c.bytes.size());
@@ -129,8 +195,9 @@ class StringColumn {
   }
 
   // The rows whose `keep` flag is set, in order.
+  // A coded result holds only the values its cells still use.
   StringColumn filter(const std::vector<std::uint8_t>& keep) const {
-    StringColumn out;
+    StringColumn out = empty_like();
     out.reserve(rows_, bytes_);
     for_each([&](std::size_t i, std::string_view s) {
       if (keep[i]) out.push_back(s);
@@ -138,7 +205,7 @@ class StringColumn {
     return out;
   }
   StringColumn slice(std::size_t begin, std::size_t end) const {
-    StringColumn out;
+    StringColumn out = empty_like();
     for_each(begin, end, [&](std::size_t, std::string_view s) { out.push_back(s); });
     return out;
   }
@@ -148,9 +215,15 @@ class StringColumn {
     for_each([&](std::size_t, std::string_view s) { out.emplace_back(s); });
     return out;
   }
+  // Empties the column and frees its memory; a coded column stays coded.
   void clear() {
     std::vector<Chunk>().swap(chunks_);  // not `chunks_ = {}`, which keeps the capacity
+    std::vector<std::uint32_t>().swap(codes_);
+    std::vector<std::string>().swap(values_);
+    std::vector<std::uint64_t>().swap(hashes_);
+    std::vector<std::uint32_t>().swap(slots_);
     rows_ = bytes_ = longest_ = 0;
+    last_code_ = 0;
   }
 
   // Same cells in the same order, however they are chunked.
@@ -189,8 +262,58 @@ class StringColumn {
     return static_cast<std::size_t>(it - chunks_.begin()) - 1;
   }
 
+  // Coded columns: the code of `v`, added to the values when new. Looked up once per cell (tens
+  // of millions in ingest), so runs of one value skip the lookup and the rest go through an
+  // open-addressing table over a cheap hash of the bytes.
+  std::uint32_t code(std::string_view v) {
+    if (!values_.empty() && values_[last_code_] == v) return last_code_;
+    if (4 * (values_.size() + 1) > 3 * slots_.size()) grow();
+    const std::uint64_t h = hash(v);
+    for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      const std::uint32_t s = slots_[i];
+      if (s == kNoValue) {
+        slots_[i] = last_code_ = static_cast<std::uint32_t>(values_.size());
+        values_.emplace_back(v);
+        hashes_.push_back(h);
+        return last_code_;
+      }
+      if (hashes_[s] == h && values_[s] == v) return last_code_ = s;
+    }
+  }
+  static std::uint64_t hash(std::string_view v) {
+    std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ v.size();
+    std::size_t i = 0;
+    for (; i + 8 <= v.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, v.data() + i, 8);
+      h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+      h ^= h >> 29;
+    }
+    std::uint64_t w = 0;
+    if (i < v.size()) std::memcpy(&w, v.data() + i, v.size() - i);
+    h = (h ^ w) * 0x94d049bb133111ebULL;
+    return h ^ (h >> 32);
+  }
+  void grow() {
+    std::vector<std::uint32_t> bigger(std::max<std::size_t>(64, 2 * slots_.size()), kNoValue);
+    for (std::uint32_t s = 0; s < values_.size(); ++s)
+      for (std::size_t i = hashes_[s] & (bigger.size() - 1);; i = (i + 1) & (bigger.size() - 1))
+        if (bigger[i] == kNoValue) {
+          bigger[i] = s;
+          break;
+        }
+    slots_ = std::move(bigger);
+  }
+  static constexpr std::uint32_t kNoValue = ~std::uint32_t{0};
+
   std::vector<Chunk> chunks_;
   std::size_t rows_ = 0, bytes_ = 0, longest_ = 0;
+  bool coded_ = false;
+  std::vector<std::uint32_t> codes_;   // coded: per cell, an index into values_
+  std::vector<std::string> values_;    // coded: distinct values, first seen first
+  std::vector<std::uint64_t> hashes_;  // coded: hash of each value
+  std::vector<std::uint32_t> slots_;   // coded: open-addressing table of value indices
+  std::uint32_t last_code_ = 0;
 };
 
 }  // namespace ch::io

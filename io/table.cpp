@@ -269,85 +269,20 @@ void write_strings(const cluster::Context& ctx, hid_t group, const std::string& 
                         });
 }
 
-// The distinct values of a column in first-seen order, each with its local code. Dictionary
-// columns have at most a few thousand values but are looked up once per cell (tens of millions
-// in ingest), so this is an open-addressing table over a cheap hash of the bytes, not a
-// std::unordered_map (which took 9 % of ingest's time).
-class LocalDictionary {
- public:
-  std::uint32_t code(std::string_view v) {
-    if (4 * (values_.size() + 1) > 3 * slots_.size()) grow();
-    const std::uint64_t h = hash(v);
-    for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      const std::uint32_t s = slots_[i];
-      if (s == kEmpty) {
-        slots_[i] = static_cast<std::uint32_t>(values_.size());
-        values_.push_back(v);
-        hashes_.push_back(h);
-        return slots_[i];
-      }
-      if (hashes_[s] == h && values_[s] == v) return s;
-    }
-  }
-  const std::vector<std::string_view>& values() const { return values_; }
-
- private:
-  static constexpr std::uint32_t kEmpty = ~std::uint32_t{0};
-  static std::uint64_t hash(std::string_view v) {
-    std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ v.size();
-    std::size_t i = 0;
-    for (; i + 8 <= v.size(); i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, v.data() + i, 8);
-      h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-      h ^= h >> 29;
-    }
-    std::uint64_t w = 0;
-    if (i < v.size()) std::memcpy(&w, v.data() + i, v.size() - i);
-    h = (h ^ w) * 0x94d049bb133111ebULL;
-    return h ^ (h >> 32);
-  }
-  void grow() {
-    std::vector<std::uint32_t> bigger(std::max<std::size_t>(64, 2 * slots_.size()), kEmpty);
-    for (std::uint32_t s = 0; s < values_.size(); ++s)
-      for (std::size_t i = hashes_[s] & (bigger.size() - 1);; i = (i + 1) & (bigger.size() - 1))
-        if (bigger[i] == kEmpty) {
-          bigger[i] = s;
-          break;
-        }
-    slots_ = std::move(bigger);
-  }
-  std::vector<std::uint32_t> slots_;
-  std::vector<std::string_view> values_;
-  std::vector<std::uint64_t> hashes_;
-};
-
 // Global dictionary: the sorted union of every rank's distinct values, so codes are the same
-// whatever the partition. One pass gives every cell a local code, then local codes are mapped
-// to global ones.
-template <class Cells>
-void write_dictionary(const cluster::Context& ctx, hid_t group, const std::string& name,
-                      const Cells& values, std::uint64_t total, std::uint64_t offset, Codec codec) {
-  LocalDictionary local;
-  std::vector<std::uint32_t> codes(values.size());
-  // Runs of one value are common (a feed's agency, a source): skip the lookup for them.
-  std::string_view last;
-  std::uint32_t last_code = 0;
-  for_each_cell(values, 0, values.size(), [&](std::size_t i, std::string_view v) {
-    if (i == 0 || v != last) {
-      last = v;
-      last_code = local.code(v);
-    }
-    codes[i] = last_code;
-  });
-  std::vector<std::string> distinct(local.values().begin(), local.values().end());
+// whatever the partition. A coded column's local codes are mapped to global ones.
+void write_codes(const cluster::Context& ctx, hid_t group, const std::string& name, const StringColumn& coded,
+                 std::uint64_t total, std::uint64_t offset, Codec codec) {
+  const auto& distinct = coded.values();
   auto dict = cluster::allgatherv_strings(ctx, distinct);
   std::sort(dict.begin(), dict.end());
   dict.erase(std::unique(dict.begin(), dict.end()), dict.end());
   std::vector<std::uint32_t> global(distinct.size());
   for (std::size_t k = 0; k < distinct.size(); ++k)
     global[k] = static_cast<std::uint32_t>(std::lower_bound(dict.begin(), dict.end(), distinct[k]) - dict.begin());
-  for (auto& c : codes) c = global[c];
+  std::vector<std::uint32_t> codes(coded.size());
+  const auto local = coded.codes();
+  for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = global[local[i]];
   Hid dset = create_column_dataset(group, name, H5T_NATIVE_UINT32, total, true, codec);
   write_values(ctx, dset, H5T_NATIVE_UINT32, codes.data(), offset, codes.size(), name);
   write_attribute(dset, "encoding", std::string("dictionary"));
@@ -355,6 +290,19 @@ void write_dictionary(const cluster::Context& ctx, hid_t group, const std::strin
   // The dictionary is identical on all ranks; rank 0 writes it in one slab.
   static const std::vector<std::string> none;
   write_strings(ctx, group, "_dict/" + name, ctx.is_root() ? dict : none, dict.size(), 0, codec);
+}
+
+// Cells not coded in memory are coded here, one pass.
+template <class Cells>
+void write_dictionary(const cluster::Context& ctx, hid_t group, const std::string& name,
+                      const Cells& values, std::uint64_t total, std::uint64_t offset, Codec codec) {
+  if constexpr (std::is_same_v<Cells, StringColumn>) {
+    if (values.is_coded()) return write_codes(ctx, group, name, values, total, offset, codec);
+  }
+  StringColumn coded = StringColumn::coded();
+  coded.reserve(values.size(), 0);
+  for_each_cell(values, 0, values.size(), [&](std::size_t, std::string_view v) { coded.push_back(v); });
+  write_codes(ctx, group, name, coded, total, offset, codec);
 }
 
 }  // namespace

@@ -465,7 +465,7 @@ io::StringEncoding encoding(bool dictionary) {
 }
 
 io::StringColumn names_of(const std::vector<std::uint32_t>& index, const std::vector<Source>& sources) {
-  io::StringColumn out;
+  auto out = io::StringColumn::coded();
   out.reserve(index.size(), 0);
   for (auto i : index) out.push_back(sources[i].name);
   return out;

@@ -124,6 +124,16 @@ enum CallText : std::uint8_t {
 };
 extern const std::array<TextColumn, kCallTextCount> kCallTextColumns;
 
+// A table's text columns, coded in memory (io::StringColumn::coded) where the output is a
+// dictionary: a call's agency, partners and countries then cost 16 bytes instead of ~40.
+template <std::size_t N>
+std::array<io::StringColumn, N> text_columns(const std::array<TextColumn, N>& kinds) {
+  std::array<io::StringColumn, N> out;
+  for (std::size_t k = 0; k < N; ++k)
+    if (kinds[k].dictionary) out[k] = io::StringColumn::coded();
+  return out;
+}
+
 // Where a kept row's bytes are in this rank's input pieces: a row found to be a duplicate later
 // is quarantined with its raw line.
 struct RawRef {
@@ -137,7 +147,7 @@ struct RawRef {
 struct ObservationRows {
   std::vector<std::uint64_t> seq, line;
   std::vector<std::uint32_t> source;
-  std::array<io::StringColumn, kObsTextCount> text;
+  std::array<io::StringColumn, kObsTextCount> text = text_columns(kObsTextColumns);
   std::vector<std::int64_t> event_utc;
   std::vector<std::uint32_t> flags;
   std::vector<io::StringColumn> extras;  // 2 per extra slot: normalized, raw
@@ -147,7 +157,7 @@ struct ObservationRows {
 
 struct SegmentRows {
   std::vector<std::uint64_t> seq;
-  std::array<io::StringColumn, kSegTextCount> text;
+  std::array<io::StringColumn, kSegTextCount> text = text_columns(kSegTextColumns);
   std::vector<std::int64_t> departure_utc;
   std::size_t rows() const { return seq.size(); }
 };
@@ -156,7 +166,7 @@ struct CallRows {
   std::vector<std::uint64_t> seq, line;
   std::vector<std::uint32_t> source;
   std::vector<RawRef> raw;
-  std::array<io::StringColumn, kCallTextCount> text;
+  std::array<io::StringColumn, kCallTextCount> text = text_columns(kCallTextColumns);
   std::vector<std::int64_t> start_utc;
   std::vector<std::int64_t> duration_s;
   std::size_t rows() const { return seq.size(); }

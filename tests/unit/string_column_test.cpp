@@ -2,6 +2,7 @@
 // blocks), padding, filtering and slicing keep row order, and equality ignores the chunking.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "io/string_column.hpp"
@@ -89,4 +90,91 @@ TEST(StringColumn, PadFilterAndSliceKeepRowOrder) {
   EXPECT_EQ(col.filter(keep).to_strings(), (std::vector<std::string>{"a", "", "e", "f"}));
   EXPECT_EQ(col.slice(3, 6).to_strings(), (std::vector<std::string>{"", "e", "f"}));
   EXPECT_TRUE(col.slice(2, 2).empty());
+}
+
+namespace {
+
+// Cells with few distinct values, in runs and alone (a feed's agency, partner lists, countries).
+std::vector<std::string> categorical_cells(std::size_t n, std::uint64_t seed) {
+  static const std::vector<std::string> kValues = {"police", "border", "europol;frontex", "", "USA", "PRT",
+                                                   "a-value-longer-than-eight-bytes"};
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> out;
+  while (out.size() < n) {
+    const auto& v = kValues[rng() % kValues.size()];
+    for (std::size_t run = 1 + rng() % 4; run > 0 && out.size() < n; --run) out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<std::string> sorted_unique(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+}  // namespace
+
+TEST(StringColumn, CodedCellsReadBackAsWritten) {
+  const auto cells = categorical_cells(3000, 7);
+  auto col = StringColumn::coded();
+  for (const auto& c : cells) col.push_back(c);
+  ASSERT_TRUE(col.is_coded());
+  ASSERT_EQ(col.size(), cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) EXPECT_EQ(col[i], cells[i]) << i;
+  EXPECT_EQ(col.to_strings(), cells);
+  EXPECT_TRUE(col == StringColumn(cells));  // same cells as the plain column
+  std::size_t bytes = 0, longest = 0;
+  for (const auto& c : cells) bytes += c.size(), longest = std::max(longest, c.size());
+  EXPECT_EQ(col.bytes(), bytes);
+  EXPECT_EQ(col.max_length(), longest);
+  // One value per distinct cell, and one 4-byte code per row.
+  EXPECT_EQ(sorted_unique(col.values()), sorted_unique(cells));
+  ASSERT_EQ(col.codes().size(), cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) EXPECT_EQ(col.values()[col.codes()[i]], cells[i]);
+}
+
+TEST(StringColumn, CodedColumnsAppendAcrossDictionaries) {
+  // Blocks code their values in their own first-seen order; appending translates the codes.
+  const auto cells = categorical_cells(5000, 8);
+  std::mt19937_64 rng(9);
+  auto all = StringColumn::coded();
+  for (std::size_t at = 0; at < cells.size();) {
+    const std::size_t n = std::min<std::size_t>(cells.size() - at, rng() % 60);
+    auto block = StringColumn::coded();
+    for (std::size_t i = 0; i < n; ++i) block.push_back(cells[at + i]);
+    if (rng() % 2) all.append_cells(block);
+    else all.append(std::move(block));
+    at += n;
+  }
+  EXPECT_EQ(all.to_strings(), cells);
+  EXPECT_EQ(all.values().size(), sorted_unique(cells).size());
+  // Plain into coded and coded into plain give the same cells too.
+  auto from_plain = StringColumn::coded();
+  from_plain.append_cells(StringColumn(cells));
+  EXPECT_EQ(from_plain.to_strings(), cells);
+  StringColumn plain;
+  plain.append_cells(all);
+  EXPECT_FALSE(plain.is_coded());
+  EXPECT_EQ(plain.to_strings(), cells);
+}
+
+TEST(StringColumn, CodedFilterKeepsOnlyUsedValues) {
+  // A writer builds its dictionary from values(): a value whose rows were all filtered out must
+  // not stay in it (the dictionary would then depend on which rows a rank once held).
+  auto col = StringColumn::coded();
+  for (const char* v : {"police", "border", "police", "customs", "border"}) col.push_back(v);
+  col.pad_to(7);
+  EXPECT_EQ(col.to_strings(), (std::vector<std::string>{"police", "border", "police", "customs", "border", "", ""}));
+  const auto kept = col.filter({1, 1, 1, 0, 1, 0, 0});
+  EXPECT_TRUE(kept.is_coded());
+  EXPECT_EQ(kept.to_strings(), (std::vector<std::string>{"police", "border", "police", "border"}));
+  EXPECT_EQ(sorted_unique(kept.values()), (std::vector<std::string>{"border", "police"}));
+  const auto part = col.slice(3, 5);
+  EXPECT_TRUE(part.is_coded());
+  EXPECT_EQ(sorted_unique(part.values()), (std::vector<std::string>{"border", "customs"}));
+  col.clear();
+  EXPECT_TRUE(col.is_coded());
+  EXPECT_TRUE(col.empty());
+  EXPECT_TRUE(col.values().empty());
 }
