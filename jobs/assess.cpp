@@ -204,20 +204,21 @@ AssessConfig load_assess_config(const JobEnv& env) {
     else if (key == "client_contact_days") c.client_contact_days = number;
     else if (key == "late_contact_min_clients") c.late_contact_min_clients = std::max(1u, u32());
     else if (key == "min_predecessor_aides") c.min_predecessor_aides = std::max(1u, u32());
+    else if (key == "twin_max_partners") c.twin_max_partners = u32();
     else
       throw UsageError("--set assess." + key + ": unknown key (min_aides, score_threshold, min_concealment, min_stop_hours, "
                        "max_stop_hours, max_owner_entities, linked_share, expand_min_ties, burner_days, evidence_max_ids, "
                        "max_leads, match_jaccard, part_share, gap_months, client_contact_days, late_contact_min_clients, "
-                       "min_predecessor_aides)");
+                       "min_predecessor_aides, twin_max_partners)");
   }
   c.text = fmt::format(
       "[assess]\nmin_aides = {}\nscore_threshold = {}\nmin_concealment = {}\nmin_stop_hours = {}\nmax_stop_hours = {}\n"
       "max_owner_entities = {}\nlinked_share = {}\nexpand_min_ties = {}\nburner_days = {}\nevidence_max_ids = {}\nmax_leads = {}\n"
       "match_jaccard = {}\npart_share = {}\ngap_months = {}\nclient_contact_days = {}\nlate_contact_min_clients = {}\n"
-      "min_predecessor_aides = {}\n",
+      "min_predecessor_aides = {}\ntwin_max_partners = {}\n",
       c.min_aides, c.score_threshold, c.min_concealment, c.min_stop_hours, c.max_stop_hours, c.max_owner_entities, c.linked_share, c.expand_min_ties,
       c.burner_days, c.evidence_max_ids, c.max_leads, c.match_jaccard, c.part_share, c.gap_months, c.client_contact_days, c.late_contact_min_clients,
-      c.min_predecessor_aides);
+      c.min_predecessor_aides, c.twin_max_partners);
   return c;
 }
 
@@ -379,6 +380,15 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     else clients.insert(e);
   }
 
+  // ---- the network -------------------------------------------------------------------------
+  const auto edges = on_root(network, "/edges", {"source", "target", "weight", "co_booked", "shared_phone",
+                                                 "shared_payment", "calls", "first_utc"});
+  const auto& ea = edges.get<std::uint64_t>("source");
+  const auto& eb = edges.get<std::uint64_t>("target");
+  const auto& e_calls = edges.get<std::uint32_t>("calls");
+  const auto& e_first = edges.get<std::int64_t>("first_utc");
+  auto other = [&](std::size_t edge, std::uint64_t self) { return ea[edge] == self ? eb[edge] : ea[edge]; };
+
   // A client's phone registration that the resolver kept apart (no birth date, another spelling
   // of the document) would pass for an aide: every client calls the booker and the coordinator.
   {
@@ -398,7 +408,16 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       });
       if (twin) twins.push_back(e);
     }
-    clients.insert(twins.begin(), twins.end());
+    // ... and calls like a migrant (assess::calls_like_a_migrant): its call partners, one edge each.
+    std::unordered_map<std::uint64_t, std::uint32_t> partners;
+    for (auto e : twins) partners[e] = 0;
+    for (std::size_t i = 0; i < ea.size(); ++i) {
+      if (e_calls[i] == 0) continue;
+      if (const auto it = partners.find(ea[i]); it != partners.end()) ++it->second;
+      if (const auto it = partners.find(eb[i]); it != partners.end()) ++it->second;
+    }
+    for (auto e : twins)
+      if (assess::calls_like_a_migrant(partners[e], cfg.twin_max_partners)) clients.insert(e);
   }
   // A client's phone registered by another entity is the client's (assess::clients_own_phone): an
   // entity whose every phone is such a phone is a client too. An aide's phone may be shown once on a
@@ -460,14 +479,6 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   }
 
   phase.mark("journeys and bookings");
-  // ---- the network -------------------------------------------------------------------------
-  const auto edges = on_root(network, "/edges", {"source", "target", "weight", "co_booked", "shared_phone",
-                                                 "shared_payment", "calls", "first_utc"});
-  const auto& ea = edges.get<std::uint64_t>("source");
-  const auto& eb = edges.get<std::uint64_t>("target");
-  const auto& e_calls = edges.get<std::uint32_t>("calls");
-  const auto& e_first = edges.get<std::int64_t>("first_utc");
-  auto other = [&](std::size_t edge, std::uint64_t self) { return ea[edge] == self ? eb[edge] : ea[edge]; };
 
   // Aides: escorts, bookers and financiers of smuggling bookings, then non-clients in contact
   // with several clients or aides (two rounds: the organization's inner circle).

@@ -52,6 +52,7 @@ struct AssessConfig {
   std::int64_t gap_months = 1;          // progress: inactivity before "reconstituted"
   double client_contact_days = 14;      // reaching the coordinator abroad this long after the other aides: a client's phone
   std::uint32_t min_predecessor_aides = 4;  // a merged part with fewer aides who worked mostly before stays in
+  std::uint32_t twin_max_partners = 5;  // a client's phone twin calls at most this many numbers
   ReferralRules referrals;
   std::string text;                     // effective config, for provenance
 };

@@ -57,6 +57,10 @@ bool same_person_by_name(const PersonName& a, const PersonName& b) {
   return a.dob.empty() || b.dob.empty() || a.dob == b.dob;
 }
 
+bool calls_like_a_migrant(std::uint32_t call_partners, std::uint32_t max_partners) {
+  return call_partners <= max_partners;
+}
+
 bool clients_own_phone(const std::vector<PhoneOnBooking>& uses) {
   return !uses.empty() && std::all_of(uses.begin(), uses.end(), [](const PhoneOnBooking& u) {
     return u.smuggling && u.passengers >= 2 && u.holders == 1 && u.holder_is_client;

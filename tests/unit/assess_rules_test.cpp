@@ -92,6 +92,16 @@ TEST(Bookings, PhoneRegistrationWithAClientsNameIsTheClient) {
   EXPECT_FALSE(same_person_by_name({"", "javed", ""}, {"", "javed", ""}));  // a family name alone says nothing
 }
 
+TEST(Bookings, APhoneTwinCallsLikeAMigrant) {
+  // Booker, coordinator and a few numbers at home: a migrant's own phone. A resident or an
+  // organization's member who happens to share a client's name calls many more.
+  using ch::assess::calls_like_a_migrant;
+  EXPECT_TRUE(calls_like_a_migrant(0, 5));  // a registration never seen calling
+  EXPECT_TRUE(calls_like_a_migrant(5, 5));
+  EXPECT_FALSE(calls_like_a_migrant(6, 5));
+  EXPECT_FALSE(calls_like_a_migrant(18, 5));
+}
+
 TEST(Bookings, AClientsOwnPhoneIsShownOnHisRowsOnly) {
   using ch::assess::clients_own_phone;
   using ch::assess::PhoneOnBooking;
