@@ -381,6 +381,7 @@ void quarantine_duplicates(Batch& b, const std::vector<Duplicate>& dups,
     keep_rows(o.line, keep);
     keep_rows(o.source, keep);
     for (auto& t : o.text) keep_rows(t, keep);
+    keep_rows(o.raw_as_normalized, keep);
     keep_rows(o.event_utc, keep);
     keep_rows(o.flags, keep);
     keep_rows(o.raw, keep);
@@ -404,6 +405,7 @@ void quarantine_duplicates(Batch& b, const std::vector<Duplicate>& dups,
     keep_rows(c.line, keep);
     keep_rows(c.source, keep);
     for (auto& t : c.text) keep_rows(t, keep);
+    keep_rows(c.raw_as_normalized, keep);
     keep_rows(c.start_utc, keep);
     keep_rows(c.duration_s, keep);
     keep_rows(c.raw, keep);
@@ -479,6 +481,7 @@ io::Table observations_table(ObservationRows& o, std::uint64_t first_obs, const 
   t.add("obs", std::move(obs));
   t.add("source", names_of(o.source, sources), io::StringEncoding::kDictionary);
   t.add("line", std::move(o.line));
+  restore_raw(o.text, o.raw_as_normalized, kObsRawPairs);
   for (std::size_t c = 0; c < kObsTextCount; ++c)
     t.add(std::string(kObsTextColumns[c].name), std::move(o.text[c]), encoding(kObsTextColumns[c].dictionary));
   t.add("event_utc", std::move(o.event_utc));
@@ -659,6 +662,7 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
   }
   {
     auto& c = all.calls;
+    restore_raw(c.text, c.raw_as_normalized, kCallRawPairs);
     io::Table t;
     t.add("line", std::move(c.line));
     for (std::size_t k = 0; k < kCallTextCount; ++k)

@@ -134,6 +134,30 @@ std::array<io::StringColumn, N> text_columns(const std::array<TextColumn, N>& ki
   return out;
 }
 
+// Raw values kept beside their normalized form are mostly equal to it (E.164 phones, ISO dates,
+// plain document numbers: every call of the generator's feeds): such a raw cell is held empty with
+// a flag bit per pair, and restore_raw() puts the value back for the write.
+struct RawPair {
+  std::uint8_t raw, normalized;  // text column indices
+};
+inline constexpr std::array<RawPair, 3> kObsRawPairs = {
+    {{kObsPhoneRaw, kObsPhone}, {kObsDobRaw, kObsDob}, {kObsDocumentNumberRaw, kObsDocumentNumber}}};
+inline constexpr std::array<RawPair, 2> kCallRawPairs = {{{kCallCallerRaw, kCallCaller}, {kCallCalleeRaw, kCallCallee}}};
+
+// The raw cells of pairs[k] for rows whose bit k of `same` is set: their normalized cells.
+template <std::size_t N, std::size_t P>
+void restore_raw(std::array<io::StringColumn, N>& text, const std::vector<std::uint8_t>& same,
+                 const std::array<RawPair, P>& pairs) {
+  for (std::size_t k = 0; k < P; ++k) {
+    auto& raw = text[pairs[k].raw];
+    const auto& normalized = text[pairs[k].normalized];
+    io::StringColumn full;
+    full.reserve(raw.size(), raw.bytes() + normalized.bytes());
+    raw.for_each([&](std::size_t i, std::string_view cell) { full.push_back((same[i] >> k & 1) ? normalized[i] : cell); });
+    raw = std::move(full);
+  }
+}
+
 // Where a kept row's bytes are in this rank's input pieces: a row found to be a duplicate later
 // is quarantined with its raw line.
 struct RawRef {
@@ -148,6 +172,7 @@ struct ObservationRows {
   std::vector<std::uint64_t> seq, line;
   std::vector<std::uint32_t> source;
   std::array<io::StringColumn, kObsTextCount> text = text_columns(kObsTextColumns);
+  std::vector<std::uint8_t> raw_as_normalized;  // bit k: the raw cell of kObsRawPairs[k] is held empty
   std::vector<std::int64_t> event_utc;
   std::vector<std::uint32_t> flags;
   std::vector<io::StringColumn> extras;  // 2 per extra slot: normalized, raw
@@ -167,6 +192,7 @@ struct CallRows {
   std::vector<std::uint32_t> source;
   std::vector<RawRef> raw;
   std::array<io::StringColumn, kCallTextCount> text = text_columns(kCallTextColumns);
+  std::vector<std::uint8_t> raw_as_normalized;  // bit k: the raw cell of kCallRawPairs[k] is held empty
   std::vector<std::int64_t> start_utc;
   std::vector<std::int64_t> duration_s;
   std::size_t rows() const { return seq.size(); }

@@ -271,6 +271,15 @@ class RecordProcessor {
     return false;
   }
 
+  // Pushes the raw cell of pair k of a table (empty when it equals its normalized cell, which
+  // then stands for it: restore_raw) and sets the pair's bit in `same`.
+  static void push_raw(io::StringColumn& raw, std::string_view value, std::string_view normalized,
+                       std::uint8_t& same, unsigned k) {
+    const bool equal = value == normalized;
+    raw.push_back(equal ? std::string_view{} : value);
+    same |= static_cast<std::uint8_t>(equal ? 1u << k : 0u);
+  }
+
   void observation() {
     std::string_view partners;
     if (!id_and_partners(partners)) return;
@@ -362,16 +371,19 @@ class RecordProcessor {
     t[kObsGivenDm2].push_back(std::move(gk.alternate));
     t[kObsFamilyDm1].push_back(std::move(fk.primary));
     t[kObsFamilyDm2].push_back(std::move(fk.alternate));
-    t[kObsDobRaw].push_back(get(Field::kDateOfBirth));
+    std::uint8_t same = 0;  // bits of kObsRawPairs: phone, date of birth, document number
+    push_raw(t[kObsDobRaw], get(Field::kDateOfBirth), dob, same, 1);
     t[kObsDob].push_back(std::move(dob));
     t[kObsSex].push_back(std::move(sex));
     t[kObsNationality].push_back(text::normalize_code(get(Field::kNationality)));
     t[kObsDocumentType].push_back(text::normalize_code(get(Field::kDocumentType)));
-    t[kObsDocumentNumberRaw].push_back(get(Field::kDocumentNumber));
-    t[kObsDocumentNumber].push_back(text::normalize_identifier(get(Field::kDocumentNumber)));
+    const std::string document = text::normalize_identifier(get(Field::kDocumentNumber));
+    push_raw(t[kObsDocumentNumberRaw], get(Field::kDocumentNumber), document, same, 2);
+    t[kObsDocumentNumber].push_back(document);
     t[kObsDocumentCountry].push_back(text::normalize_code(get(Field::kDocumentCountry)));
-    t[kObsPhoneRaw].push_back(get(Field::kPhone));
+    push_raw(t[kObsPhoneRaw], get(Field::kPhone), phone_e164, same, 0);
     t[kObsPhone].push_back(phone_e164);
+    o.raw_as_normalized.push_back(same);
     t[kObsEmail].push_back(text::normalize_email(get(Field::kEmail)));
     t[kObsBookingRef].push_back(get(Field::kBookingRef));
     t[kObsPaymentRef].push_back(get(Field::kPaymentRef));
@@ -445,8 +457,10 @@ class RecordProcessor {
     c.text[kCallRecordId].push_back(get(Field::kRecordId));
     c.text[kCallAgency].push_back(get(Field::kAgency));
     c.text[kCallReleasableTo].push_back(partners);
-    c.text[kCallCallerRaw].push_back(get(Field::kCaller));
-    c.text[kCallCalleeRaw].push_back(get(Field::kCallee));
+    std::uint8_t same = 0;  // bits of kCallRawPairs: caller, callee
+    push_raw(c.text[kCallCallerRaw], get(Field::kCaller), caller, same, 0);
+    push_raw(c.text[kCallCalleeRaw], get(Field::kCallee), callee, same, 1);
+    c.raw_as_normalized.push_back(same);
     c.text[kCallCaller].push_back(caller);
     c.text[kCallCallee].push_back(callee);
     c.text[kCallCallerCountry].push_back(text::normalize_code(get(Field::kCallerCountry)));
@@ -480,6 +494,7 @@ void Batch::append(Batch&& b) {
   append_vec(obs.line, std::move(b.obs.line));
   append_vec(obs.source, std::move(b.obs.source));
   append_text(obs.text, b.obs.text);
+  append_vec(obs.raw_as_normalized, std::move(b.obs.raw_as_normalized));
   append_vec(obs.event_utc, std::move(b.obs.event_utc));
   append_vec(obs.flags, std::move(b.obs.flags));
   append_vec(obs.raw, std::move(b.obs.raw));
@@ -500,6 +515,7 @@ void Batch::append(Batch&& b) {
   append_vec(calls.source, std::move(b.calls.source));
   append_vec(calls.raw, std::move(b.calls.raw));
   append_text(calls.text, b.calls.text);
+  append_vec(calls.raw_as_normalized, std::move(b.calls.raw_as_normalized));
   append_vec(calls.start_utc, std::move(b.calls.start_utc));
   append_vec(calls.duration_s, std::move(b.calls.duration_s));
   auto& q = quarantine;
@@ -531,9 +547,9 @@ std::pair<std::size_t, std::size_t> Batch::footprint() const {
   add_text(obs.extras);
   add_text(segments.text);
   add_text(calls.text);
-  add(obs.seq, obs.line, obs.source, obs.event_utc, obs.flags, obs.raw, segments.seq,
-      segments.departure_utc, calls.seq, calls.line, calls.source, calls.raw, calls.start_utc,
-      calls.duration_s);
+  add(obs.seq, obs.line, obs.source, obs.event_utc, obs.flags, obs.raw, obs.raw_as_normalized, segments.seq,
+      segments.departure_utc, calls.seq, calls.line, calls.source, calls.raw, calls.raw_as_normalized,
+      calls.start_utc, calls.duration_s);
   return {text, other};
 }
 
@@ -552,9 +568,10 @@ void Batch::reserve_for(const std::vector<Batch>& parts, double scale) {
     q += p.quarantine.rows();
   }
   auto reserve = [](std::size_t n, auto&... vs) { (vs.reserve(vs.size() + n), ...); };
-  reserve(more(o), obs.seq, obs.line, obs.source, obs.event_utc, obs.flags, obs.raw);
+  reserve(more(o), obs.seq, obs.line, obs.source, obs.event_utc, obs.flags, obs.raw, obs.raw_as_normalized);
   reserve(more(sg), segments.seq, segments.departure_utc);
-  reserve(more(c), calls.seq, calls.line, calls.source, calls.raw, calls.start_utc, calls.duration_s);
+  reserve(more(c), calls.seq, calls.line, calls.source, calls.raw, calls.raw_as_normalized, calls.start_utc,
+          calls.duration_s);
   reserve(more(q), quarantine.seq, quarantine.line, quarantine.source, quarantine.field, quarantine.reason,
           quarantine.detail, quarantine.record_id, quarantine.raw);
   auto reserve_text = [&](auto& columns, auto part_columns, std::size_t rows) {
