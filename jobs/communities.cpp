@@ -138,59 +138,42 @@ std::vector<Arc> string_label_arcs(const cluster::Context& ctx, const std::vecto
   return arcs;
 }
 
-// The same ids as string_label_arcs when all labels are decimal, from integer keys that sort like
-// the strings: values are deduplicated with a bitmap (or a sort when they are sparse), only the
-// distinct keys are sorted and exchanged, and values map to ids through a dense table (or a
-// sorted one when sparse). O(edges + distinct log distinct + largest value) instead of sorting
-// and hashing 2·edges strings.
-std::vector<Arc> decimal_label_arcs(const cluster::Context& ctx, const std::vector<community::RawEdge>& edges,
-                                    EdgeGraph& g) {
-  using community::decimal_label;
-  std::vector<std::uint64_t> value(2 * edges.size());
+// Integer vertex values (decimal labels, entity ids) to dense ids. Values are deduplicated with a
+// bitmap (or a sort when they are sparse) and mapped to ids through a dense table (or a sorted one
+// when sparse): O(values + distinct log distinct + largest value) instead of sorting all values
+// and searching for each.
+bool dense_span(std::uint64_t top, std::uint64_t count) { return top < 8 * count + (1u << 20); }
+
+std::vector<std::uint64_t> distinct_values(const std::vector<std::uint64_t>& values) {
   std::uint64_t largest = 0;
-  for (std::size_t i = 0; i < edges.size(); ++i) {
-    value[2 * i] = decimal_label(edges[i].source).value;
-    value[2 * i + 1] = decimal_label(edges[i].target).value;
-    largest = std::max({largest, value[2 * i], value[2 * i + 1]});
-  }
-  // Dense when the values span at most a few times their count (vertex numbers usually do).
-  auto dense_span = [](std::uint64_t top, std::uint64_t count) { return top < 8 * count + (1u << 20); };
+  for (const auto v : values) largest = std::max(largest, v);
   std::vector<std::uint64_t> distinct;
-  if (dense_span(largest, value.size())) {
+  if (dense_span(largest, values.size())) {
     std::vector<std::uint64_t> bits(largest / 64 + 1, 0);
-    for (const auto v : value) bits[v / 64] |= std::uint64_t{1} << (v % 64);
+    for (const auto v : values) bits[v / 64] |= std::uint64_t{1} << (v % 64);
     for (std::uint64_t w = 0; w < bits.size(); ++w)
       for (std::uint64_t b = bits[w]; b != 0; b &= b - 1) distinct.push_back(w * 64 + static_cast<std::uint64_t>(__builtin_ctzll(b)));
   } else {
-    distinct = value;
+    distinct = values;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   }
-  auto key_of = [](std::uint64_t v) {
-    std::uint32_t digits = 1;
-    for (std::uint64_t t = v; t >= 10; t /= 10) ++digits;
-    return community::decimal_label_key({v, digits});
-  };
-  for (auto& v : distinct) v = key_of(v);
-  std::sort(distinct.begin(), distinct.end());
-  auto keys = cluster::allgatherv<std::uint64_t>(ctx, distinct);
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  const std::uint64_t n = keys.size();
-  g.labels.resize(n);
-  std::vector<std::uint64_t> value_of_id(n);
+  return distinct;
+}
+
+// Arcs of edge i = (values[2i], values[2i+1]) with weight weight_of(i), the ids being the
+// positions of the values in `value_of_id` (every value occurs there once).
+template <class WeightOf>
+std::vector<Arc> arcs_by_id(const std::vector<std::uint64_t>& values, const std::vector<std::uint64_t>& value_of_id,
+                            WeightOf weight_of) {
+  const std::uint64_t n = value_of_id.size();
   std::uint64_t top = 0;
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const auto d = community::decimal_label_of_key(keys[i]);
-    value_of_id[i] = d.value;
-    top = std::max(top, d.value);
-    g.labels[i] = community::decimal_label_text(d);
-  }
-  std::vector<Arc> arcs(edges.size());
+  for (const auto v : value_of_id) top = std::max(top, v);
+  std::vector<Arc> arcs(values.size() / 2);
   auto fill = [&](auto id_of) {
-    for (std::size_t i = 0; i < edges.size(); ++i) {
-      const std::uint64_t u = id_of(value[2 * i]), v = id_of(value[2 * i + 1]);
-      arcs[i] = {std::min(u, v), std::max(u, v), community::to_fixed(edges[i].weight)};
+    for (std::size_t i = 0; i < arcs.size(); ++i) {
+      const std::uint64_t u = id_of(values[2 * i]), v = id_of(values[2 * i + 1]);
+      arcs[i] = {std::min(u, v), std::max(u, v), weight_of(i)};
     }
   };
   if (dense_span(top, n)) {
@@ -206,6 +189,39 @@ std::vector<Arc> decimal_label_arcs(const cluster::Context& ctx, const std::vect
     });
   }
   return arcs;
+}
+
+// The same ids as string_label_arcs when all labels are decimal, from integer keys that sort like
+// the strings: only the distinct keys are sorted and exchanged. O(edges + distinct log distinct +
+// largest value) instead of sorting and hashing 2·edges strings.
+std::vector<Arc> decimal_label_arcs(const cluster::Context& ctx, const std::vector<community::RawEdge>& edges,
+                                    EdgeGraph& g) {
+  using community::decimal_label;
+  std::vector<std::uint64_t> value(2 * edges.size());
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    value[2 * i] = decimal_label(edges[i].source).value;
+    value[2 * i + 1] = decimal_label(edges[i].target).value;
+  }
+  std::vector<std::uint64_t> distinct = distinct_values(value);
+  auto key_of = [](std::uint64_t v) {
+    std::uint32_t digits = 1;
+    for (std::uint64_t t = v; t >= 10; t /= 10) ++digits;
+    return community::decimal_label_key({v, digits});
+  };
+  for (auto& v : distinct) v = key_of(v);
+  std::sort(distinct.begin(), distinct.end());
+  auto keys = cluster::allgatherv<std::uint64_t>(ctx, distinct);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  const std::uint64_t n = keys.size();
+  g.labels.resize(n);
+  std::vector<std::uint64_t> value_of_id(n);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto d = community::decimal_label_of_key(keys[i]);
+    value_of_id[i] = d.value;
+    g.labels[i] = community::decimal_label_text(d);
+  }
+  return arcs_by_id(value, value_of_id, [&](std::size_t i) { return community::to_fixed(edges[i].weight); });
 }
 
 EdgeGraph load_edges(const JobEnv& env, const std::filesystem::path& path) {
@@ -295,28 +311,16 @@ EdgeGraph load_network(const JobEnv& env, const std::filesystem::path& path) {
   const auto& source = edges.get<std::uint64_t>("source");
   const auto& target = edges.get<std::uint64_t>("target");
   const auto& weight = edges.get<double>("weight");
-  std::vector<std::uint64_t> mine(source);
-  mine.insert(mine.end(), target.begin(), target.end());
-  std::sort(mine.begin(), mine.end());
-  mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+  std::vector<std::uint64_t> value(2 * source.size());
+  for (std::size_t i = 0; i < source.size(); ++i) value[2 * i] = source[i], value[2 * i + 1] = target[i];
+  // Entity ids are numbers below the observation count: a bitmap and a dense table (arcs_by_id).
+  // A person with a self-loop only is a vertex all the same; the loop itself is dropped.
   EdgeGraph g;
-  g.entities = cluster::allgatherv<std::uint64_t>(ctx, mine);
+  g.entities = cluster::allgatherv<std::uint64_t>(ctx, distinct_values(value));
   std::sort(g.entities.begin(), g.entities.end());
   g.entities.erase(std::unique(g.entities.begin(), g.entities.end()), g.entities.end());
-  auto dense = [&](std::uint64_t entity) {
-    return static_cast<std::uint64_t>(std::lower_bound(g.entities.begin(), g.entities.end(), entity) -
-                                      g.entities.begin());
-  };
-  std::vector<Arc> arcs;
-  arcs.reserve(source.size());
-  for (std::size_t i = 0; i < source.size(); ++i) {
-    if (source[i] == target[i]) {
-      ++g.self_loops;
-      continue;
-    }
-    const std::uint64_t u = dense(source[i]), v = dense(target[i]);
-    arcs.push_back({std::min(u, v), std::max(u, v), community::to_fixed(weight[i])});
-  }
+  auto arcs = arcs_by_id(value, g.entities, [&](std::size_t i) { return community::to_fixed(weight[i]); });
+  g.self_loops = static_cast<std::uint64_t>(std::erase_if(arcs, [](const Arc& a) { return a.source == a.target; }));
   g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, g.self_loops);
   g.bytes = std::filesystem::file_size(path);
   finish_graph(ctx, path, std::move(arcs), g);
