@@ -41,7 +41,7 @@ struct PhoneField {
     std::memcpy(f.text, phone.data(), phone.size());
     return f;
   }
-  std::string str() const { return std::string(text, strnlen(text, sizeof text)); }
+  std::string_view view() const { return {text, strnlen(text, sizeof text)}; }
 };
 
 struct CallLeg {
@@ -191,7 +191,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
                                              [p](const network::IdentifierUse& k) { return owner_of_value(k.value, k.type, p); });
   ch::free_storage(keys);
   std::array<network::GroupStats, network::kEdgeTypeCount> stats{};
-  std::map<std::string, std::vector<std::uint64_t>> phone_persons;
+  network::PhoneHolders phone_persons;
   auto evidence = network::group_identifier_uses(grouped, config.rules, stats, &phone_persons);
   ch::free_storage(grouped);
   env.stop_point("network");
@@ -230,7 +230,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     auto at_caller = cluster::shuffle(ctx, std::span<const CallLeg>(legs), owner);
     legs.clear();
     auto persons_of = [&](const PhoneField& phone) {
-      return network::call_parties(phone_persons, phone.str(), config.rules);
+      return network::call_parties(phone_persons, phone.view(), config.rules);
     };
     for (auto& c : at_caller) {
       const auto* who = persons_of(c.phone);

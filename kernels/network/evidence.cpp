@@ -73,7 +73,7 @@ std::vector<Evidence> aggregate(std::vector<Evidence> items) {
 
 std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, const EdgeRules& rules,
                                             std::array<GroupStats, kEdgeTypeCount>& stats,
-                                            std::map<std::string, std::vector<std::uint64_t>>* phones) {
+                                            PhoneHolders* phones) {
   std::sort(uses.begin(), uses.end(), [](const IdentifierUse& x, const IdentifierUse& y) {
     return std::tie(x.type, x.value, x.person, x.utc) < std::tie(y.type, y.value, y.person, y.utc);
   });
@@ -113,8 +113,8 @@ std::vector<std::uint64_t> phone_holders(std::span<const IdentifierUse> uses, st
   return {};
 }
 
-const std::vector<std::uint64_t>* call_parties(const std::map<std::string, std::vector<std::uint64_t>>& phones,
-                                               const std::string& phone, const EdgeRules& rules) {
+const std::vector<std::uint64_t>* call_parties(const PhoneHolders& phones, std::string_view phone,
+                                               const EdgeRules& rules) {
   const auto it = phones.find(phone);
   if (it == phones.end() || it->second.empty() || it->second.size() > rules.max_phone_persons) return nullptr;
   return &it->second;

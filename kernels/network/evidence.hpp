@@ -18,6 +18,7 @@
 #include <string>
 #include <span>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace ch::network {
@@ -89,13 +90,21 @@ struct IdentifierUse {
   }
 };
 
+// The holders of every phone, looked up by a view: both ends of tens of millions of calls are
+// looked up (a std::map with a std::string built per call end was a quarter of the stage).
+struct PhoneHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using PhoneHolders = std::unordered_map<std::string, std::vector<std::uint64_t>, PhoneHash, std::equal_to<>>;
+
 // Sorts the uses and turns each group of uses of one identifier into pair evidence with
 // group_pairs (time: the group's first use). Flights yield one co-travel item per pair and
 // flight, to be counted per pair and kept by keep_co_travel. `phones`, when given, receives the
 // holders of every phone (see phone_holders), for attributing calls.
 std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, const EdgeRules& rules,
                                             std::array<GroupStats, kEdgeTypeCount>& stats,
-                                            std::map<std::string, std::vector<std::uint64_t>>* phones);
+                                            PhoneHolders* phones);
 
 // Who holds a phone, i.e. answers its calls: the persons who give it as their own (a subscriber
 // registration, an arrest record, any record without a booking); failing that, the only person
@@ -109,8 +118,8 @@ std::vector<std::uint64_t> phone_holders(std::span<const IdentifierUse> uses, st
 
 // The persons a call on `phone` is attributed to: its holders, unless the phone is unknown, has
 // no holder or more than max_phone_persons (a call centre) — then nullptr.
-const std::vector<std::uint64_t>* call_parties(const std::map<std::string, std::vector<std::uint64_t>>& phones,
-                                               const std::string& phone, const EdgeRules& rules);
+const std::vector<std::uint64_t>* call_parties(const PhoneHolders& phones, std::string_view phone,
+                                               const EdgeRules& rules);
 
 // A pair's co-flight evidence summed over the whole period (count = shared flights): true if
 // they count as co-travellers, and then sets its weight and month.

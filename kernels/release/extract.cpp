@@ -128,7 +128,7 @@ ReleasedNetwork recompute_network(const std::vector<Observation>& observations,
   for (const auto& f : flights)
     items.push_back({f.key, person_of[f.observation], f.departure_utc, static_cast<std::uint8_t>(EdgeType::kCoTravelled)});
 
-  std::map<std::string, std::vector<std::uint64_t>> phone_persons;
+  network::PhoneHolders phone_persons;
   std::vector<network::Evidence> evidence, flight_evidence;
   for (auto& e : network::group_identifier_uses(items, rules, net.stats, &phone_persons))
     (e.type == static_cast<std::uint8_t>(EdgeType::kCoTravelled) ? flight_evidence : evidence).push_back(e);

@@ -75,7 +75,7 @@ TEST(PhoneHolders, OwnUseBeatsBookingContact) {
 
   EdgeRules rules;
   rules.max_phone_persons = 2;
-  const std::map<std::string, std::vector<std::uint64_t>> phones = {
+  const ch::network::PhoneHolders phones = {
       {"+1", {}}, {"+2", {5}}, {"+3", {5, 6, 8}}};
   EXPECT_EQ(call_parties(phones, "+1", rules), nullptr);
   EXPECT_EQ(call_parties(phones, "+0", rules), nullptr);
