@@ -278,7 +278,8 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     t.first_utc = std::min(t.first_utc, e.first_utc);
     t.last_utc = std::max(t.last_utc, e.last_utc);
   }
-  monthly = cluster::sort_distributed(ctx, std::move(monthly), network::evidence_key_less);
+  monthly = cluster::sort_distributed(ctx, std::move(monthly),
+                                      [](const Evidence& x, const Evidence& y) { return network::evidence_key_less(x, y); });
   totals = cluster::sort_distributed(ctx, std::move(totals), [](const PairTotal& x, const PairTotal& y) {
     return std::tie(x.a, x.b) < std::tie(y.a, y.b);
   });

@@ -14,12 +14,6 @@ std::string_view edge_type_name(EdgeType t) {
   return names[static_cast<std::size_t>(t)];
 }
 
-bool evidence_key_less(const Evidence& x, const Evidence& y) {
-  return std::tie(x.a, x.b, x.type, x.month) < std::tie(y.a, y.b, y.type, y.month);
-}
-bool same_key(const Evidence& x, const Evidence& y) {
-  return x.a == y.a && x.b == y.b && x.type == y.type && x.month == y.month;
-}
 
 std::int32_t month_of(std::int64_t utc) {
   // Floor division: times before 1970 fall in negative months.
@@ -54,7 +48,7 @@ void group_pairs(std::span<const std::uint64_t> persons, EdgeType type, double t
 }
 
 std::vector<Evidence> aggregate(std::vector<Evidence> items) {
-  std::sort(items.begin(), items.end(), evidence_key_less);
+  std::sort(items.begin(), items.end(), [](const Evidence& x, const Evidence& y) { return evidence_key_less(x, y); });
   std::vector<Evidence> out;
   for (const auto& e : items) {
     if (!out.empty() && same_key(out.back(), e)) {
