@@ -139,6 +139,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   env.fault_point("network", "start");
   const io::TableReader records(ctx, records_path);
   const io::TableReader entities(ctx, entities_path);
+  PhaseClock phase(ctx, "network");
 
   // Observations and membership are both in obs order: the same even share lines them up.
   const std::uint64_t n_obs = records.rows("/observations");
@@ -155,6 +156,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     throw UsageError(entities_path.string() + ": /membership is not in the order of the observations");
   const auto [share_begin, share_end] = io::even_share(n_obs, ctx.rank(), p);
 
+  phase.mark("read observations and membership");
   // 1. Shared identifiers (and flights, below) grouped at the owner of the identifier.
   std::vector<network::IdentifierUse> keys;
   const std::pair<const char*, EdgeType> identifier_columns[] = {
@@ -211,6 +213,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
       if (network::keep_co_travel(f, config.rules)) evidence.push_back(f);
   }
 
+  phase.mark("identifiers and flights");
   // 3. Calls: attribute the caller's phone, then the callee's, to the persons who use them.
   std::uint64_t calls_unattributed = 0, callee_unattributed = 0;
   {
@@ -260,6 +263,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     }
   }
 
+  phase.mark("calls");
   // 4. Aggregate per (pair, type, month): on this rank first (calls between two persons repeat
   // within a month; sums and min/max are exact in any order), then at the pair's owner; totals
   // per pair; global order.
@@ -284,6 +288,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     return std::tie(x.a, x.b) < std::tie(y.a, y.b);
   });
 
+  phase.mark("aggregate and sort");
   // 5. Who uses which phone, sorted by (person, phone).
   std::vector<PhoneUse> uses;
   for (const auto& [phone, persons] : phone_persons)
@@ -299,6 +304,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     return x.person != y.person ? x.person < y.person : c < 0;
   });
 
+  phase.mark("phone users");
   // 6. Write.
   io::TableWriter writer(ctx, out);
   {
@@ -374,6 +380,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   prov.write(ctx, writer, env.threads);
   env.fault_point("network", "commit");
   writer.commit();
+  phase.mark("write");
   spdlog::info("network: {} person pairs, {} pair-months, {} calls from phones of no known person",
                n_edges, n_monthly, unattributed);
   timer.report(cluster::allreduce_sum<std::uint64_t>(ctx, key_rows), 0);
