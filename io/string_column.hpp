@@ -18,12 +18,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "kernels/rng.hpp"
 
 namespace ch::io {
 
@@ -264,11 +265,11 @@ class StringColumn {
 
   // Coded columns: the code of `v`, added to the values when new. Looked up once per cell (tens
   // of millions in ingest), so runs of one value skip the lookup and the rest go through an
-  // open-addressing table over a cheap hash of the bytes.
+  // open-addressing table over ch::word_hash.
   std::uint32_t code(std::string_view v) {
     if (!values_.empty() && values_[last_code_] == v) return last_code_;
     if (4 * (values_.size() + 1) > 3 * slots_.size()) grow();
-    const std::uint64_t h = hash(v);
+    const std::uint64_t h = word_hash(v, 0);
     for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       const std::uint32_t s = slots_[i];
       if (s == kNoValue) {
@@ -279,20 +280,6 @@ class StringColumn {
       }
       if (hashes_[s] == h && values_[s] == v) return last_code_ = s;
     }
-  }
-  static std::uint64_t hash(std::string_view v) {
-    std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ v.size();
-    std::size_t i = 0;
-    for (; i + 8 <= v.size(); i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, v.data() + i, 8);
-      h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-      h ^= h >> 29;
-    }
-    std::uint64_t w = 0;
-    if (i < v.size()) std::memcpy(&w, v.data() + i, v.size() - i);
-    h = (h ^ w) * 0x94d049bb133111ebULL;
-    return h ^ (h >> 32);
   }
   void grow() {
     std::vector<std::uint32_t> bigger(std::max<std::size_t>(64, 2 * slots_.size()), kNoValue);

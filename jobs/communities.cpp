@@ -320,8 +320,8 @@ EdgeGraph load_network(const JobEnv& env, const std::filesystem::path& path) {
   std::sort(g.entities.begin(), g.entities.end());
   g.entities.erase(std::unique(g.entities.begin(), g.entities.end()), g.entities.end());
   auto arcs = arcs_by_id(value, g.entities, [&](std::size_t i) { return community::to_fixed(weight[i]); });
-  g.self_loops = static_cast<std::uint64_t>(std::erase_if(arcs, [](const Arc& a) { return a.source == a.target; }));
-  g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, g.self_loops);
+  const auto loops = std::erase_if(arcs, [](const Arc& a) { return a.source == a.target; });
+  g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, loops);
   g.bytes = std::filesystem::file_size(path);
   finish_graph(ctx, path, std::move(arcs), g);
   return g;

@@ -151,20 +151,8 @@ std::int64_t reference_day(const cluster::Context& ctx, const IngestOptions& opt
   return text::parse_date(date, "%Y-%m-%d").days;
 }
 
-// A fixed, platform-independent hash of (source, record id), so that a key's owner rank is
-// reproducible; eight bytes a step (ids are 10–20 bytes, tens of millions of them).
-std::uint64_t id_hash(std::uint32_t source, std::string_view id) {
-  std::uint64_t h = mix64(0x9e3779b97f4a7c15ULL ^ (std::uint64_t{source} << 32) ^ id.size());
-  std::size_t i = 0;
-  for (; i + 8 <= id.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, id.data() + i, 8);
-    h = mix64(h ^ w);
-  }
-  std::uint64_t w = 0;
-  if (i < id.size()) std::memcpy(&w, id.data() + i, id.size() - i);
-  return mix64(h ^ w ^ 0xff51afd7ed558ccdULL);
-}
+// A hash of (source, record id), so that a key's owner rank is reproducible.
+std::uint64_t id_hash(std::uint32_t source, std::string_view id) { return word_hash(id, source); }
 
 // Sorts records by a uniformly distributed 64-bit hash: one counting pass on the top 16 bits,
 // then every bucket (a few hundred records) sorted while it is in cache — a third of the time of
