@@ -170,7 +170,12 @@ RoleVerdict infer_role(const RoleEvidence& e) {
 
 double key_actor_score(const RoleEvidence& e, std::uint32_t max_clients_after) {
   const double destination = max_clients_after ? static_cast<double>(e.clients_after) / max_clients_after : 0.0;
-  const double command = e.max_member_partners ? static_cast<double>(e.member_partners) / e.max_member_partners : 0.0;
+  // Ties mark command only in the one who bridges the stages (an organizer by infer_role): inside a
+  // stage everyone is densely tied, and ties are rarer within a role, so a stage's minority roles
+  // (the destination's financiers) have more ties than its coordinators.
+  const bool commands = infer_role(e).role == MemberRole::kOrganizer;
+  const double command = commands && e.max_member_partners
+                             ? static_cast<double>(e.member_partners) / e.max_member_partners : 0.0;
   const bool operational = e.booked_bookings > 0 || e.escorted_bookings > 0 || e.paid_bookings > 0 || e.clients_before > 0;
   return 0.4 * std::sqrt(std::min(destination, 1.0)) + 0.4 * std::sqrt(std::min(command, 1.0)) +
          0.2 * (operational ? 0.0 : 1.0);

@@ -166,7 +166,9 @@ RoleVerdict infer_role(const RoleEvidence& e);
 
 // Key-actor score in [0, 1] of an aide within its organization: 0.4 control of the destination
 // stage (clients in contact after arrival, relative to the organization's maximum
-// `max_clients_after`), 0.4 command (ties to other members relative to `max_member_partners`),
+// `max_clients_after`), 0.4 command (ties to other members relative to `max_member_partners`,
+// counted for an organizer by infer_role only: within a stage ties are dense for all and rarer
+// within a role, so the destination's financiers out-tie its coordinators),
 // 0.2 distance from the operational business (no booking, escorting, paying or pre-departure
 // contact — organizers delegate it and keep off the phone: Campana 2018; Agreste et al. on leaders
 // who are not central in call networks). The two shares enter as square roots: one coordinator

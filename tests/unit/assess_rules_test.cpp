@@ -155,11 +155,11 @@ TEST(Roles, KeyActorsControlArrivalsAndDelegateTheBusiness) {
   RoleEvidence coordinator, organizer, booker;
   coordinator.clients_after = 12, coordinator.clients_before = 1, coordinator.member_partners = 2;
   organizer.member_partners = 5;
-  booker.booked_bookings = 6, booker.clients_before = 9, booker.member_partners = 6;
+  booker.booked_bookings = 6, booker.clients_before = 9, booker.member_partners = 4;
   for (auto* e : {&coordinator, &organizer, &booker}) e->max_member_partners = 6;
   const double c = key_actor_score(coordinator, 12), o = key_actor_score(organizer, 12), b = key_actor_score(booker, 12);
-  EXPECT_GT(c, o);
-  EXPECT_GT(o, b);  // more ties, but the operational business
+  EXPECT_GT(c, b);
+  EXPECT_GT(o, b);  // the booker has ties too, but does the operational business
   EXPECT_LE(c, 1.0);
   EXPECT_DOUBLE_EQ(key_actor_score(RoleEvidence{}, 0), 0.2);
   // A second coordinator with a quarter of the arrivals still ranks above an aide who only has ties.
@@ -168,6 +168,23 @@ TEST(Roles, KeyActorsControlArrivalsAndDelegateTheBusiness) {
   aide.member_partners = 3;
   for (auto* e : {&second, &aide}) e->max_member_partners = 6;
   EXPECT_GT(key_actor_score(second, 12), key_actor_score(aide, 12));
+}
+
+TEST(Roles, TiesDoNotRankOneWhoDealsWithArrivalsAboveAnother) {
+  // Inside the destination stage ties are rarer within a role, so its financiers have more ties
+  // than its coordinators: among those who deal with arrived clients, only the clients count.
+  RoleEvidence few_ties, many_ties, more_clients;
+  few_ties.clients_after = 3, few_ties.member_partners = 2;
+  many_ties.clients_after = 3, many_ties.member_partners = 6;
+  more_clients.clients_after = 4, more_clients.member_partners = 1;
+  for (auto* e : {&few_ties, &many_ties, &more_clients}) e->max_member_partners = 6;
+  ASSERT_EQ(infer_role(many_ties).role, MemberRole::kCoordinatorAbroad);
+  EXPECT_DOUBLE_EQ(key_actor_score(few_ties, 12), key_actor_score(many_ties, 12));
+  EXPECT_GT(key_actor_score(more_clients, 12), key_actor_score(many_ties, 12));
+  // The organizer's ties still count.
+  RoleEvidence organizer = few_ties;
+  organizer.clients_after = 0, organizer.member_partners = 6;
+  EXPECT_GT(key_actor_score(organizer, 12), key_actor_score(RoleEvidence{.max_member_partners = 6}, 12));
 }
 
 TEST(Schemes, BurnerIsShortLived) {
