@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -250,7 +251,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   };
   const auto obs = on_root(records, "/observations", {"obs", "source", "record_id", "phone", "payment_ref", "booking_ref",
                                                       "nationality", "document_country", "action", "event_utc",
-                                                      "given_name", "family_name", "dob"});
+                                                      "given_name", "family_name", "given_name_dm1", "family_name_dm1",
+                                                      "dob"});
   const auto membership = on_root(entities, "/membership", {"obs", "entity_id"});
   const auto& entity_of = membership.get<std::uint64_t>("entity_id");
   if (cluster::allreduce_or(ctx, membership.get<std::uint64_t>("obs") != obs.get<std::uint64_t>("obs")))
@@ -266,6 +268,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const auto& event_utc = obs.get<std::int64_t>("event_utc");
   const auto& given_name = obs.get<std::string>("given_name");
   const auto& family_name = obs.get<std::string>("family_name");
+  const auto& given_sound = obs.get<std::string>("given_name_dm1");
+  const auto& family_sound = obs.get<std::string>("family_name_dm1");
   const auto& dob = obs.get<std::string>("dob");
   const std::size_t n_obs = entity_of.size();
 
@@ -392,19 +396,33 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // A client's phone registration that the resolver kept apart (no birth date, another spelling
   // of the document) would pass for an aide: every client calls the booker and the coordinator.
   {
-    std::map<std::pair<std::string, std::string>, std::vector<assess::PersonName>> client_names;
+    // Candidates by spelling and by (sound, sound, birth date) in both orders; same_person_by_name decides.
+    auto name_of = [&](std::size_t r) {
+      return assess::PersonName{given_name[r], family_name[r], dob[r], given_sound[r], family_sound[r]};
+    };
+    using Key = std::array<std::string, 3>;
+    std::map<Key, std::vector<std::size_t>> client_rows;  // key → clients' travel rows (a spelling's key has no date)
+    auto keys = [&](std::size_t r) {
+      std::vector<Key> k{{given_name[r], family_name[r], ""}};
+      if (!dob[r].empty())
+        k.push_back({given_sound[r], family_sound[r], dob[r]}), k.push_back({family_sound[r], given_sound[r], dob[r]});
+      return k;
+    };
     for (auto c : clients)
       for (auto r : rows_of[c])
-        if (source[r] == "travel") client_names[{given_name[r], family_name[r]}].push_back({given_name[r], family_name[r], dob[r]});
+        if (source[r] == "travel")
+          for (auto& k : keys(r)) client_rows[std::move(k)].push_back(r);
     std::vector<std::uint64_t> twins;
     for (const auto& [e, rows] : rows_of) {
       if (clients.count(e) || escorts.count(e)) continue;
       if (std::any_of(rows.begin(), rows.end(), [&](std::size_t r) { return source[r] != "subscribers"; })) continue;
       const bool twin = std::any_of(rows.begin(), rows.end(), [&](std::size_t r) {
-        const auto it = client_names.find({given_name[r], family_name[r]});
-        if (it == client_names.end()) return false;
-        const assess::PersonName n{given_name[r], family_name[r], dob[r]};
-        return std::any_of(it->second.begin(), it->second.end(), [&](const auto& c) { return assess::same_person_by_name(n, c); });
+        const auto n = name_of(r);
+        for (const auto& k : keys(r))
+          if (const auto it = client_rows.find(k); it != client_rows.end())
+            for (auto c : it->second)
+              if (assess::same_person_by_name(n, name_of(c))) return true;
+        return false;
       });
       if (twin) twins.push_back(e);
     }

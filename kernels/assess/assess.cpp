@@ -53,8 +53,12 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
 }
 
 bool same_person_by_name(const PersonName& a, const PersonName& b) {
-  if (a.given.empty() || a.family.empty() || a.given != b.given || a.family != b.family) return false;
-  return a.dob.empty() || b.dob.empty() || a.dob == b.dob;
+  if (!a.given.empty() && !a.family.empty() && a.given == b.given && a.family == b.family)
+    return a.dob.empty() || b.dob.empty() || a.dob == b.dob;
+  // By sound only with a birth date on both: a name's sound alone is shared by many more persons.
+  if (a.dob.empty() || a.dob != b.dob || a.given_sound.empty() || a.family_sound.empty()) return false;
+  return (a.given_sound == b.given_sound && a.family_sound == b.family_sound) ||
+         (a.given_sound == b.family_sound && a.family_sound == b.given_sound);
 }
 
 bool calls_like_a_migrant(std::uint32_t call_partners, std::uint32_t max_partners) {

@@ -87,12 +87,17 @@ bool is_escort(std::vector<std::int64_t> departures_utc, bool flew_back, double 
 std::vector<bool> linked_bookings(const std::vector<std::vector<std::string_view>>& identifiers,
                                   const std::vector<bool>& smuggling, double min_share = 0.5);
 
-// Names as normalised by ingest; dob "YYYY-MM-DD" or empty.
+// Names as normalised by ingest, with their primary Double Metaphone keys (ingest's *_dm1);
+// dob "YYYY-MM-DD" or empty.
 struct PersonName {
   std::string given, family, dob;
+  std::string given_sound, family_sound;
 };
-// Same person by name: given and family names equal and non-empty; birth dates, where both records
-// show one, equal. Used only to tie a subscriber-only entity to a client's travel records.
+// Same person by name: given and family names equal and non-empty, and birth dates, where both
+// records show one, equal; or, with the same birth date on both, names that sound alike in either
+// order (Kwasi/Kwesi Fall, Abdallah Alrifai/Abdullah Al Rifai, Edwin Mendoza/Mendoza Edwin: a
+// migrant's SIM registered under the spelling of his papers at home, his bookings under another).
+// Used only to tie a subscriber-only entity to a client's travel records.
 bool same_person_by_name(const PersonName& a, const PersonName& b);
 // A subscriber-only entity with a client's name is the client's own phone only if it calls like a
 // migrant: the booker, the coordinator and home, a handful of numbers (medium: 97 % of the true

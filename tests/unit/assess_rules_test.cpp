@@ -84,12 +84,26 @@ TEST(Bookings, LinkedThroughTheOrganizationsPhoneOrAccount) {
 TEST(Bookings, PhoneRegistrationWithAClientsNameIsTheClient) {
   using ch::assess::PersonName;
   using ch::assess::same_person_by_name;
-  const PersonName client{"mirwais", "javed", "1996-06-30"};
-  EXPECT_TRUE(same_person_by_name({"mirwais", "javed", ""}, client));
-  EXPECT_TRUE(same_person_by_name({"mirwais", "javed", "1996-06-30"}, client));
-  EXPECT_FALSE(same_person_by_name({"mirwais", "javed", "1991-01-02"}, client));  // another Mirwais Javed
-  EXPECT_FALSE(same_person_by_name({"shoaib", "javed", ""}, client));
-  EXPECT_FALSE(same_person_by_name({"", "javed", ""}, {"", "javed", ""}));  // a family name alone says nothing
+  const PersonName client{"mirwais", "javed", "1996-06-30", "MRS", "JFT"};
+  EXPECT_TRUE(same_person_by_name({"mirwais", "javed", "", "MRS", "JFT"}, client));
+  EXPECT_TRUE(same_person_by_name({"mirwais", "javed", "1996-06-30", "MRS", "JFT"}, client));
+  EXPECT_FALSE(same_person_by_name({"mirwais", "javed", "1991-01-02", "MRS", "JFT"}, client));  // another Mirwais Javed
+  EXPECT_FALSE(same_person_by_name({"shoaib", "javed", "", "XPT", "JFT"}, client));
+  EXPECT_FALSE(same_person_by_name({"", "javed", "", "", "JFT"}, {"", "javed", "", "", "JFT"}));  // a family name alone says nothing
+}
+
+// Another spelling of the same names, in either order, counts only with the same birth date on
+// both: a sound is shared by many more persons than a spelling.
+TEST(Bookings, PhoneRegistrationSpeltOtherwiseNeedsTheBirthDate) {
+  using ch::assess::PersonName;
+  using ch::assess::same_person_by_name;
+  const PersonName client{"kwesi", "fall", "1990-04-02", "KS", "FL"};
+  EXPECT_TRUE(same_person_by_name({"kwasi", "fall", "1990-04-02", "KS", "FL"}, client));
+  EXPECT_TRUE(same_person_by_name({"fall", "kwasi", "1990-04-02", "FL", "KS"}, client));  // swapped
+  EXPECT_FALSE(same_person_by_name({"kwasi", "fall", "", "KS", "FL"}, client));            // no birth date
+  EXPECT_FALSE(same_person_by_name({"kwasi", "fall", "1990-04-03", "KS", "FL"}, client));  // another date
+  EXPECT_FALSE(same_person_by_name({"kwasi", "diop", "1990-04-02", "KS", "TP"}, client));  // another family
+  EXPECT_FALSE(same_person_by_name({"", "", "1990-04-02", "", ""}, {"", "", "1990-04-02", "", ""}));
 }
 
 TEST(Bookings, APhoneTwinCallsLikeAMigrant) {
