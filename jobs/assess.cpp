@@ -868,6 +868,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   for (std::size_t k = 0; k < orgs.size(); ++k) {
     const auto& o = orgs[k];
     std::vector<MemberRow> rows;
+    std::vector<std::vector<std::uint64_t>> partners_of;  // by row, sorted
     for (auto a : o.aides) {
       MemberRow m{o.id, a, MemberRole::kRecruiter, "", "", {}, 0, centrality.count(a) ? centrality[a] : Centrality{},
                   arrests.count(a) > 0, 1, 0, 0, 0};
@@ -890,6 +891,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
         }
       }
       m.counts.member_partners = static_cast<std::uint32_t>(partners.size());
+      partners_of.emplace_back(partners.begin(), partners.end());
       m.clients_tied = static_cast<std::uint32_t>(tied_clients.size() + m.counts.escorted_bookings +
                                                   m.counts.booked_bookings + m.counts.paid_bookings);
       m.identities = static_cast<std::uint32_t>(1 + alias_of[a].size());
@@ -900,6 +902,11 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     }
     std::uint32_t max_partners = 0, max_after = 0;
     for (const auto& m : rows) max_partners = std::max(max_partners, m.counts.member_partners), max_after = std::max(max_after, m.counts.clients_after);
+    std::unordered_set<std::uint64_t> destination;  // aides who deal with arrived clients
+    for (const auto& m : rows)
+      if (m.counts.clients_after > m.counts.clients_before) destination.insert(m.entity);
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      for (auto b : partners_of[r]) rows[r].counts.destination_partners += destination.count(b) ? 1u : 0u;
     for (auto& m : rows) {
       m.counts.max_member_partners = max_partners;
       auto v = assess::infer_role(m.counts);

@@ -160,9 +160,11 @@ RoleVerdict infer_role(const RoleEvidence& e) {
   if (e.clients_after > e.clients_before && e.clients_after >= 1)
     return {MemberRole::kCoordinatorAbroad, "in contact with " + n(e.clients_after) +
                                                 " clients after arrival (" + n(e.clients_before) + " before)"};
-  if (e.member_partners >= 3 && 4 * e.member_partners >= 3 * e.max_member_partners)
+  if (e.member_partners >= 3 && 4 * e.member_partners >= 3 * e.max_member_partners &&
+      e.destination_partners >= kOrganizerDestinationTies)
     return {MemberRole::kOrganizer, "tied to " + n(e.member_partners) + " other members (organization maximum " +
-                                        n(e.max_member_partners) + ")"};
+                                        n(e.max_member_partners) + "), " + n(e.destination_partners) +
+                                        " of them dealing with arrived clients"};
   if (e.booked_bookings > 0 || e.clients_before > 0)
     return {MemberRole::kRecruiter, "booked " + n(e.booked_bookings) + " smuggling bookings, in contact with " +
                                         n(e.clients_before) + " clients before departure"};

@@ -149,6 +149,7 @@ struct RoleEvidence {
   std::uint32_t clients_after = 0;       // clients in contact only after their arrival
   std::uint32_t member_partners = 0;     // other aides of the organization in contact
   std::uint32_t max_member_partners = 0; // the organization's largest member_partners
+  std::uint32_t destination_partners = 0; // of member_partners, those with more clients after arrival than before
 };
 
 struct RoleVerdict {
@@ -162,11 +163,16 @@ struct RoleVerdict {
 //                   home from its account, which then looks like the escort's own)
 //   financier       pays ≥ 1 smuggling booking from an own account
 //   coordinator     in contact with more clients after arrival than before (destination stage)
-//   organizer       ties to the most other members (≥ 75 % of the organization's maximum, ≥ 3):
-//                   the hub of a segmented hierarchy (Campana 2018)
+//   organizer       ties to the most other members (≥ 75 % of the organization's maximum, ≥ 3),
+//                   `kOrganizerDestinationTies` of them to members who deal with arrived clients:
+//                   the hub of a segmented hierarchy, who bridges its stages (Campana 2018). Ties
+//                   are rarer within a role, so the minority roles of the origin stage (document
+//                   suppliers, financiers) have about as many ties as an organizer, nearly all of
+//                   them inside that stage.
 //   recruiter       books for clients or is in contact with clients before departure
 //   document supp.  tied to clients who change documents, otherwise
 //   recruiter       the commonest aide role, as the default.
+inline constexpr std::uint32_t kOrganizerDestinationTies = 1;
 RoleVerdict infer_role(const RoleEvidence& e);
 
 // Key-actor score in [0, 1] of an aide within its organization: 0.4 control of the destination

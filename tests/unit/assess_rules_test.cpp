@@ -157,6 +157,7 @@ TEST(Roles, FirstMatchingRuleWins) {
   RoleEvidence o;
   o.member_partners = 8;
   o.max_member_partners = 9;
+  o.destination_partners = 2;
   EXPECT_EQ(infer_role(o).role, MemberRole::kOrganizer);
   o.member_partners = 2;
   EXPECT_EQ(infer_role(o).role, MemberRole::kRecruiter);
@@ -168,7 +169,7 @@ TEST(Roles, FirstMatchingRuleWins) {
 TEST(Roles, KeyActorsControlArrivalsAndDelegateTheBusiness) {
   RoleEvidence coordinator, organizer, booker;
   coordinator.clients_after = 12, coordinator.clients_before = 1, coordinator.member_partners = 2;
-  organizer.member_partners = 5;
+  organizer.member_partners = 5, organizer.destination_partners = 1;
   booker.booked_bookings = 6, booker.clients_before = 9, booker.member_partners = 4;
   for (auto* e : {&coordinator, &organizer, &booker}) e->max_member_partners = 6;
   const double c = key_actor_score(coordinator, 12), o = key_actor_score(organizer, 12), b = key_actor_score(booker, 12);
@@ -197,8 +198,23 @@ TEST(Roles, TiesDoNotRankOneWhoDealsWithArrivalsAboveAnother) {
   EXPECT_GT(key_actor_score(more_clients, 12), key_actor_score(many_ties, 12));
   // The organizer's ties still count.
   RoleEvidence organizer = few_ties;
-  organizer.clients_after = 0, organizer.member_partners = 6;
+  organizer.clients_after = 0, organizer.member_partners = 6, organizer.destination_partners = 2;
   EXPECT_GT(key_actor_score(organizer, 12), key_actor_score(RoleEvidence{.max_member_partners = 6}, 12));
+}
+
+TEST(Roles, AnOrganizerBridgesTheStages) {
+  // As many ties as the organization's best-tied member, all inside the origin stage: a
+  // document supplier or financier there (ties are rarer within a role, so a stage's minority
+  // roles are well tied), not the organizer who runs every stage.
+  RoleEvidence origin;
+  origin.member_partners = 9, origin.max_member_partners = 9, origin.destination_partners = 0;
+  EXPECT_NE(infer_role(origin).role, MemberRole::kOrganizer);
+  EXPECT_DOUBLE_EQ(key_actor_score(origin, 12), 0.2);  // its ties are no command
+  RoleEvidence bridge = origin;
+  bridge.destination_partners = 1;
+  EXPECT_EQ(infer_role(bridge).role, MemberRole::kOrganizer);
+  EXPECT_NE(infer_role(bridge).evidence.find("1 of them dealing with arrived clients"), std::string::npos);
+  EXPECT_GT(key_actor_score(bridge, 12), key_actor_score(origin, 12));
 }
 
 TEST(Schemes, BurnerIsShortLived) {
