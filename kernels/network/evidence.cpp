@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "kernels/rng.hpp"
+#include "kernels/sorted_runs.hpp"
 
 namespace ch::network {
 
@@ -48,9 +49,9 @@ void group_pairs(std::span<const std::uint64_t> persons, EdgeType type, double t
 }
 
 std::vector<Evidence> aggregate(std::vector<Evidence> items) {
-  std::sort(items.begin(), items.end(), [](const Evidence& x, const Evidence& y) { return evidence_key_less(x, y); });
+  // After a shuffle of aggregated parts the items are a few sorted runs: merged, not sorted.
   std::vector<Evidence> out;
-  for (const auto& e : items) {
+  visit_in_order(items, [](const Evidence& x, const Evidence& y) { return evidence_key_less(x, y); }, [&](const Evidence& e) {
     if (!out.empty() && same_key(out.back(), e)) {
       auto& acc = out.back();
       acc.weight += e.weight;
@@ -61,7 +62,7 @@ std::vector<Evidence> aggregate(std::vector<Evidence> items) {
     } else {
       out.push_back(e);
     }
-  }
+  });
   return out;
 }
 

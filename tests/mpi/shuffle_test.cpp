@@ -123,3 +123,4 @@ TEST(SortDistributed, SlicesConcatenateToTheSerialSort) {
     ASSERT_EQ(gathered[i].seq, expected[i].seq);
   }
 }
+

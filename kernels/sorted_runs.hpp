@@ -1,0 +1,86 @@
+// Ordering what arrives as a few sorted runs back to back (a shuffle of sorted pieces delivers
+// each rank's part in rank order): merging the runs costs O(n log runs), a sort O(n log n).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace ch {
+
+// Starts of the sorted runs of `items` and items.size() at the end ({0, n} when sorted; {} when
+// there are more than `max_runs` runs: far from sorted, better sorted from scratch).
+template <class T, class Less>
+std::vector<std::size_t> run_bounds(const std::vector<T>& items, Less less, std::size_t max_runs) {
+  std::vector<std::size_t> bounds{0};
+  for (std::size_t i = 1; i < items.size(); ++i)
+    if (less(items[i], items[i - 1])) {
+      if (bounds.size() == max_runs) return {};
+      bounds.push_back(i);
+    }
+  bounds.push_back(items.size());
+  return bounds;
+}
+
+// Sorts `items` by merging neighbouring runs pairwise into a second buffer and back (one extra
+// buffer of n items, as a shuffle's own peak); std::sort when far from sorted. The result
+// equals std::sort's when `less` is a strict total order.
+template <class T, class Less>
+void merge_sorted_runs(std::vector<T>& items, Less less, std::size_t max_runs = 256) {
+  auto bounds = run_bounds(items, less, max_runs);
+  if (bounds.empty()) {
+    std::sort(items.begin(), items.end(), less);
+    return;
+  }
+  if (bounds.size() <= 2) return;
+  auto at = [](std::vector<T>& v, std::size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(i); };
+  std::vector<T> other(items.size());
+  while (bounds.size() > 2) {
+    std::vector<std::size_t> next{0};
+    std::size_t k = 0;
+    for (; k + 2 < bounds.size(); k += 2) {
+      std::merge(at(items, bounds[k]), at(items, bounds[k + 1]), at(items, bounds[k + 1]), at(items, bounds[k + 2]),
+                 at(other, bounds[k]), less);
+      next.push_back(bounds[k + 2]);
+    }
+    if (k + 1 < bounds.size()) {  // an odd run out: carried over as it is
+      std::copy(at(items, bounds[k]), items.end(), at(other, bounds[k]));
+      next.push_back(items.size());
+    }
+    items.swap(other);
+    bounds.swap(next);
+  }
+}
+
+// Calls f(item) for every item in sorted order: a heap over the runs' heads, no second buffer
+// (the items are sorted in place first when far from sorted). Equal items of different runs
+// come in no particular order.
+template <class T, class Less, class F>
+void visit_in_order(std::vector<T>& items, Less less, F&& f, std::size_t max_runs = 256) {
+  auto bounds = run_bounds(items, less, max_runs);
+  if (bounds.empty()) {
+    std::sort(items.begin(), items.end(), less);
+    bounds = {0, items.size()};
+  }
+  if (bounds.size() <= 2) {
+    for (const T& x : items) f(x);
+    return;
+  }
+  struct Cursor {
+    std::size_t at, end;
+  };
+  std::vector<Cursor> heap;
+  for (std::size_t k = 0; k + 1 < bounds.size(); ++k)
+    if (bounds[k] < bounds[k + 1]) heap.push_back({bounds[k], bounds[k + 1]});
+  const auto later = [&](const Cursor& a, const Cursor& b) { return less(items[b.at], items[a.at]); };
+  std::make_heap(heap.begin(), heap.end(), later);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    Cursor& c = heap.back();
+    f(items[c.at]);
+    if (++c.at < c.end) std::push_heap(heap.begin(), heap.end(), later);
+    else heap.pop_back();
+  }
+}
+
+}  // namespace ch
