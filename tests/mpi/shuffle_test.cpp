@@ -123,4 +123,3 @@ TEST(SortDistributed, SlicesConcatenateToTheSerialSort) {
     ASSERT_EQ(gathered[i].seq, expected[i].seq);
   }
 }
-
