@@ -24,7 +24,9 @@ std::vector<std::size_t> run_bounds(const std::vector<T>& items, Less less, std:
 
 // Sorts `items` by merging neighbouring runs pairwise into a second buffer and back (one extra
 // buffer of n items, as a shuffle's own peak); std::sort when far from sorted. The result
-// equals std::sort's when `less` is a strict total order.
+// equals std::sort's when `less` is a strict total order. It ends in `items`' own memory: left
+// in the second buffer, the freed original raised resolve's peak by 0.5 GB on `medium` (the
+// later allocations did not fit into it).
 template <class T, class Less>
 void merge_sorted_runs(std::vector<T>& items, Less less, std::size_t max_runs = 256) {
   auto bounds = run_bounds(items, less, max_runs);
@@ -35,6 +37,7 @@ void merge_sorted_runs(std::vector<T>& items, Less less, std::size_t max_runs = 
   if (bounds.size() <= 2) return;
   auto at = [](std::vector<T>& v, std::size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(i); };
   std::vector<T> other(items.size());
+  bool swapped = false;
   while (bounds.size() > 2) {
     std::vector<std::size_t> next{0};
     std::size_t k = 0;
@@ -48,7 +51,12 @@ void merge_sorted_runs(std::vector<T>& items, Less less, std::size_t max_runs = 
       next.push_back(items.size());
     }
     items.swap(other);
+    swapped = !swapped;
     bounds.swap(next);
+  }
+  if (swapped) {
+    std::copy(items.begin(), items.end(), other.begin());
+    items.swap(other);
   }
 }
 

@@ -135,15 +135,26 @@ TEST(PackedPairs, RoundTripAndDedupeAgreeWithThePairForm) {
   dedupe_pairs(expected);
   auto words = pack_pairs(std::move(pairs));
   EXPECT_TRUE(pairs.empty());
-  // Shuffled words (as they arrive from several ranks) give the same result.
+  // Shuffled words give the same result; so do the runs of three ranks' de-duplicated parts
+  // back to back (as they arrive after the shuffle: merged, not radix-sorted).
   std::shuffle(words.begin(), words.end(), rng);
+  std::vector<std::uint64_t> runs;
+  for (std::size_t k = 0; k < 3; ++k) {
+    std::vector<std::uint64_t> part(words.begin() + static_cast<std::ptrdiff_t>(k * words.size() / 3),
+                                    words.begin() + static_cast<std::ptrdiff_t>((k + 1) * words.size() / 3));
+    dedupe_packed(part);
+    runs.insert(runs.end(), part.begin(), part.end());
+  }
   dedupe_packed(words);
-  const auto got = unpack_pairs(words);
-  ASSERT_EQ(got.size(), expected.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    EXPECT_EQ(got[i].lo, expected[i].lo);
-    EXPECT_EQ(got[i].hi, expected[i].hi);
-    EXPECT_EQ(got[i].rules, expected[i].rules) << i;
+  dedupe_packed(runs);
+  for (const auto* result : {&words, &runs}) {
+    const auto got = unpack_pairs(*result);
+    ASSERT_EQ(got.size(), expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].lo, expected[i].lo);
+      EXPECT_EQ(got[i].hi, expected[i].hi);
+      EXPECT_EQ(got[i].rules, expected[i].rules) << i;
+    }
   }
 }
 
