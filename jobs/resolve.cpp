@@ -32,6 +32,7 @@
 #include "kernels/match/handover.hpp"
 #include "kernels/memory.hpp"
 #include "kernels/rng.hpp"
+#include "kernels/sorted_runs.hpp"
 
 namespace boost::serialization {
 template <class Archive>
@@ -375,9 +376,10 @@ void return_to_smaller_row_owner(const cluster::Context& ctx, const RowPartition
   const auto before = [](const match::CandidatePair& a, const match::CandidatePair& b) {
     return std::tie(a.lo, a.hi) < std::tie(b.lo, b.hi);
   };
-  // Each sender's pairs arrive in order: with two ranks there is nothing to sort.
+  // Each sender's pairs arrive in order: with two ranks there is nothing to sort, with more the
+  // senders' runs are merged.
   const auto by_pair = [&](const Compared& a, const Compared& b) { return before(a.pair, b.pair); };
-  if (!std::is_sorted(arrived.begin(), arrived.end(), by_pair)) tbb::parallel_sort(arrived.begin(), arrived.end(), by_pair);
+  ch::merge_sorted_runs(arrived, by_pair);
   const std::size_t total = kept + arrived.size();
   c.pairs.resize(total), c.patterns.resize(total), c.names_swapped.resize(total);
   std::size_t a = kept, b = arrived.size(), w = total;
