@@ -578,10 +578,14 @@ class LeidenRun {
     return r;
   }
 
-  // Applies `kernel(subgraph) -> labels per member` to every community and replicates the labels.
+  // Applies `kernel(members) -> labels per member` to every community and replicates the labels.
+  // With the whole graph on this rank (one rank) each community is read in place (CommunityView);
+  // otherwise its members and internal arcs are gathered at its owner (CommunitySubgraph). The
+  // kernels see the same members, weights and arcs in the same order either way.
   template <class Kernel>
   std::vector<std::uint64_t> per_community(const GraphSlice& g, const std::vector<std::uint64_t>& comm,
                                            const std::vector<Weight>& nw, Kernel kernel) const {
+    if (g.owned() == g.n && g.n < (std::uint64_t{1} << 32)) return per_community_in_place(g, comm, nw, kernel);
     const int p = x_.size();
     const auto subs = gather_communities(g, comm, nw, x_, [&](std::uint64_t c) { return vertex_owner(c, g.n, p); });
     std::vector<std::vector<std::uint64_t>> labels(subs.size());
@@ -594,15 +598,48 @@ class LeidenRun {
     return out;
   }
 
+  // The gather copied every internal arc, most of the graph, at every level (5 M-edge SBM, one
+  // rank × 2 threads: refinement 0.39–0.57 s of ~2.1 s of detection; in place 0.19–0.22 s).
+  // O(n + arcs).
+  template <class Kernel>
+  std::vector<std::uint64_t> per_community_in_place(const GraphSlice& g, const std::vector<std::uint64_t>& comm,
+                                                    const std::vector<Weight>& nw, Kernel kernel) const {
+    const std::uint64_t n = g.n;
+    // Members by community, ascending within each (a counting sort over the labels).
+    std::vector<std::uint64_t> start(n + 1, 0), member(n);
+    std::vector<std::uint32_t> index(n);
+    std::vector<Weight> member_nw(n);
+    for (std::uint64_t v = 0; v < n; ++v) ++start[comm[v] + 1];
+    for (std::uint64_t c = 0; c < n; ++c) start[c + 1] += start[c];
+    {
+      std::vector<std::uint64_t> at(start.begin(), start.end() - 1);
+      for (std::uint64_t v = 0; v < n; ++v) {
+        const std::uint64_t k = at[comm[v]]++;
+        member[k] = v, member_nw[k] = nw[v];
+        index[v] = static_cast<std::uint32_t>(k - start[comm[v]]);
+      }
+    }
+    std::vector<std::uint64_t> communities;
+    for (std::uint64_t c = 0; c < n; ++c)
+      if (start[c + 1] > start[c]) communities.push_back(c);
+    std::vector<std::uint64_t> out(n);
+    tbb::parallel_for(std::size_t{0}, communities.size(), [&](std::size_t i) {
+      const std::uint64_t c = communities[i], b = start[c], e = start[c + 1];
+      const CommunityView view{c, std::span<const std::uint64_t>(member.data() + b, e - b),
+                               std::span<const Weight>(member_nw.data() + b, e - b), &g, comm.data(), index.data()};
+      const auto labels = kernel(view);
+      for (std::uint64_t k = b; k < e; ++k) out[member[k]] = labels[k - b];
+    });
+    return out;
+  }
+
   std::vector<std::uint64_t> refine_all(const GraphSlice& g, const std::vector<std::uint64_t>& comm,
                                         const std::vector<Weight>& nw, std::uint64_t key) const {
-    return per_community(g, comm, nw, [&](const CommunitySubgraph& c) {
-      return refine(c, penalty_, mix64(key ^ c.community));
-    });
+    return per_community(g, comm, nw, [&](const auto& c) { return refine(c, penalty_, mix64(key ^ c.community)); });
   }
 
   std::vector<std::uint64_t> split_components(const std::vector<std::uint64_t>& labels) const {
-    return per_community(g0_, labels, nw0_, [](const CommunitySubgraph& c) { return components(c); });
+    return per_community(g0_, labels, nw0_, [](const auto& c) { return components(c); });
   }
 
   // Ids by (size desc, smallest vertex asc): stable names for analysts, independent of ranks.

@@ -131,20 +131,21 @@ std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> memb
   return out;
 }
 
-std::vector<std::uint64_t> refine(const CommunitySubgraph& c, double penalty, std::uint64_t seed) {
+template <class Members>
+std::vector<std::uint64_t> refine(const Members& c, double penalty, std::uint64_t seed) {
   const std::size_t s = c.size();
-  std::vector<std::uint64_t> label(c.members);
+  std::vector<std::uint64_t> label(c.members.begin(), c.members.end());
   if (s <= 1) return label;
   Weight total_nw = 0;
   std::vector<Weight> ext(s, 0);  // weight from a member to the rest of the community
   for (std::size_t v = 0; v < s; ++v) {
     total_nw += c.node_weight[v];
-    for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e) ext[v] += c.weights[e];
+    c.for_each_arc(v, [&](std::uint32_t, Weight w) { ext[v] += w; });
   }
   // Refined sub-communities are named by the index of the member that founded them.
   std::vector<std::uint32_t> sub(s);
   std::iota(sub.begin(), sub.end(), 0u);
-  std::vector<Weight> sub_nw(c.node_weight), sub_ext(ext);
+  std::vector<Weight> sub_nw(c.node_weight.begin(), c.node_weight.end()), sub_ext(ext);
   std::vector<std::uint32_t> sub_min(sub);  // smallest member index: the tie-break and the label
   std::vector<char> singleton(s, 1);
 
@@ -165,12 +166,12 @@ std::vector<std::uint64_t> refine(const CommunitySubgraph& c, double penalty, st
   for (const std::uint32_t v : order) {
     if (!singleton[v] || !well_connected(ext[v], c.node_weight[v])) continue;
     touched.clear();
-    for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e) {
-      const std::uint32_t r = sub[c.targets[e]];
-      if (r == sub[v]) continue;
+    c.for_each_arc(v, [&](std::uint32_t t, Weight w) {
+      const std::uint32_t r = sub[t];
+      if (r == sub[v]) return;
       if (to_sub[r] == 0) touched.push_back(r);
-      to_sub[r] += c.weights[e];
-    }
+      to_sub[r] += w;
+    });
     const double nw = static_cast<double>(c.node_weight[v]);
     std::uint32_t best = sub[v];
     double best_gain = 0;
@@ -201,8 +202,11 @@ std::vector<std::uint64_t> refine(const CommunitySubgraph& c, double penalty, st
   for (std::size_t v = 0; v < s; ++v) label[v] = c.members[sub_min[sub[v]]];
   return label;
 }
+template std::vector<std::uint64_t> refine(const CommunitySubgraph&, double, std::uint64_t);
+template std::vector<std::uint64_t> refine(const CommunityView&, double, std::uint64_t);
 
-std::vector<std::uint64_t> components(const CommunitySubgraph& c) {
+template <class Members>
+std::vector<std::uint64_t> components(const Members& c) {
   const std::size_t s = c.size();
   constexpr auto kNone = std::numeric_limits<std::uint64_t>::max();
   std::vector<std::uint64_t> label(s, kNone);
@@ -214,15 +218,17 @@ std::vector<std::uint64_t> components(const CommunitySubgraph& c) {
     queue.assign(1, static_cast<std::uint32_t>(start));
     for (std::size_t q = 0; q < queue.size(); ++q) {
       const std::uint32_t v = queue[q];
-      for (std::uint64_t e = c.offsets[v]; e < c.offsets[v + 1]; ++e) {
-        if (label[c.targets[e]] != kNone) continue;
-        label[c.targets[e]] = c.members[start];
-        queue.push_back(c.targets[e]);
-      }
+      c.for_each_arc(v, [&](std::uint32_t t, Weight) {
+        if (label[t] != kNone) return;
+        label[t] = c.members[start];
+        queue.push_back(t);
+      });
     }
   }
   return label;
 }
+template std::vector<std::uint64_t> components(const CommunitySubgraph&);
+template std::vector<std::uint64_t> components(const CommunityView&);
 
 std::vector<double> pagerank(const CommunitySubgraph& c, double damping, double tolerance,
                              int max_iterations) {

@@ -44,6 +44,33 @@ struct CommunitySubgraph {
   std::vector<Weight> weights;
 
   std::size_t size() const { return members.size(); }
+  // f(j, w) for each arc of member v: to member j, of weight w.
+  template <class F>
+  void for_each_arc(std::size_t v, F&& f) const {
+    for (std::uint64_t e = offsets[v]; e < offsets[v + 1]; ++e) f(targets[e], weights[e]);
+  }
+};
+
+// One community of a graph slice that holds the whole graph (one rank), read in place: the
+// members' rows are scanned and arcs leaving the community skipped, where gathering copied every
+// internal arc (32 bytes each) into a CommunitySubgraph first. Same members, node weights and
+// arcs, in the same order (rows sorted by target, members ascending), as the gathered subgraph.
+struct CommunityView {
+  std::uint64_t community = 0;
+  std::span<const std::uint64_t> members;  // ascending global ids
+  std::span<const Weight> node_weight;     // per member
+  const GraphSlice* graph = nullptr;       // owns every vertex
+  const std::uint64_t* label = nullptr;    // community of every vertex
+  const std::uint32_t* index = nullptr;    // position of every vertex among its community's members
+
+  std::size_t size() const { return members.size(); }
+  template <class F>
+  void for_each_arc(std::size_t v, F&& f) const {
+    const auto nb = graph->neighbours(members[v] - graph->begin);
+    const auto ws = graph->neighbour_weights(members[v] - graph->begin);
+    for (std::size_t j = 0; j < nb.size(); ++j)
+      if (label[nb[j]] == community) f(index[nb[j]], ws[j]);
+  }
 };
 
 // Groups gathered records into one subgraph per community, in ascending community order.
@@ -59,10 +86,14 @@ std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> memb
 // Leiden's random order made reproducible; ties go to the sub-community with the smallest member.
 // Every refined sub-community is connected (a member only joins along an edge).
 // Returns, per member, the smallest global id in its refined sub-community. O(Σ deg + s log s).
-std::vector<std::uint64_t> refine(const CommunitySubgraph& c, double penalty, std::uint64_t seed);
+// Works on a CommunitySubgraph or a CommunityView alike (explicitly instantiated for both).
+template <class Members>
+std::vector<std::uint64_t> refine(const Members& c, double penalty, std::uint64_t seed);
 
-// Per member, the smallest global id in its connected component. O(s + a).
-std::vector<std::uint64_t> components(const CommunitySubgraph& c);
+// Per member, the smallest global id in its connected component. O(s + a). For a
+// CommunitySubgraph or a CommunityView.
+template <class Members>
+std::vector<std::uint64_t> components(const Members& c);
 
 // Weighted PageRank of the members (sum 1), damping d, iterated until the L1 change is below
 // `tolerance` or `max_iterations` were made. Members without internal edges spread their rank

@@ -67,6 +67,43 @@ TEST(CommunitySubgraph, RefinementMergesOnlyAlongEdges) {
   EXPECT_EQ(l2[2], l2[3]);
 }
 
+TEST(CommunitySubgraph, AViewOfTheWholeGraphIsTheGatheredSubgraph) {
+  // The driver reads communities in place when one rank holds the graph, and gathers them
+  // otherwise: both must give refine and components the same members, weights and arcs.
+  const auto p = fixtures::planted_partition(6, 15, 3, 2, 9);
+  const auto g = fixtures::slice_of(p.n, p.edges);
+  std::vector<std::uint64_t> label(p.n);
+  std::vector<std::uint32_t> index(p.n);
+  std::vector<std::vector<std::uint64_t>> members(p.n);
+  std::vector<std::vector<Weight>> weights(p.n);
+  for (std::uint64_t v = 0; v < p.n; ++v) {
+    label[v] = p.block[v] * 15 + (v % 2);  // two communities per planted block, not connected inside
+    index[v] = static_cast<std::uint32_t>(members[label[v]].size());
+    members[label[v]].push_back(v);
+    weights[label[v]].push_back(static_cast<Weight>(1 + v % 3));
+  }
+  std::vector<MemberRecord> m;
+  std::vector<InternalArc> a;
+  for (std::uint64_t v = 0; v < p.n; ++v) {
+    m.push_back({label[v], v, weights[label[v]][index[v]]});
+    const auto nb = g.neighbours(v);
+    const auto ws = g.neighbour_weights(v);
+    for (std::size_t j = 0; j < nb.size(); ++j)
+      if (label[nb[j]] == label[v]) a.push_back({label[v], v, nb[j], ws[j]});
+  }
+  const auto gathered = assemble_subgraphs(m, a);
+  std::size_t checked = 0;
+  for (const auto& sub : gathered) {
+    const auto c = sub.community;
+    const CommunityView view{c, members[c], weights[c], &g, label.data(), index.data()};
+    for (const double penalty : {0.0, 0.03 * kWeightScale})
+      EXPECT_EQ(refine(view, penalty, 5 ^ c), refine(sub, penalty, 5 ^ c)) << c;
+    EXPECT_EQ(components(view), components(sub)) << c;
+    checked += sub.size();
+  }
+  EXPECT_EQ(checked, p.n);
+}
+
 TEST(CommunitySubgraph, PageRankOfAStar) {
   // Star with centre 0 and 4 leaves, d = 0.85: centre r0 = 0.15/5 + 0.85·4·r_leaf and
   // r_leaf = 0.15/5 + 0.85·r0/4 → r0 = (0.03 + 0.102)/(1 − 0.7225) = 0.475675...
