@@ -67,8 +67,10 @@ def planted_graph(n, avg_degree, mu, cmin, cmax, seed):
 
 def lfr_graph(n, avg_degree, mu, cmin, cmax, seed):
     import networkx as nx
-    g = nx.LFR_benchmark_graph(n, 2.5, 1.5, mu, average_degree=avg_degree, min_community=cmin,
-                               max_community=cmax, seed=seed, max_iters=1000)
+    # Degrees capped at 5x the mean: uncapped power-law degrees exceed the community sizes and
+    # networkx cannot place the vertices (ExceededMaxIterations).
+    g = nx.LFR_benchmark_graph(n, 2.5, 1.5, mu, average_degree=avg_degree, max_degree=int(5 * avg_degree),
+                               min_community=cmin, max_community=cmax, seed=seed, max_iters=1000)
     g.remove_edges_from(nx.selfloop_edges(g))
     block = np.zeros(n, dtype=np.int64)
     for i, c in enumerate({frozenset(g.nodes[v]["community"]) for v in g}):

@@ -13,6 +13,8 @@ CH_PACKAGES=(
   libtbb-dev libboost-serialization-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev libicu-dev liblz4-dev libgoogle-perftools-dev
   python3 python3-h5py python3-pandas python3-numpy python3-igraph
+  # bench/community_quality.py (tests/e2e/communities_quality.sh): networkx's LFR generator.
+  python3-networkx
   # records.h5's bulk tables are LZ4-compressed (io/lz4_filter.hpp): h5py reads them through
   # the LZ4 plugin of this package.
   hdf5-filter-plugin
