@@ -23,15 +23,16 @@ std::vector<std::size_t> run_bounds(const std::vector<T>& items, Less less, std:
 }
 
 // Sorts `items` by merging neighbouring runs pairwise into a second buffer and back (one extra
-// buffer of n items, as a shuffle's own peak); std::sort when far from sorted. The result
+// buffer of n items, as a shuffle's own peak); `sort_all(items)` (std::sort by default) when far
+// from sorted. The result
 // equals std::sort's when `less` is a strict total order. It ends in `items`' own memory: left
 // in the second buffer, the freed original raised resolve's peak by 0.5 GB on `medium` (the
 // later allocations did not fit into it).
-template <class T, class Less>
-void merge_sorted_runs(std::vector<T>& items, Less less, std::size_t max_runs = 256) {
+template <class T, class Less, class SortAll>
+void merge_sorted_runs(std::vector<T>& items, Less less, std::size_t max_runs, SortAll sort_all) {
   auto bounds = run_bounds(items, less, max_runs);
   if (bounds.empty()) {
-    std::sort(items.begin(), items.end(), less);
+    sort_all(items);
     return;
   }
   if (bounds.size() <= 2) return;
@@ -58,6 +59,11 @@ void merge_sorted_runs(std::vector<T>& items, Less less, std::size_t max_runs = 
     std::copy(items.begin(), items.end(), other.begin());
     items.swap(other);
   }
+}
+
+template <class T, class Less>
+void merge_sorted_runs(std::vector<T>& items, Less less, std::size_t max_runs = 256) {
+  merge_sorted_runs(items, less, max_runs, [&](std::vector<T>& v) { std::sort(v.begin(), v.end(), less); });
 }
 
 // Calls f(item) for every item in sorted order: a heap over the runs' heads, no second buffer

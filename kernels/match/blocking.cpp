@@ -197,8 +197,7 @@ void dedupe_packed(std::vector<std::uint64_t>& words) {
   // After the shuffle of de-duplicated parts the words are one sorted run per sender: merging
   // them reads and writes the array once, the radix sort five and four times.
   const auto by_rows = [](std::uint64_t a, std::uint64_t b) { return (a >> kRuleBits) < (b >> kRuleBits); };
-  if (run_bounds(words, by_rows, 64).empty()) radix_sort_rows(words);
-  else merge_sorted_runs(words, by_rows, 64);
+  merge_sorted_runs(words, by_rows, 64, radix_sort_rows);
   std::size_t w = 0;
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (w > 0 && (words[w - 1] >> kRuleBits) == (words[i] >> kRuleBits))
