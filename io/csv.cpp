@@ -308,18 +308,12 @@ std::vector<CsvPieceRange> plan_owned_records(const cluster::Context& ctx,
   constexpr std::uint64_t kBuffer = std::uint64_t{16} << 20;
   std::string buf;
 
-  // 1. This rank's share of the concatenated data, weighted by each file's cost per byte, mapped
-  // to each file (both neighbours of a boundary map it to the same byte).
-  std::vector<std::uint64_t> len(nf), base(nf), weight(nf);
-  std::uint64_t total = 0;
+  // 1. This rank's share of each file's data.
+  std::vector<std::uint64_t> len(nf);
   for (std::size_t f = 0; f < nf; ++f) {
     const auto& s = sources[f];
-    weight[f] = std::max<std::uint64_t>(1, s.cost_per_byte);
     len[f] = s.file_size > s.data_begin ? s.file_size - s.data_begin : 0;
-    base[f] = total;
-    total += len[f] * weight[f];
   }
-  const auto [v0, v1] = even_share(total, ctx.rank(), ctx.size());
   struct Range {
     std::uint64_t b = 0, e = 0;  // file offsets; empty when b == e
     char before = '\n';          // the byte at b - 1 (a newline stands in at data_begin)
@@ -331,16 +325,12 @@ std::vector<CsvPieceRange> plan_owned_records(const cluster::Context& ctx,
   std::vector<Range> ranges(nf);
   std::vector<std::uint64_t> counts(2 * nf, 0);
   for (std::size_t f = 0; f < nf; ++f) {
-    const std::uint64_t lo = std::max(v0, base[f]), hi = std::min(v1, base[f] + len[f] * weight[f]);
+    const auto [lo, hi] = even_share(len[f], ctx.rank(), ctx.size());
     if (lo >= hi) continue;
     auto& r = ranges[f];
     const auto& s = sources[f];
-    r.b = s.data_begin + (lo - base[f]) / weight[f];
-    r.e = s.data_begin + (hi - base[f]) / weight[f];
-    if (r.b >= r.e) {
-      r = Range{};
-      continue;
-    }
+    r.b = s.data_begin + lo;
+    r.e = s.data_begin + hi;
     r.file = std::make_unique<InputFile>(s.path);
     if (r.b > s.data_begin) {
       std::string one;

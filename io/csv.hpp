@@ -7,8 +7,9 @@
 // every rank and every thread agrees on it. The parity at any offset is a prefix sum, which is
 // what makes the split exact in parallel:
 //
-//   1. The data (after each file's header) of all files, concatenated in the order given, is cut
-//      into one equal byte range per rank; each rank reads its range of each file it touches.
+//   1. The data (after its header) of each file is cut into one equal byte range per rank, so
+//      every rank holds a share of every file: the ranks' work and each output table's rows are
+//      balanced whatever the mix of files (a table written per file, io::RowLayout).
 //   2. Each rank counts the quotes and newlines in its ranges; an allgather of these counts
 //      gives every rank the quote parity and the line number at the start of its ranges.
 //   3. Knowing its starting parity, a rank finds its first record start (the byte after the
@@ -88,9 +89,6 @@ struct CsvSource {
   std::uint64_t data_line = 2;
   std::uint64_t file_size = 0;
   char quote = '"';
-  // Relative processing cost of one byte of this file: ranks get equal shares of the weighted
-  // bytes, so a file whose rows cost twice as much per byte is spread over twice as many ranks.
-  std::uint64_t cost_per_byte = 1;
 };
 
 // Bytes [offset, offset + n) of a file (fewer at its end): a record looked up again after its

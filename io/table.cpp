@@ -169,17 +169,54 @@ std::pair<std::uint64_t, std::uint64_t> even_share(std::uint64_t n, int rank, in
   return {n * r / s, n * (r + 1) / s};
 }
 
+RowLayout RowLayout::contiguous(const cluster::Context& ctx, std::uint64_t local_rows) {
+  return parts(ctx, {local_rows});
+}
+
+RowLayout RowLayout::parts(const cluster::Context& ctx, const std::vector<std::uint64_t>& local_rows) {
+  const std::size_t k = local_rows.size();
+  const auto all = cluster::allgatherv<std::uint64_t>(ctx, local_rows);
+  if (all.size() != k * static_cast<std::size_t>(ctx.size()))
+    throw std::logic_error("RowLayout: ranks disagree on the number of parts");
+  RowLayout layout;
+  const auto me = static_cast<std::size_t>(ctx.rank());
+  std::uint64_t local = 0;
+  for (std::size_t part = 0; part < k; ++part) {
+    layout.local_begin.push_back(local);
+    layout.count.push_back(local_rows[part]);
+    local += local_rows[part];
+    std::uint64_t before = 0;
+    for (std::size_t r = 0; r < static_cast<std::size_t>(ctx.size()); ++r) {
+      if (r == me) before = layout.total;
+      layout.total += all[r * k + part];
+    }
+    layout.global_begin.push_back(before);
+  }
+  return layout;
+}
+
+std::uint64_t RowLayout::local_rows() const {
+  return count.empty() ? 0 : local_begin.back() + count.back();
+}
+
+std::uint64_t RowLayout::global_row(std::uint64_t local_row) const {
+  const auto k = static_cast<std::size_t>(std::upper_bound(local_begin.begin(), local_begin.end(), local_row) -
+                                          local_begin.begin()) - 1;
+  return global_begin[k] + (local_row - local_begin[k]);
+}
+
 // ---- TableWriter ------------------------------------------------------------------------------
 
 namespace {
 
-// One collective dataset write: every rank writes `local_rows` rows of `elem_size` bytes at row
-// `offset`, in rounds so no rank's piece exceeds kMaxBytesPerRound. `rows(begin, count)` returns
-// the memory of local rows [begin, begin + count), valid until its next call.
+// One collective dataset write: every rank writes its local rows where `layout` places them, in
+// rounds so no rank's piece exceeds kMaxBytesPerRound. `rows(begin, count)` returns the memory of
+// local rows [begin, begin + count), valid until its next call.
 template <class Rows>
 void write_rows_collective(const cluster::Context& ctx, hid_t dset, hid_t mem_type,
-                           std::size_t elem_size, std::uint64_t offset, std::uint64_t local_rows,
+                           std::size_t elem_size, const RowLayout& layout,
                            const std::string& what, Rows&& rows) {
+  const std::uint64_t local_rows = layout.local_rows();
   const std::uint64_t rows_per_round = std::max<std::uint64_t>(1, kMaxBytesPerRound / elem_size);
   const std::uint64_t rounds =
       cluster::allreduce_max(ctx, (local_rows + rows_per_round - 1) / rows_per_round);
@@ -191,14 +228,16 @@ void write_rows_collective(const cluster::Context& ctx, hid_t dset, hid_t mem_ty
     const std::uint64_t count = std::min(rows_per_round, local_rows - begin);
     hsize_t mdim = std::max<hsize_t>(count, 1);
     Hid mspace = checked(H5Screate_simple(1, &mdim, nullptr), H5Sclose, "create memory space");
-    if (count == 0) {
-      // A rank without rows still joins the collective call with empty selections.
-      check(H5Sselect_none(mspace), "select none");
-      check(H5Sselect_none(fspace), "select none");
-    } else {
-      hsize_t start = offset + begin, cnt = count;
-      check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, nullptr, &cnt, nullptr),
-            "select rows of " + what);
+    check(H5Sselect_none(fspace), "select none");
+    if (count == 0) check(H5Sselect_none(mspace), "select none");
+    // The parts' rows within this round's local rows. Later parts lie later in the file, so the
+    // file selection's order (ascending) is the order of the rows in memory.
+    for (std::size_t k = 0; k < layout.count.size(); ++k) {
+      const std::uint64_t a = std::max(begin, layout.local_begin[k]);
+      const std::uint64_t b = std::min(begin + count, layout.local_begin[k] + layout.count[k]);
+      if (a >= b) continue;
+      hsize_t start = layout.global_begin[k] + (a - layout.local_begin[k]), cnt = b - a;
+      check(H5Sselect_hyperslab(fspace, H5S_SELECT_OR, &start, nullptr, &cnt, nullptr), "select rows of " + what);
     }
     static const char dummy = 0;
     const void* ptr = count == 0 ? static_cast<const void*>(&dummy) : rows(begin, count);
@@ -208,8 +247,8 @@ void write_rows_collective(const cluster::Context& ctx, hid_t dset, hid_t mem_ty
 
 template <class T>
 void write_values(const cluster::Context& ctx, hid_t dset, hid_t mem_type, const T* data,
-                  std::uint64_t offset, std::uint64_t local_rows, const std::string& what) {
-  write_rows_collective(ctx, dset, mem_type, sizeof(T), offset, local_rows, what,
+                  const RowLayout& layout, const std::string& what) {
+  write_rows_collective(ctx, dset, mem_type, sizeof(T), layout, what,
                         [&](std::uint64_t begin, std::uint64_t) { return data + begin; });
 }
 
@@ -252,12 +291,12 @@ std::size_t longest(const StringColumn& v) { return v.max_length(); }
 // Fixed-width strings: padded a round at a time, so a column is never held twice in full.
 template <class Cells>
 void write_strings(const cluster::Context& ctx, hid_t group, const std::string& name,
-                   const Cells& values, std::uint64_t total, std::uint64_t offset, Codec codec) {
+                   const Cells& values, const RowLayout& layout, Codec codec) {
   const std::uint64_t width = cluster::allreduce_max(ctx, std::max<std::uint64_t>(1, longest(values)));
   Hid type = string_type(width);
-  Hid dset = create_column_dataset(group, name, type, total, false, codec);
+  Hid dset = create_column_dataset(group, name, type, layout.total, false, codec);
   std::vector<char> packed;
-  write_rows_collective(ctx, dset, type, width, offset, values.size(), name,
+  write_rows_collective(ctx, dset, type, width, layout, name,
                         [&](std::uint64_t begin, std::uint64_t count) {
                           packed.assign(count * width, '\0');
                           char* at = packed.data();
@@ -272,7 +311,7 @@ void write_strings(const cluster::Context& ctx, hid_t group, const std::string& 
 // Global dictionary: the sorted union of every rank's distinct values, so codes are the same
 // whatever the partition. A coded column's local codes are mapped to global ones.
 void write_codes(const cluster::Context& ctx, hid_t group, const std::string& name, const StringColumn& coded,
-                 std::uint64_t total, std::uint64_t offset, Codec codec) {
+                 const RowLayout& layout, Codec codec) {
   const auto& distinct = coded.values();
   auto dict = cluster::allgatherv_strings(ctx, distinct);
   std::sort(dict.begin(), dict.end());
@@ -283,26 +322,27 @@ void write_codes(const cluster::Context& ctx, hid_t group, const std::string& na
   std::vector<std::uint32_t> codes(coded.size());
   const auto local = coded.codes();
   for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = global[local[i]];
-  Hid dset = create_column_dataset(group, name, H5T_NATIVE_UINT32, total, true, codec);
-  write_values(ctx, dset, H5T_NATIVE_UINT32, codes.data(), offset, codes.size(), name);
+  Hid dset = create_column_dataset(group, name, H5T_NATIVE_UINT32, layout.total, true, codec);
+  write_values(ctx, dset, H5T_NATIVE_UINT32, codes.data(), layout, name);
   write_attribute(dset, "encoding", std::string("dictionary"));
   write_attribute(dset, "dictionary", "_dict/" + name);
   // The dictionary is identical on all ranks; rank 0 writes it in one slab.
   static const std::vector<std::string> none;
-  write_strings(ctx, group, "_dict/" + name, ctx.is_root() ? dict : none, dict.size(), 0, codec);
+  write_strings(ctx, group, "_dict/" + name, ctx.is_root() ? dict : none,
+                RowLayout::contiguous(ctx, ctx.is_root() ? dict.size() : 0), codec);
 }
 
 // Cells not coded in memory are coded here, one pass.
 template <class Cells>
 void write_dictionary(const cluster::Context& ctx, hid_t group, const std::string& name,
-                      const Cells& values, std::uint64_t total, std::uint64_t offset, Codec codec) {
+                      const Cells& values, const RowLayout& layout, Codec codec) {
   if constexpr (std::is_same_v<Cells, StringColumn>) {
-    if (values.is_coded()) return write_codes(ctx, group, name, values, total, offset, codec);
+    if (values.is_coded()) return write_codes(ctx, group, name, values, layout, codec);
   }
   StringColumn coded = StringColumn::coded();
   coded.reserve(values.size(), 0);
   for_each_cell(values, 0, values.size(), [&](std::size_t, std::string_view v) { coded.push_back(v); });
-  write_codes(ctx, group, name, coded, total, offset, codec);
+  write_codes(ctx, group, name, coded, layout, codec);
 }
 
 }  // namespace
@@ -337,14 +377,18 @@ TableWriter::~TableWriter() {
 }
 
 void TableWriter::write_table(const std::string& group_path, const Table& local, Codec codec) {
-  const std::uint64_t local_rows = local.rows();
+  write_table(group_path, local, RowLayout::contiguous(ctx_, local.rows()), codec);
+}
+
+void TableWriter::write_table(const std::string& group_path, const Table& local, const RowLayout& layout,
+                              Codec codec) {
+  const std::uint64_t local_rows = layout.local_rows();
+  const std::uint64_t total = layout.total;
   for (const auto& c : local.columns())
     if (column_size(c.data) != local_rows)
       throw std::runtime_error("table " + group_path + ": column '" + c.name + "' has " +
                                std::to_string(column_size(c.data)) + " rows, expected " +
                                std::to_string(local_rows));
-  const std::uint64_t total = cluster::allreduce_sum(ctx_, local_rows);
-  const std::uint64_t offset = cluster::exclusive_scan(ctx_, local_rows);
 
   Hid lcpl = checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "create link list");
   check(H5Pset_create_intermediate_group(lcpl, 1), "set intermediate groups");
@@ -363,12 +407,12 @@ void TableWriter::write_table(const std::string& group_path, const Table& local,
           using V = typename std::decay_t<decltype(v)>::value_type;
           if constexpr (std::is_same_v<V, std::string> || std::is_same_v<V, std::string_view>) {
             if (c.encoding == StringEncoding::kDictionary)
-              write_dictionary(ctx_, group, c.name, v, total, offset, codec);
+              write_dictionary(ctx_, group, c.name, v, layout, codec);
             else
-              write_strings(ctx_, group, c.name, v, total, offset, codec);
+              write_strings(ctx_, group, c.name, v, layout, codec);
           } else {
             Hid dset = create_column_dataset(group, c.name, native_type<V>(), total, sizeof(V) > 1, codec);
-            write_values(ctx_, dset, native_type<V>(), v.data(), offset, v.size(), c.name);
+            write_values(ctx_, dset, native_type<V>(), v.data(), layout, c.name);
           }
         },
         c.data);

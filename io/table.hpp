@@ -3,7 +3,10 @@
 // A table is an HDF5 group; each column is a 1-D dataset of the same length, chunked and
 // deflated. Each rank contributes a contiguous slab of rows; slabs are laid out in rank order
 // at offsets from an exclusive scan, so the file content depends only on the concatenated rows,
-// never on the number of ranks. Ranks with no rows still join every collective call.
+// never on the number of ranks. A table may also be a sequence of parts that every rank holds a
+// slab of (ingest: one part per input file, each file split over all ranks): part 0 of every
+// rank in rank order, then part 1, ... (RowLayout). Ranks with no rows still join every
+// collective call.
 //
 // Strings are stored either fixed-length (NUL-padded, UTF-8; width = longest value on any rank)
 // or dictionary-encoded (uint32 codes in the column, the sorted distinct values in
@@ -84,6 +87,20 @@ class Table {
 using AttributeValue = std::variant<std::int64_t, double, std::string>;
 using Attributes = std::map<std::string, AttributeValue>;
 
+// Where a rank's rows go in a table made of parts (see the top of this file): the rank holds
+// `count[k]` rows of part k, local rows [local_begin[k], local_begin[k] + count[k]), which go to
+// global rows [global_begin[k], ...). Same part count on every rank.
+struct RowLayout {
+  std::uint64_t total = 0;  // rows of the whole table, all ranks
+  std::vector<std::uint64_t> local_begin, global_begin, count;
+  // Collective. One part: the rank's rows after those of lower ranks.
+  static RowLayout contiguous(const cluster::Context& ctx, std::uint64_t local_rows);
+  // Collective. `local_rows[k]` rows of part k on this rank.
+  static RowLayout parts(const cluster::Context& ctx, const std::vector<std::uint64_t>& local_rows);
+  std::uint64_t local_rows() const;
+  std::uint64_t global_row(std::uint64_t local_row) const;  // local_row < local_rows()
+};
+
 class H5File;  // RAII handle, private to io/
 
 // Creates PATH.partial collectively; commit() closes it and renames it to PATH once every rank
@@ -98,6 +115,9 @@ class TableWriter {
 
   // Collective. `group` like "/observations" (intermediate groups are created).
   void write_table(const std::string& group, const Table& local_rows, Codec codec = Codec::kDeflate);
+  // Collective: the rows placed by `layout` (a table of parts).
+  void write_table(const std::string& group, const Table& local_rows, const RowLayout& layout,
+                   Codec codec = Codec::kDeflate);
   // Collective; every rank passes the same values. `object` is "/" or a table's group.
   void set_attributes(const std::string& object, const Attributes& attributes);
   // Collective. `sync`: also fsync the file before the rename and its directory after it, so

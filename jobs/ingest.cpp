@@ -99,10 +99,6 @@ void read_headers(const cluster::Context& ctx, std::vector<Source>& sources,
     d.data_line = in.u64();
     d.file_size = in.u64();
     d.quote = s.dialect.quote;
-    // Identity observations (names, dates, documents, phonetic keys) cost about twice as much per
-    // byte as call records (measured on medium: 7.9 vs 4.2 CPU s per GB); equal shares of the
-    // weighted bytes keep the ranks busy for the same time.
-    d.cost_per_byte = s.produces_observations() ? 2 : 1;
     if (!error.empty()) throw UsageError(error + " (source '" + s.name + "')");
     std::vector<std::string_view> fields;
     std::string scratch;
@@ -182,88 +178,62 @@ struct Duplicate {
   std::uint64_t first_line;  // line of the row that is kept
 };
 
-// Duplicate record ids, exactly, with little traffic and memory: every kept row sends only
-// (hash of (source, id), seq) to the rank owning the hash (16 bytes a row). The owner sorts by
-// hash; only rows in a run of equal hashes — a repeated id, or rarely a collision — are
-// candidates, and for those alone the owner fetches (source, line, id) from their origin ranks
-// and compares ids. Within a (source, id) group the smallest seq (file position) is kept; the
-// origin of every later row gets (seq, line of the kept row). Returns this rank's duplicate
-// rows, sorted by seq.
+// Duplicate record ids, exactly, with little traffic and memory. Every kept row sends only the
+// hash of (source, id) to the rank owning the hash (8 bytes a row). The owners find the hashes
+// seen more than once — a repeated id, or rarely a collision — and every rank learns them; only
+// rows with such a hash are candidates, and for those alone the origin sends (seq, line, source,
+// id) to the hash's owner, which compares ids. Within a (source, id) group the smallest seq (file
+// position) is kept; the origin of every later row gets (seq, line of the kept row). Returns this
+// rank's duplicate rows, sorted by seq.
 std::vector<Duplicate> find_duplicates(const cluster::Context& ctx, const Batch& local) {
   const auto p = static_cast<std::uint64_t>(ctx.size());
-  const auto me = static_cast<std::uint64_t>(ctx.rank());
-  constexpr int kOriginShift = 48;  // seq < 2^48 rows; origin rank < 2^16
-  struct Key {
-    std::uint64_t hash, seq_origin;
+  auto for_each_row = [&](auto&& f) {
+    local.obs.text[kObsRecordId].for_each(
+        [&](std::size_t i, std::string_view id) { f(local.obs.source[i], local.obs.seq[i], local.obs.line[i], id); });
+    local.calls.text[kCallRecordId].for_each(
+        [&](std::size_t i, std::string_view id) { f(local.calls.source[i], local.calls.seq[i], local.calls.line[i], id); });
   };
-  auto seq_of = [](std::uint64_t so) { return so & ((std::uint64_t{1} << kOriginShift) - 1); };
-  auto origin_of = [](std::uint64_t so) { return static_cast<int>(so >> kOriginShift); };
-  std::vector<Key> keys;
-  keys.reserve(local.obs.rows() + local.calls.rows());
-  auto key = [&](std::uint32_t source, std::uint64_t seq, std::string_view id) {
-    keys.push_back({id_hash(source, id), seq | (me << kOriginShift)});
-  };
-  local.obs.text[kObsRecordId].for_each(
-      [&](std::size_t i, std::string_view id) { key(local.obs.source[i], local.obs.seq[i], id); });
-  local.calls.text[kCallRecordId].for_each(
-      [&](std::size_t i, std::string_view id) { key(local.calls.source[i], local.calls.seq[i], id); });
-  auto owned = cluster::shuffle<Key>(ctx, std::move(keys), [&](const Key& k) { return static_cast<int>(k.hash % p); });
-  // By hash alone: the order within a run of equal hashes does not matter (candidates are
-  // grouped by id below).
-  sort_by_hash(owned, [](const Key& k) { return k.hash; });
-  // Candidates: rows sharing a hash. Ask their origins for the id (seq | asker's rank).
-  struct Ask {
-    std::uint64_t seq;
-    std::int32_t asker, origin;
-  };
-  std::vector<Ask> asks;
-  for (std::size_t i = 0; i < owned.size();) {
-    std::size_t j = i + 1;
-    while (j < owned.size() && owned[j].hash == owned[i].hash) ++j;
-    if (j - i > 1)
-      for (std::size_t k = i; k < j; ++k)
-        asks.push_back({seq_of(owned[k].seq_origin), static_cast<std::int32_t>(me), origin_of(owned[k].seq_origin)});
-    i = j;
+  std::vector<std::uint64_t> suspects;
+  {
+    std::vector<std::uint64_t> hashes;
+    hashes.reserve(local.obs.rows() + local.calls.rows());
+    for_each_row([&](std::uint32_t source, std::uint64_t, std::uint64_t, std::string_view id) {
+      hashes.push_back(id_hash(source, id));
+    });
+    auto owned = cluster::shuffle<std::uint64_t>(ctx, std::move(hashes), [&](std::uint64_t h) { return static_cast<int>(h % p); });
+    sort_by_hash(owned, [](std::uint64_t h) { return h; });
+    std::vector<std::uint64_t> repeated;
+    for (std::size_t i = 1; i < owned.size(); ++i)
+      if (owned[i] == owned[i - 1] && (repeated.empty() || repeated.back() != owned[i])) repeated.push_back(owned[i]);
+    ch::free_storage(owned);
+    suspects = cluster::allgatherv<std::uint64_t>(ctx, repeated);
+    std::sort(suspects.begin(), suspects.end());
   }
-  ch::free_storage(owned);
-  const auto questions = cluster::shuffle<Ask>(ctx, asks, [](const Ask& a) { return a.origin; });
-  // Answer from this rank's rows (both tables are in seq order): seq, line, source, id.
+  // The candidates' ids go to the owner of their hash: seq, line, source, id.
   std::vector<std::vector<std::byte>> answers(p);
   auto put = [](std::vector<std::byte>& buf, const void* data, std::size_t n) {
     const auto* b = static_cast<const std::byte*>(data);
     buf.insert(buf.end(), b, b + n);
   };
-  for (const auto& q : questions) {
-    std::uint64_t line = 0;
-    std::uint32_t source = 0;
-    std::string_view id;
-    const auto& os = local.obs.seq;
-    if (auto it = std::lower_bound(os.begin(), os.end(), q.seq); it != os.end() && *it == q.seq) {
-      const auto i = static_cast<std::size_t>(it - os.begin());
-      line = local.obs.line[i];
-      source = local.obs.source[i];
-      id = local.obs.text[kObsRecordId][i];
-    } else {
-      const auto& cs = local.calls.seq;
-      const auto i = static_cast<std::size_t>(std::lower_bound(cs.begin(), cs.end(), q.seq) - cs.begin());
-      line = local.calls.line[i];
-      source = local.calls.source[i];
-      id = local.calls.text[kCallRecordId][i];
-    }
-    auto& buf = answers[static_cast<std::size_t>(q.asker)];
-    const auto len = static_cast<std::uint32_t>(id.size());
-    put(buf, &q.seq, 8);
-    put(buf, &line, 8);
-    put(buf, &source, 4);
-    put(buf, &len, 4);
-    put(buf, id.data(), len);
+  if (!suspects.empty()) {
+    for_each_row([&](std::uint32_t source, std::uint64_t seq, std::uint64_t line, std::string_view id) {
+      const auto h = id_hash(source, id);
+      if (!std::binary_search(suspects.begin(), suspects.end(), h)) return;
+      auto& buf = answers[h % p];
+      const auto len = static_cast<std::uint32_t>(id.size());
+      put(buf, &seq, 8);
+      put(buf, &line, 8);
+      put(buf, &source, 4);
+      put(buf, &len, 4);
+      put(buf, id.data(), len);
+    });
   }
   const auto replies = cluster::shuffle_bytes(ctx, answers);
   struct Candidate {
     std::uint32_t source;
     std::string_view id;
     std::uint64_t seq, line;
-    int origin;  // the rank that answered for the row: where it lives
+    int origin;  // the rank that sent the row: where it lives
   };
   std::vector<Candidate> candidates;
   for (std::size_t r = 0; r < replies.size(); ++r)
@@ -461,11 +431,13 @@ io::StringColumn names_of(const std::vector<std::uint32_t>& index, const std::ve
   return out;
 }
 
-io::Table observations_table(ObservationRows& o, std::uint64_t first_obs, const std::vector<Source>& sources,
+io::Table observations_table(ObservationRows& o, const io::RowLayout& layout, const std::vector<Source>& sources,
                              const std::vector<ExtraColumn>& extras) {
   io::Table t;
   std::vector<std::uint64_t> obs(o.rows());
-  std::iota(obs.begin(), obs.end(), first_obs);
+  for (std::size_t k = 0; k < layout.count.size(); ++k)
+    std::iota(obs.begin() + static_cast<std::ptrdiff_t>(layout.local_begin[k]),
+              obs.begin() + static_cast<std::ptrdiff_t>(layout.local_begin[k] + layout.count[k]), layout.global_begin[k]);
   t.add("obs", std::move(obs));
   t.add("source", names_of(o.source, sources), io::StringEncoding::kDictionary);
   t.add("line", std::move(o.line));
@@ -538,12 +510,14 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
   all.counts.resize(sources.size());
   std::vector<Batch> parts;
   std::uint64_t local_records = 0;
+  std::vector<std::uint64_t> piece_first(pieces.size()), records_of(sources.size(), 0);
   std::string window;
   std::vector<io::RecordSpan> sp;
   const std::uint64_t window_bytes = std::max<std::uint64_t>(kWindowBytes, 2 * options.max_record_bytes);
   for (std::size_t k = 0; k < pieces.size(); ++k) {
     const auto& piece = pieces[k];
     const auto src = static_cast<std::uint32_t>(piece.source);
+    piece_first[k] = local_records;
     io::CsvWindowReader reader(data[piece.source].path, piece, data[piece.source].quote, window_bytes);
     std::uint64_t window_offset = 0;
     bool first_window = true;
@@ -569,14 +543,21 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
       }
       for (auto& part : parts) all.append(std::move(part));
       local_records += sp.size();
+      records_of[src] += sp.size();
     }
   }
   window = std::string();
   ch::free_storage(sp);
   parts = std::vector<Batch>();
   phase.mark("split, validate and normalize");
-  // Global record positions: ranks own consecutive stretches of the concatenated inputs.
-  all.offset_seq(cluster::exclusive_scan(ctx, local_records));
+  // Global record positions: the files in order, each file's records in rank order.
+  {
+    const auto record_layout = io::RowLayout::parts(ctx, records_of);
+    std::vector<std::uint64_t> delta(pieces.size());
+    for (std::size_t k = 0; k < pieces.size(); ++k)
+      delta[k] = record_layout.global_begin[pieces[k].source] - piece_first[k];
+    all.offset_seq(piece_first, delta);
+  }
   phase.mark("record positions");
   {
     const auto [text, other] = all.footprint();
@@ -623,34 +604,44 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
       if (!s.mapping_text.empty())
         prov.config_text += "\n# mapping " + s.origin + " for " + s.file.string() + "\n" + s.mapping_text;
   }
-  const std::uint64_t first_obs = cluster::exclusive_scan(ctx, all.obs.rows());
+  // Every table holds the rows of each file in turn, each file's rows in rank order.
+  auto per_source = [&](const std::vector<std::uint32_t>& source_of_row) {
+    std::vector<std::uint64_t> rows(sources.size(), 0);
+    for (auto s : source_of_row) ++rows[s];
+    return io::RowLayout::parts(ctx, rows);
+  };
+  const auto obs_layout = per_source(all.obs.source);
   {
     // Segments point at their observation: both are in record order, so one merge pass.
     auto& sg = all.segments;
     std::vector<std::uint64_t> seg_obs(sg.rows());
+    std::vector<std::uint32_t> seg_source(sg.rows());
     for (std::size_t i = 0, j = 0; i < sg.rows(); ++i) {
       while (all.obs.seq[j] != sg.seq[i]) ++j;
-      seg_obs[i] = first_obs + j;
+      seg_obs[i] = obs_layout.global_row(j);
+      seg_source[i] = all.obs.source[j];
     }
     io::Table t;
     t.add("obs", std::move(seg_obs));
     for (std::size_t c = 0; c < kSegTextCount; ++c)
       t.add(std::string(kSegTextColumns[c].name), std::move(sg.text[c]), encoding(kSegTextColumns[c].dictionary));
     t.add("departure_utc", std::move(sg.departure_utc));
-    writer.write_table("/segments", t, io::Codec::kLz4);
-    prov.row_counts["/segments"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    const auto layout = per_source(seg_source);
+    writer.write_table("/segments", t, layout, io::Codec::kLz4);
+    prov.row_counts["/segments"] = layout.total;
     phase.mark("write /segments");
   }
   {
-    const io::Table t = observations_table(all.obs, first_obs, sources, extra_columns);
+    const io::Table t = observations_table(all.obs, obs_layout, sources, extra_columns);
     all.obs = {};
-    writer.write_table("/observations", t, io::Codec::kLz4);
-    prov.row_counts["/observations"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    writer.write_table("/observations", t, obs_layout, io::Codec::kLz4);
+    prov.row_counts["/observations"] = obs_layout.total;
     phase.mark("write /observations");
   }
   {
     auto& c = all.calls;
     restore_raw(c.text, c.raw_as_normalized, kCallRawPairs);
+    const auto layout = per_source(c.source);
     io::Table t;
     t.add("line", std::move(c.line));
     for (std::size_t k = 0; k < kCallTextCount; ++k)
@@ -658,12 +649,13 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     t.add("start_utc", std::move(c.start_utc));
     t.add("duration_s", std::move(c.duration_s));
     all.calls = {};
-    writer.write_table("/calls", t, io::Codec::kLz4);
-    prov.row_counts["/calls"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    writer.write_table("/calls", t, layout, io::Codec::kLz4);
+    prov.row_counts["/calls"] = layout.total;
     phase.mark("write /calls");
   }
   {
     auto& q = all.quarantine;
+    const auto layout = per_source(q.source);
     std::vector<std::string> file;
     for (auto s : q.source) file.push_back(sources[s].file.filename().string());
     io::Table t;
@@ -675,8 +667,8 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     t.add("detail", std::move(q.detail));
     t.add("record_id", std::move(q.record_id));
     t.add("raw", std::move(q.raw));
-    writer.write_table("/quarantine", t);
-    prov.row_counts["/quarantine"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    writer.write_table("/quarantine", t, layout);
+    prov.row_counts["/quarantine"] = layout.total;
     phase.mark("write /quarantine");
   }
   {

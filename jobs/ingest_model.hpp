@@ -224,8 +224,9 @@ struct Batch {
   std::vector<SourceCounts> counts;  // per source
   // Appends the rows of `other` (its text cells copied, so that its memory is reused).
   void append(Batch&& other);
-  // Adds `base` to every record position (local positions become global ones).
-  void offset_seq(std::uint64_t base);
+  // Local record positions become global ones: a position p with first[k] <= p < first[k + 1]
+  // gets delta[k] added (first ascending, first[0] = 0: one entry per input piece).
+  void offset_seq(const std::vector<std::uint64_t>& first, const std::vector<std::uint64_t>& delta);
   // Reserves room for `scale` times the rows and text bytes of `parts` beyond what is held: the
   // expected rest of an input, so that appending it block by block copies each value once.
   void reserve_for(const std::vector<Batch>& parts, double scale);

@@ -553,9 +553,11 @@ std::pair<std::size_t, std::size_t> Batch::footprint() const {
   return {text, other};
 }
 
-void Batch::offset_seq(std::uint64_t base) {
+void Batch::offset_seq(const std::vector<std::uint64_t>& first, const std::vector<std::uint64_t>& delta) {
+  if (first.empty()) return;
   for (auto* v : {&obs.seq, &segments.seq, &calls.seq, &quarantine.seq})
-    for (auto& s : *v) s += base;
+    for (auto& s : *v)
+      s += delta[static_cast<std::size_t>(std::upper_bound(first.begin(), first.end(), s) - first.begin()) - 1];
 }
 
 void Batch::reserve_for(const std::vector<Batch>& parts, double scale) {
