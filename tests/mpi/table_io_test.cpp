@@ -1,5 +1,6 @@
 // The HDF5 table layer under 1, 2 and 4 ranks: every column type round-trips, ranks with zero
-// rows take part, strings keep commas/quotes/UTF-8, dictionaries are global, the file content
+// rows take part, strings keep commas/quotes/UTF-8, dictionaries are global, tables of parts are
+// laid out part by part, the file content
 // does not depend on the rank count, and an uncommitted writer leaves no file behind.
 #include <gtest/gtest.h>
 
@@ -24,8 +25,8 @@ fs::path scratch(const std::string& name) {
   return dir / name;
 }
 
-// Global row i of the reference table; each rank builds the rows it owns.
-Table reference_rows(std::uint64_t begin, std::uint64_t end) {
+// Global rows `ids` of the reference table, in the order given; each rank builds the rows it owns.
+Table reference_rows_at(const std::vector<std::uint64_t>& ids) {
   std::vector<std::int8_t> i8;
   std::vector<std::uint8_t> u8;
   std::vector<std::int32_t> i32;
@@ -36,7 +37,7 @@ Table reference_rows(std::uint64_t begin, std::uint64_t end) {
   std::vector<double> f64;
   std::vector<std::string> fixed, dict;
   static const char* words[] = {"", "Müller", "a,b", "say \"hi\"", "line\nbreak", "Łukasz"};
-  for (auto i = begin; i < end; ++i) {
+  for (const auto i : ids) {
     i8.push_back(static_cast<std::int8_t>(static_cast<std::int64_t>(i % 200) - 100));
     u8.push_back(static_cast<std::uint8_t>(i % 256));
     i32.push_back(-static_cast<std::int32_t>(i) * 7);
@@ -53,6 +54,12 @@ Table reference_rows(std::uint64_t begin, std::uint64_t end) {
   t.add("f32", f32).add("f64", f64).add("fixed", fixed);
   t.add("dict", dict, ch::io::StringEncoding::kDictionary);
   return t;
+}
+
+Table reference_rows(std::uint64_t begin, std::uint64_t end) {
+  std::vector<std::uint64_t> ids;
+  for (auto i = begin; i < end; ++i) ids.push_back(i);
+  return reference_rows_at(ids);
 }
 
 void expect_equal_tables(const Table& a, const Table& b) {
@@ -124,6 +131,46 @@ TEST(TableIo, Lz4AndStringColumnsRoundTrip) {
   expect_equal_tables(r.read_all("/t"), reference_rows(0, 70000));
   EXPECT_EQ(r.filters("/t", "fixed"), std::vector<int>{32004});
   EXPECT_EQ(r.filters("/t", "dict"), (std::vector<int>{2, 32004}));  // shuffle, then LZ4
+}
+
+TEST(TableIo, PartsAreLaidOutPartByPartInRankOrder) {
+  // Four parts (as ingest writes one per input file), each split over the ranks unevenly, one
+  // held by the last rank alone and one empty everywhere: the file holds part 0 of every rank in
+  // rank order, then part 1, ... — the reference rows in order, not rank 0's rows first.
+  const auto ctx = Context::world();
+  const std::vector<std::uint64_t> part_rows = {70001, 0, 1234, 555};
+  std::vector<std::uint64_t> mine, ids;
+  std::uint64_t part_start = 0;
+  for (std::size_t k = 0; k < part_rows.size(); ++k) {
+    // Rank r gets a share weighted r + 1 of part k (part 2: only the last rank).
+    std::uint64_t b = 0, e = 0;
+    const auto weights = static_cast<std::uint64_t>(ctx.size() * (ctx.size() + 1) / 2);
+    const auto before = static_cast<std::uint64_t>(ctx.rank() * (ctx.rank() + 1) / 2);
+    if (k == 2) {
+      if (ctx.rank() == ctx.size() - 1) e = part_rows[k];
+    } else {
+      b = part_rows[k] * before / weights;
+      e = part_rows[k] * (before + static_cast<std::uint64_t>(ctx.rank()) + 1) / weights;
+    }
+    mine.push_back(e - b);
+    for (auto i = b; i < e; ++i) ids.push_back(part_start + i);
+    part_start += part_rows[k];
+  }
+  const Table local = reference_rows_at(ids);
+  const auto layout = ch::io::RowLayout::parts(ctx, mine);
+  ASSERT_EQ(layout.total, part_start);
+  const auto path = scratch("parts.h5");
+  {
+    ch::io::TableWriter w(ctx, path);
+    w.write_table("/t", local, layout, ch::io::Codec::kLz4);
+    w.commit();
+  }
+  ch::io::TableReader r(ctx, path);
+  expect_equal_tables(r.read_all("/t"), reference_rows(0, part_start));
+  // global_row: the last rank's first row of part 2 lands after all of parts 0 and 1.
+  if (ctx.rank() == ctx.size() - 1) {
+    EXPECT_EQ(layout.global_row(mine[0] + mine[1]), part_rows[0] + part_rows[1]);
+  }
 }
 
 TEST(TableIo, ContentDigestIndependentOfRankCount) {
