@@ -1,7 +1,7 @@
 // The HDF5 table layer under 1, 2 and 4 ranks: every column type round-trips, ranks with zero
 // rows take part, strings keep commas/quotes/UTF-8, dictionaries are global, tables of parts are
-// laid out part by part, the file content
-// does not depend on the rank count, and an uncommitted writer leaves no file behind.
+// laid out part by part, the file content does not depend on the rank count, and an uncommitted
+// writer leaves no file behind.
 #include <gtest/gtest.h>
 
 #include <filesystem>
