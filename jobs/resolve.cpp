@@ -34,28 +34,11 @@
 #include "kernels/rng.hpp"
 #include "kernels/sorted_runs.hpp"
 
-namespace boost::serialization {
-template <class Archive>
-void serialize(Archive& ar, ch::match::ObservationFields& f, const unsigned /*version*/) {
-  ar & f.row & f.given & f.family & f.given_phon1 & f.given_phon2 & f.family_phon1 & f.family_phon2;
-  ar & f.dob & f.sex & f.nationality & f.document & f.phone & f.email & f.extra;
-  ar & f.given_count & f.family_count;
-}
-}  // namespace boost::serialization
 
 namespace ch::jobs {
 namespace {
 
 using match::ObservationFields;
-
-struct TaggedFields {
-  int dest = 0;
-  ObservationFields fields;
-  template <class Archive>
-  void serialize(Archive& ar, const unsigned) {
-    ar & dest & fields;
-  }
-};
 
 struct RowRequest {
   std::uint64_t row;
@@ -84,15 +67,22 @@ class FieldStore {
     }
     const auto at_owner =
         cluster::shuffle<RowRequest>(ctx, req, [&](const RowRequest& q) { return part.owner(q.row); });
-    std::vector<TaggedFields> replies;
-    replies.reserve(at_owner.size());
-    for (const auto& q : at_owner) replies.push_back({q.from, local_[q.row - first_]});
-    auto got = cluster::shuffle_serialized<TaggedFields>(ctx, replies, [](const TaggedFields& t) { return t.dest; });
+    const std::size_t fetched = req.size();
+    ch::free_storage(req);
+    std::vector<std::vector<std::byte>> replies(static_cast<std::size_t>(ctx.size()));
+    for (const auto& q : at_owner) match::append_fields(local_[q.row - first_], replies[static_cast<std::size_t>(q.from)]);
+    auto got = cluster::shuffle_bytes(ctx, std::move(replies));
+    // Each owner answers in the order asked (row order) and owners hold ascending row ranges, so
+    // the replies in rank order are in row order.
     remote_.clear();
-    remote_.reserve(got.size());
-    for (auto& g : got) remote_.push_back(std::move(g.fields));
-    std::sort(remote_.begin(), remote_.end(),
-              [](const ObservationFields& a, const ObservationFields& b) { return a.row < b.row; });
+    remote_.resize(fetched);
+    std::size_t k = 0;
+    for (auto& buf : got) {
+      for (std::size_t at = 0; at < buf.size(); ++k) at = match::read_fields(buf, at, remote_[k]);
+      buf = std::vector<std::byte>();
+    }
+    if (k != fetched || !std::is_sorted(remote_.begin(), remote_.end(), [](const auto& a, const auto& b) { return a.row < b.row; }))
+      throw std::logic_error("FieldStore: the fetched rows are not the rows asked for, in row order");
   }
 
   // Local then fetched, taken as one array by the comparison kernel; index() addresses it.
@@ -497,6 +487,7 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
     need.reserve(pairs.size());
     for (const auto& c : pairs) need.push_back(c.lo), need.push_back(c.hi);  // fetch() skips the local one
     store.fetch(ctx, part, std::move(need));
+    phase.mark("fields of the other ranks' rows");
     // In slices, so that only a slice's PairLevels exist at a time.
     constexpr std::size_t kSlice = std::size_t{1} << 20;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> idx;

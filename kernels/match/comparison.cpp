@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 
 namespace ch::match {
 
@@ -95,6 +96,57 @@ std::uint8_t identifier_level(std::string_view a, std::string_view b) {
 std::uint8_t exact_level(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return 0;
   return a == b ? 2 : 1;
+}
+
+namespace {
+template <class T>
+void append_value(std::vector<std::byte>& out, const T& v) {
+  const auto* b = reinterpret_cast<const std::byte*>(&v);
+  out.insert(out.end(), b, b + sizeof v);
+}
+void append_text(std::vector<std::byte>& out, std::string_view s) {
+  append_value(out, static_cast<std::uint32_t>(s.size()));
+  const auto* b = reinterpret_cast<const std::byte*>(s.data());
+  out.insert(out.end(), b, b + s.size());
+}
+template <class T>
+std::size_t read_value(std::span<const std::byte> in, std::size_t at, T& v) {
+  std::memcpy(&v, in.data() + at, sizeof v);
+  return at + sizeof v;
+}
+std::size_t read_text(std::span<const std::byte> in, std::size_t at, std::string& s) {
+  std::uint32_t n = 0;
+  at = read_value(in, at, n);
+  s.assign(reinterpret_cast<const char*>(in.data() + at), n);
+  return at + n;
+}
+}  // namespace
+
+void append_fields(const ObservationFields& f, std::vector<std::byte>& out) {
+  append_value(out, f.row);
+  append_value(out, f.dob);
+  append_value(out, f.given_count);
+  append_value(out, f.family_count);
+  append_value(out, static_cast<std::uint32_t>(f.extra.size()));
+  for (const std::string* s : {&f.given, &f.family, &f.given_phon1, &f.given_phon2, &f.family_phon1,
+                               &f.family_phon2, &f.sex, &f.nationality, &f.document, &f.phone, &f.email})
+    append_text(out, *s);
+  for (const auto& x : f.extra) append_text(out, x);
+}
+
+std::size_t read_fields(std::span<const std::byte> in, std::size_t at, ObservationFields& f) {
+  std::uint32_t extras = 0;
+  at = read_value(in, at, f.row);
+  at = read_value(in, at, f.dob);
+  at = read_value(in, at, f.given_count);
+  at = read_value(in, at, f.family_count);
+  at = read_value(in, at, extras);
+  for (std::string* s : {&f.given, &f.family, &f.given_phon1, &f.given_phon2, &f.family_phon1,
+                         &f.family_phon2, &f.sex, &f.nationality, &f.document, &f.phone, &f.email})
+    at = read_text(in, at, *s);
+  f.extra.resize(extras);
+  for (auto& x : f.extra) at = read_text(in, at, x);
+  return at;
 }
 
 std::size_t ComparisonSpec::size() const { return kinds().size(); }

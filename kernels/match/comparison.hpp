@@ -23,6 +23,7 @@
 // hundred ns (names ≤ 64 bytes use the bit-parallel comparators of similarity.hpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -57,6 +58,14 @@ struct ObservationFields {
   // Global counts of the exact given/family value (term frequencies); 0 = unknown.
   std::uint32_t given_count = 0, family_count = 0;
 };
+
+// Flat byte form of ObservationFields for sending fields between ranks: fixed-size numbers, then
+// each string as a 4-byte length and its bytes. Through Boost.Serialization (a stream call per
+// member) and the copies around it, fetching other ranks' fields took 5–6 s of resolve per rank
+// on `medium`. append_fields adds one record to `out`; read_fields reads the record at `at` and
+// returns the offset after it.
+void append_fields(const ObservationFields& f, std::vector<std::byte>& out);
+std::size_t read_fields(std::span<const std::byte> in, std::size_t at, ObservationFields& f);
 
 // Which comparisons the model uses. Names and dob are always present; the others only when the
 // records carry the column (a comparison that is missing everywhere would carry no information).

@@ -135,3 +135,50 @@ TEST(ComparePairs, ParallelEqualsSerial) {
   for (std::size_t i = 0; i < pairs.size(); ++i)
     for (std::size_t c = 0; c < spec.size(); ++c) ASSERT_EQ(split[i].level[c], par[i].level[c]);
 }
+
+TEST(FieldsCodec, RoundTripsEveryMemberBackToBack) {
+  ObservationFields a;
+  a.row = 1234567890123ULL;
+  a.given = "Zoë";
+  a.family = "Al Hassan";
+  a.given_phon1 = "S";
+  a.family_phon1 = "ALHS";
+  a.family_phon2 = "ALXS";
+  a.dob = -4321;
+  a.sex = "F";
+  a.nationality = "SYR";
+  a.document = "N1234567";
+  a.phone = "+963955000111";
+  a.email = "z@example.org";
+  a.extra = {"", "Damascus"};
+  a.given_count = 7;
+  a.family_count = 99;
+  ObservationFields b;  // all empty, no extras
+  b.row = 5;
+  std::vector<std::byte> bytes;
+  ch::match::append_fields(a, bytes);
+  ch::match::append_fields(b, bytes);
+  ObservationFields x, y;
+  y.extra = {"stale"};  // read_fields replaces what was there
+  std::size_t at = ch::match::read_fields(bytes, 0, x);
+  at = ch::match::read_fields(bytes, at, y);
+  EXPECT_EQ(at, bytes.size());
+  for (const auto& [got, want] : {std::pair{&x, &a}, std::pair{&y, &b}}) {
+    EXPECT_EQ(got->row, want->row);
+    EXPECT_EQ(got->given, want->given);
+    EXPECT_EQ(got->family, want->family);
+    EXPECT_EQ(got->given_phon1, want->given_phon1);
+    EXPECT_EQ(got->given_phon2, want->given_phon2);
+    EXPECT_EQ(got->family_phon1, want->family_phon1);
+    EXPECT_EQ(got->family_phon2, want->family_phon2);
+    EXPECT_EQ(got->dob, want->dob);
+    EXPECT_EQ(got->sex, want->sex);
+    EXPECT_EQ(got->nationality, want->nationality);
+    EXPECT_EQ(got->document, want->document);
+    EXPECT_EQ(got->phone, want->phone);
+    EXPECT_EQ(got->email, want->email);
+    EXPECT_EQ(got->extra, want->extra);
+    EXPECT_EQ(got->given_count, want->given_count);
+    EXPECT_EQ(got->family_count, want->family_count);
+  }
+}
