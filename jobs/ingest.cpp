@@ -23,6 +23,7 @@
 #include "jobs/ingest_mapping.hpp"
 #include "jobs/ingest_model.hpp"
 #include "jobs/log.hpp"
+#include "kernels/hash_sort.hpp"
 #include "kernels/text/date.hpp"
 #include "kernels/text/utf8.hpp"
 #include "kernels/memory.hpp"
@@ -150,27 +151,6 @@ std::int64_t reference_day(const cluster::Context& ctx, const IngestOptions& opt
 // A hash of (source, record id), so that a key's owner rank is reproducible.
 std::uint64_t id_hash(std::uint32_t source, std::string_view id) { return word_hash(id, source); }
 
-// Sorts records by a uniformly distributed 64-bit hash: one counting pass on the top 16 bits,
-// then every bucket (a few hundred records) sorted while it is in cache — a third of the time of
-// one comparison sort over tens of millions of records. (In place, as an American flag sort, it
-// took twice as long: its swaps miss the cache.)
-template <class T, class HashOf>
-void sort_by_hash(std::vector<T>& v, HashOf hash_of) {
-  constexpr int kBits = 16;
-  std::vector<std::size_t> start((std::size_t{1} << kBits) + 1, 0);
-  for (const auto& x : v) ++start[(hash_of(x) >> (64 - kBits)) + 1];
-  for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
-  std::vector<T> out(v.size());
-  {
-    std::vector<std::size_t> at(start.begin(), start.end() - 1);
-    for (const auto& x : v) out[at[hash_of(x) >> (64 - kBits)]++] = x;
-  }
-  for (std::size_t b = 0; b + 1 < start.size(); ++b)
-    std::sort(out.begin() + static_cast<std::ptrdiff_t>(start[b]), out.begin() + static_cast<std::ptrdiff_t>(start[b + 1]),
-              [&](const T& x, const T& y) { return hash_of(x) < hash_of(y); });
-  v = std::move(out);
-}
-
 // ---- duplicate record ids ----------------------------------------------------------------------
 
 struct Duplicate {
@@ -201,7 +181,7 @@ std::vector<Duplicate> find_duplicates(const cluster::Context& ctx, const Batch&
       hashes.push_back(id_hash(source, id));
     });
     auto owned = cluster::shuffle<std::uint64_t>(ctx, std::move(hashes), [&](std::uint64_t h) { return static_cast<int>(h % p); });
-    sort_by_hash(owned, [](std::uint64_t h) { return h; });
+    ch::sort_by_hash(owned, [](std::uint64_t h) { return h; });
     std::vector<std::uint64_t> repeated;
     for (std::size_t i = 1; i < owned.size(); ++i)
       if (owned[i] == owned[i - 1] && (repeated.empty() || repeated.back() != owned[i])) repeated.push_back(owned[i]);
