@@ -190,7 +190,7 @@ std::vector<Duplicate> find_duplicates(const cluster::Context& ctx, const Batch&
     std::sort(suspects.begin(), suspects.end());
   }
   // The candidates' ids go to the owner of their hash: seq, line, source, id.
-  std::vector<std::vector<std::byte>> answers(p);
+  std::vector<std::vector<std::byte>> outgoing(p);
   auto put = [](std::vector<std::byte>& buf, const void* data, std::size_t n) {
     const auto* b = static_cast<const std::byte*>(data);
     buf.insert(buf.end(), b, b + n);
@@ -199,7 +199,7 @@ std::vector<Duplicate> find_duplicates(const cluster::Context& ctx, const Batch&
     for_each_row([&](std::uint32_t source, std::uint64_t seq, std::uint64_t line, std::string_view id) {
       const auto h = id_hash(source, id);
       if (!std::binary_search(suspects.begin(), suspects.end(), h)) return;
-      auto& buf = answers[h % p];
+      auto& buf = outgoing[h % p];
       const auto len = static_cast<std::uint32_t>(id.size());
       put(buf, &seq, 8);
       put(buf, &line, 8);
@@ -208,7 +208,7 @@ std::vector<Duplicate> find_duplicates(const cluster::Context& ctx, const Batch&
       put(buf, id.data(), len);
     });
   }
-  const auto replies = cluster::shuffle_bytes(ctx, answers);
+  const auto arrived = cluster::shuffle_bytes(ctx, outgoing);
   struct Candidate {
     std::uint32_t source;
     std::string_view id;
@@ -216,9 +216,9 @@ std::vector<Duplicate> find_duplicates(const cluster::Context& ctx, const Batch&
     int origin;  // the rank that sent the row: where it lives
   };
   std::vector<Candidate> candidates;
-  for (std::size_t r = 0; r < replies.size(); ++r)
-    for (std::size_t at = 0; at + 24 <= replies[r].size();) {
-      const std::byte* w = replies[r].data() + at;
+  for (std::size_t r = 0; r < arrived.size(); ++r)
+    for (std::size_t at = 0; at + 24 <= arrived[r].size();) {
+      const std::byte* w = arrived[r].data() + at;
       Candidate c{};
       std::uint32_t len = 0;
       std::memcpy(&c.seq, w, 8);

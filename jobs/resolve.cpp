@@ -34,7 +34,6 @@
 #include "kernels/rng.hpp"
 #include "kernels/sorted_runs.hpp"
 
-
 namespace ch::jobs {
 namespace {
 
@@ -78,7 +77,7 @@ class FieldStore {
     remote_.resize(fetched);
     std::size_t k = 0;
     for (auto& buf : got) {
-      for (std::size_t at = 0; at < buf.size(); ++k) at = match::read_fields(buf, at, remote_[k]);
+      for (std::size_t at = 0; at < buf.size() && k < fetched; ++k) at = match::read_fields(buf, at, remote_[k]);
       buf = std::vector<std::byte>();
     }
     if (k != fetched || !std::is_sorted(remote_.begin(), remote_.end(), [](const auto& a, const auto& b) { return a.row < b.row; }))
