@@ -250,15 +250,20 @@ double tf_adjustment(double u_exact, std::uint64_t value_count, std::uint64_t to
 
 std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels,
                                         const ObservationFields& a, const TfTotals& tf) {
+  return pair_tf_terms(model, levels, NameCounts{a.family_count, a.given_count}, tf);
+}
+
+std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels, NameCounts a,
+                                        const TfTotals& tf) {
   if (!tf.enabled) return {0.0, 0.0};
   double fam = 0, giv = 0;
   // The agreed value is a's; when compared crossed, a's family value agreed with b's given one.
   if (levels.level[kFamilyComparison] == 4)
     fam = tf_adjustment(tf.u_family_exact > 0 ? tf.u_family_exact : model.u[kFamilyComparison][4],
-                        a.family_count, tf.family, tf.max_bits);
+                        a.family, tf.family, tf.max_bits);
   if (levels.level[kGivenComparison] == 4)
     giv = tf_adjustment(tf.u_given_exact > 0 ? tf.u_given_exact : model.u[kGivenComparison][4],
-                        a.given_count, tf.given, tf.max_bits);
+                        a.given, tf.given, tf.max_bits);
   return {fam, giv};
 }
 

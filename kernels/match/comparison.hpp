@@ -126,5 +126,12 @@ inline double pair_weight(double pattern_weight, std::pair<double, double> tf_te
 // The TF part alone, per name comparison (family, given), for explain.
 std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels,
                                         const ObservationFields& a, const TfTotals& tf);
+// The same from `a`'s exact-value counts alone (ObservationFields::family_count, given_count):
+// for a rank that scores pairs whose first row it does not hold.
+struct NameCounts {
+  std::uint32_t family = 0, given = 0;
+};
+std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels, NameCounts a,
+                                        const TfTotals& tf);
 
 }  // namespace ch::match

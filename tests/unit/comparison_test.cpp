@@ -110,6 +110,29 @@ TEST(TfAdjustment, PairWeightAddsTermsOnExactNames) {
   EXPECT_DOUBLE_EQ(pair_weight(model, l, a, tf), base);
 }
 
+// Resolve scores a pair where it was compared, with only the smaller row's counts at hand.
+TEST(TfAdjustment, CountsAloneGiveTheTermsOfTheFields) {
+  FsModel model;
+  model.spec = ComparisonSpec{}.levels();
+  for (const auto& c : model.spec) {
+    model.m.push_back(std::vector<double>(c.levels, 0.2));
+    model.u.push_back(std::vector<double>(c.levels, 0.2));
+  }
+  model.u[kFamilyComparison][4] = 0.01;
+  model.u[kGivenComparison][4] = 0.02;
+  auto a = person("ann", "smith", kMissingDate);
+  a.family_count = 100;
+  a.given_count = 1;
+  PairLevels l;
+  l.level[kFamilyComparison] = 4;
+  l.level[kGivenComparison] = 4;
+  const TfTotals tf{.given = 1000, .family = 1000, .max_bits = 20, .enabled = true};
+  const auto from_counts = pair_tf_terms(model, l, NameCounts{.family = 100, .given = 1}, tf);
+  EXPECT_EQ(from_counts, pair_tf_terms(model, l, a, tf));
+  EXPECT_NEAR(from_counts.first, std::log2(0.01 / 0.1), 1e-12);
+  EXPECT_NEAR(from_counts.second, std::log2(0.02 / 0.001), 1e-12);
+}
+
 TEST(ComparePairs, ParallelEqualsSerial) {
   ch::Rng rng(7, 1);
   const char* names[] = {"anna", "ana", "anne", "john", "jon", "smith", "smyth", "lee", "li"};
