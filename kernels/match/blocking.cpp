@@ -151,7 +151,7 @@ namespace {
 
 // Rows below 2^28 and rule sets below 2^8 fit one word as (lo, hi, rules): sorting 8-byte words
 // moves a third of the bytes of 24-byte pairs and compares once (the sort was 9 % of resolve).
-constexpr int kRowBits = 28, kRuleBits = 8;
+constexpr int kRowBits = kPackedRowBits, kRuleBits = kPackedRuleBits;
 
 // Sorts packed pairs by (lo, hi) — the 56 bits above the rules — with a stable LSD radix sort:
 // four passes of 14-bit digits (their counts fit in L2), all counted in one read. Three times
@@ -187,8 +187,7 @@ bool packable(std::span<const CandidatePair> pairs) {
 
 std::vector<std::uint64_t> pack_pairs(std::vector<CandidatePair>&& pairs) {
   std::vector<std::uint64_t> words(pairs.size());
-  for (std::size_t i = 0; i < pairs.size(); ++i)
-    words[i] = pairs[i].lo << (kRowBits + kRuleBits) | pairs[i].hi << kRuleBits | pairs[i].rules;
+  for (std::size_t i = 0; i < pairs.size(); ++i) words[i] = pack_pair(pairs[i]);
   pairs = std::vector<CandidatePair>();  // not `= {}`, which keeps the memory
   return words;
 }

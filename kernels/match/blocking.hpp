@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/match/comparison.hpp"
@@ -79,12 +80,27 @@ struct BlockingStats {
   std::uint64_t pairs = 0;           // candidate pairs emitted (before de-duplication)
 };
 
-// Candidate pairs of members sorted by operator<, block by block. Blocks above `max_block`
-// members use a sorted-neighbourhood window of `window` (≥ 2). `on_oversize(key, size, rule)`
-// is called for each such block (for logging).
-template <class OnOversize>
+// Candidate pairs packed one per word, (lo, hi, rules) in (28, 28, 8) bits, when every row is
+// below 2^28 and every rule set below 2^8 (`packable`). A third of the bytes of a CandidatePair:
+// what resolve plans, sorts, de-duplicates and shuffles between ranks while the pairs are many.
+inline constexpr int kPackedRowBits = 28, kPackedRuleBits = 8;
+inline std::uint64_t pack_pair(const CandidatePair& c) {
+  return c.lo << (kPackedRowBits + kPackedRuleBits) | c.hi << kPackedRuleBits | c.rules;
+}
+// Whether every pair of `rows` observations under `rules` blocking rules packs: decided from
+// global figures, so every rank decides alike without asking the others.
+inline bool packable(std::uint64_t rows, std::size_t rules) {
+  return rows <= (std::uint64_t{1} << kPackedRowBits) && rules <= static_cast<std::size_t>(kPackedRuleBits);
+}
+
+// Candidate pairs of members sorted by operator<, block by block, appended to `out` as
+// CandidatePair or, for std::uint64_t, packed (pack_pair; the caller checks `packable`: on
+// `medium` the planned pairs are 272 M, 6.5 GB as pairs against 2.2 GB as words). Blocks above
+// `max_block` members use a sorted-neighbourhood window of `window` (≥ 2).
+// `on_oversize(key, size, rule)` is called for each such block (for logging).
+template <class Pair, class OnOversize>
 void plan_blocks(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window,
-                 std::vector<CandidatePair>& out, BlockingStats& stats, OnOversize on_oversize);
+                 std::vector<Pair>& out, BlockingStats& stats, OnOversize on_oversize);
 
 // How many pairs plan_blocks emits at most (it skips an observation paired with itself), so its
 // output can be sized once instead of grown by doubling.
@@ -93,9 +109,7 @@ std::uint64_t planned_pairs(std::span<const BlockMember> sorted, std::size_t max
 // Keeps one entry per (lo, hi) with the union of the rule bits; input in any order.
 void dedupe_pairs(std::vector<CandidatePair>& pairs);
 
-// Candidate pairs packed one per word, (lo, hi, rules) in (28, 28, 8) bits, when every row is
-// below 2^28 and every rule set below 2^8 (`packable`). A third of the bytes of a CandidatePair:
-// what resolve sorts, de-duplicates and shuffles between ranks while the pairs are many.
+// Packed pairs (pack_pair) in bulk.
 bool packable(std::span<const CandidatePair> pairs);
 std::vector<std::uint64_t> pack_pairs(std::vector<CandidatePair>&& pairs);  // frees `pairs`
 // Sorted by (lo, hi), one word per pair with the union of its rule bits; input in any order.
@@ -105,12 +119,17 @@ std::vector<CandidatePair> unpack_pairs(std::span<const std::uint64_t> words);
 
 // ---- implementation ------------------------------------------------------------------------
 
-template <class OnOversize>
+template <class Pair, class OnOversize>
 void plan_blocks(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window,
-                 std::vector<CandidatePair>& out, BlockingStats& stats, OnOversize on_oversize) {
+                 std::vector<Pair>& out, BlockingStats& stats, OnOversize on_oversize) {
+  static_assert(std::is_same_v<Pair, CandidatePair> || std::is_same_v<Pair, std::uint64_t>);
   auto emit = [&](std::uint64_t a, std::uint64_t b, std::uint8_t rule) {
     if (a == b) return;  // the same observation can share a key with itself through two terms
-    out.push_back({std::min(a, b), std::max(a, b), std::uint32_t{1} << (rule & 31)});
+    const CandidatePair c{std::min(a, b), std::max(a, b), std::uint32_t{1} << (rule & 31)};
+    if constexpr (std::is_same_v<Pair, std::uint64_t>)
+      out.push_back(pack_pair(c));
+    else
+      out.push_back(c);
     ++stats.pairs;
   };
   std::size_t begin = 0;

@@ -83,6 +83,36 @@ TEST(PlanBlocks, SmallBlocksAllPairsLargeBlocksWindow) {
   }
 }
 
+TEST(PlanBlocks, PackedOutputIsThePairsPacked) {
+  std::vector<BlockMember> m;
+  for (std::uint64_t i = 0; i < 5; ++i) m.push_back({7, 100 + i, 2, {}});
+  for (std::uint64_t i = 0; i < 30; ++i) m.push_back({9, (std::uint64_t{1} << 28) - 1 - i, 7, {}});
+  for (auto& x : m) std::snprintf(x.sort, sizeof x.sort, "n%09llu", static_cast<unsigned long long>(x.row));
+  std::sort(m.begin(), m.end());
+  std::vector<CandidatePair> pairs;
+  std::vector<std::uint64_t> words;
+  BlockingStats a, b;
+  const auto ignore = [](std::uint64_t, std::size_t, std::uint8_t) {};
+  plan_blocks(m, 10, 3, pairs, a, ignore);
+  plan_blocks(m, 10, 3, words, b, ignore);
+  EXPECT_EQ(a.pairs, b.pairs);
+  ASSERT_EQ(words.size(), pairs.size());
+  ASSERT_EQ(words.size(), 10u + 29u + 28u);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const auto p = unpack_pair(words[i]);
+    EXPECT_EQ(p.lo, pairs[i].lo);
+    EXPECT_EQ(p.hi, pairs[i].hi);
+    EXPECT_EQ(p.rules, pairs[i].rules);
+    EXPECT_EQ(p.rules, pairs[i].lo < 100 + 5 ? 1u << 2 : 1u << 7);
+  }
+}
+
+TEST(PackedPairs, PackableFromRowAndRuleCounts) {
+  EXPECT_TRUE(packable(std::uint64_t{1} << 28, 8));  // rows 0 .. 2^28 - 1, rule bits 1 .. 2^7
+  EXPECT_FALSE(packable((std::uint64_t{1} << 28) + 1, 8));
+  EXPECT_FALSE(packable(1000, 9));
+}
+
 TEST(DedupePairs, PackedAndWidePathsAgree) {
   // Small rows and rule sets take the one-word path; a row at 2^28 or a ninth rule forces the
   // general one.
