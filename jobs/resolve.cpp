@@ -18,6 +18,7 @@
 #include "cluster/collectives.hpp"
 #include "cluster/components.hpp"
 #include "cluster/shuffle.hpp"
+#include "cluster/sort.hpp"
 #include "io/provenance.hpp"
 #include "io/table.hpp"
 #include "jobs/checkpoint.hpp"
@@ -49,14 +50,17 @@ class FieldStore {
  public:
   FieldStore(std::uint64_t first, std::vector<ObservationFields>& local) : first_(first), local_(local) {}
 
-  // Fetches the fields of `rows` (any order, duplicates allowed) that are not local. Collective.
-  void fetch(const cluster::Context& ctx, const RowPartition& part, std::vector<std::uint64_t> rows) {
+  // Fetches the fields of the rows that are not local among those `for_each_row(want)` passes to
+  // `want` (any order, repeats allowed): the rows are marked as they come rather than listed
+  // (two per candidate pair: 1.2 GB per rank on medium, at resolve's peak). Collective.
+  template <class ForEachRow>
+  void fetch(const cluster::Context& ctx, const RowPartition& part, ForEachRow for_each_row) {
     // The distinct rows not held here, in row order: a bitmap over all rows rather than sorting
-    // the list (one row per candidate pair: sorting them was 8 % of resolve on one rank).
+    // the list (sorting them was 8 % of resolve on one rank).
     wanted_.assign((part.n + 63) / 64, 0);
-    for (auto r : rows)
+    for_each_row([&](std::uint64_t r) {
       if (!is_local(r)) wanted_[r >> 6] |= std::uint64_t{1} << (r & 63);
-    ch::free_storage(rows);
+    });
     std::vector<RowRequest> req;
     wanted_before_.resize(wanted_.size());
     for (std::size_t w = 0; w < wanted_.size(); ++w) {
@@ -318,11 +322,14 @@ io::Table entity_table(const cluster::Context& ctx, const RowPartition& part, st
   return t;
 }
 
-// What blocking and comparison produce: this rank's candidate pairs (those whose smaller row it
-// owns, sorted by (lo, hi)) with their comparison levels, and the replicated figures EM needs.
-// Also what resolve's checkpoint holds, so a resumed run skips straight to EM.
+// What blocking and comparison produce: the candidate pairs this rank compared (compared_at,
+// sorted by (lo, hi)) with their comparison levels, and the replicated figures EM needs. Also
+// what resolve's checkpoint holds, so a resumed run skips straight to EM.
 struct Candidates {
-  std::vector<match::CandidatePair> pairs;
+  // The pairs, packed one word each (match::pack_pair) when they all pack, else wide: 8 instead
+  // of 24 bytes per pair through comparison, EM and scoring (medium: 1.2 GB per rank).
+  std::vector<std::uint64_t> packed;
+  std::vector<match::CandidatePair> wide;
   // Each pair's levels as its pattern code (match::encode_pattern) and whether the names were
   // compared crossed: 8 bytes and a bit instead of a PairLevels (25 bytes).
   std::vector<std::uint64_t> patterns;
@@ -330,6 +337,21 @@ struct Candidates {
   std::vector<std::vector<double>> u_random;   // per comparison: level frequencies in random pairs
   std::vector<std::uint64_t> oversize_by_rule;  // blocks compared by sorted neighbourhood
   std::uint64_t total_pairs = 0;
+
+  std::size_t size() const { return packed.empty() ? wide.size() : packed.size(); }
+  match::CandidatePair pair(std::size_t i) const { return packed.empty() ? wide[i] : match::unpack_pair(packed[i]); }
+  void set_pairs(std::vector<match::CandidatePair> pairs) {
+    if (match::packable(pairs))
+      packed = match::pack_pairs(std::move(pairs));
+    else
+      wide = std::move(pairs);
+  }
+  void free_pairs() {
+    ch::free_storage(packed);
+    ch::free_storage(wide);
+    ch::free_storage(patterns);
+    ch::free_storage(names_swapped);
+  }
 
   match::PairLevels levels(const std::vector<match::ComparisonLevels>& spec, std::size_t i) const {
     match::PairLevels l;
@@ -343,44 +365,31 @@ struct Candidates {
   }
 };
 
-// Moves each compared pair to the owner of its smaller row, keeping (lo, hi) order: the pairs
-// that stay are sorted already, the arrivals are sorted and merged in from the back. Collective.
-void return_to_smaller_row_owner(const cluster::Context& ctx, const RowPartition& part, Candidates& c) {
-  struct Compared {
-    match::CandidatePair pair;
-    std::uint64_t pattern;
-    bool names_swapped;
-  };
-  std::vector<Compared> leaving;
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < c.pairs.size(); ++i) {
-    if (part.owner(c.pairs[i].lo) != ctx.rank()) {
-      leaving.push_back({c.pairs[i], c.patterns[i], c.names_swapped[i]});
-    } else {
-      c.pairs[kept] = c.pairs[i], c.patterns[kept] = c.patterns[i], c.names_swapped[kept] = c.names_swapped[i];
-      ++kept;
-    }
-  }
-  auto arrived = cluster::shuffle<Compared>(ctx, std::move(leaving), [&](const Compared& x) { return part.owner(x.pair.lo); });
-  const auto before = [](const match::CandidatePair& a, const match::CandidatePair& b) {
-    return std::tie(a.lo, a.hi) < std::tie(b.lo, b.hi);
-  };
-  // Each sender's pairs arrive in order: with two ranks there is nothing to sort, with more the
-  // senders' runs are merged.
-  const auto by_pair = [&](const Compared& a, const Compared& b) { return before(a.pair, b.pair); };
-  ch::merge_sorted_runs(arrived, by_pair);
-  const std::size_t total = kept + arrived.size();
-  c.pairs.resize(total), c.patterns.resize(total), c.names_swapped.resize(total);
-  std::size_t a = kept, b = arrived.size(), w = total;
-  while (b > 0) {
-    if (a > 0 && before(arrived[b - 1].pair, c.pairs[a - 1])) {
-      --a, --w;
-      c.pairs[w] = c.pairs[a], c.patterns[w] = c.patterns[a], c.names_swapped[w] = c.names_swapped[a];
-    } else {
-      --b, --w;
-      c.pairs[w] = arrived[b].pair, c.patterns[w] = arrived[b].pattern, c.names_swapped[w] = arrived[b].names_swapped;
-    }
-  }
+// The exact-name counts (for the TF terms) of each distinct smaller row of `c`'s pairs, which
+// are sorted by it, in that order: a pair is scored where it was compared, not where its smaller
+// row lives. Collective.
+std::vector<match::NameCounts> smaller_row_counts(const cluster::Context& ctx, const RowPartition& part,
+                                                  std::uint64_t first, const std::vector<ObservationFields>& fields,
+                                                  const Candidates& c) {
+  std::vector<std::uint64_t> own(fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    own[i] = std::uint64_t{fields[i].family_count} << 32 | fields[i].given_count;
+  std::vector<std::uint64_t> rows;
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (const auto lo = c.pair(i).lo; rows.empty() || rows.back() != lo) rows.push_back(lo);
+  const auto packed = fetch_by_row(ctx, part, first, own, rows);
+  std::vector<match::NameCounts> out(packed.size());
+  for (std::size_t i = 0; i < packed.size(); ++i)
+    out[i] = {static_cast<std::uint32_t>(packed[i] >> 32), static_cast<std::uint32_t>(packed[i])};
+  return out;
+}
+
+// Where a pair is compared, scored and kept until its match goes to /pairs: the owner of one of
+// its two rows, picked by a hash of the pair. The owner of the smaller row alone would hold
+// (2p − 1)/p² of uniform pairs with p ranks (3/4 with two; medium: 72 %, and the other rank
+// waited 12–23 s in comparison, and later in scoring and the /pairs write).
+int compared_at(const RowPartition& part, const match::CandidatePair& c) {
+  return part.owner((mix64(c.lo ^ mix64(c.hi)) & 1) ? c.lo : c.hi);
 }
 
 // Blocking, de-duplication, comparison and the random-pair sample. Collective.
@@ -408,17 +417,28 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   auto blocks = cluster::shuffle<match::BlockMember>(
       ctx, std::move(members), [p](const match::BlockMember& m) { return static_cast<int>(m.key % p); });
   tbb::parallel_sort(blocks.begin(), blocks.end());
-  std::vector<match::CandidatePair> candidates;
   match::BlockingStats bstats;
   auto& oversize_by_rule = out.oversize_by_rule;
   oversize_by_rule.assign(rules.size(), 0);
   std::vector<std::uint64_t> largest_by_rule(rules.size(), 0);
-  candidates.reserve(match::planned_pairs(blocks, cfg.max_block_size, cfg.window));
-  match::plan_blocks(blocks, cfg.max_block_size, cfg.window, candidates, bstats,
-                     [&](std::uint64_t, std::size_t size, std::uint8_t rule) {
-                       ++oversize_by_rule[rule];
-                       largest_by_rule[rule] = std::max<std::uint64_t>(largest_by_rule[rule], size);
-                     });
+  const auto on_oversize = [&](std::uint64_t, std::size_t size, std::uint8_t rule) {
+    ++oversize_by_rule[rule];
+    largest_by_rule[rule] = std::max<std::uint64_t>(largest_by_rule[rule], size);
+  };
+  // Packed one word per pair from planning on, while they are many (sorted, merged and sent: a
+  // third of the bytes), unless the rows or rules do not fit a word. Planned as pairs and packed
+  // afterwards, both arrays were alive at blocking's peak (medium, 1 rank: 6.5 + 2.2 GB).
+  const bool packed = match::packable(n, rules.size());
+  std::vector<match::CandidatePair> candidates;
+  std::vector<std::uint64_t> words;
+  const auto planned = match::planned_pairs(blocks, cfg.max_block_size, cfg.window);
+  if (packed) {
+    words.reserve(planned);
+    match::plan_blocks(blocks, cfg.max_block_size, cfg.window, words, bstats, on_oversize);
+  } else {
+    candidates.reserve(planned);
+    match::plan_blocks(blocks, cfg.max_block_size, cfg.window, candidates, bstats, on_oversize);
+  }
   // Not `blocks = {}`: assigning an empty list keeps the capacity, i.e. all of the memory.
   blocks = std::vector<match::BlockMember>();
   cluster::allreduce_sum(ctx, oversize_by_rule);
@@ -430,49 +450,26 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
                    oversize_by_rule[r], rules[r].text, cfg.max_block_size, largest_by_rule[r], cfg.window);
   const std::uint64_t raw_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, bstats.pairs);
 
-  // De-duplicate where the pair is compared: the owner of one of its two rows, picked by a hash
-  // of the pair. The owner of the smaller row alone would compare every pair of a row below its
-  // range's end: with p ranks the first holds (2p − 1)/p² of uniform pairs (3/4 of them with
-  // two; medium: 72 %, the other rank waited 12–23 s). Afterwards the results go to the owner of
-  // the smaller row, and pairs end up sorted by (lo, hi) in rank order: the order of /pairs.
-  auto& pairs = out.pairs;
-  const auto compared_at = [&](const match::CandidatePair& c) {
-    return part.owner((mix64(c.lo ^ mix64(c.hi)) & 1) ? c.lo : c.hi);
-  };
+  // De-duplicate where the pair is compared (compared_at); the pairs stay there, sorted by
+  // (lo, hi), until scoring has picked the matches.
   // Rules overlap (about 40 % of the raw pairs on the small scenario are repeats), so
-  // de-duplicating before the shuffle as well shrinks the largest array resolve holds. Packed
-  // one word per pair while they are sorted, merged and sent (a third of the bytes; medium: 1 GB
-  // per rank each way before), unless some rank's rows or rules do not fit a word.
-  std::vector<std::uint64_t> words;
-  if (!cluster::allreduce_or(ctx, !match::packable(candidates))) {
-    words = match::pack_pairs(std::move(candidates));
+  // de-duplicating before the shuffle as well shrinks the largest array resolve holds.
+  if (packed) {
     match::dedupe_packed(words);
     words = cluster::shuffle<std::uint64_t>(ctx, std::move(words),
-                                            [&](std::uint64_t w) { return compared_at(match::unpack_pair(w)); });
+                                            [&](std::uint64_t w) { return compared_at(part, match::unpack_pair(w)); });
     match::dedupe_packed(words);
   } else {
     match::dedupe_pairs(candidates);
-    pairs = cluster::shuffle<match::CandidatePair>(ctx, std::move(candidates), compared_at);
-    match::dedupe_pairs(pairs);
+    out.wide = cluster::shuffle<match::CandidatePair>(
+        ctx, std::move(candidates), [&](const match::CandidatePair& c) { return compared_at(part, c); });
+    match::dedupe_pairs(out.wide);
   }
-  // Room for the pairs this rank holds once they are back with their smaller row's owner,
-  // reserved before the comparison fetches remote fields: growing the arrays when the pairs come
-  // back reallocated them at resolve's peak (medium: +1.4 GB on rank 0). Packed pairs are
-  // unpacked into that room, so they are copied once. One of `words` and `pairs` is empty.
-  {
-    std::vector<std::uint64_t> by_owner(p, 0);
-    for (const auto w : words) ++by_owner[static_cast<std::size_t>(part.owner(match::unpack_pair(w).lo))];
-    for (const auto& c : pairs) ++by_owner[static_cast<std::size_t>(part.owner(c.lo))];
-    cluster::allreduce_sum(ctx, by_owner);
-    const std::size_t held =
-        std::max<std::size_t>(by_owner[static_cast<std::size_t>(ctx.rank())], words.size() + pairs.size());
-    pairs.reserve(held);
-    out.patterns.reserve(held);
-    out.names_swapped.reserve(held);
-    for (const auto w : words) pairs.push_back(match::unpack_pair(w));
-    ch::free_storage(words);
-  }
-  out.total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, pairs.size());
+  out.packed = std::move(words);
+  // Reserved before the comparison fetches remote fields, so that nothing grows at resolve's peak.
+  out.patterns.reserve(out.size());
+  out.names_swapped.reserve(out.size());
+  out.total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, out.size());
   spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", out.total_pairs,
                rules.size(), raw_pairs);
 
@@ -482,26 +479,28 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   const auto levels_spec = spec.levels();
   {
     FieldStore store(first, fields);
-    std::vector<std::uint64_t> need;
-    need.reserve(pairs.size());
-    for (const auto& c : pairs) need.push_back(c.lo), need.push_back(c.hi);  // fetch() skips the local one
-    store.fetch(ctx, part, std::move(need));
+    store.fetch(ctx, part, [&](auto&& want) {
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto c = out.pair(i);
+        want(c.lo), want(c.hi);  // fetch() skips the local one
+      }
+    });
     phase.mark("fields of the other ranks' rows");
     // In slices, so that only a slice's PairLevels exist at a time.
     constexpr std::size_t kSlice = std::size_t{1} << 20;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> idx;
-    for (std::size_t b = 0; b < pairs.size(); b += kSlice) {
-      const std::size_t e = std::min(pairs.size(), b + kSlice);
+    for (std::size_t b = 0; b < out.size(); b += kSlice) {
+      const std::size_t e = std::min(out.size(), b + kSlice);
       idx.resize(e - b);
-      for (std::size_t i = b; i < e; ++i) idx[i - b] = {store.index(pairs[i].lo), store.index(pairs[i].hi)};
+      for (std::size_t i = b; i < e; ++i) {
+        const auto c = out.pair(i);
+        idx[i - b] = {store.index(c.lo), store.index(c.hi)};
+      }
       for (const auto& l : match::compare_pairs(store.local(), store.remote(), idx, spec)) out.add(levels_spec, l);
     }
   }
-  spdlog::debug("resolve: {} candidate pairs compared on rank {}", pairs.size(), ctx.rank());
+  spdlog::debug("resolve: {} candidate pairs compared on rank {}", out.size(), ctx.rank());
   phase.mark("comparison");
-  return_to_smaller_row_owner(ctx, part, out);
-
-  phase.mark("pairs to the smaller row's owner");
 
   // ---- u from seeded random pairs ---------------------------------------------------------------
   const std::size_t k = levels_spec.size();
@@ -517,10 +516,10 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
       const auto a = rng.below(n), b = rng.below(n);
       if (a != b) sample.emplace_back(a, b);
     }
-    std::vector<std::uint64_t> need;
-    for (const auto& [a, b] : sample) need.push_back(a), need.push_back(b);
     FieldStore rstore(first, fields);
-    rstore.fetch(ctx, part, std::move(need));
+    rstore.fetch(ctx, part, [&](auto&& want) {
+      for (const auto& [a, b] : sample) want(a), want(b);
+    });
     std::vector<std::pair<std::uint32_t, std::uint32_t>> idx(sample.size());
     for (std::size_t i = 0; i < sample.size(); ++i) idx[i] = {rstore.index(sample[i].first), rstore.index(sample[i].second)};
     const auto rl = match::compare_pairs(rstore.local(), rstore.remote(), idx, spec);
@@ -542,8 +541,8 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
 
 // ---- checkpoint: candidates and the EM model (jobs/checkpoint.hpp) ------------------------------
 //
-// /candidates   lo, hi, rules, names_swapped, level_0..level_{k-1}: every rank its pairs, so the
-//               rows are in (lo, hi) order whatever the rank count
+// /candidates   lo, hi, rules, names_swapped, level_0..level_{k-1}: every rank its pairs (the
+//               row order depends on the rank count; loading restores the placement)
 // /u_random     comparison, u: the replicated per-comparison vectors, element by element
 // /oversize     blocks: per blocking rule
 // /em/levels    comparison, m, u (element by element); attribute lambda
@@ -558,10 +557,11 @@ void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Cand
     std::vector<std::uint32_t> rules;
     std::vector<std::uint8_t> swapped;
     std::vector<std::vector<std::uint8_t>> lv(k);
-    for (std::size_t i = 0; i < c.pairs.size(); ++i) {
-      lo.push_back(c.pairs[i].lo);
-      hi.push_back(c.pairs[i].hi);
-      rules.push_back(c.pairs[i].rules);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const auto pair = c.pair(i);
+      lo.push_back(pair.lo);
+      hi.push_back(pair.hi);
+      rules.push_back(pair.rules);
       const auto levels = c.levels(spec, i);
       swapped.push_back(levels.names_swapped);
       for (std::size_t j = 0; j < k; ++j) lv[j].push_back(levels.level[j]);
@@ -588,7 +588,7 @@ void save_candidates(const cluster::Context& ctx, io::TableWriter& w, const Cand
 }
 
 // Collective, any rank count: each rank reads a share of the rows and sends every pair to the
-// owner of its smaller row, where sorting restores the order find_candidates leaves.
+// rank that compares it under this rank count, where sorting restores find_candidates' order.
 Candidates load_candidates(const cluster::Context& ctx, const RowPartition& part, const io::TableReader& r,
                            const std::vector<match::ComparisonLevels>& spec) {
   const std::size_t k = spec.size();
@@ -612,12 +612,15 @@ Candidates load_candidates(const cluster::Context& ctx, const RowPartition& part
       const auto& lv = t.get<std::uint8_t>("level_" + std::to_string(j));
       for (std::size_t i = 0; i < lv.size(); ++i) mine[i].levels.level[j] = lv[i];
     }
-    auto here = cluster::shuffle<PairRecord>(ctx, std::move(mine), [&](const PairRecord& q) { return part.owner(q.pair.lo); });
+    auto here = cluster::shuffle<PairRecord>(ctx, std::move(mine),
+                                             [&](const PairRecord& q) { return compared_at(part, q.pair); });
     std::sort(here.begin(), here.end(), [](const PairRecord& a, const PairRecord& b) {
       return std::tie(a.pair.lo, a.pair.hi) < std::tie(b.pair.lo, b.pair.hi);
     });
-    c.pairs.reserve(here.size());
-    for (const auto& q : here) c.pairs.push_back(q.pair), c.add(spec, q.levels);
+    std::vector<match::CandidatePair> pairs;
+    pairs.reserve(here.size());
+    for (const auto& q : here) pairs.push_back(q.pair), c.add(spec, q.levels);
+    c.set_pairs(std::move(pairs));
     c.total_pairs = r.rows("/candidates");
   }
   {
@@ -994,7 +997,6 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   // No release_free_memory() between phases: each release handed tcmalloc's free pages back to
   // the kernel and the next phase faulted them in again, zeroed — medium, same peak either way:
   // 1 rank 116.8 → 100.7 s (system time 28.7 → 13.3 s), 2 ranks 84.1 → 77.0 s.
-  const auto& pairs = cand.pairs;
   const auto& u_random = cand.u_random;
   const auto& oversize_by_rule = cand.oversize_by_rule;
   const std::uint64_t total_pairs = cand.total_pairs;
@@ -1038,8 +1040,9 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   phase.mark("random pairs, EM");
 
   // ---- scoring -------------------------------------------------------------------------------
-  // Computed again for /pairs rather than kept: two doubles per candidate pair were, after the
-  // levels, the largest per-pair arrays, and the same inputs give the same bits.
+  // Where the pairs were compared, which holds an even share of them. Scores are computed again
+  // for /pairs rather than kept: two doubles per candidate pair were, after the levels, the
+  // largest per-pair arrays, and the same inputs give the same bits.
   // A pair's weight is its pattern's weight plus its names' term-frequency terms
   // (match::pair_weight): each distinct pattern — thousands against 10^8 pairs —
   // is decoded and weighed once (a division and a log2 per comparison per pair were 7 % of
@@ -1053,55 +1056,71 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     double weight, probability, tf_family, tf_given;
     match::PairLevels levels;
   };
-  const auto pair_score = [&](std::size_t i) {
-    auto [it, added] = pattern_scores.try_emplace(cand.patterns[i]);
+  const auto pair_score = [&](std::uint64_t pattern, bool names_swapped, match::NameCounts lo_counts) {
+    auto [it, added] = pattern_scores.try_emplace(pattern);
     if (added) {
-      it->second.levels = cand.levels(levels_spec, i);
-      it->second.weight = model.match_weight(std::span<const std::uint8_t>(it->second.levels.level, levels_spec.size()));
+      match::decode_pattern(levels_spec, pattern, std::span<std::uint8_t>(it->second.levels.level, k));
+      it->second.weight = model.match_weight(std::span<const std::uint8_t>(it->second.levels.level, k));
     }
     PairScore score{};
     score.levels = it->second.levels;
-    score.levels.names_swapped = cand.names_swapped[i];
-    // The pair's smaller row is this rank's, so its term-frequency counts are local.
-    std::tie(score.tf_family, score.tf_given) = match::pair_tf_terms(model, score.levels, fields[pairs[i].lo - first], tf);
+    score.levels.names_swapped = names_swapped;
+    std::tie(score.tf_family, score.tf_given) = match::pair_tf_terms(model, score.levels, lo_counts, tf);
     score.weight = match::pair_weight(it->second.weight, {score.tf_family, score.tf_given});
     score.probability = model.match_probability(score.weight);
     return score;
   };
+  // A match as /pairs needs it, on its way to the rank that writes it.
+  struct ScoredMatch {
+    std::uint64_t lo, hi, pattern;
+    std::uint32_t rules;
+    match::NameCounts lo_counts;
+    bool names_swapped;
+  };
   std::vector<match::MatchEdge> edges;
-  std::vector<bool> is_match(pairs.size());
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    const double prob = pair_score(i).probability;
-    is_match[i] = prob >= cfg.match_probability;
-    if (is_match[i]) edges.push_back({pairs[i].lo, pairs[i].hi, prob});
-  }
-  const auto matched = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
-  checkpoint.safe_point("scored", save);
-  // The last safe point is passed: from here on only the matches are needed (for /pairs), and
-  // the candidates are several times their number.
+  std::vector<ScoredMatch> matches;
   {
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < pairs.size(); ++i)
-      if (is_match[i] && cfg.write_pairs) {
-        cand.pairs[kept] = cand.pairs[i];
-        cand.patterns[kept] = cand.patterns[i];
-        cand.names_swapped[kept] = cand.names_swapped[i];
-        ++kept;
+    const auto lo_counts = smaller_row_counts(ctx, part, first, fields, cand);
+    std::vector<bool> is_match(cand.size());
+    // `pairs` is sorted by lo: lo_counts advances with each new smaller row.
+    const auto for_each_pair = [&](auto&& f) {
+      std::uint64_t lo = 0;
+      for (std::size_t i = 0, at = 0; i < cand.size(); ++i) {
+        const auto c = cand.pair(i);
+        if (i > 0 && c.lo != lo) ++at;
+        lo = c.lo;
+        f(c, i, lo_counts[at]);
       }
-    cand.pairs.resize(kept);
-    cand.pairs.shrink_to_fit();
-    cand.patterns.resize(kept);
-    cand.patterns.shrink_to_fit();
-    cand.names_swapped.resize(kept);
-    cand.names_swapped.shrink_to_fit();
+    };
+    for_each_pair([&](const match::CandidatePair& c, std::size_t i, match::NameCounts counts) {
+      const double prob = pair_score(cand.patterns[i], cand.names_swapped[i], counts).probability;
+      is_match[i] = prob >= cfg.match_probability;
+      if (is_match[i]) edges.push_back({c.lo, c.hi, prob});
+    });
+    checkpoint.safe_point("scored", save);
+    // The last safe point is passed: from here on only the matches are needed (for /pairs), and
+    // the candidates are several times their number.
+    if (cfg.write_pairs) {
+      matches.reserve(edges.size());
+      for_each_pair([&](const match::CandidatePair& c, std::size_t i, match::NameCounts counts) {
+        if (is_match[i]) matches.push_back({c.lo, c.hi, cand.patterns[i], c.rules, counts, cand.names_swapped[i]});
+      });
+    }
   }
-
+  cand.free_pairs();
+  const auto matched = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
   phase.mark("scoring");
+  // /pairs is in (lo, hi) order: each rank takes an even slice of the matches in that order.
+  matches = cluster::sort_distributed(ctx, std::move(matches), [](const ScoredMatch& a, const ScoredMatch& b) {
+    return std::tie(a.lo, a.hi) < std::tie(b.lo, b.hi);
+  });
+  phase.mark("matches in (lo, hi) order");
 
   // ---- clustering ------------------------------------------------------------------------------
   GuardStats gstats;
   const match::ChainingGuard guard{cfg.guard_size, cfg.guard_probability};
   const auto owned_labels = guarded_components_distributed(ctx, n, edges, guard, &gstats);
+  ch::free_storage(edges);
   if (gstats.large_components > 0)
     spdlog::info("resolve: chaining guard: {} components above {} observations (largest {}); {} weak "
                  "edges (p < {}) removed inside them; largest entity now {}",
@@ -1319,37 +1338,36 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
                            {"extra_comparisons", extra_text}});
   }
   if (cfg.write_pairs) {
-    std::vector<std::uint64_t> ra, rb;
-    std::vector<double> w, pr, tff, tfg;
-    std::vector<std::uint32_t> rl;
-    std::vector<std::uint8_t> swapped;
-    std::vector<std::vector<std::uint8_t>> lvcols(k);
-    // Only matches are left in `pairs`: every column has exactly that many rows.
-    for (auto* v : {&ra, &rb}) v->reserve(pairs.size());
-    for (auto* v : {&w, &pr, &tff, &tfg}) v->reserve(pairs.size());
-    rl.reserve(pairs.size());
-    swapped.reserve(pairs.size());
-    for (auto& v : lvcols) v.reserve(pairs.size());
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      const auto sc = pair_score(i);
-      ra.push_back(pairs[i].lo);
-      rb.push_back(pairs[i].hi);
-      w.push_back(sc.weight);
-      pr.push_back(sc.probability);
-      rl.push_back(pairs[i].rules);
-      swapped.push_back(sc.levels.names_swapped);
-      tff.push_back(sc.tf_family);
-      tfg.push_back(sc.tf_given);
-      for (std::size_t c = 0; c < k; ++c) lvcols[c].push_back(sc.levels.level[c]);
-    }
+    // The rows' obs ids and entities first, the other columns after: the fetches' requests and
+    // replies and the full set of columns were alive together at resolve's peak (rank 1 of
+    // medium: +1.6 GB in the write).
+    const std::size_t rows = matches.size();
+    std::vector<std::uint64_t> ra(rows), rb(rows);
+    for (std::size_t i = 0; i < rows; ++i) ra[i] = matches[i].lo, rb[i] = matches[i].hi;
     auto oa = fetch_by_row(ctx, part, first, batch.obs, ra);
     auto ob = fetch_by_row(ctx, part, first, batch.obs, rb);
-    std::vector<std::uint8_t> same(ra.size());
+    std::vector<std::uint8_t> same(rows);
     {
       const auto ea = cluster::fetch_owned(ctx, ra, owned_labels);
       const auto eb = cluster::fetch_owned(ctx, rb, owned_labels);
-      for (std::size_t i = 0; i < ra.size(); ++i) same[i] = ea[i] == eb[i];
+      for (std::size_t i = 0; i < rows; ++i) same[i] = ea[i] == eb[i];
     }
+    std::vector<double> w(rows), pr(rows), tff(rows), tfg(rows);
+    std::vector<std::uint32_t> rl(rows);
+    std::vector<std::uint8_t> swapped(rows);
+    std::vector<std::vector<std::uint8_t>> lvcols(k, std::vector<std::uint8_t>(rows));
+    for (std::size_t i = 0; i < rows; ++i) {
+      const auto& m = matches[i];
+      const auto sc = pair_score(m.pattern, m.names_swapped, m.lo_counts);
+      w[i] = sc.weight;
+      pr[i] = sc.probability;
+      rl[i] = m.rules;
+      swapped[i] = sc.levels.names_swapped;
+      tff[i] = sc.tf_family;
+      tfg[i] = sc.tf_given;
+      for (std::size_t c = 0; c < k; ++c) lvcols[c][i] = sc.levels.level[c];
+    }
+    ch::free_storage(matches);
     io::Table t;
     t.add("obs_a", std::move(oa)).add("obs_b", std::move(ob))
         .add("row_a", std::move(ra)).add("row_b", std::move(rb))

@@ -4,10 +4,11 @@
 // Pipeline (docs/resolution.md):
 //   load my share of /observations → term frequencies of names (shuffle by value) →
 //   blocking keys (shuffle by key; oversize blocks by sorted neighbourhood) → candidate pairs
-//   de-duplicated on the owner of the pair's smaller row → fetch the other side's fields →
-//   comparison levels (TBB) → u from seeded random pairs, m and λ by EM on pattern counts summed
-//   with an integer Allreduce → match weights (+ TF adjustment) → FastSV components with a
-//   chaining guard → canonical entity ids (smallest obs id) → entities, aliases, model, pairs.
+//   de-duplicated on the rank that compares them (owner of either row, by a hash of the pair) →
+//   fetch the other side's fields → comparison levels (TBB) → u from seeded random pairs, m and λ
+//   by EM on pattern counts summed with an integer Allreduce → match weights (+ TF adjustment),
+//   where compared → FastSV components with a chaining guard → canonical entity ids (smallest obs
+//   id) → entities, aliases, model, pairs (the matches sorted across ranks).
 #pragma once
 
 #include <cstdint>
