@@ -255,16 +255,21 @@ std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& 
 
 std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels, NameCounts a,
                                         const TfTotals& tf) {
+  return pair_tf_terms(levels, exact_name_tf_terms(model, a, tf));
+}
+
+std::pair<double, double> exact_name_tf_terms(const FsModel& model, NameCounts a, const TfTotals& tf) {
   if (!tf.enabled) return {0.0, 0.0};
-  double fam = 0, giv = 0;
   // The agreed value is a's; when compared crossed, a's family value agreed with b's given one.
-  if (levels.level[kFamilyComparison] == 4)
-    fam = tf_adjustment(tf.u_family_exact > 0 ? tf.u_family_exact : model.u[kFamilyComparison][4],
-                        a.family, tf.family, tf.max_bits);
-  if (levels.level[kGivenComparison] == 4)
-    giv = tf_adjustment(tf.u_given_exact > 0 ? tf.u_given_exact : model.u[kGivenComparison][4],
-                        a.given, tf.given, tf.max_bits);
-  return {fam, giv};
+  return {tf_adjustment(tf.u_family_exact > 0 ? tf.u_family_exact : model.u[kFamilyComparison][4], a.family,
+                        tf.family, tf.max_bits),
+          tf_adjustment(tf.u_given_exact > 0 ? tf.u_given_exact : model.u[kGivenComparison][4], a.given, tf.given,
+                        tf.max_bits)};
+}
+
+std::pair<double, double> pair_tf_terms(const PairLevels& levels, std::pair<double, double> exact_terms) {
+  return {levels.level[kFamilyComparison] == 4 ? exact_terms.first : 0.0,
+          levels.level[kGivenComparison] == 4 ? exact_terms.second : 0.0};
 }
 
 double pair_weight(const FsModel& model, const PairLevels& levels, const ObservationFields& a,

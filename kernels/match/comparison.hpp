@@ -133,5 +133,9 @@ struct NameCounts {
 };
 std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels, NameCounts a,
                                         const TfTotals& tf);
+// Split in two for a caller scoring many pairs per row: the terms an exact agreement on family
+// and given name would get (once per row: a log2 each), then those the pair's levels keep.
+std::pair<double, double> exact_name_tf_terms(const FsModel& model, NameCounts a, const TfTotals& tf);
+std::pair<double, double> pair_tf_terms(const PairLevels& levels, std::pair<double, double> exact_terms);
 
 }  // namespace ch::match

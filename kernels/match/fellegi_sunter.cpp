@@ -48,6 +48,10 @@ double FsModel::match_probability(double weight) const {
   return odds / (1.0 + odds);
 }
 
+double FsModel::weight_for_probability(double p) const {
+  return std::log2(p / (1.0 - p)) - std::log2(lambda / (1.0 - lambda));
+}
+
 FsModel initial_model(std::vector<ComparisonLevels> spec,
                       std::span<const std::pair<std::uint64_t, std::uint64_t>> pattern_counts) {
   FsModel model;

@@ -46,6 +46,9 @@ struct FsModel {
   double match_weight(std::uint64_t pattern) const;
   // Posterior P(match | pattern) from the weight and the prior lambda.
   double match_probability(double weight) const;
+  // The weight at which match_probability reaches p (0 < p < 1), up to rounding: a caller
+  // thresholding many pairs skips the exp2 of those clearly below it.
+  double weight_for_probability(double p) const;
 };
 
 struct EmOptions {

@@ -131,6 +131,12 @@ TEST(TfAdjustment, CountsAloneGiveTheTermsOfTheFields) {
   EXPECT_EQ(from_counts, pair_tf_terms(model, l, a, tf));
   EXPECT_NEAR(from_counts.first, std::log2(0.01 / 0.1), 1e-12);
   EXPECT_NEAR(from_counts.second, std::log2(0.02 / 0.001), 1e-12);
+  // Split per row and per pair, as resolve's scoring loop takes it: the same bits.
+  const auto exact = exact_name_tf_terms(model, NameCounts{.family = 100, .given = 1}, tf);
+  EXPECT_EQ(pair_tf_terms(l, exact), from_counts);
+  l.level[kGivenComparison] = 3;  // close, not exact: no given-name term
+  EXPECT_EQ(pair_tf_terms(l, exact), std::make_pair(from_counts.first, 0.0));
+  EXPECT_EQ(pair_tf_terms(l, exact), pair_tf_terms(model, l, a, tf));
 }
 
 TEST(ComparePairs, ParallelEqualsSerial) {

@@ -106,3 +106,17 @@ TEST(Em, ContinuingFromAnySavedModelIsBitIdentical) {
   // Zero iterations allowed: converged from the start.
   EXPECT_TRUE(EmEstimator(spec, sorted, {.max_iterations = 0}).converged(start));
 }
+
+// resolve skips the exp2 of pairs whose weight is below this by a margin.
+TEST(FsModel, WeightForProbabilityInvertsMatchProbability) {
+  FsModel model;
+  for (const double lambda : {0.01, 0.277, 0.96}) {
+    model.lambda = lambda;
+    for (const double p : {0.5, 0.9, 0.999}) {
+      const double w = model.weight_for_probability(p);
+      EXPECT_NEAR(model.match_probability(w), p, 1e-12);
+      EXPECT_LT(model.match_probability(w - 1e-6), p);
+      EXPECT_GT(model.match_probability(w + 1e-6), p);
+    }
+  }
+}
