@@ -965,6 +965,15 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   const auto [first, last] = io::even_share(n, ctx.rank(), ctx.size());
   auto batch = read_observations(reader, spec, first, last);
   auto& fields = batch.fields;
+  // An observation's obs id is its row (docs/schema.md): then the obs ids of entities, aliases and
+  // /pairs are their rows, and asking the rows' owners (40 M requests per rank for /pairs on
+  // medium) is only for records whose ids are numbered otherwise.
+  bool my_obs_are_rows = true;
+  for (std::size_t i = 0; i < batch.obs.size(); ++i) my_obs_are_rows = my_obs_are_rows && batch.obs[i] == first + i;
+  const bool obs_are_rows = !cluster::allreduce_or(ctx, !my_obs_are_rows);
+  const auto obs_of = [&](const std::vector<std::uint64_t>& rows) {
+    return obs_are_rows ? rows : fetch_by_row(ctx, part, first, batch.obs, rows);
+  };
   std::string comparisons;
   for (const auto& l : levels_spec) comparisons += (comparisons.empty() ? "" : ", ") + l.name;
   spdlog::info("resolve: {} observations; comparisons: {}", n, comparisons);
@@ -1145,7 +1154,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   for (std::size_t i = 0; i < fields.size(); ++i) my_rows[i] = first + i;
   const auto labels = cluster::fetch_owned(ctx, my_rows, owned_labels);
   // Entity id = the obs id of the cluster's smallest row (canonical for any rank count).
-  const auto label_obs = fetch_by_row(ctx, part, first, batch.obs, labels);
+  const auto label_obs = obs_of(labels);
 
   phase.mark("clustering");
 
@@ -1278,8 +1287,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   {
     std::vector<std::uint64_t> la, lb;
     for (const auto& l : links) la.push_back(l.entity_a), lb.push_back(l.entity_b);
-    const auto oa = fetch_by_row(ctx, part, first, batch.obs, la);
-    const auto ob = fetch_by_row(ctx, part, first, batch.obs, lb);
+    const auto oa = obs_of(la);
+    const auto ob = obs_of(lb);
     std::vector<double> score;
     std::vector<std::string> evid;
     std::array<std::vector<std::uint32_t>, match::kAliasEvidenceKinds> cnt;
@@ -1361,8 +1370,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     const std::size_t rows = matches.size();
     std::vector<std::uint64_t> ra(rows), rb(rows);
     for (std::size_t i = 0; i < rows; ++i) ra[i] = matches[i].lo, rb[i] = matches[i].hi;
-    auto oa = fetch_by_row(ctx, part, first, batch.obs, ra);
-    auto ob = fetch_by_row(ctx, part, first, batch.obs, rb);
+    auto oa = obs_of(ra);
+    auto ob = obs_of(rb);
     std::vector<std::uint8_t> same(rows);
     {
       const auto ea = cluster::fetch_owned(ctx, ra, owned_labels);
