@@ -89,7 +89,10 @@ TEST(TfAdjustment, CommonValuesWeighLessRareMore) {
   EXPECT_DOUBLE_EQ(tf_adjustment(0.01, 0, 1000, 4), 0.0);     // unknown count: neutral
 }
 
-TEST(TfAdjustment, PairWeightAddsTermsOnExactNames) {
+namespace {
+// A model whose levels all weigh 0 but the exact family name (u 0.01), and a person whose family
+// name is seen 100 times and given name once.
+FsModel flat_model() {
   FsModel model;
   model.spec = ComparisonSpec{}.levels();
   for (const auto& c : model.spec) {
@@ -97,9 +100,19 @@ TEST(TfAdjustment, PairWeightAddsTermsOnExactNames) {
     model.u.push_back(std::vector<double>(c.levels, 0.2));
   }
   model.u[kFamilyComparison][4] = 0.01;
+  return model;
+}
+ObservationFields counted_person() {
   auto a = person("ann", "smith", kMissingDate);
   a.family_count = 100;
   a.given_count = 1;
+  return a;
+}
+}  // namespace
+
+TEST(TfAdjustment, PairWeightAddsTermsOnExactNames) {
+  const auto model = flat_model();
+  const auto a = counted_person();
   PairLevels l;
   l.level[kFamilyComparison] = 4;
   l.level[kGivenComparison] = 1;
@@ -112,17 +125,9 @@ TEST(TfAdjustment, PairWeightAddsTermsOnExactNames) {
 
 // Resolve scores a pair where it was compared, with only the smaller row's counts at hand.
 TEST(TfAdjustment, CountsAloneGiveTheTermsOfTheFields) {
-  FsModel model;
-  model.spec = ComparisonSpec{}.levels();
-  for (const auto& c : model.spec) {
-    model.m.push_back(std::vector<double>(c.levels, 0.2));
-    model.u.push_back(std::vector<double>(c.levels, 0.2));
-  }
-  model.u[kFamilyComparison][4] = 0.01;
+  auto model = flat_model();
   model.u[kGivenComparison][4] = 0.02;
-  auto a = person("ann", "smith", kMissingDate);
-  a.family_count = 100;
-  a.given_count = 1;
+  const auto a = counted_person();
   PairLevels l;
   l.level[kFamilyComparison] = 4;
   l.level[kGivenComparison] = 4;
