@@ -189,9 +189,8 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     }
   }
   const std::uint64_t key_rows = keys.size();
-  auto grouped = cluster::shuffle_serialized(ctx, std::span<const network::IdentifierUse>(keys),
+  auto grouped = cluster::shuffle_serialized(ctx, std::move(keys),
                                              [p](const network::IdentifierUse& k) { return owner_of_value(k.value, k.type, p); });
-  ch::free_storage(keys);
   std::array<network::GroupStats, network::kEdgeTypeCount> stats{};
   network::PhoneHolders phone_persons;
   auto evidence = network::group_identifier_uses(grouped, config.rules, stats, &phone_persons);

@@ -271,8 +271,7 @@ io::Table entity_table(const cluster::Context& ctx, const RowPartition& part, st
                 std::move(f.document), std::move(f.phone), f.dob};
   }
   // Entities live on the rank holding their label row, so rank order is entity order.
-  auto got = cluster::shuffle_serialized<EntityPart>(ctx, parts, [&](const EntityPart& e) { return part.owner(e.label); });
-  parts = std::vector<EntityPart>();
+  auto got = cluster::shuffle_serialized(ctx, std::move(parts), [&](const EntityPart& e) { return part.owner(e.label); });
   std::sort(got.begin(), got.end(), [](const EntityPart& a, const EntityPart& b) {
     return std::tie(a.label, a.row) < std::tie(b.label, b.row);
   });
