@@ -128,11 +128,13 @@ void write_attribute(hid_t obj, const std::string& name, const AttributeValue& v
       value);
 }
 
-std::string read_fixed(const char* p, std::size_t width) {
+// A fixed-width cell's length: its bytes up to the NUL padding.
+std::size_t fixed_length(const char* p, std::size_t width) {
   std::size_t n = width;
   while (n > 0 && p[n - 1] == '\0') --n;
-  return std::string(p, n);
+  return n;
 }
+std::string read_fixed(const char* p, std::size_t width) { return std::string(p, fixed_length(p, width)); }
 
 }  // namespace
 
@@ -545,7 +547,7 @@ std::uint64_t TableReader::rows(const std::string& group) const {
 }
 
 Table TableReader::read(const std::string& group, std::uint64_t begin, std::uint64_t end,
-                        const std::vector<std::string>& wanted) const {
+                        const std::vector<std::string>& wanted, StringCells cells) const {
   const auto names = wanted.empty() ? column_names(group) : wanted;
   const std::uint64_t total = rows(group);
   if (begin > end || end > total)
@@ -581,9 +583,19 @@ Table TableReader::read(const std::string& group, std::uint64_t begin, std::uint
       std::vector<char> buf(std::max<std::size_t>(count, 1) * size);
       Hid mtype = string_type(size);
       check(H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, buf.data()), "read " + path);
-      std::vector<std::string> v(count);
-      for (hsize_t i = 0; i < count; ++i) v[i] = read_fixed(buf.data() + i * size, size);
-      out.add(name, std::move(v));
+      if (cells == StringCells::kColumn) {
+        std::size_t bytes = 0;
+        for (hsize_t i = 0; i < count; ++i) bytes += fixed_length(buf.data() + i * size, size);
+        StringColumn v;
+        v.reserve(count, bytes);
+        for (hsize_t i = 0; i < count; ++i)
+          v.push_back(std::string_view(buf.data() + i * size, fixed_length(buf.data() + i * size, size)));
+        out.add(name, std::move(v));
+      } else {
+        std::vector<std::string> v(count);
+        for (hsize_t i = 0; i < count; ++i) v[i] = read_fixed(buf.data() + i * size, size);
+        out.add(name, std::move(v));
+      }
     } else if (H5Aexists(dset, "dictionary") > 0) {
       std::vector<std::uint32_t> codes;
       read_into(codes);
@@ -600,12 +612,18 @@ Table TableReader::read(const std::string& group, std::uint64_t begin, std::uint
       check(H5Dread(ddset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "read " + dict_path);
       std::vector<std::string> dict(n);
       for (hsize_t i = 0; i < n; ++i) dict[i] = read_fixed(buf.data() + i * dsize, dsize);
-      std::vector<std::string> v(count);
-      for (hsize_t i = 0; i < count; ++i) {
+      for (hsize_t i = 0; i < count; ++i)
         if (codes[i] >= dict.size()) fail(path + ": dictionary code out of range");
-        v[i] = dict[codes[i]];
+      if (cells == StringCells::kColumn) {
+        auto v = StringColumn::coded();
+        v.reserve(count, 0);
+        for (hsize_t i = 0; i < count; ++i) v.push_back(dict[codes[i]]);
+        out.add(name, std::move(v), StringEncoding::kDictionary);
+      } else {
+        std::vector<std::string> v(count);
+        for (hsize_t i = 0; i < count; ++i) v[i] = dict[codes[i]];
+        out.add(name, std::move(v), StringEncoding::kDictionary);
       }
-      out.add(name, std::move(v), StringEncoding::kDictionary);
     } else if (cls == H5T_INTEGER) {
       const bool is_signed = H5Tget_sign(ftype) == H5T_SGN_2;
       auto add = [&](auto tag) {

@@ -131,9 +131,8 @@ std::string explain(const JobEnv& env, const RunLayout& layout, const std::strin
     spec = comparison_spec_for(*rec, extra);
     rules = blocking_rules_for(rule_text, spec, rec->column_names("/observations"));
   }
-  auto fields_of = [&](std::uint64_t row) {
-    return rec ? read_observations(*rec, spec, row, row + 1).fields.at(0) : match::ObservationFields{};
-  };
+  // Only when `rec` is open.
+  auto fields_of = [&](std::uint64_t row) { return read_observations(*rec, spec, row, row + 1).fields; };
 
   std::string out;
   auto print_link = [&](std::size_t index, int number) {
@@ -148,7 +147,7 @@ std::string explain(const JobEnv& env, const RunLayout& layout, const std::strin
         const auto it = std::find_if(rules.begin(), rules.end(), [&](const match::BlockingRule& b) { return b.text == rule_text[r]; });
         std::string value;
         if (it != rules.end()) {
-          const auto ka = match::blocking_key_text(fa, *it), kb = match::blocking_key_text(fb, *it);
+          const auto ka = match::blocking_key_text(fa[0], *it), kb = match::blocking_key_text(fb[0], *it);
           value = ka == kb ? " = \"" + ka + "\"" : " (sorted-neighbourhood window)";
         }
         keys += (keys.empty() ? "" : "; ") + rule_text[r] + value;

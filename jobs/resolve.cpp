@@ -38,7 +38,7 @@
 namespace ch::jobs {
 namespace {
 
-using match::ObservationFields;
+using match::ObservationStore;
 
 struct RowRequest {
   std::uint64_t row;
@@ -48,7 +48,8 @@ struct RowRequest {
 // Observations by row: this rank's share plus fields fetched from other ranks.
 class FieldStore {
  public:
-  FieldStore(std::uint64_t first, std::vector<ObservationFields>& local) : first_(first), local_(local) {}
+  FieldStore(std::uint64_t first, const ObservationStore& local)
+      : first_(first), local_(local), remote_(local.extras()) {}
 
   // Fetches the fields of the rows that are not local among those `for_each_row(want)` passes to
   // `want` (any order, repeats allowed): the rows are marked as they come rather than listed
@@ -73,24 +74,26 @@ class FieldStore {
     const std::size_t fetched = req.size();
     ch::free_storage(req);
     std::vector<std::vector<std::byte>> replies(static_cast<std::size_t>(ctx.size()));
-    for (const auto& q : at_owner) match::append_fields(local_[q.row - first_], replies[static_cast<std::size_t>(q.from)]);
+    for (const auto& q : at_owner) local_.append_bytes(q.row - first_, replies[static_cast<std::size_t>(q.from)]);
     auto got = cluster::shuffle_bytes(ctx, std::move(replies));
     // Each owner answers in the order asked (row order) and owners hold ascending row ranges, so
     // the replies in rank order are in row order.
     remote_.clear();
-    remote_.resize(fetched);
-    std::size_t k = 0;
+    std::size_t bytes = 0;
+    for (const auto& buf : got) bytes += buf.size();
+    remote_.reserve(fetched, bytes);
     for (auto& buf : got) {
-      for (std::size_t at = 0; at < buf.size() && k < fetched; ++k) at = match::read_fields(buf, at, remote_[k]);
+      for (std::size_t at = 0; at < buf.size() && remote_.size() < fetched;) at = remote_.read_bytes(buf, at);
       buf = std::vector<std::byte>();
     }
-    if (k != fetched || !std::is_sorted(remote_.begin(), remote_.end(), [](const auto& a, const auto& b) { return a.row < b.row; }))
-      throw std::logic_error("FieldStore: the fetched rows are not the rows asked for, in row order");
+    bool in_order = remote_.size() == fetched;
+    for (std::size_t k = 1; in_order && k < remote_.size(); ++k) in_order = remote_.row(k - 1) < remote_.row(k);
+    if (!in_order) throw std::logic_error("FieldStore: the fetched rows are not the rows asked for, in row order");
   }
 
   // Local then fetched, taken as one array by the comparison kernel; index() addresses it.
-  std::span<const ObservationFields> local() const { return local_; }
-  std::span<const ObservationFields> remote() const { return remote_; }
+  const ObservationStore& local() const { return local_; }
+  const ObservationStore& remote() const { return remote_; }
   // A fetched row's place among the fetched ones is its rank in the bitmap of fetched rows (set
   // bits before it): constant time instead of a binary search over millions of fetched rows
   // (medium, 2 ranks: rank 0's comparison 23 → 20 s).
@@ -104,8 +107,8 @@ class FieldStore {
  private:
   bool is_local(std::uint64_t r) const { return r >= first_ && r < first_ + local_.size(); }
   std::uint64_t first_;
-  std::vector<ObservationFields>& local_;
-  std::vector<ObservationFields> remote_;      // fetched rows, in row order
+  const ObservationStore& local_;
+  ObservationStore remote_;                    // fetched rows, in row order
   std::vector<std::uint64_t> wanted_;          // bitmap of the fetched rows
   std::vector<std::uint32_t> wanted_before_;   // fetched rows in the words before each word
 };
@@ -138,7 +141,7 @@ std::vector<std::uint64_t> fetch_by_row(const cluster::Context& ctx, const RowPa
 
 // Global counts of each family/given value, written into the fields (shuffle by value).
 void count_name_values(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
-                       std::vector<ObservationFields>& fields, match::TfTotals& totals) {
+                       ObservationStore& fields, match::TfTotals& totals) {
   struct ValueRef {
     std::uint64_t hash;
     std::uint64_t row;
@@ -151,9 +154,10 @@ void count_name_values(const cluster::Context& ctx, const RowPartition& part, st
   };
   std::vector<ValueRef> refs;
   std::uint64_t have[2] = {0, 0};
-  for (const auto& f : fields) {
-    if (!f.family.empty()) refs.push_back({stable_hash(f.family, 1), f.row, 0}), ++have[0];
-    if (!f.given.empty()) refs.push_back({stable_hash(f.given, 2), f.row, 1}), ++have[1];
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const auto family = fields.text(i, match::kFamilyText), given = fields.text(i, match::kGivenText);
+    if (!family.empty()) refs.push_back({stable_hash(family, 1), fields.row(i), 0}), ++have[0];
+    if (!given.empty()) refs.push_back({stable_hash(given, 2), fields.row(i), 1}), ++have[1];
   }
   totals.family = cluster::allreduce_sum<std::uint64_t>(ctx, have[0]);
   totals.given = cluster::allreduce_sum<std::uint64_t>(ctx, have[1]);
@@ -173,8 +177,9 @@ void count_name_values(const cluster::Context& ctx, const RowPartition& part, st
   }
   const auto back = cluster::shuffle<ValueCount>(ctx, counts, [&](const ValueCount& c) { return part.owner(c.row); });
   for (const auto& c : back) {
-    auto& f = fields[c.row - first];
-    (c.field == 0 ? f.family_count : f.given_count) = c.count;
+    auto named = fields.name_counts(c.row - first);
+    (c.field == 0 ? named.family : named.given) = c.count;
+    fields.set_name_counts(c.row - first, named);
   }
 }
 
@@ -260,16 +265,17 @@ T mode_of(const std::vector<T>& values, const T& missing) {
   return best;
 }
 
-// Moves the names, nationality, document and phone out of `fields`: resolve reads only the
-// term-frequency counts after this, and a copy of them all would be the largest thing it holds.
-io::Table entity_table(const cluster::Context& ctx, const RowPartition& part, std::vector<ObservationFields>& fields,
+// Frees `fields` once their names, nationality, document and phone are copied: resolve needs
+// none of them after this.
+io::Table entity_table(const cluster::Context& ctx, const RowPartition& part, ObservationStore& fields,
                        const std::vector<std::uint64_t>& labels) {
   std::vector<EntityPart> parts(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    auto& f = fields[i];
-    parts[i] = {labels[i], f.row, std::move(f.given), std::move(f.family), std::move(f.nationality),
-                std::move(f.document), std::move(f.phone), f.dob};
+    const auto f = fields[i];
+    parts[i] = {labels[i],           f.row, std::string(f.given), std::string(f.family), std::string(f.nationality),
+                std::string(f.document), std::string(f.phone), f.dob};
   }
+  fields.clear();
   // Entities live on the rank holding their label row, so rank order is entity order.
   auto got = cluster::shuffle_serialized(ctx, std::move(parts), [&](const EntityPart& e) { return part.owner(e.label); });
   std::sort(got.begin(), got.end(), [](const EntityPart& a, const EntityPart& b) {
@@ -368,11 +374,11 @@ struct Candidates {
 // are sorted by it, in that order: a pair is scored where it was compared, not where its smaller
 // row lives. Collective.
 std::vector<match::NameCounts> smaller_row_counts(const cluster::Context& ctx, const RowPartition& part,
-                                                  std::uint64_t first, const std::vector<ObservationFields>& fields,
+                                                  std::uint64_t first, const ObservationStore& fields,
                                                   const Candidates& c) {
   std::vector<std::uint64_t> own(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i)
-    own[i] = std::uint64_t{fields[i].family_count} << 32 | fields[i].given_count;
+    own[i] = std::uint64_t{fields.name_counts(i).family} << 32 | fields.name_counts(i).given;
   std::vector<std::uint64_t> rows;
   for (std::size_t i = 0; i < c.size(); ++i)
     if (const auto lo = c.pair(i).lo; rows.empty() || rows.back() != lo) rows.push_back(lo);
@@ -393,7 +399,7 @@ int compared_at(const RowPartition& part, const match::CandidatePair& c) {
 
 // Blocking, de-duplication, comparison and the random-pair sample. Collective.
 Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
-                           std::vector<ObservationFields>& fields, const match::ComparisonSpec& spec,
+                           const ObservationStore& fields, const match::ComparisonSpec& spec,
                            const std::vector<match::BlockingRule>& rules, const ResolveConfig& cfg,
                            PhaseClock& phase) {
   const std::uint64_t n = part.n;
@@ -402,7 +408,8 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   std::vector<match::BlockMember> members;
   {
     std::vector<match::BlockKey> keys;
-    for (const auto& f : fields) {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const auto f = fields[i];
       keys.clear();
       match::blocking_keys(f, rules, keys);
       for (const auto& k : keys) {
@@ -688,13 +695,13 @@ match::FsModel load_model(const io::TableReader& r, const std::vector<match::Com
 // shared contacts of each phone pair on the rank owning its first entity (step 3). Appends to
 // `evidence`. Nothing happens (but the collectives) when the records have no /calls table.
 void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& part, const io::TableReader& reader,
-                             const std::vector<ObservationFields>& fields, const std::vector<std::string>& booking_ref,
+                             const ObservationStore& fields, const io::StringColumn& booking_ref,
                              const std::vector<std::uint64_t>& labels, const match::HandoverParams& params,
                              std::vector<match::AliasEvidence>& evidence) {
   if (!reader.has_table("/calls")) return;  // the same file on every rank: skipped by all
   const auto started = std::chrono::steady_clock::now();
   const auto p = static_cast<std::uint64_t>(ctx.size());
-  const auto phone_hash = [](const std::string& v) {
+  const auto phone_hash = [](std::string_view v) {
     return stable_hash(v, 100 + static_cast<int>(match::AliasEvidenceKind::kPhone));
   };
   std::vector<match::PhoneCall> uses;
@@ -723,7 +730,8 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
   }
   std::vector<match::PhoneHolder> holders;
   for (std::size_t i = 0; i < fields.size(); ++i)
-    if (!fields[i].phone.empty() && booking_ref[i].empty()) holders.push_back({phone_hash(fields[i].phone), labels[i]});
+    if (const auto phone = fields.text(i, match::kPhoneText); !phone.empty() && booking_ref[i].empty())
+      holders.push_back({phone_hash(phone), labels[i]});
   const auto by_phone = [p](const auto& x) { return static_cast<int>(x.phone % p); };
   auto my_uses = cluster::shuffle<match::PhoneCall>(ctx, std::move(uses), by_phone);
   auto my_holders = cluster::shuffle<match::PhoneHolder>(ctx, std::move(holders), by_phone);
@@ -870,7 +878,7 @@ void continuation_evidence(const cluster::Context& ctx, const RowPartition& part
 // many; kernels/match/alias.hpp): (entity, booking) pairs are counted on the owner of the entity's
 // label row and fetched back. Collective.
 std::vector<std::uint64_t> entity_booking_counts(const cluster::Context& ctx, const RowPartition& part,
-                                                 std::uint64_t first, const std::vector<std::string>& booking_ref,
+                                                 std::uint64_t first, const io::StringColumn& booking_ref,
                                                  const std::vector<std::uint64_t>& labels) {
   struct EntityBooking {
     std::uint64_t label, booking;
@@ -891,16 +899,18 @@ std::vector<std::uint64_t> entity_booking_counts(const cluster::Context& ctx, co
 // owner of entity_a). An entity's traits are its most frequent birth date, family name and given
 // name's phonetic key (ties to the first row), computed on the rank owning its label row.
 void identity_evidence(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
-                       const std::vector<ObservationFields>& fields, const std::vector<std::uint64_t>& labels,
+                       const ObservationStore& fields, const std::vector<std::uint64_t>& labels,
                        const match::AliasWeights& weights, std::vector<match::AliasEvidence>& evidence) {
   struct TraitRow {
     std::uint64_t label, row, family, given;
     std::int32_t dob;
   };
   std::vector<TraitRow> rows(fields.size());
-  for (std::size_t i = 0; i < fields.size(); ++i)
-    rows[i] = {labels[i], fields[i].row, fields[i].family.empty() ? 0 : stable_hash(fields[i].family, 3),
-               fields[i].given_phon1.empty() ? 0 : stable_hash(fields[i].given_phon1, 4), fields[i].dob};
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const auto f = fields[i];
+    rows[i] = {labels[i], f.row, f.family.empty() ? 0 : stable_hash(f.family, 3),
+               f.given_phon1.empty() ? 0 : stable_hash(f.given_phon1, 4), f.dob};
+  }
   auto got = cluster::shuffle<TraitRow>(ctx, std::move(rows), [&](const TraitRow& t) { return part.owner(t.label); });
   std::sort(got.begin(), got.end(), [](const TraitRow& a, const TraitRow& b) { return std::tie(a.label, a.row) < std::tie(b.label, b.row); });
   std::vector<std::uint64_t> dob_of(fields.size(), 0), family_of(fields.size(), 0), given_of(fields.size(), 0);  // by label row
@@ -1170,19 +1180,24 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     };
     const auto booking_counts = entity_booking_counts(ctx, part, first, batch.booking_ref, labels);
     std::vector<AliasValue> values;
+    std::string name_text;
     for (std::size_t i = 0; i < fields.size(); ++i) {
-      const auto add = [&](const std::string& v, match::AliasEvidenceKind kind) {
+      const auto f = fields[i];
+      const auto add = [&](std::string_view v, match::AliasEvidenceKind kind) {
         if (v.empty()) return;
         const bool booking = kind == match::AliasEvidenceKind::kBooking;
-        const auto name = booking && !(fields[i].given.empty() && fields[i].family.empty())
-                              ? stable_hash(fields[i].given + '|' + fields[i].family, 6) : 0;
+        std::uint64_t name = 0;
+        if (booking && !(f.given.empty() && f.family.empty())) {
+          name_text.assign(f.given).append(1, '|').append(f.family);
+          name = stable_hash(name_text, 6);
+        }
         values.push_back({stable_hash(v, 100 + static_cast<int>(kind)), labels[i], batch.event_utc[i], name,
                           booking ? static_cast<std::uint32_t>(booking_counts[i]) : 0u, static_cast<std::uint8_t>(kind)});
       };
-      add(fields[i].phone, match::AliasEvidenceKind::kPhone);
+      add(f.phone, match::AliasEvidenceKind::kPhone);
       add(batch.booking_ref[i], match::AliasEvidenceKind::kBooking);
       add(batch.payment_ref[i], match::AliasEvidenceKind::kPayment);
-      add(fields[i].email, match::AliasEvidenceKind::kEmail);
+      add(f.email, match::AliasEvidenceKind::kEmail);
     }
     auto grouped = cluster::shuffle<AliasValue>(ctx, std::move(values), [p](const AliasValue& v) { return static_cast<int>(v.hash % p); });
     std::sort(grouped.begin(), grouped.end(), [](const AliasValue& a, const AliasValue& b) {

@@ -17,24 +17,30 @@ bool has(const std::vector<std::string>& names, const std::string& n) {
   return std::find(names.begin(), names.end(), n) != names.end();
 }
 
-// A string column as strings, whatever its stored type (dates may be stored as day numbers).
-// Moved out of `t`: each cell is held once.
-std::vector<std::string> strings_of(io::Table& t, const std::string& name, std::size_t rows) {
+// A string column, whatever its stored type (dates may be stored as day numbers), moved out of
+// `t`: each cell is held once. Missing: n empty cells.
+io::StringColumn column_of(io::Table& t, const std::string& name, std::size_t rows) {
+  io::StringColumn out;
   auto& cols = t.columns();
   const auto it = std::find_if(cols.begin(), cols.end(), [&](const io::Column& c) { return c.name == name; });
-  if (it == cols.end()) return std::vector<std::string>(rows);
-  auto& c = *it;
-  if (auto* v = std::get_if<std::vector<std::string>>(&c.data)) return std::move(*v);
-  std::vector<std::string> out(rows);
+  if (it == cols.end()) {
+    out.pad_to(rows);
+    return out;
+  }
   std::visit(
-      [&](const auto& vec) {
-        using T = typename std::decay_t<decltype(vec)>::value_type;
-        if constexpr (std::is_same_v<T, std::string_view>)
-          for (std::size_t i = 0; i < rows; ++i) out[i] = std::string(vec[i]);
-        else if constexpr (!std::is_same_v<T, std::string>)
-          for (std::size_t i = 0; i < rows; ++i) out[i] = std::to_string(vec[i]);
+      [&](auto& vec) {
+        using V = std::decay_t<decltype(vec)>;
+        if constexpr (std::is_same_v<V, io::StringColumn>) {
+          out = std::move(vec);
+        } else {
+          using T = typename V::value_type;
+          if constexpr (std::is_same_v<T, std::string>)
+            for (const auto& v : vec) out.push_back(v);
+          else
+            for (const auto& v : vec) out.push_back(std::to_string(v));
+        }
       },
-      c.data);
+      it->data);
   return out;
 }
 
@@ -47,16 +53,21 @@ match::FieldKind parse_kind(const std::string& s, const std::string& entry) {
 
 }  // namespace
 
-std::int32_t parse_dob(const std::string& text) {
+std::int32_t parse_dob(std::string_view text) {
+  // Digits at [at, at + n), -1 if any is not a digit.
+  const auto digits = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return -1;
+      v = 10 * v + (text[i] - '0');
+    }
+    return v;
+  };
   int y = 0, m = 0, d = 0;
   if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-    y = std::atoi(text.substr(0, 4).c_str());
-    m = std::atoi(text.substr(5, 2).c_str());
-    d = std::atoi(text.substr(8, 2).c_str());
-  } else if (text.size() == 8 && std::all_of(text.begin(), text.end(), ::isdigit)) {
-    y = std::atoi(text.substr(0, 4).c_str());
-    m = std::atoi(text.substr(4, 2).c_str());
-    d = std::atoi(text.substr(6, 2).c_str());
+    y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
+  } else if (text.size() == 8) {
+    y = digits(0, 4), m = digits(4, 2), d = digits(6, 2);
   } else {
     return match::kMissingDate;
   }
@@ -134,12 +145,12 @@ ObservationBatch read_observations(const io::TableReader& records, const match::
                         "payment_ref", "event_utc"})
     if (has(cols, c)) want.emplace_back(c);
   for (const auto& e : spec.extra) want.push_back(e.first);
-  auto t = records.read(kTable, begin, end, want);
+  auto t = records.read(kTable, begin, end, want, io::StringCells::kColumn);
   const std::size_t n = end - begin;
 
   ObservationBatch b;
   b.first_row = begin;
-  b.record_id = strings_of(t, "record_id", n);
+  b.record_id = column_of(t, "record_id", n);
   if (t.has("obs")) {
     const auto& c = t.column("obs");
     b.obs.resize(n);
@@ -156,54 +167,36 @@ ObservationBatch read_observations(const io::TableReader& records, const match::
     b.obs.resize(n);
     for (std::size_t i = 0; i < n; ++i) b.obs[i] = begin + i;
   }
-  auto given = strings_of(t, "given_name", n), family = strings_of(t, "family_name", n);
-  auto gd1 = strings_of(t, "given_name_dm1", n), gd2 = strings_of(t, "given_name_dm2", n);
-  auto fd1 = strings_of(t, "family_name_dm1", n), fd2 = strings_of(t, "family_name_dm2", n);
-  auto dob = strings_of(t, "dob", n), sex = strings_of(t, "sex", n), nat = strings_of(t, "nationality", n);
-  auto doc = strings_of(t, "document_number", n), phone = strings_of(t, "phone", n);
-  auto email = strings_of(t, "email", n);
-  b.booking_ref = strings_of(t, "booking_ref", n);
-  b.payment_ref = strings_of(t, "payment_ref", n);
+  b.booking_ref = column_of(t, "booking_ref", n);
+  b.payment_ref = column_of(t, "payment_ref", n);
   b.event_utc.assign(n, match::kUnknownFlightTime);
   if (t.has("event_utc"))
     if (const auto* v = std::get_if<std::vector<std::int64_t>>(&t.column("event_utc").data)) b.event_utc = *v;
-  std::vector<std::vector<std::string>> extra;
-  for (const auto& e : spec.extra) extra.push_back(strings_of(t, e.first, n));
-  const bool derive_given = !t.has("given_name_dm1"), derive_family = !t.has("family_name_dm1");
 
-  b.fields.resize(n);
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-    auto& f = b.fields[i];
-    f.row = begin + i;
-    f.given = std::move(given[i]);
-    f.family = std::move(family[i]);
-    // Phonetic keys from records.h5, or computed here for inputs that lack them.
-    auto phonetic = [](bool derive, const std::string& name, std::string& stored1, std::string& stored2,
-                       std::string& key1, std::string& key2) {
-      if (derive) {
-        auto k = text::double_metaphone_name(name);
-        key1 = std::move(k.primary);
-        key2 = std::move(k.alternate);
-      } else {
-        key1 = std::move(stored1);
-        key2 = std::move(stored2);
-      }
-    };
-    phonetic(derive_given, f.given, gd1[i], gd2[i], f.given_phon1, f.given_phon2);
-    phonetic(derive_family, f.family, fd1[i], fd2[i], f.family_phon1, f.family_phon2);
-    f.dob = parse_dob(dob[i]);
-    f.sex = std::move(sex[i]);
-    f.nationality = std::move(nat[i]);
-    f.document = std::move(doc[i]);
-    f.phone = std::move(phone[i]);
-    f.email = std::move(email[i]);
-    // Trailing empty extras are left out (the kernels read a missing one as empty): most
-    // observations have no address, and six empty strings cost each of them 200 bytes.
-    std::size_t used = extra.size();
-    while (used > 0 && extra[used - 1][i].empty()) --used;
-    f.extra.resize(used);
-    for (std::size_t e = 0; e < used; ++e) f.extra[e] = std::move(extra[e][i]);
-  });
+  // The store's text fields in match::TextField order, then the extras.
+  std::vector<io::StringColumn> text;
+  for (const char* c : {"given_name", "family_name", "given_name_dm1", "given_name_dm2", "family_name_dm1",
+                        "family_name_dm2", "sex", "nationality", "document_number", "phone", "email"})
+    text.push_back(column_of(t, c, n));
+  for (const auto& e : spec.extra) text.push_back(column_of(t, e.first, n));
+  // Phonetic keys from records.h5, or computed here for inputs that lack them.
+  const auto derive = [&](std::size_t name, std::size_t key1, std::size_t key2) {
+    std::vector<std::string> k1(n), k2(n);
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+      auto k = text::double_metaphone_name(std::string(text[name][i]));
+      k1[i] = std::move(k.primary);
+      k2[i] = std::move(k.alternate);
+    });
+    text[key1] = io::StringColumn(k1);
+    text[key2] = io::StringColumn(k2);
+  };
+  if (!t.has("given_name_dm1")) derive(match::kGivenText, match::kGivenPhon1Text, match::kGivenPhon2Text);
+  if (!t.has("family_name_dm1")) derive(match::kFamilyText, match::kFamilyPhon1Text, match::kFamilyPhon2Text);
+  const auto dob = column_of(t, "dob", n);
+  t = io::Table();
+  b.fields = match::ObservationStore::build(
+      n, spec.extra.size(), [&](std::size_t i, std::size_t f) { return text[f][i]; },
+      [&](std::size_t i) { return begin + i; }, [&](std::size_t i) { return parse_dob(dob[i]); });
   return b;
 }
 

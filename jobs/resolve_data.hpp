@@ -1,4 +1,4 @@
-// Reading observations for resolve and explain: /observations columns → ObservationFields, plus
+// Reading observations for resolve and explain: /observations columns → an ObservationStore, plus
 // the link fields aliases need. Missing derived columns (phonetic keys) are computed here from
 // the normalized names with kernels/text, so resolve also runs on records written by an older
 // or a partial ingest.
@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/table.hpp"
@@ -17,10 +18,10 @@ namespace ch::jobs {
 
 struct ObservationBatch {
   std::uint64_t first_row = 0;                 // global row of element 0
-  std::vector<match::ObservationFields> fields;
-  std::vector<std::string> record_id;
+  match::ObservationStore fields;
+  io::StringColumn record_id;
   std::vector<std::uint64_t> obs;              // the obs id column (or the row when absent)
-  std::vector<std::string> booking_ref, payment_ref;
+  io::StringColumn booking_ref, payment_ref;
   std::vector<std::int64_t> event_utc;         // travel: departure; kNoTime when unknown
 };
 
@@ -41,6 +42,6 @@ std::vector<match::BlockingRule> blocking_rules_for(const std::vector<std::strin
                                                     std::vector<std::string>* skipped = nullptr);
 
 // "YYYY-MM-DD" (or YYYYMMDD) → days since 1970, kMissingDate when empty or unparseable.
-std::int32_t parse_dob(const std::string& text);
+std::int32_t parse_dob(std::string_view text);
 
 }  // namespace ch::jobs

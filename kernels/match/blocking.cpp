@@ -33,11 +33,11 @@ constexpr TermName kTermNames[] = {
 // Key of the first name token: a dropped or added second surname keeps the block.
 std::string_view first_token(std::string_view s) { return s.substr(0, s.find(' ')); }
 
-std::string term_value(const ObservationFields& o, const BlockTerm& t) {
+std::string term_value(const ObservationView& o, const BlockTerm& t) {
   switch (t.kind) {
-    case BlockTermKind::kDocument: return o.document;
-    case BlockTermKind::kPhone: return o.phone;
-    case BlockTermKind::kEmail: return o.email;
+    case BlockTermKind::kDocument: return std::string(o.document);
+    case BlockTermKind::kPhone: return std::string(o.phone);
+    case BlockTermKind::kEmail: return std::string(o.email);
     case BlockTermKind::kDob: return o.dob == kMissingDate ? std::string() : std::to_string(o.dob);
     case BlockTermKind::kBirthYear: {
       if (o.dob == kMissingDate) return {};
@@ -48,15 +48,15 @@ std::string term_value(const ObservationFields& o, const BlockTerm& t) {
     }
     case BlockTermKind::kFamilyPhonetic: return std::string(first_token(o.family_phon1));
     case BlockTermKind::kGivenPhonetic: return std::string(first_token(o.given_phon1));
-    case BlockTermKind::kFamilyPrefix3: return o.family.substr(0, 3);
-    case BlockTermKind::kGivenPrefix3: return o.given.substr(0, 3);
-    case BlockTermKind::kGivenInitial: return o.given.substr(0, 1);
+    case BlockTermKind::kFamilyPrefix3: return std::string(o.family.substr(0, 3));
+    case BlockTermKind::kGivenPrefix3: return std::string(o.given.substr(0, 3));
+    case BlockTermKind::kGivenInitial: return std::string(o.given.substr(0, 1));
     case BlockTermKind::kNamePairPhonetic: {
       const auto a = first_token(o.family_phon1), b = first_token(o.given_phon1);
       if (a.empty() || b.empty()) return {};
       return a < b ? std::string(a) + "~" + std::string(b) : std::string(b) + "~" + std::string(a);
     }
-    case BlockTermKind::kExtra: return t.extra < o.extra.size() ? o.extra[t.extra] : std::string();
+    case BlockTermKind::kExtra: return t.extra < o.extra.size() ? std::string(o.extra[t.extra]) : std::string();
   }
   return {};
 }
@@ -95,7 +95,7 @@ BlockingRule parse_blocking_rule(std::string_view text, std::span<const std::str
   return rule;
 }
 
-std::string blocking_key_text(const ObservationFields& obs, const BlockingRule& rule) {
+std::string blocking_key_text(const ObservationView& obs, const BlockingRule& rule) {
   std::string out;
   for (std::size_t i = 0; i < rule.terms.size(); ++i) {
     const auto v = term_value(obs, rule.terms[i]);
@@ -106,7 +106,7 @@ std::string blocking_key_text(const ObservationFields& obs, const BlockingRule& 
   return out;
 }
 
-void blocking_keys(const ObservationFields& obs, std::span<const BlockingRule> rules,
+void blocking_keys(const ObservationView& obs, std::span<const BlockingRule> rules,
                    std::vector<BlockKey>& out) {
   for (std::size_t r = 0; r < rules.size(); ++r) {
     const auto text = blocking_key_text(obs, rules[r]);
@@ -115,10 +115,15 @@ void blocking_keys(const ObservationFields& obs, std::span<const BlockingRule> r
   }
 }
 
-void fill_sort_key(const ObservationFields& obs, BlockMember& member) {
+void fill_sort_key(const ObservationView& obs, BlockMember& member) {
   std::memset(member.sort, 0, sizeof member.sort);
-  std::string s = obs.family + ' ' + obs.given;
-  std::memcpy(member.sort, s.data(), std::min(s.size(), sizeof member.sort));
+  // family + ' ' + given, cut to the key's size.
+  const std::size_t f = std::min(obs.family.size(), sizeof member.sort);
+  std::memcpy(member.sort, obs.family.data(), f);
+  if (f < sizeof member.sort) {
+    member.sort[f] = ' ';
+    std::memcpy(member.sort + f + 1, obs.given.data(), std::min(obs.given.size(), sizeof member.sort - f - 1));
+  }
 }
 
 bool operator<(const BlockMember& a, const BlockMember& b) {

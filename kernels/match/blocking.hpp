@@ -34,7 +34,7 @@ enum class BlockTermKind : std::uint8_t {
 };
 struct BlockTerm {
   BlockTermKind kind;
-  std::uint32_t extra = 0;  // index into ObservationFields::extra for kExtra
+  std::uint32_t extra = 0;  // index into ObservationView::extra for kExtra
 };
 struct BlockingRule {
   std::string text;  // as configured, e.g. "family_phonetic+birth_year"
@@ -48,14 +48,14 @@ struct BlockingRule {
 BlockingRule parse_blocking_rule(std::string_view text, std::span<const std::string> extra_columns);
 
 // The value of each term joined with '|' ("" if any term is empty: no key for this rule).
-std::string blocking_key_text(const ObservationFields& obs, const BlockingRule& rule);
+std::string blocking_key_text(const ObservationView& obs, const BlockingRule& rule);
 
 struct BlockKey {
   std::uint64_t hash;
   std::uint8_t rule;
 };
 // Appends one key per rule that applies to `obs`.
-void blocking_keys(const ObservationFields& obs, std::span<const BlockingRule> rules,
+void blocking_keys(const ObservationView& obs, std::span<const BlockingRule> rules,
                    std::vector<BlockKey>& out);
 
 // One observation's membership of one block, as shuffled to the block's owner.
@@ -65,7 +65,7 @@ struct BlockMember {
   std::uint8_t rule;
   char sort[23];  // name/date prefix: neighbours in this order are likely the same person
 };
-void fill_sort_key(const ObservationFields& obs, BlockMember& member);
+void fill_sort_key(const ObservationView& obs, BlockMember& member);
 bool operator<(const BlockMember& a, const BlockMember& b);  // by key, sort text, row
 
 struct CandidatePair {

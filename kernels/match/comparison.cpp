@@ -98,57 +98,6 @@ std::uint8_t exact_level(std::string_view a, std::string_view b) {
   return a == b ? 2 : 1;
 }
 
-namespace {
-template <class T>
-void append_value(std::vector<std::byte>& out, const T& v) {
-  const auto* b = reinterpret_cast<const std::byte*>(&v);
-  out.insert(out.end(), b, b + sizeof v);
-}
-void append_text(std::vector<std::byte>& out, std::string_view s) {
-  append_value(out, static_cast<std::uint32_t>(s.size()));
-  const auto* b = reinterpret_cast<const std::byte*>(s.data());
-  out.insert(out.end(), b, b + s.size());
-}
-template <class T>
-std::size_t read_value(std::span<const std::byte> in, std::size_t at, T& v) {
-  std::memcpy(&v, in.data() + at, sizeof v);
-  return at + sizeof v;
-}
-std::size_t read_text(std::span<const std::byte> in, std::size_t at, std::string& s) {
-  std::uint32_t n = 0;
-  at = read_value(in, at, n);
-  s.assign(reinterpret_cast<const char*>(in.data() + at), n);
-  return at + n;
-}
-}  // namespace
-
-void append_fields(const ObservationFields& f, std::vector<std::byte>& out) {
-  append_value(out, f.row);
-  append_value(out, f.dob);
-  append_value(out, f.given_count);
-  append_value(out, f.family_count);
-  append_value(out, static_cast<std::uint32_t>(f.extra.size()));
-  for (const std::string* s : {&f.given, &f.family, &f.given_phon1, &f.given_phon2, &f.family_phon1,
-                               &f.family_phon2, &f.sex, &f.nationality, &f.document, &f.phone, &f.email})
-    append_text(out, *s);
-  for (const auto& x : f.extra) append_text(out, x);
-}
-
-std::size_t read_fields(std::span<const std::byte> in, std::size_t at, ObservationFields& f) {
-  std::uint32_t extras = 0;
-  at = read_value(in, at, f.row);
-  at = read_value(in, at, f.dob);
-  at = read_value(in, at, f.given_count);
-  at = read_value(in, at, f.family_count);
-  at = read_value(in, at, extras);
-  for (std::string* s : {&f.given, &f.family, &f.given_phon1, &f.given_phon2, &f.family_phon1,
-                         &f.family_phon2, &f.sex, &f.nationality, &f.document, &f.phone, &f.email})
-    at = read_text(in, at, *s);
-  f.extra.resize(extras);
-  for (auto& x : f.extra) at = read_text(in, at, x);
-  return at;
-}
-
 std::size_t ComparisonSpec::size() const { return kinds().size(); }
 
 std::vector<FieldKind> ComparisonSpec::kinds() const {
@@ -176,8 +125,7 @@ std::vector<ComparisonLevels> ComparisonSpec::levels() const {
   return out;
 }
 
-PairLevels compare_observations(const ObservationFields& a, const ObservationFields& b,
-                                const ComparisonSpec& spec) {
+PairLevels compare_observations(const ObservationView& a, const ObservationView& b, const ComparisonSpec& spec) {
   PairLevels out;
   const auto fam = name_level(a.family, b.family, a.family_phon1, a.family_phon2, b.family_phon1,
                               b.family_phon2);
@@ -208,8 +156,8 @@ PairLevels compare_observations(const ObservationFields& a, const ObservationFie
   if (spec.phone) out.level[c++] = exact_level(a.phone, b.phone);
   if (spec.email) out.level[c++] = exact_level(a.email, b.email);
   for (std::size_t e = 0; e < spec.extra.size(); ++e) {
-    const std::string_view x = e < a.extra.size() ? std::string_view(a.extra[e]) : std::string_view();
-    const std::string_view y = e < b.extra.size() ? std::string_view(b.extra[e]) : std::string_view();
+    const std::string_view x = e < a.extra.size() ? a.extra[e] : std::string_view();
+    const std::string_view y = e < b.extra.size() ? b.extra[e] : std::string_view();
     switch (spec.extra[e].second) {
       case FieldKind::kName: out.level[c++] = name_level(x, y, {}, {}, {}, {}); break;
       case FieldKind::kIdentifier: out.level[c++] = identifier_level(x, y); break;
@@ -220,19 +168,16 @@ PairLevels compare_observations(const ObservationFields& a, const ObservationFie
   return out;
 }
 
-std::vector<PairLevels> compare_pairs(std::span<const ObservationFields> observations,
+std::vector<PairLevels> compare_pairs(const ObservationStore& observations,
                                       std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
                                       const ComparisonSpec& spec) {
-  return compare_pairs(observations, {}, pairs, spec);
+  return compare_pairs(observations, ObservationStore(observations.extras()), pairs, spec);
 }
 
-std::vector<PairLevels> compare_pairs(std::span<const ObservationFields> head,
-                                      std::span<const ObservationFields> tail,
+std::vector<PairLevels> compare_pairs(const ObservationStore& head, const ObservationStore& tail,
                                       std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
                                       const ComparisonSpec& spec) {
-  const auto at = [&](std::uint32_t i) -> const ObservationFields& {
-    return i < head.size() ? head[i] : tail[i - head.size()];
-  };
+  const auto at = [&](std::uint32_t i) { return i < head.size() ? head[i] : tail[i - head.size()]; };
   std::vector<PairLevels> out(pairs.size());
   // Each pair writes only its own slot, so the result is independent of the schedule.
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 1024), [&](const auto& r) {
@@ -249,8 +194,8 @@ double tf_adjustment(double u_exact, std::uint64_t value_count, std::uint64_t to
 }
 
 std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels,
-                                        const ObservationFields& a, const TfTotals& tf) {
-  return pair_tf_terms(model, levels, NameCounts{a.family_count, a.given_count}, tf);
+                                        const ObservationView& a, const TfTotals& tf) {
+  return pair_tf_terms(model, levels, a.name_counts(), tf);
 }
 
 std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels, NameCounts a,
@@ -272,7 +217,7 @@ std::pair<double, double> pair_tf_terms(const PairLevels& levels, std::pair<doub
           levels.level[kGivenComparison] == 4 ? exact_terms.second : 0.0};
 }
 
-double pair_weight(const FsModel& model, const PairLevels& levels, const ObservationFields& a,
+double pair_weight(const FsModel& model, const PairLevels& levels, const ObservationView& a,
                    const TfTotals& tf) {
   return pair_weight(model.match_weight(std::span<const std::uint8_t>(levels.level, model.spec.size())),
                      pair_tf_terms(model, levels, a, tf));

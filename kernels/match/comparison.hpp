@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "kernels/match/fellegi_sunter.hpp"
+#include "kernels/match/observation.hpp"
 #include "kernels/match/similarity.hpp"
 
 namespace ch::match {
@@ -46,26 +47,6 @@ std::uint8_t name_level(std::string_view a, std::string_view b, std::string_view
 std::uint8_t date_level(std::int32_t days_a, std::int32_t days_b);
 std::uint8_t identifier_level(std::string_view a, std::string_view b);
 std::uint8_t exact_level(std::string_view a, std::string_view b);
-
-// The identity fields of one observation, normalized (see docs/schema.md, records.h5).
-struct ObservationFields {
-  std::uint64_t row = 0;  // dense global row index in /observations
-  std::string given, family;
-  std::string given_phon1, given_phon2, family_phon1, family_phon2;  // Double Metaphone keys
-  std::int32_t dob = kMissingDate;
-  std::string sex, nationality, document, phone, email;
-  std::vector<std::string> extra;  // configured extra fields, in ComparisonSpec::extra order
-  // Global counts of the exact given/family value (term frequencies); 0 = unknown.
-  std::uint32_t given_count = 0, family_count = 0;
-};
-
-// Flat byte form of ObservationFields for sending fields between ranks: fixed-size numbers, then
-// each string as a 4-byte length and its bytes. Through Boost.Serialization (a stream call per
-// member) and the copies around it, fetching other ranks' fields took 5–6 s of resolve per rank
-// on `medium`. append_fields adds one record to `out`; read_fields reads the record at `at` and
-// returns the offset after it.
-void append_fields(const ObservationFields& f, std::vector<std::byte>& out);
-std::size_t read_fields(std::span<const std::byte> in, std::size_t at, ObservationFields& f);
 
 // Which comparisons the model uses. Names and dob are always present; the others only when the
 // records carry the column (a comparison that is missing everywhere would carry no information).
@@ -85,18 +66,16 @@ struct PairLevels {
   std::uint8_t level[kMaxComparisons] = {};
   bool names_swapped = false;
 };
-PairLevels compare_observations(const ObservationFields& a, const ObservationFields& b,
-                                const ComparisonSpec& spec);
+PairLevels compare_observations(const ObservationView& a, const ObservationView& b, const ComparisonSpec& spec);
 
 // Levels of many pairs (indices into `observations`), in parallel; out[i] belongs to pairs[i].
-std::vector<PairLevels> compare_pairs(std::span<const ObservationFields> observations,
+std::vector<PairLevels> compare_pairs(const ObservationStore& observations,
                                       std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
                                       const ComparisonSpec& spec);
-// The same over two arrays taken as one: index i < head.size() is head[i], larger indices
+// The same over two stores taken as one: index i < head.size() is head[i], larger indices
 // address tail. A rank's own observations and those fetched from others are then compared
-// without first copying both into one array.
-std::vector<PairLevels> compare_pairs(std::span<const ObservationFields> head,
-                                      std::span<const ObservationFields> tail,
+// without first copying both into one store.
+std::vector<PairLevels> compare_pairs(const ObservationStore& head, const ObservationStore& tail,
                                       std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
                                       const ComparisonSpec& spec);
 
@@ -116,7 +95,7 @@ struct TfTotals {
   // name into "rare"; 0 = use the model's u.
   double u_family_exact = 0, u_given_exact = 0;
 };
-double pair_weight(const FsModel& model, const PairLevels& levels, const ObservationFields& a,
+double pair_weight(const FsModel& model, const PairLevels& levels, const ObservationView& a,
                    const TfTotals& tf);
 // The same from its parts: the pattern's weight (FsModel::match_weight of the levels, which a
 // caller scoring many pairs computes once per pattern) and the names' TF terms (pair_tf_terms).
@@ -125,12 +104,9 @@ inline double pair_weight(double pattern_weight, std::pair<double, double> tf_te
 }
 // The TF part alone, per name comparison (family, given), for explain.
 std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels,
-                                        const ObservationFields& a, const TfTotals& tf);
-// The same from `a`'s exact-value counts alone (ObservationFields::family_count, given_count):
-// for a rank that scores pairs whose first row it does not hold.
-struct NameCounts {
-  std::uint32_t family = 0, given = 0;
-};
+                                        const ObservationView& a, const TfTotals& tf);
+// The same from `a`'s exact-value counts alone: for a rank that scores pairs whose first row it
+// does not hold.
 std::pair<double, double> pair_tf_terms(const FsModel& model, const PairLevels& levels, NameCounts a,
                                         const TfTotals& tf);
 // Split in two for a caller scoring many pairs per row: the terms an exact agreement on family

@@ -1,7 +1,7 @@
 // The HDF5 table layer under 1, 2 and 4 ranks: every column type round-trips, ranks with zero
-// rows take part, strings keep commas/quotes/UTF-8, dictionaries are global, tables of parts are
-// laid out part by part, the file content does not depend on the rank count, and an uncommitted
-// writer leaves no file behind.
+// rows take part, strings keep commas/quotes/UTF-8 (read as strings or as StringColumns),
+// dictionaries are global, tables of parts are laid out part by part, the file content does not
+// depend on the rank count, and an uncommitted writer leaves no file behind.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -96,6 +96,14 @@ TEST(TableIo, RoundTripsEveryColumnTypeWithEmptyRanks) {
   // Each rank's even share reads back the matching rows.
   const auto [b, e] = ch::io::even_share(total, ctx.rank(), ctx.size());
   expect_equal_tables(r.read_my_share("/t"), reference_rows(b, e));
+  // As StringColumns (resolve's read): the same cells, the dictionary column coded.
+  const auto as_columns = r.read("/t", b, e, {"fixed", "dict"}, ch::io::StringCells::kColumn);
+  const auto want = reference_rows(b, e);
+  for (const std::string name : {"fixed", "dict"}) {
+    const auto& got = std::get<ch::io::StringColumn>(as_columns.column(name).data);
+    EXPECT_EQ(got.is_coded(), name == "dict");
+    EXPECT_EQ(got.to_strings(), std::get<std::vector<std::string>>(want.column(name).data)) << name;
+  }
   const auto attrs = r.attributes("/");
   EXPECT_EQ(std::get<std::string>(attrs.at("stage")), "test");
   EXPECT_EQ(std::get<std::int64_t>(attrs.at("n")), 42);
