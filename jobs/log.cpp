@@ -17,6 +17,7 @@
 
 // gperftools' C interface; weak, so that builds without tcmalloc (sanitizers) link and skip it.
 extern "C" void MallocExtension_ReleaseFreeMemory() __attribute__((weak));
+extern "C" int MallocExtension_GetNumericProperty(const char* property, std::size_t* value) __attribute__((weak));
 
 namespace ch::jobs {
 
@@ -67,6 +68,17 @@ void reset_peak_rss() {
 }
 
 
+// What the program holds allocated now, as tcmalloc counts it: the peak RSS is a high-water
+// mark (and counts what tcmalloc keeps for reuse), this says what a phase left behind. Empty
+// without tcmalloc.
+std::string heap_in_use() {
+  std::size_t bytes = 0;
+  if (MallocExtension_GetNumericProperty == nullptr ||
+      !MallocExtension_GetNumericProperty("generic.current_allocated_bytes", &bytes))
+    return {};
+  return fmt::format(", heap {:.0f} MB", static_cast<double>(bytes) / 1e6);
+}
+
 double process_cpu_seconds() {
   timespec t{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
@@ -89,9 +101,9 @@ void PhaseClock::mark(const char* phase) {
   const auto wall = std::chrono::steady_clock::now();
   const double cpu = process_cpu_seconds(), shuffle = ctx_.shuffle_seconds();
   const auto faults = minor_faults();
-  spdlog::debug("{}: {} {:.3f} s (cpu {:.3f} s, shuffles {:.3f} s, {} k page faults, peak RSS {:.0f} MB)", stage_,
+  spdlog::debug("{}: {} {:.3f} s (cpu {:.3f} s, shuffles {:.3f} s, {} k page faults, peak RSS {:.0f} MB{})", stage_,
                 phase, std::chrono::duration<double>(wall - wall_).count(), cpu - cpu_, shuffle - shuffle_,
-                (faults - faults_) / 1000, static_cast<double>(peak_rss_bytes()) / 1e6);
+                (faults - faults_) / 1000, static_cast<double>(peak_rss_bytes()) / 1e6, heap_in_use());
   wall_ = wall, cpu_ = cpu, shuffle_ = shuffle, faults_ = faults;
 }
 

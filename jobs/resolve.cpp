@@ -704,16 +704,21 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
   const auto phone_hash = [](std::string_view v) {
     return stable_hash(v, 100 + static_cast<int>(match::AliasEvidenceKind::kPhone));
   };
-  std::vector<match::PhoneCall> uses;
+  const auto by_phone = [p](const auto& x) { return static_cast<int>(x.phone % p); };
+  std::vector<match::PhoneCall> my_uses;  // the uses of this rank's phones
   {
-    // Read in slices: as strings the calls cost several times their hashes, and there are
-    // several calls per observation. Every rank reads the same number of slices.
+    // Read and sent in slices: as strings the calls cost several times their hashes, and there
+    // are several calls per observation; sent at once, the uses were held twice (medium: 1 GB per
+    // rank). Every rank reads the same number of slices.
     constexpr std::uint64_t kSlice = 1 << 18;
     const std::uint64_t total = reader.rows("/calls");
     const auto [begin, end] = io::even_share(total, ctx.rank(), ctx.size());
     const std::uint64_t slices = (total / p + 1 + kSlice - 1) / kSlice;
-    uses.reserve(2 * (end - begin));
+    // Phones are spread by hash: about as many uses arrive as leave (headroom for busy phones).
+    my_uses.reserve(2 * (end - begin) + (end - begin) / 10);
+    std::vector<match::PhoneCall> uses;
     for (std::uint64_t s = 0; s < slices; ++s) {
+      uses.clear();
       const auto lo = std::min(end, begin + s * kSlice), hi = std::min(end, lo + kSlice);
       const auto calls = reader.read("/calls", lo, hi, {"caller", "callee", "start_utc"});
       const auto& caller = calls.get<std::string>("caller");
@@ -726,14 +731,14 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
         uses.push_back({a, b, day});
         uses.push_back({b, a, day});
       }
+      const auto got = cluster::shuffle<match::PhoneCall>(ctx, std::span<const match::PhoneCall>(uses), by_phone);
+      my_uses.insert(my_uses.end(), got.begin(), got.end());
     }
   }
   std::vector<match::PhoneHolder> holders;
   for (std::size_t i = 0; i < fields.size(); ++i)
     if (const auto phone = fields.text(i, match::kPhoneText); !phone.empty() && booking_ref[i].empty())
       holders.push_back({phone_hash(phone), labels[i]});
-  const auto by_phone = [p](const auto& x) { return static_cast<int>(x.phone % p); };
-  auto my_uses = cluster::shuffle<match::PhoneCall>(ctx, std::move(uses), by_phone);
   auto my_holders = cluster::shuffle<match::PhoneHolder>(ctx, std::move(holders), by_phone);
   tbb::parallel_sort(my_uses.begin(), my_uses.end(), [](const match::PhoneCall& x, const match::PhoneCall& y) {
     return std::tie(x.phone, x.contact, x.day) < std::tie(y.phone, y.contact, y.day);
@@ -1102,6 +1107,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   };
   std::vector<match::MatchEdge> edges;
   std::vector<ScoredMatch> matches;
+  std::vector<double> match_probability;  // of matches[i], until the edges are made
   {
     const auto lo_counts = smaller_row_counts(ctx, part, first, fields, cand);
     // Per smaller row, not per pair: a log2 per name (10^6 rows against 10^8 pairs).
@@ -1110,37 +1116,41 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     // Below this weight a pair's probability is below match_probability with room to spare for
     // rounding, so its exp2 is skipped (most candidates: 110 M of 150 M on medium).
     const double clearly_below = model.weight_for_probability(cfg.match_probability) - 1e-6;
-    std::vector<bool> is_match(cand.size());
     // The pairs are sorted by lo: `at` (the smaller row's place in lo_counts) advances with lo.
-    const auto for_each_pair = [&](auto&& f) {
+    // `f(i, pair, at, probability)` for each match, in pair order.
+    const auto for_each_match = [&](auto&& f) {
       std::uint64_t lo = 0;
       for (std::size_t i = 0, at = 0; i < cand.size(); ++i) {
         const auto c = cand.pair(i);
         if (i > 0 && c.lo != lo) ++at;
         lo = c.lo;
-        f(c, i, at);
+        const auto& ps = pattern_score(cand.patterns[i]);
+        const double weight = match::pair_weight(ps.weight, match::pair_tf_terms(ps.levels, exact_terms[at]));
+        if (weight < clearly_below) continue;
+        const double prob = model.match_probability(weight);
+        if (prob >= cfg.match_probability) f(i, c, at, prob);
       }
     };
-    for_each_pair([&](const match::CandidatePair& c, std::size_t i, std::size_t at) {
-      const auto& ps = pattern_score(cand.patterns[i]);
-      const double weight = match::pair_weight(ps.weight, match::pair_tf_terms(ps.levels, exact_terms[at]));
-      if (weight < clearly_below) return;
-      const double prob = model.match_probability(weight);
-      is_match[i] = prob >= cfg.match_probability;
-      if (is_match[i]) edges.push_back({c.lo, c.hi, prob});
+    // Counted first, so that the matches and their probabilities are allocated once at their
+    // size: grown by doubling they peaked near twice it, next to the candidates.
+    std::size_t count = 0;
+    for_each_match([&](std::size_t, const match::CandidatePair&, std::size_t, double) { ++count; });
+    matches.reserve(count);
+    match_probability.reserve(count);
+    for_each_match([&](std::size_t i, const match::CandidatePair& c, std::size_t at, double prob) {
+      matches.push_back({c.lo, c.hi, cand.patterns[i], c.rules, lo_counts[at], cand.names_swapped[i]});
+      match_probability.push_back(prob);
     });
     checkpoint.safe_point("scored", save);
-    // The last safe point is passed: from here on only the matches are needed (for /pairs), and
-    // the candidates are several times their number.
-    if (cfg.write_pairs) {
-      matches.reserve(edges.size());
-      for_each_pair([&](const match::CandidatePair& c, std::size_t i, std::size_t at) {
-        if (is_match[i])
-          matches.push_back({c.lo, c.hi, cand.patterns[i], c.rules, lo_counts[at], cand.names_swapped[i]});
-      });
-    }
   }
+  // The last safe point is passed: the candidates (several times the matches) go before the
+  // edges are made; edges and matches were both alive next to them at resolve's peak (medium:
+  // 0.5 + 0.8 GB per rank).
   cand.free_pairs();
+  edges.reserve(matches.size());
+  for (std::size_t i = 0; i < matches.size(); ++i) edges.push_back({matches[i].lo, matches[i].hi, match_probability[i]});
+  ch::free_storage(match_probability);
+  if (!cfg.write_pairs) ch::free_storage(matches);
   const auto matched = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
   phase.mark("scoring");
   // /pairs is in (lo, hi) order: each rank takes an even slice of the matches in that order.
@@ -1166,6 +1176,109 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
   const auto label_obs = obs_of(labels);
 
   phase.mark("clustering");
+
+  // ---- write /model, /pairs -------------------------------------------------------------------
+  // Before the aliases rather than with the other tables: the matches (40 bytes each, 20 M per
+  // rank on medium) would otherwise be held through the alias phase, where resolve peaks.
+  env.fault_point("resolve", "write");
+  io::TableWriter writer(ctx, out);
+  {
+    // The model is identical on every rank; rank 0 writes its rows.
+    std::string extra_text;  // the extra comparisons in use, for explain
+    for (const auto& e : cfg.extra_comparisons)
+      for (const auto& x : spec.extra)
+        if (e.substr(0, e.find(':')) == x.first) extra_text += (extra_text.empty() ? "" : ",") + e;
+    io::Table lv, tr, bl;
+    std::vector<std::string> comp, label, rule_text;
+    std::vector<std::uint8_t> level;
+    std::vector<double> mm, uu, ww, lam, ll, ch;
+    std::vector<std::int32_t> it;
+    std::vector<std::uint32_t> rule_id;
+    std::vector<std::uint64_t> oversize;
+    if (ctx.is_root()) {
+      for (std::size_t c = 0; c < k; ++c)
+        for (std::uint8_t l = 1; l < levels_spec[c].levels; ++l) {
+          comp.push_back(levels_spec[c].name);
+          level.push_back(l);
+          label.push_back(match::level_label(kinds[c], l));
+          mm.push_back(model.m[c][l]);
+          uu.push_back(model.u[c][l]);
+          ww.push_back(std::log2(model.m[c][l] / model.u[c][l]));
+        }
+      for (const auto& e : model.trace) {
+        it.push_back(e.iteration);
+        lam.push_back(e.lambda);
+        ll.push_back(e.log_likelihood);
+        ch.push_back(e.max_change);
+      }
+      for (std::size_t r = 0; r < rules.size(); ++r) {
+        rule_id.push_back(static_cast<std::uint32_t>(r));
+        rule_text.push_back(rules[r].text);
+        oversize.push_back(oversize_by_rule[r]);
+      }
+    }
+    lv.add("comparison", std::move(comp)).add("level", std::move(level)).add("label", std::move(label))
+        .add("m", std::move(mm)).add("u", std::move(uu)).add("weight", std::move(ww));
+    tr.add("iteration", std::move(it)).add("lambda", std::move(lam)).add("log_likelihood", std::move(ll))
+        .add("max_change", std::move(ch));
+    bl.add("rule", std::move(rule_id)).add("text", std::move(rule_text)).add("oversize_blocks", std::move(oversize));
+    writer.write_table("/model/levels", lv);
+    writer.write_table("/model/em_trace", tr);
+    writer.write_table("/model/blocking", bl);
+    writer.set_attributes("/model/levels",
+                          {{"lambda", model.lambda},
+                           {"match_probability", cfg.match_probability},
+                           {"tf_adjust", static_cast<std::int64_t>(cfg.tf_adjust)},
+                           {"tf_max_bits", cfg.tf_max_bits},
+                           {"tf_family_total", static_cast<std::int64_t>(tf.family)},
+                           {"tf_given_total", static_cast<std::int64_t>(tf.given)},
+                           {"candidate_pairs", static_cast<std::int64_t>(total_pairs)},
+                           {"matched_pairs", static_cast<std::int64_t>(matched)},
+                           {"u_from_random_pairs", static_cast<std::int64_t>(cfg.u_from_random_pairs)},
+                           {"extra_comparisons", extra_text}});
+  }
+  if (cfg.write_pairs) {
+    // The rows' obs ids and entities first, the other columns after: the fetches' requests and
+    // replies and the full set of columns were alive together at resolve's peak (rank 1 of
+    // medium: +1.6 GB in the write).
+    const std::size_t rows = matches.size();
+    std::vector<std::uint64_t> ra(rows), rb(rows);
+    for (std::size_t i = 0; i < rows; ++i) ra[i] = matches[i].lo, rb[i] = matches[i].hi;
+    auto oa = obs_of(ra);
+    auto ob = obs_of(rb);
+    std::vector<std::uint8_t> same(rows);
+    {
+      const auto ea = cluster::fetch_owned(ctx, ra, owned_labels);
+      const auto eb = cluster::fetch_owned(ctx, rb, owned_labels);
+      for (std::size_t i = 0; i < rows; ++i) same[i] = ea[i] == eb[i];
+    }
+    std::vector<double> w(rows), pr(rows), tff(rows), tfg(rows);
+    std::vector<std::uint32_t> rl(rows);
+    std::vector<std::uint8_t> swapped(rows);
+    std::vector<std::vector<std::uint8_t>> lvcols(k, std::vector<std::uint8_t>(rows));
+    for (std::size_t i = 0; i < rows; ++i) {
+      const auto& m = matches[i];
+      const auto sc = pair_score(m.pattern, m.names_swapped, match::exact_name_tf_terms(model, m.lo_counts, tf));
+      w[i] = sc.weight;
+      pr[i] = sc.probability;
+      rl[i] = m.rules;
+      swapped[i] = sc.levels.names_swapped;
+      tff[i] = sc.tf_family;
+      tfg[i] = sc.tf_given;
+      for (std::size_t c = 0; c < k; ++c) lvcols[c][i] = sc.levels.level[c];
+    }
+    ch::free_storage(matches);
+    io::Table t;
+    t.add("obs_a", std::move(oa)).add("obs_b", std::move(ob))
+        .add("row_a", std::move(ra)).add("row_b", std::move(rb))
+        .add("weight", std::move(w)).add("probability", std::move(pr)).add("same_entity", std::move(same))
+        .add("blocking_rules", std::move(rl)).add("names_swapped", std::move(swapped))
+        .add("tf_family", std::move(tff)).add("tf_given", std::move(tfg));
+    for (std::size_t c = 0; c < k; ++c) t.add("level_" + levels_spec[c].name, std::move(lvcols[c]));
+    prov.row_counts["/pairs"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
+    writer.write_table("/pairs", t, io::Codec::kLz4);  // the bulk table: 10^7–10^8 rows
+  }
+  phase.mark("write /model, /pairs");
 
   // ---- aliases ---------------------------------------------------------------------------------
   std::vector<match::AliasLink> links;
@@ -1280,9 +1393,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
 
   phase.mark("aliases");
 
-  // ---- write -----------------------------------------------------------------------------------
-  env.fault_point("resolve", "write");
-  io::TableWriter writer(ctx, out);
+  // ---- write /membership, /entities, /aliases -----------------------------------------------------
   {
     io::Table m;
     std::vector<std::uint64_t> obs = batch.obs, ent = label_obs;
@@ -1322,103 +1433,6 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     writer.write_table("/aliases", a);
   }
   phase.mark("write /aliases");
-  {
-    // The model is identical on every rank; rank 0 writes its rows.
-    std::string extra_text;  // the extra comparisons in use, for explain
-    for (const auto& e : cfg.extra_comparisons)
-      for (const auto& x : spec.extra)
-        if (e.substr(0, e.find(':')) == x.first) extra_text += (extra_text.empty() ? "" : ",") + e;
-    io::Table lv, tr, bl;
-    std::vector<std::string> comp, label, rule_text;
-    std::vector<std::uint8_t> level;
-    std::vector<double> mm, uu, ww, lam, ll, ch;
-    std::vector<std::int32_t> it;
-    std::vector<std::uint32_t> rule_id;
-    std::vector<std::uint64_t> oversize;
-    if (ctx.is_root()) {
-      for (std::size_t c = 0; c < k; ++c)
-        for (std::uint8_t l = 1; l < levels_spec[c].levels; ++l) {
-          comp.push_back(levels_spec[c].name);
-          level.push_back(l);
-          label.push_back(match::level_label(kinds[c], l));
-          mm.push_back(model.m[c][l]);
-          uu.push_back(model.u[c][l]);
-          ww.push_back(std::log2(model.m[c][l] / model.u[c][l]));
-        }
-      for (const auto& e : model.trace) {
-        it.push_back(e.iteration);
-        lam.push_back(e.lambda);
-        ll.push_back(e.log_likelihood);
-        ch.push_back(e.max_change);
-      }
-      for (std::size_t r = 0; r < rules.size(); ++r) {
-        rule_id.push_back(static_cast<std::uint32_t>(r));
-        rule_text.push_back(rules[r].text);
-        oversize.push_back(oversize_by_rule[r]);
-      }
-    }
-    lv.add("comparison", std::move(comp)).add("level", std::move(level)).add("label", std::move(label))
-        .add("m", std::move(mm)).add("u", std::move(uu)).add("weight", std::move(ww));
-    tr.add("iteration", std::move(it)).add("lambda", std::move(lam)).add("log_likelihood", std::move(ll))
-        .add("max_change", std::move(ch));
-    bl.add("rule", std::move(rule_id)).add("text", std::move(rule_text)).add("oversize_blocks", std::move(oversize));
-    writer.write_table("/model/levels", lv);
-    writer.write_table("/model/em_trace", tr);
-    writer.write_table("/model/blocking", bl);
-    writer.set_attributes("/model/levels",
-                          {{"lambda", model.lambda},
-                           {"match_probability", cfg.match_probability},
-                           {"tf_adjust", static_cast<std::int64_t>(cfg.tf_adjust)},
-                           {"tf_max_bits", cfg.tf_max_bits},
-                           {"tf_family_total", static_cast<std::int64_t>(tf.family)},
-                           {"tf_given_total", static_cast<std::int64_t>(tf.given)},
-                           {"candidate_pairs", static_cast<std::int64_t>(total_pairs)},
-                           {"matched_pairs", static_cast<std::int64_t>(matched)},
-                           {"u_from_random_pairs", static_cast<std::int64_t>(cfg.u_from_random_pairs)},
-                           {"extra_comparisons", extra_text}});
-  }
-  if (cfg.write_pairs) {
-    // The rows' obs ids and entities first, the other columns after: the fetches' requests and
-    // replies and the full set of columns were alive together at resolve's peak (rank 1 of
-    // medium: +1.6 GB in the write).
-    const std::size_t rows = matches.size();
-    std::vector<std::uint64_t> ra(rows), rb(rows);
-    for (std::size_t i = 0; i < rows; ++i) ra[i] = matches[i].lo, rb[i] = matches[i].hi;
-    auto oa = obs_of(ra);
-    auto ob = obs_of(rb);
-    std::vector<std::uint8_t> same(rows);
-    {
-      const auto ea = cluster::fetch_owned(ctx, ra, owned_labels);
-      const auto eb = cluster::fetch_owned(ctx, rb, owned_labels);
-      for (std::size_t i = 0; i < rows; ++i) same[i] = ea[i] == eb[i];
-    }
-    std::vector<double> w(rows), pr(rows), tff(rows), tfg(rows);
-    std::vector<std::uint32_t> rl(rows);
-    std::vector<std::uint8_t> swapped(rows);
-    std::vector<std::vector<std::uint8_t>> lvcols(k, std::vector<std::uint8_t>(rows));
-    for (std::size_t i = 0; i < rows; ++i) {
-      const auto& m = matches[i];
-      const auto sc = pair_score(m.pattern, m.names_swapped, match::exact_name_tf_terms(model, m.lo_counts, tf));
-      w[i] = sc.weight;
-      pr[i] = sc.probability;
-      rl[i] = m.rules;
-      swapped[i] = sc.levels.names_swapped;
-      tff[i] = sc.tf_family;
-      tfg[i] = sc.tf_given;
-      for (std::size_t c = 0; c < k; ++c) lvcols[c][i] = sc.levels.level[c];
-    }
-    ch::free_storage(matches);
-    io::Table t;
-    t.add("obs_a", std::move(oa)).add("obs_b", std::move(ob))
-        .add("row_a", std::move(ra)).add("row_b", std::move(rb))
-        .add("weight", std::move(w)).add("probability", std::move(pr)).add("same_entity", std::move(same))
-        .add("blocking_rules", std::move(rl)).add("names_swapped", std::move(swapped))
-        .add("tf_family", std::move(tff)).add("tf_given", std::move(tfg));
-    for (std::size_t c = 0; c < k; ++c) t.add("level_" + levels_spec[c].name, std::move(lvcols[c]));
-    prov.row_counts["/pairs"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
-    writer.write_table("/pairs", t, io::Codec::kLz4);  // the bulk table: 10^7–10^8 rows
-  }
-  phase.mark("write /model, /pairs");
   prov.row_counts["/membership"] = n;
   prov.write(ctx, writer, env.threads);
   env.fault_point("resolve", "commit");
