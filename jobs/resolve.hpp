@@ -8,7 +8,7 @@
 //   fetch the other side's fields → comparison levels (TBB) → u from seeded random pairs, m and λ
 //   by EM on pattern counts summed with an integer Allreduce → match weights (+ TF adjustment),
 //   where compared → FastSV components with a chaining guard → canonical entity ids (smallest obs
-//   id) → entities, aliases, model, pairs (the matches sorted across ranks).
+//   id) → model, pairs (the matches sorted across ranks) → aliases → entities, aliases.
 #pragma once
 
 #include <cstdint>
