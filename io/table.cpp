@@ -656,10 +656,10 @@ Table TableReader::read_all(const std::string& group, const std::vector<std::str
   return read(group, 0, rows(group), columns);
 }
 
-Table TableReader::read_my_share(const std::string& group,
-                                 const std::vector<std::string>& columns) const {
+Table TableReader::read_my_share(const std::string& group, const std::vector<std::string>& columns,
+                                 StringCells cells) const {
   const auto [b, e] = even_share(rows(group), ctx_.rank(), ctx_.size());
-  return read(group, b, e, columns);
+  return read(group, b, e, columns, cells);
 }
 
 Attributes TableReader::attributes(const std::string& object) const {

@@ -81,6 +81,12 @@ class Table {
     if (const auto* v = std::get_if<std::vector<T>>(&c.data)) return *v;
     throw std::runtime_error("column '" + name + "' has type " + column_type_name(c.data));
   }
+  // A text column held as StringColumn (read with StringCells::kColumn, or added so).
+  const StringColumn& text(const std::string& name) const {
+    const auto& c = column(name);
+    if (const auto* v = std::get_if<StringColumn>(&c.data)) return *v;
+    throw std::runtime_error("column '" + name + "' has type " + column_type_name(c.data));
+  }
 
  private:
   std::vector<Column> columns_;
@@ -154,7 +160,8 @@ class TableReader {
              const std::vector<std::string>& columns = {}, StringCells cells = StringCells::kStrings) const;
   Table read_all(const std::string& group, const std::vector<std::string>& columns = {}) const;
   // This rank's even share of the rows: [rank*n/size, (rank+1)*n/size).
-  Table read_my_share(const std::string& group, const std::vector<std::string>& columns = {}) const;
+  Table read_my_share(const std::string& group, const std::vector<std::string>& columns = {},
+                      StringCells cells = StringCells::kStrings) const;
   Attributes attributes(const std::string& object) const;
   // The HDF5 filter ids of a column's pipeline, in order (1 deflate, 2 shuffle, 32004 LZ4).
   std::vector<int> filters(const std::string& group, const std::string& column) const;

@@ -147,8 +147,10 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     throw UsageError(fmt::format("{} has {} memberships but {} has {} observations: they come from "
                                  "different runs", entities_path.string(), entities.rows("/membership"),
                                  records_path.string(), n_obs));
-  const auto obs = records.read_my_share("/observations", {"obs", "booking_ref", "phone", "email", "payment_ref", "event_utc"});
-  const auto& booking_ref = obs.get<std::string>("booking_ref");
+  // Text as StringColumns: its bytes plus 4 per cell, not a 32-byte std::string each.
+  const auto obs = records.read_my_share("/observations", {"obs", "booking_ref", "phone", "email", "payment_ref", "event_utc"},
+                                         io::StringCells::kColumn);
+  const auto& booking_ref = obs.text("booking_ref");
   const auto member = entities.read_my_share("/membership", {"obs", "entity_id"});
   const auto& obs_id = obs.get<std::uint64_t>("obs");
   const auto& entity = member.get<std::uint64_t>("entity_id");
@@ -164,28 +166,29 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
       {"email", EdgeType::kSharedEmail}, {"payment_ref", EdgeType::kSharedPayment}};
   const auto& utc = obs.get<std::int64_t>("event_utc");
   for (const auto& [column, type] : identifier_columns) {
-    const auto& values = obs.get<std::string>(column);
+    const auto& values = obs.text(column);
     for (std::size_t i = 0; i < values.size(); ++i)
-      if (!values[i].empty())
-        keys.push_back({values[i], entity[i], utc[i], static_cast<std::uint8_t>(type),
+      if (const auto v = values[i]; !v.empty())
+        keys.push_back({std::string(v), entity[i], utc[i], static_cast<std::uint8_t>(type),
                         type == EdgeType::kSharedPhone && !booking_ref[i].empty()});
   }
 
   // 2. Flights: carrier + flight number + departure date; persons via their observation.
-  const auto segments = records.read_my_share("/segments", {"obs", "carrier", "flight_number", "departure_utc"});
+  const auto segments = records.read_my_share("/segments", {"obs", "carrier", "flight_number", "departure_utc"},
+                                              io::StringCells::kColumn);
   const auto& seg_obs = segments.get<std::uint64_t>("obs");
   const auto seg_person = cluster::fetch(
       ctx, seg_obs, EvenShareOwner{n_obs, p},
       [&](std::uint64_t k) { return entity[k - share_begin]; });
   {
-    const auto& carrier = segments.get<std::string>("carrier");
-    const auto& flight = segments.get<std::string>("flight_number");
+    const auto& carrier = segments.text("carrier");
+    const auto& flight = segments.text("flight_number");
     const auto& departure = segments.get<std::int64_t>("departure_utc");
     for (std::size_t i = 0; i < seg_obs.size(); ++i) {
       if (departure[i] == network::kUnknownTime) continue;
       const std::int64_t day = departure[i] >= 0 ? departure[i] / 86400 : -((-departure[i] + 86399) / 86400);
-      keys.push_back({carrier[i] + flight[i] + "@" + std::to_string(day), seg_person[i], departure[i],
-                      static_cast<std::uint8_t>(EdgeType::kCoTravelled)});
+      keys.push_back({std::string(carrier[i]).append(flight[i]).append("@").append(std::to_string(day)), seg_person[i],
+                      departure[i], static_cast<std::uint8_t>(EdgeType::kCoTravelled)});
     }
   }
   const std::uint64_t key_rows = keys.size();
@@ -199,15 +202,17 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
 
   // Co-flights become co-travel only for pairs sharing at least min_co_travel flights.
   {
-    std::vector<Evidence> flights, rest;
-    for (auto& e : evidence) (e.type == static_cast<std::uint8_t>(EdgeType::kCoTravelled) ? flights : rest).push_back(e);
+    // Split in place (copied into two lists, the evidence was held twice: one item per pair and
+    // flight, 64 bytes each). Order does not matter: everything is aggregated by key, exactly.
+    const auto co_flight = [](const Evidence& e) { return e.type == static_cast<std::uint8_t>(EdgeType::kCoTravelled); };
+    const auto split = std::partition(evidence.begin(), evidence.end(), [&](const Evidence& e) { return !co_flight(e); });
+    std::vector<Evidence> flights(split, evidence.end());
+    evidence.erase(split, evidence.end());
     for (auto& f : flights) f.month = 0;  // count flights per pair over the whole period
     // Summed here first (a combiner): the shuffle then carries one item per pair, not per flight.
     flights = network::aggregate(std::move(flights));
-    auto per_pair = network::aggregate(cluster::shuffle(ctx, std::span<const Evidence>(flights),
+    auto per_pair = network::aggregate(cluster::shuffle(ctx, std::move(flights),
                                                         [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
-    ch::free_storage(flights);
-    evidence = std::move(rest);
     for (auto& f : per_pair)
       if (network::keep_co_travel(f, config.rules)) evidence.push_back(f);
   }
@@ -216,48 +221,62 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   // 3. Calls: attribute the caller's phone, then the callee's, to the persons who use them.
   std::uint64_t calls_unattributed = 0, callee_unattributed = 0;
   {
-    const auto calls = records.read_my_share("/calls", {"caller", "callee", "start_utc", "duration_s"});
-    const auto& caller = calls.get<std::string>("caller");
-    const auto& callee = calls.get<std::string>("callee");
-    const auto& start = calls.get<std::int64_t>("start_utc");
-    const auto& duration = calls.get<std::int64_t>("duration_s");
-    std::vector<CallLeg> legs(caller.size());
-    for (std::size_t i = 0; i < legs.size(); ++i)
-      legs[i] = {PhoneField::of(caller[i]), PhoneField::of(callee[i]), 0, 1, start[i],
-                 static_cast<std::uint64_t>(std::max<std::int64_t>(0, duration[i]))};
+    // Slice by slice, read to evidence: whole, the calls were held as strings, then as legs
+    // (64 bytes each), then twice inside each shuffle (medium: 22 M calls per rank). Every rank
+    // runs the same number of slices (each has two shuffles).
+    constexpr std::uint64_t kSlice = std::uint64_t{1} << 20;
+    const std::uint64_t total = records.rows("/calls");
+    const auto [begin, end] = io::even_share(total, ctx.rank(), p);
+    const std::uint64_t slices = (total / static_cast<std::uint64_t>(p) + 1 + kSlice - 1) / kSlice;
     const auto phone_type = static_cast<std::uint8_t>(EdgeType::kSharedPhone);
     auto owner = [&](const CallLeg& c) {
       return owner_of_value(std::string_view(c.phone.text, strnlen(c.phone.text, sizeof c.phone.text)), phone_type, p);
     };
-    auto at_caller = cluster::shuffle(ctx, std::span<const CallLeg>(legs), owner);
-    legs.clear();
     auto persons_of = [&](const PhoneField& phone) {
       return network::call_parties(phone_persons, phone.view(), config.rules);
     };
-    for (auto& c : at_caller) {
-      const auto* who = persons_of(c.phone);
-      if (!who) {
-        ++calls_unattributed;
-        continue;
-      }
-      for (std::uint64_t person : *who)
-        legs.push_back({c.other, {}, person, static_cast<std::uint32_t>(who->size()), c.start, c.seconds});
-    }
-    ch::free_storage(at_caller);
-    const auto at_callee = cluster::shuffle(ctx, std::span<const CallLeg>(legs), owner);
     const double w = config.rules.weight[static_cast<std::size_t>(EdgeType::kCalls)];
-    for (const auto& c : at_callee) {
-      const auto* who = persons_of(c.phone);
-      if (!who) {
-        ++callee_unattributed;  // per caller person: a shared caller phone counts once per user
-        continue;
+    std::vector<CallLeg> legs;
+    for (std::uint64_t slice = 0; slice < slices; ++slice) {
+      const auto lo = std::min(end, begin + slice * kSlice), hi = std::min(end, lo + kSlice);
+      {
+        const auto calls = records.read("/calls", lo, hi, {"caller", "callee", "start_utc", "duration_s"},
+                                        io::StringCells::kColumn);
+        const auto& caller = calls.text("caller");
+        const auto& callee = calls.text("callee");
+        const auto& start = calls.get<std::int64_t>("start_utc");
+        const auto& duration = calls.get<std::int64_t>("duration_s");
+        legs.resize(caller.size());
+        for (std::size_t i = 0; i < legs.size(); ++i)
+          legs[i] = {PhoneField::of(caller[i]), PhoneField::of(callee[i]), 0, 1, start[i],
+                     static_cast<std::uint64_t>(std::max<std::int64_t>(0, duration[i]))};
       }
-      for (std::uint64_t person : *who) {
-        if (person == c.person) continue;
-        const auto weight = network::to_fixed(w / (static_cast<double>(c.share) * static_cast<double>(who->size())));
-        evidence.push_back({std::min(person, c.person), std::max(person, c.person),
-                            static_cast<std::uint8_t>(EdgeType::kCalls), network::month_of(c.start), weight, 1,
-                            c.seconds, c.start, c.start});
+      const auto at_caller = cluster::shuffle(ctx, std::span<const CallLeg>(legs), owner);
+      legs.clear();
+      for (const auto& c : at_caller) {
+        const auto* who = persons_of(c.phone);
+        if (!who) {
+          ++calls_unattributed;
+          continue;
+        }
+        for (std::uint64_t person : *who)
+          legs.push_back({c.other, {}, person, static_cast<std::uint32_t>(who->size()), c.start, c.seconds});
+      }
+      const auto at_callee = cluster::shuffle(ctx, std::span<const CallLeg>(legs), owner);
+      legs.clear();
+      for (const auto& c : at_callee) {
+        const auto* who = persons_of(c.phone);
+        if (!who) {
+          ++callee_unattributed;  // per caller person: a shared caller phone counts once per user
+          continue;
+        }
+        for (std::uint64_t person : *who) {
+          if (person == c.person) continue;
+          const auto weight = network::to_fixed(w / (static_cast<double>(c.share) * static_cast<double>(who->size())));
+          evidence.push_back({std::min(person, c.person), std::max(person, c.person),
+                              static_cast<std::uint8_t>(EdgeType::kCalls), network::month_of(c.start), weight, 1,
+                              c.seconds, c.start, c.start});
+        }
       }
     }
   }
@@ -267,9 +286,9 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   // within a month; sums and min/max are exact in any order), then at the pair's owner; totals
   // per pair; global order.
   evidence = network::aggregate(std::move(evidence));
-  auto monthly = network::aggregate(cluster::shuffle(ctx, std::span<const Evidence>(evidence),
+  // Given up to the shuffle: what stays is not copied, and the rest is freed as it is packed.
+  auto monthly = network::aggregate(cluster::shuffle(ctx, std::move(evidence),
                                                      [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
-  ch::free_storage(evidence);
   std::vector<PairTotal> totals;
   for (const auto& e : monthly) {
     if (totals.empty() || totals.back().a != e.a || totals.back().b != e.b)
