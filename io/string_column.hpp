@@ -114,6 +114,24 @@ class StringColumn {
     bytes_ += s.size();
     longest_ = std::max(longest_, s.size());
   }
+  // Coded columns only: appends cells given as indices into `dict` (a stored dictionary). Each
+  // dictionary value is looked up once, on its first use, not once per cell.
+  void append_codes(const std::vector<std::string>& dict, std::span<const std::uint32_t> cells) {
+    if (!coded_) {
+      for (const auto c : cells) push_back(dict[c]);
+      return;
+    }
+    constexpr std::uint32_t kUnseen = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> to(dict.size(), kUnseen);
+    codes_.reserve(codes_.size() + cells.size());
+    for (const auto c : cells) {
+      if (to[c] == kUnseen) to[c] = code(dict[c]);
+      codes_.push_back(to[c]);
+      bytes_ += dict[c].size();
+      longest_ = std::max(longest_, dict[c].size());
+    }
+    rows_ += cells.size();
+  }
   // Pads with empty cells up to `rows` (a column that a block of records did not fill).
   void pad_to(std::size_t rows) {
     if (rows <= rows_) return;

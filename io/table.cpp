@@ -616,8 +616,7 @@ Table TableReader::read(const std::string& group, std::uint64_t begin, std::uint
         if (codes[i] >= dict.size()) fail(path + ": dictionary code out of range");
       if (cells == StringCells::kColumn) {
         auto v = StringColumn::coded();
-        v.reserve(count, 0);
-        for (hsize_t i = 0; i < count; ++i) v.push_back(dict[codes[i]]);
+        v.append_codes(dict, codes);
         out.add(name, std::move(v), StringEncoding::kDictionary);
       } else {
         std::vector<std::string> v(count);

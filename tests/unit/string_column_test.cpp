@@ -159,6 +159,34 @@ TEST(StringColumn, CodedColumnsAppendAcrossDictionaries) {
   EXPECT_EQ(plain.to_strings(), cells);
 }
 
+TEST(StringColumn, CodesOfAStoredDictionaryEqualTheirValuesPushed) {
+  // A stored dictionary in its own order, with values no cell uses: the column gets the values
+  // in first-seen order and only those used, as if each cell's value had been pushed.
+  const std::vector<std::string> dict = {"unused", "SYR", "", "AFG", "also unused", "ERI"};
+  std::mt19937_64 rng(11);
+  std::vector<std::uint32_t> cells(4000);
+  for (auto& c : cells) c = 1 + static_cast<std::uint32_t>(rng() % 3) * (rng() % 2 ? 2 : 1);  // 1, 2, 3, 5
+  auto pushed = StringColumn::coded();
+  pushed.push_back("ERI");  // an earlier cell: its value keeps its code
+  for (const auto c : cells) pushed.push_back(dict[c]);
+  auto coded = StringColumn::coded();
+  coded.push_back("ERI");
+  coded.append_codes(dict, cells);
+  EXPECT_EQ(coded.to_strings(), pushed.to_strings());
+  EXPECT_EQ(coded.values(), pushed.values());
+  EXPECT_EQ(std::vector<std::uint32_t>(coded.codes().begin(), coded.codes().end()),
+            std::vector<std::uint32_t>(pushed.codes().begin(), pushed.codes().end()));
+  EXPECT_EQ(coded.bytes(), pushed.bytes());
+  EXPECT_EQ(coded.max_length(), pushed.max_length());
+  coded.push_back("AFG");  // the lookup table knows the values it was given
+  EXPECT_EQ(coded.codes().back(), pushed.codes()[1 + std::distance(cells.begin(), std::find(cells.begin(), cells.end(), 3u))]);
+  StringColumn plain;
+  plain.append_codes(dict, cells);
+  EXPECT_FALSE(plain.is_coded());
+  const auto all = pushed.to_strings();
+  EXPECT_EQ(plain.to_strings(), std::vector<std::string>(all.begin() + 1, all.end()));
+}
+
 TEST(StringColumn, CodedFilterKeepsOnlyUsedValues) {
   // A writer builds its dictionary from values(): a value whose rows were all filtered out must
   // not stay in it (the dictionary would then depend on which rows a rank once held).
