@@ -91,7 +91,7 @@ class FieldStore {
     if (!in_order) throw std::logic_error("FieldStore: the fetched rows are not the rows asked for, in row order");
   }
 
-  // Local then fetched, taken as one array by the comparison kernel; index() addresses it.
+  // Local then fetched, two stores taken as one by the comparison kernel; index() addresses them.
   const ObservationStore& local() const { return local_; }
   const ObservationStore& remote() const { return remote_; }
   // A fetched row's place among the fetched ones is its rank in the bitmap of fetched rows (set

@@ -1,7 +1,7 @@
 // The identity fields of observations as entity resolution holds them.
 //
-// ObservationFields is one observation with owning strings: what tests, explain and benchmarks
-// build. ObservationStore holds many, row-major in one byte buffer: each observation's text
+// ObservationFields is one observation with owning strings: what tests and benchmarks build one
+// at a time. ObservationStore holds many, row-major in one byte buffer: each observation's text
 // fields back to back, a 2-byte end offset per field and its numbers in arrays. As
 // ObservationFields (a dozen std::string of 32 bytes, a vector of extras, heap blocks for longer
 // values) the fields were ~1.2 KB per observation and the largest thing resolve held (medium,
