@@ -166,6 +166,12 @@ const Column& Table::column(const std::string& name) const {
   throw std::runtime_error("table has no column '" + name + "'");
 }
 
+ShareSlices share_slices(std::uint64_t n, int rank, int size, std::uint64_t slice) {
+  const auto [begin, end] = even_share(n, rank, size);
+  // No share exceeds n / size + 1 rows.
+  return {begin, end, slice, (n / static_cast<std::uint64_t>(size) + 1 + slice - 1) / slice};
+}
+
 std::pair<std::uint64_t, std::uint64_t> even_share(std::uint64_t n, int rank, int size) {
   const auto r = static_cast<std::uint64_t>(rank), s = static_cast<std::uint64_t>(size);
   return {n * r / s, n * (r + 1) / s};

@@ -13,6 +13,7 @@
 // GROUP/_dict/COLUMN). Parallel HDF5 cannot write variable-length strings.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -176,5 +177,17 @@ class TableReader {
 
 // The row range [begin, end) of rank `rank` when n rows are split evenly over `size` ranks.
 std::pair<std::uint64_t, std::uint64_t> even_share(std::uint64_t n, int rank, int size);
+
+// A rank's even share of n rows in slices of at most `slice` rows, for loops that run a
+// collective per slice: every rank gets the same number of slices (its last ones may be empty).
+struct ShareSlices {
+  std::uint64_t begin = 0, end = 0, slice = 1, count = 0;
+  // Rows [first, second) of slice k < count.
+  std::pair<std::uint64_t, std::uint64_t> operator[](std::uint64_t k) const {
+    const auto lo = std::min(end, begin + k * slice);
+    return {lo, std::min(end, lo + slice)};
+  }
+};
+ShareSlices share_slices(std::uint64_t n, int rank, int size, std::uint64_t slice);
 
 }  // namespace ch::io

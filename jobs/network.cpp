@@ -224,10 +224,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     // Slice by slice, read to evidence: whole, the calls were held as strings, then as legs
     // (64 bytes each), then twice inside each shuffle (medium: 22 M calls per rank). Every rank
     // runs the same number of slices (each has two shuffles).
-    constexpr std::uint64_t kSlice = std::uint64_t{1} << 20;
-    const std::uint64_t total = records.rows("/calls");
-    const auto [begin, end] = io::even_share(total, ctx.rank(), p);
-    const std::uint64_t slices = (total / static_cast<std::uint64_t>(p) + 1 + kSlice - 1) / kSlice;
+    const auto slices = io::share_slices(records.rows("/calls"), ctx.rank(), p, std::uint64_t{1} << 20);
     const auto phone_type = static_cast<std::uint8_t>(EdgeType::kSharedPhone);
     auto owner = [&](const CallLeg& c) {
       return owner_of_value(std::string_view(c.phone.text, strnlen(c.phone.text, sizeof c.phone.text)), phone_type, p);
@@ -237,8 +234,8 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     };
     const double w = config.rules.weight[static_cast<std::size_t>(EdgeType::kCalls)];
     std::vector<CallLeg> legs;
-    for (std::uint64_t slice = 0; slice < slices; ++slice) {
-      const auto lo = std::min(end, begin + slice * kSlice), hi = std::min(end, lo + kSlice);
+    for (std::uint64_t s = 0; s < slices.count; ++s) {
+      const auto [lo, hi] = slices[s];
       {
         const auto calls = records.read("/calls", lo, hi, {"caller", "callee", "start_utc", "duration_s"},
                                         io::StringCells::kColumn);

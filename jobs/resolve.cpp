@@ -710,16 +710,14 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
     // Read and sent in slices: as strings the calls cost several times their hashes, and there
     // are several calls per observation; sent at once, the uses were held twice (medium: 1 GB per
     // rank). Every rank reads the same number of slices.
-    constexpr std::uint64_t kSlice = 1 << 18;
-    const std::uint64_t total = reader.rows("/calls");
-    const auto [begin, end] = io::even_share(total, ctx.rank(), ctx.size());
-    const std::uint64_t slices = (total / p + 1 + kSlice - 1) / kSlice;
+    const auto slices = io::share_slices(reader.rows("/calls"), ctx.rank(), ctx.size(), std::uint64_t{1} << 18);
+    const std::uint64_t mine = slices.end - slices.begin;
     // Phones are spread by hash: about as many uses arrive as leave (headroom for busy phones).
-    my_uses.reserve(2 * (end - begin) + (end - begin) / 10);
+    my_uses.reserve(2 * mine + mine / 10);
     std::vector<match::PhoneCall> uses;
-    for (std::uint64_t s = 0; s < slices; ++s) {
+    for (std::uint64_t s = 0; s < slices.count; ++s) {
       uses.clear();
-      const auto lo = std::min(end, begin + s * kSlice), hi = std::min(end, lo + kSlice);
+      const auto [lo, hi] = slices[s];
       const auto calls = reader.read("/calls", lo, hi, {"caller", "callee", "start_utc"});
       const auto& caller = calls.get<std::string>("caller");
       const auto& callee = calls.get<std::string>("callee");

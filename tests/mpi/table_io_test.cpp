@@ -111,6 +111,28 @@ TEST(TableIo, RoundTripsEveryColumnTypeWithEmptyRanks) {
   EXPECT_EQ(r.read("/t", 0, 0).rows(), 0u);
 }
 
+TEST(TableIo, ShareSlicesCoverTheShareWithTheSameCountOnEveryRank) {
+  const auto ctx = Context::world();
+  for (const std::uint64_t n : {0ull, 5ull, 1000ull, 1003ull}) {
+    const auto slices = ch::io::share_slices(n, ctx.rank(), ctx.size(), 7);
+    const auto [b, e] = ch::io::even_share(n, ctx.rank(), ctx.size());
+    EXPECT_EQ(slices.begin, b);
+    EXPECT_EQ(slices.end, e);
+    // The same count everywhere (a collective per slice must not hang a rank).
+    EXPECT_EQ(ch::cluster::allreduce_max<std::uint64_t>(ctx, slices.count), slices.count) << n;
+    EXPECT_EQ(ch::cluster::allreduce_sum<std::uint64_t>(ctx, slices.count),
+              slices.count * static_cast<std::uint64_t>(ctx.size())) << n;
+    std::uint64_t at = b;
+    for (std::uint64_t k = 0; k < slices.count; ++k) {
+      const auto [lo, hi] = slices[k];
+      EXPECT_EQ(lo, at);
+      EXPECT_LE(hi - lo, 7u);
+      at = hi;
+    }
+    EXPECT_EQ(at, e) << n;  // covered in order, nothing left over
+  }
+}
+
 TEST(TableIo, Lz4AndStringColumnsRoundTrip) {
   // The same rows given as StringColumns (the dictionary column coded in memory, as ingest holds
   // it) and written with the LZ4 codec read back equal to the reference (the reader decodes the
