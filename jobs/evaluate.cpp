@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <tbb/parallel_sort.h>
+
 #include <map>
+#include <optional>
 #include <regex>
 #include <unordered_map>
 
@@ -73,64 +76,45 @@ std::unordered_map<std::string, std::uint64_t> truth_from_csv(const EvaluateOpti
   return out;
 }
 
-struct PersonIdentity {
-  std::uint64_t person;
-  std::uint32_t identity;
-};
-
-std::unordered_map<std::string, PersonIdentity> truth_from_h5(const cluster::Context& ctx,
-                                                              const std::filesystem::path& path) {
-  if (!std::filesystem::is_regular_file(path))
-    throw UsageError("evaluate: no truth file '" + path.string() + "' (give --truth or --truth-csv)");
-  const io::TableReader r(ctx, path);
-  std::unordered_map<std::string, PersonIdentity> out;
-  for (const auto& table : observation_truth_tables(r)) {
-    const auto t = r.read_all(table, {"record_id", "person", "identity"});
-    const auto& id = t.get<std::string>("record_id");
-    const auto& person = t.get<std::uint64_t>("person");
-    const auto& identity = t.get<std::uint32_t>("identity");
-    for (std::size_t i = 0; i < id.size(); ++i) out[id[i]] = {person[i], identity[i]};
-  }
-  return out;
-}
-
-template <class K>
-std::map<std::uint64_t, K> majority(const std::vector<std::uint64_t>& entity, const std::vector<K>& value) {
-  std::map<std::uint64_t, std::map<K, std::uint64_t>> counts;
-  for (std::size_t i = 0; i < entity.size(); ++i) ++counts[entity[i]][value[i]];
-  std::map<std::uint64_t, K> out;
-  for (const auto& [e, c] : counts) {
-    K best{};
-    std::uint64_t n = 0;
-    for (const auto& [v, k] : c)
-      if (k > n) best = v, n = k;  // ties: the smallest value (map order)
-    out[e] = best;
-  }
-  return out;
-}
-
 }  // namespace
 
 ResolutionScores score_clustering(const std::vector<std::uint64_t>& predicted,
                                   const std::vector<std::uint64_t>& truth) {
   ResolutionScores s;
   s.observations = s.with_truth = predicted.size();
-  std::unordered_map<std::uint64_t, std::uint64_t> pred_size, true_size;
-  std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> cell;
-  for (std::size_t i = 0; i < predicted.size(); ++i) {
-    ++pred_size[predicted[i]];
-    ++true_size[truth[i]];
-    ++cell[{predicted[i], truth[i]}];
+  // Contingency cells (predicted, true) by sorting: runs of one predicted entity, and inside
+  // them runs of one true entity. The sums run in (predicted, true) order.
+  using Cell = std::pair<std::uint64_t, std::uint64_t>;
+  std::vector<Cell> cells(predicted.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) cells[i] = {predicted[i], truth[i]};
+  tbb::parallel_sort(cells.begin(), cells.end());
+  std::vector<Cell> true_size;  // (true entity, records), sorted
+  {
+    std::vector<std::uint64_t> t = truth;
+    tbb::parallel_sort(t.begin(), t.end());
+    for (std::size_t i = 0, j = 0; i < t.size(); i = j) {
+      while (j < t.size() && t[j] == t[i]) ++j;
+      true_size.push_back({t[i], j - i});
+      s.true_pairs += pairs_of(j - i);
+    }
   }
+  auto size_of_true = [&](std::uint64_t t) {
+    return std::lower_bound(true_size.begin(), true_size.end(), Cell{t, 0})->second;
+  };
   double bp = 0, br = 0;
-  for (const auto& [k, n] : cell) {
-    s.correct_pairs += pairs_of(n);
-    const double nn = static_cast<double>(n) * static_cast<double>(n);
-    bp += nn / static_cast<double>(pred_size[k.first]);
-    br += nn / static_cast<double>(true_size[k.second]);
+  for (std::size_t i = 0, j = 0; i < cells.size(); i = j) {
+    while (j < cells.size() && cells[j].first == cells[i].first) ++j;
+    const auto pred_size = static_cast<double>(j - i);
+    s.predicted_pairs += pairs_of(j - i);
+    for (std::size_t a = i, b = i; a < j; a = b) {
+      while (b < j && cells[b].second == cells[a].second) ++b;
+      const std::uint64_t n = b - a;
+      s.correct_pairs += pairs_of(n);
+      const double nn = static_cast<double>(n) * static_cast<double>(n);
+      bp += nn / pred_size;
+      br += nn / static_cast<double>(size_of_true(cells[a].second));
+    }
   }
-  for (const auto& [k, n] : pred_size) s.predicted_pairs += pairs_of(n);
-  for (const auto& [k, n] : true_size) s.true_pairs += pairs_of(n);
   auto f1 = [](double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; };
   s.pairwise_precision = s.predicted_pairs ? static_cast<double>(s.correct_pairs) / static_cast<double>(s.predicted_pairs) : 1.0;
   s.pairwise_recall = s.true_pairs ? static_cast<double>(s.correct_pairs) / static_cast<double>(s.true_pairs) : 1.0;
@@ -145,6 +129,7 @@ ResolutionScores score_clustering(const std::vector<std::uint64_t>& predicted,
 ResolutionScores evaluate(const JobEnv& env, const RunLayout& layout, const EvaluateOptions& o) {
   const auto& ctx = env.ctx;
   StageTimer timer(env, "evaluate");
+  PhaseClock phase(ctx, "evaluate");
   const auto entities_path = layout.entities();
   if (!std::filesystem::is_regular_file(entities_path))
     throw UsageError("evaluate: no entities.h5 in '" + layout.dir.string() + "' (run resolve first)");
@@ -157,53 +142,65 @@ ResolutionScores evaluate(const JobEnv& env, const RunLayout& layout, const Eval
                                        o.truth_csv.string(), o.truth_id_column, o.truth_pattern)
                          : fmt::format("truth = \"{}\"\n", truth_path.string());
 
+  phase.mark("hash inputs");
   // Every rank reads and scores the same data (small next to resolve): no rank-order effects.
   const io::TableReader ent(ctx, entities_path);
-  const auto m = ent.read_all("/membership", {"record_id", "entity_id"});
-  const auto& rid = m.get<std::string>("record_id");
-  const auto& eid = m.get<std::uint64_t>("entity_id");
-
-  std::vector<std::uint64_t> pred, truth, person;
-  std::vector<std::uint64_t> identity_key;
+  std::vector<std::uint64_t> pred, truth;
+  std::uint64_t records = 0;
+  std::optional<io::TableReader> truth_file;
+  RecordTruth joined;
   if (csv) {
+    const auto m = ent.read_all("/membership", {"record_id", "entity_id"});
+    const auto& rid = m.get<std::string>("record_id");
+    const auto& eid = m.get<std::uint64_t>("entity_id");
+    records = rid.size();
     const auto t = truth_from_csv(o);
     for (std::size_t i = 0; i < rid.size(); ++i)
       if (const auto it = t.find(rid[i]); it != t.end()) pred.push_back(eid[i]), truth.push_back(it->second);
   } else {
-    const auto t = truth_from_h5(ctx, truth_path);
-    for (std::size_t i = 0; i < rid.size(); ++i)
-      if (const auto it = t.find(rid[i]); it != t.end()) {
-        pred.push_back(eid[i]);
-        // A true entity for merging is one identity of one person.
-        truth.push_back(it->second.person * 1024 + it->second.identity);
-        person.push_back(it->second.person);
-        identity_key.push_back(it->second.identity);
-      }
+    if (!std::filesystem::is_regular_file(truth_path))
+      throw UsageError("evaluate: no truth file '" + truth_path.string() + "' (give --truth or --truth-csv)");
+    truth_file.emplace(ctx, truth_path);
+    joined = record_truth(*truth_file, ent);
+    records = joined.records;
+    pred = joined.entity;
+    // A true entity for merging is one identity of one person.
+    truth.resize(pred.size());
+    for (std::size_t i = 0; i < pred.size(); ++i) truth[i] = joined.person[i] * 1024 + joined.identity[i];
   }
+  phase.mark("join");
   auto s = score_clustering(pred, truth);
-  s.observations = rid.size();
+  s.observations = records;
   if (s.with_truth == 0) throw UsageError("evaluate: no record of entities.h5 has a truth value (wrong truth file?)");
 
+  phase.mark("score");
   if (!csv && ent.has_table("/aliases")) {
     const auto a = ent.read_all("/aliases", {"entity_a", "entity_b"});
     const auto& ea = a.get<std::uint64_t>("entity_a");
     const auto& eb = a.get<std::uint64_t>("entity_b");
-    const auto maj_person = majority(pred, person);
+    // Both over the same entities in the same order.
+    const auto maj_person = majority(pred, joined.person);
     const auto maj_identity = majority(pred, truth);
     s.alias_links = ea.size();
     for (std::size_t i = 0; i < ea.size(); ++i) {
-      const auto pa = maj_person.find(ea[i]), pb = maj_person.find(eb[i]);
-      if (pa == maj_person.end() || pb == maj_person.end() || pa->second != pb->second) continue;
+      const auto *pa = value_of(maj_person, ea[i]), *pb = value_of(maj_person, eb[i]);
+      if (!pa || !pb || *pa != *pb) continue;
       ++s.alias_correct;
-      if (maj_identity.at(ea[i]) != maj_identity.at(eb[i])) ++s.alias_found;
+      if (*value_of(maj_identity, ea[i]) != *value_of(maj_identity, eb[i])) ++s.alias_found;
     }
     // True alias pairs: entities of one person showing different identities.
-    std::map<std::uint64_t, std::map<std::uint64_t, std::uint64_t>> by_person;
-    for (const auto& [e, p] : maj_person) ++by_person[p][maj_identity.at(e)];
-    for (const auto& [p, ids] : by_person) {
-      std::uint64_t total = 0, same = 0;
-      for (const auto& [id, k] : ids) total += k, same += pairs_of(k);
-      s.alias_true += pairs_of(total) - same;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> person_identity(maj_person.size());
+    for (std::size_t k = 0; k < maj_person.size(); ++k) person_identity[k] = {maj_person[k].second, maj_identity[k].second};
+    tbb::parallel_sort(person_identity.begin(), person_identity.end());
+    const auto& pi = person_identity;
+    for (std::size_t i = 0, j = 0; i < pi.size(); i = j) {
+      while (j < pi.size() && pi[j].first == pi[i].first) ++j;  // one person's entities
+      std::uint64_t same = 0;
+      for (std::size_t k = i, l = i; k < j; k = l) {
+        while (l < j && pi[l] == pi[k]) ++l;
+        same += pairs_of(l - k);
+      }
+      s.alias_true += pairs_of(j - i) - same;
     }
     s.alias_precision = s.alias_links ? static_cast<double>(s.alias_correct) / static_cast<double>(s.alias_links) : 1.0;
     s.alias_recall = s.alias_true ? static_cast<double>(s.alias_found) / static_cast<double>(s.alias_true) : 1.0;
@@ -222,6 +219,7 @@ ResolutionScores evaluate(const JobEnv& env, const RunLayout& layout, const Eval
                  s.alias_found);
   }
 
+  phase.mark("aliases");
   const auto out = o.out.empty() ? layout.evaluation() : o.out;
   io::TableWriter writer(ctx, out);
   const std::vector<std::pair<std::string, double>> metrics = {
@@ -243,7 +241,8 @@ ResolutionScores evaluate(const JobEnv& env, const RunLayout& layout, const Eval
   prov.write(ctx, writer, env.threads);
   writer.set_attributes("/", attrs);
   // Organization metrics (jobs/evaluate_assessment.cpp) go into the same file when assessed.
-  if (!csv) add_assessment_metrics(env, layout, writer);
+  if (!csv) add_assessment_metrics(env, layout, *truth_file, joined, writer);
+  phase.mark("assessment");
   writer.commit();
   timer.report(s.observations, 0);
   return s;

@@ -2,13 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <set>
 #include <unordered_map>
 #include <variant>
 
+#include "kernels/rng.hpp"
 #include "kernels/world/world.hpp"
 
 namespace ch::jobs {
@@ -51,42 +57,115 @@ std::vector<std::string> observation_truth_tables(const io::TableReader& truth) 
 
 namespace {
 
+constexpr std::uint64_t kNoRow = UINT64_MAX;
+
+}  // namespace
+
+RecordTruth record_truth(const io::TableReader& truth, const io::TableReader& entities) {
+  std::vector<io::Table> tables;
+  std::vector<std::uint64_t> first{0};  // global row number of each table's first row
+  for (const auto& name : observation_truth_tables(truth)) {
+    tables.push_back(truth.read(name, 0, truth.rows(name), {"record_id", "person", "identity"}, io::StringCells::kColumn));
+    first.push_back(first.back() + tables.back().rows());
+  }
+  const std::uint64_t n = first.back();
+  std::vector<const io::StringColumn*> ids;
+  for (const auto& t : tables) ids.push_back(&t.text("record_id"));
+  auto id_at = [&](std::uint64_t row) {
+    const auto k = static_cast<std::size_t>(std::upper_bound(first.begin(), first.end(), row) - first.begin() - 1);
+    return (*ids[k])[row - first[k]];
+  };
+  // Open addressing, linear probing, at most half full. A slot holds the hash beside the row
+  // number, so a probe past another id costs no second random read.
+  struct Slot {
+    std::uint64_t hash = 0, row = kNoRow;
+  };
+  const std::uint64_t mask = std::bit_ceil(std::max<std::uint64_t>(16, 2 * n)) - 1;
+  std::vector<Slot> slot(mask + 1);
+  auto probe = [&](std::string_view id, std::uint64_t h) {
+    auto s = h & mask;
+    while (slot[s].row != kNoRow && !(slot[s].hash == h && id_at(slot[s].row) == id)) s = (s + 1) & mask;
+    return s;
+  };
+  std::vector<std::uint64_t> person(n);
+  std::vector<std::uint32_t> identity(n);
+  for (std::size_t k = 0; k < tables.size(); ++k) {
+    const auto& p = tables[k].get<std::uint64_t>("person");
+    const auto& i = tables[k].get<std::uint32_t>("identity");
+    std::copy(p.begin(), p.end(), person.begin() + static_cast<std::ptrdiff_t>(first[k]));
+    std::copy(i.begin(), i.end(), identity.begin() + static_cast<std::ptrdiff_t>(first[k]));
+    ids[k]->for_each([&](std::size_t r, std::string_view id) {
+      const auto h = word_hash(id, 0);
+      slot[probe(id, h)] = {h, first[k] + r};  // a repeated id: the later row wins
+    });
+  }
+
+  const auto rows = entities.rows("/membership");
+  const auto m = entities.read("/membership", 0, rows, {"record_id", "entity_id"}, io::StringCells::kColumn);
+  const auto& member_ids = m.text("record_id");
+  std::vector<std::uint64_t> match(rows);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rows, 1 << 14), [&](const auto& range) {
+    member_ids.for_each(range.begin(), range.end(),
+                        [&](std::size_t r, std::string_view id) { match[r] = slot[probe(id, word_hash(id, 0))].row; });
+  });
+  RecordTruth out;
+  out.records = rows;
+  const auto& entity = m.get<std::uint64_t>("entity_id");
+  for (std::size_t r = 0; r < rows; ++r)
+    if (match[r] != kNoRow) {
+      out.entity.push_back(entity[r]);
+      out.person.push_back(person[match[r]]);
+      out.identity.push_back(identity[match[r]]);
+    }
+  return out;
+}
+
+EntityValues majority(const std::vector<std::uint64_t>& entity, const std::vector<std::uint64_t>& value) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ev(entity.size());
+  for (std::size_t i = 0; i < ev.size(); ++i) ev[i] = {entity[i], value[i]};
+  tbb::parallel_sort(ev.begin(), ev.end());
+  EntityValues out;
+  for (std::size_t i = 0; i < ev.size();) {
+    const auto e = ev[i].first;
+    std::uint64_t best = 0, most = 0;
+    while (i < ev.size() && ev[i].first == e) {
+      std::size_t j = i;
+      while (j < ev.size() && ev[j] == ev[i]) ++j;
+      if (j - i > most) best = ev[i].second, most = j - i;  // values ascend: ties keep the smaller
+      i = j;
+    }
+    out.push_back({e, best});
+  }
+  return out;
+}
+
+const std::uint64_t* value_of(const EntityValues& values, std::uint64_t entity) {
+  const auto it = std::lower_bound(values.begin(), values.end(), std::pair<std::uint64_t, std::uint64_t>{entity, 0});
+  return it != values.end() && it->first == entity ? &it->second : nullptr;
+}
+
+namespace {
+
 // An entity's true person: the majority person of its records (ties: the smaller id); -1 when
 // none of its records is in the truth.
 class EntityPersons {
  public:
-  EntityPersons(const io::TableReader& truth, const io::TableReader& entities) {
-    std::unordered_map<std::string, std::uint64_t> person_of_record;
-    for (const auto& table : observation_truth_tables(truth)) {
-      const auto t = truth.read_all(table, {"record_id", "person"});
-      for (std::size_t i = 0; i < t.rows(); ++i) person_of_record[t.get<std::string>("record_id")[i]] = t.get<std::uint64_t>("person")[i];
-    }
-    std::map<std::uint64_t, std::map<std::uint64_t, std::uint32_t>> votes;
-    const auto m = entities.read_all("/membership", {"record_id", "entity_id"});
-    for (std::size_t i = 0; i < m.rows(); ++i)
-      if (const auto it = person_of_record.find(m.get<std::string>("record_id")[i]); it != person_of_record.end())
-        ++votes[m.get<std::uint64_t>("entity_id")[i]][it->second];
-    for (const auto& [e, v] : votes) {
-      std::uint64_t best = 0;
-      std::uint32_t n = 0;
-      for (const auto& [p, c] : v)
-        if (c > n) best = p, n = c;
-      person_[e] = static_cast<std::int64_t>(best);
-    }
-  }
+  explicit EntityPersons(const RecordTruth& records) : person_(majority(records.entity, records.person)) {}
   std::int64_t operator()(std::uint64_t entity) const {
-    const auto it = person_.find(entity);
-    return it == person_.end() ? -1 : it->second;
+    const auto* p = value_of(person_, entity);
+    return p ? static_cast<std::int64_t>(*p) : -1;
   }
-  // Persons that some entity stands for: those the records show at all.
-  std::set<std::int64_t> observed() const {
-    std::set<std::int64_t> out;
-    for (const auto& [e, p] : person_) out.insert(p);
+  // Persons that some entity stands for: those the records show at all. Sorted, distinct.
+  std::vector<std::int64_t> observed() const {
+    std::vector<std::int64_t> out;
+    for (const auto& [e, p] : person_) out.push_back(static_cast<std::int64_t>(p));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   }
 
  private:
-  std::unordered_map<std::uint64_t, std::int64_t> person_;
+  EntityValues person_;
 };
 
 // The true fate of each organization alive in month `from` by month `to` (truth.h5
@@ -152,7 +231,7 @@ double progress_accuracy(const JobEnv& env, const io::TableReader& truth, const 
       if (om.get<std::int32_t>("month")[i] == from)
         org_then[static_cast<std::int64_t>(om.get<std::uint64_t>("person")[i])] = om.get<std::int64_t>("organization")[i];
   }
-  const EntityPersons person_of(ptruth, pent);
+  const EntityPersons person_of(record_truth(ptruth, pent));
   std::map<std::int64_t, std::map<std::int64_t, std::uint32_t>> votes;  // earlier org → true org → members
   const auto mem = pas.read_all("/members", {"organization", "entity", "role"});
   for (std::size_t i = 0; i < mem.rows(); ++i) {
@@ -187,12 +266,13 @@ double progress_accuracy(const JobEnv& env, const io::TableReader& truth, const 
 
 }  // namespace
 
-void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWriter& writer) {
+void add_assessment_metrics(const JobEnv& env, const RunLayout& run, const io::TableReader& truth,
+                            const RecordTruth& records, io::TableWriter& writer) {
   const auto& ctx = env.ctx;
-  if (!std::filesystem::is_regular_file(run.assessment()) || !std::filesystem::is_regular_file(run.truth())) return;
+  if (!std::filesystem::is_regular_file(run.assessment())) return;
   // Every rank reads and computes the same (organizations are few); attributes are collective.
-  const io::TableReader truth(ctx, run.truth()), ent(ctx, run.entities()), as(ctx, run.assessment());
-  const EntityPersons person_of(truth, ent);
+  const io::TableReader as(ctx, run.assessment());
+  const EntityPersons person_of(records);
   // True organization: most months of membership. Only members that left at least one record
   // count: a recruit who joined in the last weeks and never travelled, called or registered a
   // phone is invisible to any assessment.
@@ -203,7 +283,7 @@ void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWr
     const auto om = truth.read_all("/org_membership", {"organization", "person", "role"});
     for (std::size_t i = 0; i < om.rows(); ++i) {
       const auto p = static_cast<std::int64_t>(om.get<std::uint64_t>("person")[i]);
-      if (!observed.count(p)) continue;
+      if (!std::binary_search(observed.begin(), observed.end(), p)) continue;
       ++months[p][om.get<std::int64_t>("organization")[i]];
       role[p] = om.get<std::uint8_t>("role")[i];
     }

@@ -16,10 +16,35 @@
 // fate is the true one.
 #pragma once
 
+#include <cstdint>
+#include <utility>
+#include <vector>
+
 #include "io/table.hpp"
 #include "jobs/job.hpp"
 
 namespace ch::jobs {
+
+// The records of an entities.h5 joined to their truth: one entry per /membership row whose
+// record_id is in the truth (in membership order). A record id that two truth tables list takes
+// the later table's values.
+struct RecordTruth {
+  std::uint64_t records = 0;            // /membership rows, with truth or not
+  std::vector<std::uint64_t> entity;    // membership entity_id
+  std::vector<std::uint64_t> person;    // true person
+  std::vector<std::uint32_t> identity;  // which of the person's identities the record shows
+};
+
+// Collective (every rank reads and gets the same). A hash join on record ids through an
+// open-addressing table of row numbers: O(truth rows + membership rows), strings never copied.
+RecordTruth record_truth(const io::TableReader& truth, const io::TableReader& entities);
+
+// For each entity, the value most of its records carry (ties: the smallest value), as pairs
+// sorted by entity. `entity` and `value` are parallel. O(n log n).
+using EntityValues = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+EntityValues majority(const std::vector<std::uint64_t>& entity, const std::vector<std::uint64_t>& value);
+// The value of `entity` in a majority() result, or nullptr.
+const std::uint64_t* value_of(const EntityValues& values, std::uint64_t entity);
 
 // The truth.h5 tables whose records can be observations: /records/*, less /records/calls (call
 // records become records.h5 /calls, never observations, and are most of the rows — reading them
@@ -28,8 +53,9 @@ std::vector<std::string> observation_truth_tables(const io::TableReader& truth);
 
 // Collective. Adds org_match_top10, lead_precision_top20, org_nmi, org_ari, key_actor_recall
 // (found among the top 5 / min(5, key actors) per organization), key_actor_recall_uncapped
-// (found / key actors) (and progress_accuracy, see above) to `writer`'s root when the run has an assessment.h5; does
-// nothing otherwise.
-void add_assessment_metrics(const JobEnv& env, const RunLayout& run, io::TableWriter& writer);
+// (found / key actors) (and progress_accuracy, see above) to `writer`'s root when the run has an
+// assessment.h5; does nothing otherwise. `truth` is the truth file `records` was joined from.
+void add_assessment_metrics(const JobEnv& env, const RunLayout& run, const io::TableReader& truth,
+                            const RecordTruth& records, io::TableWriter& writer);
 
 }  // namespace ch::jobs

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # resolve gives identical entities.h5 datasets (membership, entities, aliases, model, pairs)
 # under 1, 2 and 4 ranks and 1 vs 2 threads on a generated demo-sized world; entity ids are the
-# smallest obs id of each entity; evaluate reads the result against truth.h5.
+# smallest obs id of each entity; evaluate's figures on the result equal a recomputation.
 source "$(dirname "$0")/lib/common.bash"
 
 world="$CH_SCRATCH/world"
@@ -60,4 +60,45 @@ PY
 
 cp "$CH_SCRATCH/n2.h5" "$world/entities.h5"
 ch_mpirun 2 evaluate --run "$world" --log-level warn
+# evaluate's figures against a plain recomputation from the two files (definitions in
+# jobs/evaluate.hpp): the join on record ids, the contingency counts and the alias judgement.
+"$PY" - "$world/truth.h5" "$world/entities.h5" "$world/evaluation.h5" <<'PY' || fail "evaluate's figures differ from a recomputation"
+import sys, h5py, collections
+t, e, v = (h5py.File(p, "r") for p in sys.argv[1:4])
+truth = {}
+for name, g in t["records"].items():
+    if name != "calls":
+        truth.update(zip(g["record_id"][:], zip(g["person"][:].tolist(), g["identity"][:].tolist())))
+rows = [(x, truth[r]) for r, x in zip(e["membership/record_id"][:], e["membership/entity_id"][:].tolist()) if r in truth]
+pred = [x for x, _ in rows]
+true = [p * 1024 + i for _, (p, i) in rows]
+pairs = lambda n: n * (n - 1) // 2
+ps, ts, cell = collections.Counter(pred), collections.Counter(true), collections.Counter(zip(pred, true))
+correct = sum(pairs(n) for n in cell.values())
+P, R = correct / sum(pairs(n) for n in ps.values()), correct / sum(pairs(n) for n in ts.values())
+bp = sum(n * n / ps[a] for (a, b), n in cell.items()) / len(pred)
+br = sum(n * n / ts[b] for (a, b), n in cell.items()) / len(pred)
+f1 = lambda p, r: 2 * p * r / (p + r)
+def majority(values):
+    votes = collections.defaultdict(collections.Counter)
+    for x, val in zip(pred, values):
+        votes[x][val] += 1
+    return {x: min(c, key=lambda val: (-c[val], val)) for x, c in votes.items()}
+person, ident = majority([p for _, (p, i) in rows]), majority(true)
+links = list(zip(e["aliases/entity_a"][:].tolist(), e["aliases/entity_b"][:].tolist()))
+same = [(a, b) for a, b in links if a in person and b in person and person[a] == person[b]]
+found = sum(ident[a] != ident[b] for a, b in same)
+by_person = collections.defaultdict(collections.Counter)
+for x, p in person.items():
+    by_person[p][ident[x]] += 1
+alias_true = sum(pairs(sum(c.values())) - sum(pairs(k) for k in c.values()) for c in by_person.values())
+want = {"er_pairwise_precision": P, "er_pairwise_recall": R, "er_pairwise_f1": f1(P, R),
+        "er_bcubed_f1": f1(bp, br), "er_alias_precision": len(same) / len(links),
+        "er_alias_recall": found / alias_true}
+assert len(links) > 0 and alias_true > 0 and found > 0, "the world has no aliases to judge"
+for k, w in want.items():
+    got = float(v.attrs[k])
+    assert abs(got - w) < 1e-12, f"{k}: evaluate {got}, recomputed {w}"
+assert int(v.attrs["er_observations_with_truth"]) == len(rows)
+PY
 echo "resolve is identical for 1, 2, 4 ranks and 1, 2 threads"
