@@ -77,7 +77,7 @@ void BM_Aggregate(benchmark::State& state) {
   std::size_t arcs_out = 0;
   for (auto _ : state) {
     auto arcs = group_arcs(g, new_id);
-    const auto next = build_slice(n_next, 0, n_next, std::move(arcs));
+    const auto next = build_graph(n_next, std::move(arcs));
     arcs_out = next.targets.size();
     benchmark::DoNotOptimize(next.targets.data());
   }

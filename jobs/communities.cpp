@@ -275,6 +275,7 @@ void finish_graph(const cluster::Context& ctx, const std::filesystem::path& path
                   EdgeGraph& g) {
   const std::uint64_t n = g.entities.empty() ? g.labels.size() : g.entities.size();
   const int p = ctx.size();
+  PhaseClock phase(ctx, "communities");
   auto owner_of_source = [&](const Arc& a) { return community::vertex_owner(a.source, n, p); };
   auto edges = cluster::shuffle(ctx, std::span<const Arc>(arcs), owner_of_source);
   const std::uint64_t before = edges.size();
@@ -296,9 +297,18 @@ void finish_graph(const cluster::Context& ctx, const std::filesystem::path& path
     both.push_back(a);
     both.push_back({a.target, a.source, a.weight});
   }
-  auto in = cluster::shuffle(ctx, std::span<const Arc>(both), owner_of_source);
-  const auto [b, e] = community::vertex_range(n, ctx.rank(), p);
-  g.slice = community::build_slice(n, b, e, std::move(in));
+  phase.mark("edges merged");
+  // Vertices are numbered by entity id, which puts the busiest persons first: cut by arcs.
+  auto split = community::VertexSplit::even(n, p);
+  if (p > 1) {
+    auto count = community::arcs_per_source(n, both);
+    cluster::allreduce_sum(ctx, count);
+    split = community::VertexSplit::by_arcs(count, p);
+  }
+  auto in = cluster::shuffle(ctx, std::span<const Arc>(both), [&](const Arc& a) { return split.owner(a.source); });
+  phase.mark("arcs to owners");
+  g.slice = community::build_slice(std::move(split), ctx.rank(), std::move(in));
+  phase.mark("slice built");
   g.edges = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
   g.duplicates = cluster::allreduce_sum<std::uint64_t>(ctx, duplicates);
 }
@@ -306,8 +316,10 @@ void finish_graph(const cluster::Context& ctx, const std::filesystem::path& path
 // network.h5 /edges: persons are entity ids; dense ids are their positions in the sorted set.
 EdgeGraph load_network(const JobEnv& env, const std::filesystem::path& path) {
   const auto& ctx = env.ctx;
+  PhaseClock phase(ctx, "communities");
   const io::TableReader network(ctx, path);
   const auto edges = network.read_my_share("/edges", {"source", "target", "weight"});
+  phase.mark("read edges");
   const auto& source = edges.get<std::uint64_t>("source");
   const auto& target = edges.get<std::uint64_t>("target");
   const auto& weight = edges.get<double>("weight");
@@ -323,6 +335,7 @@ EdgeGraph load_network(const JobEnv& env, const std::filesystem::path& path) {
   const auto loops = std::erase_if(arcs, [](const Arc& a) { return a.source == a.target; });
   g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, loops);
   g.bytes = std::filesystem::file_size(path);
+  phase.mark("dense ids");
   finish_graph(ctx, path, std::move(arcs), g);
   return g;
 }

@@ -68,17 +68,20 @@ inline Planted planted_partition(std::uint64_t blocks, std::uint64_t block_size,
   return p;
 }
 
-// The slice [vertex_range(n, rank, ranks)) of an undirected edge list (both arc directions).
-inline GraphSlice slice_of(std::uint64_t n, const std::vector<ReferenceEdge>& edges, int rank = 0,
-                           int ranks = 1) {
-  const auto [b, e] = vertex_range(n, rank, ranks);
+// Rank `rank`'s slice of `split` of an undirected edge list (both arc directions).
+inline GraphSlice slice_of(VertexSplit split, const std::vector<ReferenceEdge>& edges, int rank) {
+  const auto [b, e] = split.range(rank);
   std::vector<Arc> arcs;
   for (const auto& x : edges) {
     const Weight w = to_fixed(x.w);
     if (x.u >= b && x.u < e) arcs.push_back({x.u, x.v, w});
     if (x.v >= b && x.v < e) arcs.push_back({x.v, x.u, w});
   }
-  return build_slice(n, b, e, std::move(arcs));
+  return build_slice(std::move(split), rank, std::move(arcs));
+}
+// The same with vertices cut evenly.
+inline GraphSlice slice_of(std::uint64_t n, const std::vector<ReferenceEdge>& edges, int rank = 0, int ranks = 1) {
+  return slice_of(VertexSplit::even(n, ranks), edges, rank);
 }
 
 }  // namespace ch::community::fixtures

@@ -76,7 +76,42 @@ void sort_and_merge(std::vector<Arc>& arcs) {
   merge_sorted_runs(arcs);
 }
 
-GraphSlice build_slice(std::uint64_t n, std::uint64_t begin, std::uint64_t end, std::vector<Arc> arcs) {
+VertexSplit VertexSplit::even(std::uint64_t n, int ranks) {
+  VertexSplit s;
+  s.bounds.resize(static_cast<std::size_t>(ranks) + 1);
+  for (int r = 0; r < ranks; ++r) s.bounds[static_cast<std::size_t>(r)] = vertex_range(n, r, ranks).first;
+  s.bounds.back() = n;
+  return s;
+}
+
+VertexSplit VertexSplit::by_arcs(const std::vector<std::uint64_t>& arcs, int ranks) {
+  const std::uint64_t n = arcs.size();
+  Wide total = 0;
+  for (const auto a : arcs) total += a + 1;
+  VertexSplit s;
+  s.bounds.assign(static_cast<std::size_t>(ranks) + 1, n);
+  s.bounds[0] = 0;
+  // Each rank in turn takes vertices until it has its share of the work still unassigned, so a
+  // vertex heavier than a share (a hub) does not leave the ranks after it idle.
+  std::uint64_t v = 0;
+  Wide before = 0;  // work of the vertices [0, v)
+  for (int r = 1; r < ranks; ++r) {
+    const Wide start = before, left = static_cast<Wide>(ranks - r + 1);
+    while (v < n && (before - start) * left < total - start) before += arcs[v++] + 1;
+    s.bounds[static_cast<std::size_t>(r)] = v;
+  }
+  return s;
+}
+
+std::vector<std::uint64_t> arcs_per_source(std::uint64_t n, const std::vector<Arc>& arcs) {
+  std::vector<std::uint64_t> count(n, 0);
+  for (const Arc& a : arcs) ++count[a.source];
+  return count;
+}
+
+GraphSlice build_slice(VertexSplit split, int rank, std::vector<Arc> arcs) {
+  const std::uint64_t n = split.n();
+  const auto [begin, end] = split.range(rank);
   // Read-only parallel checks first: aggregated graphs arrive without self-loops or zero weights
   // and, from one rank, sorted and merged, so those passes are skipped.
   const auto chunk = tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 16);
@@ -91,6 +126,7 @@ GraphSlice build_slice(std::uint64_t n, std::uint64_t begin, std::uint64_t end, 
   g.n = n;
   g.begin = begin;
   g.end = end;
+  g.split = std::move(split);
   const std::uint64_t owned = end - begin;
   g.offsets.resize(owned + 1);
   g.targets.resize(arcs.size());

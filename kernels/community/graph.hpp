@@ -1,9 +1,9 @@
 // The weighted undirected graph the community kernels work on, as one rank's slice.
 //
-// Vertices are dense ids 0..n-1. A rank owns the contiguous range [begin, end) (the same split
-// as io::even_share, so a range depends only on n and the rank count) and keeps the adjacency of
-// its vertices in CSR form with global neighbour ids: neighbours owned elsewhere are the ghost
-// vertices. With one rank the slice is the whole graph.
+// Vertices are dense ids 0..n-1. A rank owns the contiguous range [begin, end) of a VertexSplit
+// (ranges in rank order; every rank holds the whole split, so any rank finds any vertex's owner)
+// and keeps the adjacency of its vertices in CSR form with global neighbour ids: neighbours owned
+// elsewhere are the ghost vertices. With one rank the slice is the whole graph.
 //
 // Weights are fixed-point integers (kWeightScale = 2^20 units per 1.0). Why: every total the
 // algorithm needs (degrees, community totals, cut weights) is then a sum of integers, which is
@@ -63,12 +63,38 @@ constexpr int vertex_owner(std::uint64_t v, std::uint64_t n, int ranks) {
   return r;
 }
 
+// Where the vertices [0, n) are cut into one contiguous range per rank, in rank order. The
+// community kernels give the same results for any cut (leiden.hpp); the cut only decides how
+// much work each rank does.
+struct VertexSplit {
+  std::vector<std::uint64_t> bounds{0, 0};  // ranks + 1: rank r owns [bounds[r], bounds[r + 1])
+
+  // vertex_range's cut: equal vertex counts, a function of n and the rank count.
+  static VertexSplit even(std::uint64_t n, int ranks);
+  // About equal work per rank, a vertex counting its arcs plus one: ids are not random (a graph
+  // numbered by sorted entity ids has its busiest persons first, and aggregated graphs number
+  // communities by their smallest member), so equal vertex counts gave rank 0 of 2 twice the
+  // arcs of rank 1 on `medium`. `arcs` holds every vertex's arc count (replicated). O(n).
+  static VertexSplit by_arcs(const std::vector<std::uint64_t>& arcs, int ranks);
+
+  std::uint64_t n() const { return bounds.back(); }
+  int ranks() const { return static_cast<int>(bounds.size()) - 1; }
+  std::pair<std::uint64_t, std::uint64_t> range(int rank) const {
+    return {bounds[static_cast<std::size_t>(rank)], bounds[static_cast<std::size_t>(rank) + 1]};
+  }
+  // The rank whose range holds v (v < n). O(log ranks).
+  int owner(std::uint64_t v) const {
+    return static_cast<int>(std::upper_bound(bounds.begin() + 1, bounds.end() - 1, v) - (bounds.begin() + 1));
+  }
+};
+
 // One rank's part of a graph. Move-only in spirit: it holds the edge arrays (too much data to
 // copy by accident), so pass it by reference.
 struct GraphSlice {
   std::uint64_t n = 0;      // vertices in the whole graph
-  std::uint64_t begin = 0;  // owned vertices [begin, end)
+  std::uint64_t begin = 0;  // owned vertices [begin, end) = split.range(this rank)
   std::uint64_t end = 0;
+  VertexSplit split;
   std::vector<std::uint64_t> offsets;  // end-begin+1 entries into targets/weights
   std::vector<std::uint64_t> targets;  // global neighbour ids, ascending per vertex, no self-loops
   std::vector<Weight> weights;
@@ -82,10 +108,17 @@ struct GraphSlice {
   }
 };
 
-// Builds the slice for [begin, end) from arcs whose source lies in that range (any order;
+// Builds rank `rank`'s slice of `split` from arcs whose source lies in its range (any order;
 // parallel arcs are summed, self-loops are skipped: callers account for them in degrees).
 // O(a log a) for a arcs.
-GraphSlice build_slice(std::uint64_t n, std::uint64_t begin, std::uint64_t end, std::vector<Arc> arcs);
+GraphSlice build_slice(VertexSplit split, int rank, std::vector<Arc> arcs);
+// The whole graph of n vertices as one slice.
+inline GraphSlice build_graph(std::uint64_t n, std::vector<Arc> arcs) {
+  return build_slice(VertexSplit::even(n, 1), 0, std::move(arcs));
+}
+
+// Arcs per source vertex of `arcs` (n entries), to be summed over the ranks for by_arcs.
+std::vector<std::uint64_t> arcs_per_source(std::uint64_t n, const std::vector<Arc>& arcs);
 
 // Sorts arcs by (source, target) and merges parallel ones by summing weights. O(a + span of
 // sources + Σ d log d) when sources are dense, else O(a log a).

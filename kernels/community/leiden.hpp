@@ -15,7 +15,8 @@
 //   (splitting along a zero cut never lowers modularity or CPM), and ids are made canonical.
 //
 // Determinism (identical output for any rank count and any thread count):
-//   - Vertex ids are dense and global; a rank owns a contiguous range (vertex_range).
+//   - Vertex ids are dense and global; a rank owns a contiguous range, ranges in rank order
+//     (VertexSplit; each level is cut by arc counts, and no result depends on the cut).
 //   - Local moving runs in sub-rounds. The vertices of a sub-round are those whose hash
 //     mix64(key(seed, level, round) ^ id) falls in that sub-round. All vertices of a sub-round
 //     decide from the same snapshot (decide_moves: a pure function of the snapshot, ties to the
@@ -375,9 +376,15 @@ class LeidenRun {
   GraphSlice aggregate(const GraphSlice& g, const std::vector<std::uint64_t>& new_id, std::uint64_t n_next) const {
     const int p = x_.size();
     auto arcs = group_arcs(g, new_id);  // merged locally: fewer bytes to send
-    auto mine = x_.shuffle(std::move(arcs), [&](const Arc& e) { return vertex_owner(e.source, n_next, p); });
-    const auto [b, e] = vertex_range(n_next, x_.rank(), p);
-    return build_slice(n_next, b, e, std::move(mine));
+    if (p == 1) return build_graph(n_next, std::move(arcs));
+    // Cut by arcs: new ids follow the communities' smallest members, which puts the large
+    // communities first. The counts (one allreduce of n_next) are of the arcs before the
+    // shuffle merges those that several ranks made: an estimate, the same on every rank.
+    auto count = arcs_per_source(n_next, arcs);
+    x_.sum(count);
+    auto split = VertexSplit::by_arcs(count, p);
+    auto mine = x_.shuffle(std::move(arcs), [&](const Arc& e) { return split.owner(e.source); });
+    return build_slice(std::move(split), x_.rank(), std::move(mine));
   }
 
   // One Leiden iteration (number s.at.iteration) from s.partition, or from the level state of a
@@ -587,7 +594,11 @@ class LeidenRun {
                                            const std::vector<Weight>& nw, Kernel kernel) const {
     if (g.owned() == g.n && g.n < (std::uint64_t{1} << 32)) return per_community_in_place(g, comm, nw, kernel);
     const int p = x_.size();
-    const auto subs = gather_communities(g, comm, nw, x_, [&](std::uint64_t c) { return vertex_owner(c, g.n, p); });
+    // Owners by hash: labels are smallest members, so owners by range put most communities on
+    // the first rank.
+    const auto subs = gather_communities(g, comm, nw, x_, [&](std::uint64_t c) {
+      return static_cast<int>(mix64(c) % static_cast<std::uint64_t>(p));
+    });
     std::vector<std::vector<std::uint64_t>> labels(subs.size());
     tbb::parallel_for(std::size_t{0}, subs.size(), [&](std::size_t i) { labels[i] = kernel(subs[i]); });
     std::vector<Label> mine;
@@ -678,8 +689,8 @@ class LeidenRun {
 
 }  // namespace detail
 
-// Collective over `x`: every rank passes its slice of the same graph (slice ranges must be
-// vertex_range(n, rank, size)) and receives the same result.
+// Collective over `x`: every rank passes its slice of the same graph (one VertexSplit, any cut)
+// and receives the same result.
 // Time O(iterations · levels · (m/p · rounds + n)) per rank; memory O(m/p + n).
 template <class Exchange>
 LeidenResult leiden(const GraphSlice& g, const LeidenOptions& options, const Exchange& x) {

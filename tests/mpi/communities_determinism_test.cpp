@@ -1,5 +1,6 @@
 // The distributed community driver under 1, 2 and 4 ranks: the membership (and the key-actor
-// rows) must equal, bit for bit, the single-process run every rank computes locally, on a
+// rows) must equal, bit for bit, the single-process run every rank computes locally (for any
+// cut of the vertices into ranges), on a
 // planted partition drawn from the counter-based RNG; karate must reach Leiden-level modularity.
 #include <gtest/gtest.h>
 
@@ -25,6 +26,18 @@ LeidenResult distributed(const Context& ctx, std::uint64_t n, const std::vector<
   return ch::cluster::detect_communities(ctx, slice, o);
 }
 
+// Cuts of the vertices other than the even one: by arcs, and lopsided (rank r starts at
+// n·r²/p², the first rank holding little and, on 4 ranks, some ranges nearly empty).
+std::vector<VertexSplit> other_splits(std::uint64_t n, const std::vector<ReferenceEdge>& edges, int ranks) {
+  std::vector<std::uint64_t> count(n, 0);
+  for (const auto& x : edges) ++count[x.u], ++count[x.v];
+  VertexSplit lopsided;
+  lopsided.bounds.clear();
+  for (int r = 0; r <= ranks; ++r)
+    lopsided.bounds.push_back(n * static_cast<std::uint64_t>(r * r) / static_cast<std::uint64_t>(ranks * ranks));
+  return {VertexSplit::by_arcs(count, ranks), lopsided};
+}
+
 }  // namespace
 
 TEST(CommunitiesDistributed, PlantedPartitionSameAsSerialForAnyRankCount) {
@@ -47,7 +60,41 @@ TEST(CommunitiesDistributed, PlantedPartitionSameAsSerialForAnyRankCount) {
     if (kind == ObjectiveKind::kModularity) {
       EXPECT_GT(dist.modularity, 0.5);
     }
+    // The cut decides only who does what.
+    for (auto split : other_splits(p.n, p.edges, ctx.size())) {
+      const auto bounds = split.bounds;
+      const auto cut = ch::cluster::detect_communities(ctx, fixtures::slice_of(std::move(split), p.edges, ctx.rank()), o);
+      EXPECT_EQ(cut.membership, serial.membership) << objective_name(kind) << " cut at " << bounds[1];
+      EXPECT_EQ(cut.quality, serial.quality);
+    }
   }
+}
+
+TEST(CommunitiesDistributed, SplitByArcsBalancesWorkAndFindsOwners) {
+  // A star with its hub first, then a path: an even cut gives the first rank the hub's arcs.
+  const std::uint64_t n = 100;
+  std::vector<std::uint64_t> arcs(n, 2);
+  arcs[0] = 300;
+  const auto s = VertexSplit::by_arcs(arcs, 4);
+  ASSERT_EQ(s.bounds.size(), 5u);
+  EXPECT_EQ(s.bounds.front(), 0u);
+  EXPECT_EQ(s.bounds.back(), n);
+  EXPECT_EQ(s.bounds[1], 1u);  // the hub alone is more than a quarter of the work
+  for (int r = 1; r < 4; ++r) {
+    const auto [b, e] = s.range(r);
+    EXPECT_GE(e - b, 32u) << r;  // the rest split three ways
+    EXPECT_LE(e - b, 34u) << r;
+  }
+  for (std::uint64_t v = 0; v < n; ++v) {
+    const int o = s.owner(v);
+    EXPECT_GE(v, s.range(o).first);
+    EXPECT_LT(v, s.range(o).second);
+  }
+  VertexSplit with_empty;
+  with_empty.bounds = {0, 5, 5, 10};
+  EXPECT_EQ(with_empty.owner(4), 0);
+  EXPECT_EQ(with_empty.owner(5), 2);
+  EXPECT_EQ(VertexSplit::even(10, 3).bounds, (std::vector<std::uint64_t>{0, 3, 6, 10}));
 }
 
 TEST(CommunitiesDistributed, KarateReachesLeidenModularity) {
