@@ -83,11 +83,12 @@ std::string top_keys(const std::map<std::string, std::uint64_t>& counts, std::si
   return join(out);
 }
 
+// Text views the observation columns, which assess holds to the end.
 struct Booking {
   std::vector<std::size_t> rows;     // observation rows
   std::vector<std::uint64_t> pax;    // distinct entities, sorted
-  std::string payment;
-  std::set<std::string> phones;
+  std::string_view payment;
+  std::set<std::string_view> phones;
   std::int64_t departure = std::numeric_limits<std::int64_t>::max();
   bool smuggling = false;
 };
@@ -289,14 +290,14 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
 
   phase.mark("load");
   // ---- journeys and bookings ----------------------------------------------------------------
-  const auto seg = on_root(records, "/segments", {"obs", "origin", "destination", "departure_utc"});
+  const auto seg = on_root(records, "/segments", {"obs", "origin", "destination", "departure_utc"}, io::StringCells::kColumn);
   const auto& seg_obs = seg.get<std::uint64_t>("obs");
-  std::unordered_map<std::uint64_t, std::vector<assess::Leg>> legs;
-  for (std::size_t i = 0; i < seg_obs.size(); ++i) {
+  const auto& seg_departure = seg.get<std::int64_t>("departure_utc");
+  std::unordered_map<std::uint64_t, std::vector<assess::Leg>> legs;  // views of seg's and obs's text
+  seg.text("origin").for_each([&, &destination = seg.text("destination")](std::size_t i, std::string_view origin) {
     const auto r = static_cast<std::size_t>(seg_obs[i]);
-    legs[entity_of[r]].push_back({seg.get<std::int64_t>("departure_utc")[i], seg.get<std::string>("origin")[i],
-                                  seg.get<std::string>("destination")[i], std::string(doc_country[r]), seg_obs[i]});
-  }
+    legs[entity_of[r]].push_back({seg_departure[i], origin, destination[i], doc_country[r], seg_obs[i]});
+  });
   std::map<std::uint64_t, assess::Journey> journey_client;  // entities on one-way hub journeys
   std::unordered_set<std::uint64_t> returning;               // entities whose legs come back to their origin
   std::vector<std::pair<std::uint64_t, assess::Journey>> others;  // the rest, for the partial-client test
@@ -479,14 +480,20 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
 
   // Own identifiers: phones and accounts on a person's records outside smuggling bookings.
   // Keyed by views of the observation table's strings: 5 M rows of copies cost a second.
-  std::unordered_map<std::string_view, std::set<std::uint64_t>> phone_owner, account_owner;
+  // Owners as vectors, sorted and made distinct once (a std::set per identifier cost 1–2 s).
+  std::unordered_map<std::string_view, std::vector<std::uint64_t>> phone_owner, account_owner;
   for (std::size_t i = 0; i < n_obs; ++i) {
     if (clients.count(entity_of[i])) continue;
     if (booking_of_row[i] && booking_of_row[i]->smuggling) continue;
-    if (!phone[i].empty()) phone_owner[phone[i]].insert(entity_of[i]);
-    if (!payment[i].empty() && payment[i] != "CASH") account_owner[payment[i]].insert(entity_of[i]);
+    if (!phone[i].empty()) phone_owner[phone[i]].push_back(entity_of[i]);
+    if (!payment[i].empty() && payment[i] != "CASH") account_owner[payment[i]].push_back(entity_of[i]);
   }
-  auto owners = [&](const std::unordered_map<std::string_view, std::set<std::uint64_t>>& m, std::string_view k) {
+  for (auto* m : {&phone_owner, &account_owner})
+    for (auto& [k, v] : *m) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    }
+  auto owners = [&](const std::unordered_map<std::string_view, std::vector<std::uint64_t>>& m, std::string_view k) {
     std::vector<std::uint64_t> v;
     const auto it = m.find(k);
     if (it != m.end() && it->second.size() <= cfg.max_owner_entities) v.assign(it->second.begin(), it->second.end());
@@ -753,7 +760,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       const auto& b = bookings[r];
       const bool paid_by_passenger = std::any_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) {
         const auto it = account_owner.find(b.payment);
-        return it != account_owner.end() && it->second.count(e);
+        return it != account_owner.end() && std::binary_search(it->second.begin(), it->second.end(), e);
       });
       if (b.pax.size() >= 2 && !b.payment.empty() && b.payment != "CASH" && !paid_by_passenger) ++o.sig.third_party_paid;
     }
@@ -950,7 +957,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     for (const auto& r : o.bookings) {
       const auto& b = bookings[r];
       const auto it = account_owner.find(b.payment);
-      const bool own = std::any_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) { return it != account_owner.end() && it->second.count(e) > 0; });
+      const bool own = std::any_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) { return it != account_owner.end() && std::binary_search(it->second.begin(), it->second.end(), e); });
       if (b.pax.size() >= 2 && !b.payment.empty() && b.payment != "CASH" && !own) third.emplace_back(record_id[b.rows.front()]);
       if (b.payment == "CASH") cash.emplace_back(record_id[b.rows.front()]);
     }

@@ -26,7 +26,7 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
   j.departure_utc = legs.front().departure_utc;
   j.last_departure_utc = legs.back().departure_utc;
   // Going back to an airport left earlier: an escort flying home from the destination.
-  std::set<std::string> left;
+  std::set<std::string_view> left;
   for (const auto& l : legs) {
     if (left.count(l.destination)) j.backtracks = true;
     left.insert(l.origin);
@@ -45,7 +45,7 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
       break;
     }
   }
-  std::set<std::string> docs;
+  std::set<std::string_view> docs;
   for (const auto& l : legs)
     if (!l.document_country.empty()) docs.insert(l.document_country);
   j.document_swap = j.one_way_via_hub && docs.size() > 1;
