@@ -95,6 +95,9 @@ TEST(CommunitiesDistributed, SplitByArcsBalancesWorkAndFindsOwners) {
   EXPECT_EQ(with_empty.owner(4), 0);
   EXPECT_EQ(with_empty.owner(5), 2);
   EXPECT_EQ(VertexSplit::even(10, 3).bounds, (std::vector<std::uint64_t>{0, 3, 6, 10}));
+  // Fewer vertices than ranks: one each, the last ranks empty; no vertices at all.
+  EXPECT_EQ(VertexSplit::by_arcs({0, 0, 0}, 4).bounds, (std::vector<std::uint64_t>{0, 1, 2, 3, 3}));
+  EXPECT_EQ(VertexSplit::by_arcs({}, 2).bounds, (std::vector<std::uint64_t>{0, 0, 0}));
 }
 
 TEST(CommunitiesDistributed, KarateReachesLeidenModularity) {
