@@ -9,13 +9,15 @@
 #include <algorithm>
 #include <functional>
 
+#include "kernels/sorted_runs.hpp"
+
 namespace ch::community {
 
 namespace {
 
-// Sorts arcs within each source bucket by target and sums parallel arcs; `arcs` is grouped by
-// source already. Integer sums make the merge order irrelevant.
-void merge_sorted_runs(std::vector<Arc>& arcs) {
+// Sums parallel arcs; `arcs` is sorted by (source, target). Integer sums make the merge order
+// irrelevant.
+void merge_parallel_arcs(std::vector<Arc>& arcs) {
   std::size_t out = 0;
   for (std::size_t i = 0; i < arcs.size(); ++i) {
     if (out > 0 && arcs[out - 1].source == arcs[i].source && arcs[out - 1].target == arcs[i].target)
@@ -26,30 +28,16 @@ void merge_sorted_runs(std::vector<Arc>& arcs) {
   arcs.resize(out);
 }
 
-}  // namespace
+bool by_source_target(const Arc& x, const Arc& y) { return x.source != y.source ? x.source < y.source : x.target < y.target; }
 
-void sort_and_merge(std::vector<Arc>& arcs) {
-  if (arcs.empty()) return;
-  // Already sorted and merged (a single rank's shuffle returns what it sent): nothing to do.
-  const bool in_order = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(1, arcs.size(), 1 << 16), true,
-      [&](const auto& r, bool ok) {
-        for (std::size_t i = r.begin(); i != r.end() && ok; ++i) {
-          const Arc& a = arcs[i - 1];
-          const Arc& b = arcs[i];
-          ok = a.source != b.source ? a.source < b.source : a.target < b.target;
-        }
-        return ok;
-      },
-      std::logical_and<>());
-  if (in_order) return;
+// Sorts by (source, target). Sources are dense (the usual case: a rank's own vertex range): a
+// counting sort by source, then short sorts by target inside each source. O(a + span + Σ d log d).
+void sort_by_source(std::vector<Arc>& arcs) {
   auto [lo, hi] = std::minmax_element(arcs.begin(), arcs.end(),
                                       [](const Arc& a, const Arc& b) { return a.source < b.source; });
   const std::uint64_t first = lo->source, span = hi->source - lo->source + 1;
   auto by_target = [](const Arc& a, const Arc& b) { return a.target < b.target; };
   if (span <= 2 * arcs.size() + 1024) {
-    // Dense sources (the usual case: a rank's own vertex range): a counting sort by source, then
-    // short sorts by target inside each source. O(a + span + Σ d log d).
     std::vector<std::uint64_t> start(span + 1, 0);
     for (const Arc& a : arcs) ++start[a.source - first + 1];
     for (std::uint64_t s = 0; s < span; ++s) start[s + 1] += start[s];
@@ -69,11 +57,31 @@ void sort_and_merge(std::vector<Arc>& arcs) {
     });
     arcs.swap(sorted);
   } else {
-    tbb::parallel_sort(arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) {
-      return a.source != b.source ? a.source < b.source : a.target < b.target;
-    });
+    tbb::parallel_sort(arcs.begin(), arcs.end(), by_source_target);
   }
-  merge_sorted_runs(arcs);
+}
+
+}  // namespace
+
+void sort_and_merge(std::vector<Arc>& arcs) {
+  if (arcs.empty()) return;
+  // Already sorted and merged (a single rank's shuffle returns what it sent): nothing to do.
+  const bool in_order = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(1, arcs.size(), 1 << 16), true,
+      [&](const auto& r, bool ok) {
+        for (std::size_t i = r.begin(); i != r.end() && ok; ++i) {
+          const Arc& a = arcs[i - 1];
+          const Arc& b = arcs[i];
+          ok = by_source_target(a, b);
+        }
+        return ok;
+      },
+      std::logical_and<>());
+  if (in_order) return;
+  // A shuffle of sorted pieces (aggregation's merged rows) delivers one sorted run per sending
+  // rank: merged pairwise, O(a log runs) and sequential, instead of scattered by source.
+  ch::merge_sorted_runs(arcs, by_source_target, 64, sort_by_source);
+  merge_parallel_arcs(arcs);
 }
 
 VertexSplit VertexSplit::even(std::uint64_t n, int ranks) {

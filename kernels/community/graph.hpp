@@ -120,8 +120,9 @@ inline GraphSlice build_graph(std::uint64_t n, std::vector<Arc> arcs) {
 // Arcs per source vertex of `arcs` (n entries), to be summed over the ranks for by_arcs.
 std::vector<std::uint64_t> arcs_per_source(std::uint64_t n, const std::vector<Arc>& arcs);
 
-// Sorts arcs by (source, target) and merges parallel ones by summing weights. O(a + span of
-// sources + Σ d log d) when sources are dense, else O(a log a).
+// Sorts arcs by (source, target) and merges parallel ones by summing weights. O(a log r) when
+// they arrive as r ≤ 64 sorted runs (a shuffle of sorted pieces), else O(a + span of sources +
+// Σ d log d) when sources are dense, else O(a log a).
 void sort_and_merge(std::vector<Arc>& arcs);
 
 // The arcs of g's owned vertices between the groups new_id[v], parallel arcs merged and arcs

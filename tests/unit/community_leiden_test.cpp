@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "kernels/community/fixtures.hpp"
 #include "kernels/community/leiden.hpp"
@@ -254,4 +256,34 @@ TEST(CommunityLeiden, RejectsAResumeStateOfAnotherGraph) {
   EXPECT_THROW(leiden(g, resuming), std::invalid_argument);
   state = *stopped.stopped;
   EXPECT_NO_THROW(leiden(g, resuming));
+}
+
+// sort_and_merge's three paths (already in order; a few sorted runs, as a shuffle of sorted
+// pieces delivers; scattered) all give the arcs sorted by (source, target), parallel ones summed.
+TEST(CommunityGraph, SortAndMergeEveryInputShape) {
+  ch::Rng rng(7, ch::stream_key(1, 2));
+  std::vector<Arc> arcs;
+  for (int i = 0; i < 5000; ++i) arcs.push_back({rng.below(300), rng.below(300), static_cast<Weight>(1 + rng.below(9))});
+  std::map<std::pair<std::uint64_t, std::uint64_t>, Weight> want;
+  for (const auto& a : arcs) want[{a.source, a.target}] += a.weight;
+  auto check = [&](std::vector<Arc> v, const char* shape) {
+    sort_and_merge(v);
+    ASSERT_EQ(v.size(), want.size()) << shape;
+    std::size_t i = 0;
+    for (const auto& [k, w] : want) {
+      EXPECT_EQ(v[i].source, k.first) << shape;
+      EXPECT_EQ(v[i].target, k.second) << shape;
+      EXPECT_EQ(v[i].weight, w) << shape;
+      ++i;
+    }
+  };
+  check(arcs, "scattered");
+  auto by = [](const Arc& x, const Arc& y) { return std::tie(x.source, x.target) < std::tie(y.source, y.target); };
+  for (const std::size_t runs : {1u, 2u, 3u, 7u, 100u}) {
+    auto v = arcs;
+    for (std::size_t r = 0; r < runs; ++r)
+      std::sort(v.begin() + static_cast<std::ptrdiff_t>(v.size() * r / runs),
+                v.begin() + static_cast<std::ptrdiff_t>(v.size() * (r + 1) / runs), by);
+    check(v, "runs");
+  }
 }
