@@ -299,12 +299,8 @@ void finish_graph(const cluster::Context& ctx, const std::filesystem::path& path
   }
   phase.mark("edges merged");
   // Vertices are numbered by entity id, which puts the busiest persons first: cut by arcs.
-  auto split = community::VertexSplit::even(n, p);
-  if (p > 1) {
-    auto count = community::arcs_per_source(n, both);
-    cluster::allreduce_sum(ctx, count);
-    split = community::VertexSplit::by_arcs(count, p);
-  }
+  auto split = community::cut_by_arcs(n, both, p,
+                                      [&](std::vector<std::uint64_t>& count) { cluster::allreduce_sum(ctx, count); });
   auto in = cluster::shuffle(ctx, std::span<const Arc>(both), [&](const Arc& a) { return split.owner(a.source); });
   phase.mark("arcs to owners");
   g.slice = community::build_slice(std::move(split), ctx.rank(), std::move(in));

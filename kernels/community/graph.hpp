@@ -117,8 +117,19 @@ inline GraphSlice build_graph(std::uint64_t n, std::vector<Arc> arcs) {
   return build_slice(VertexSplit::even(n, 1), 0, std::move(arcs));
 }
 
-// Arcs per source vertex of `arcs` (n entries), to be summed over the ranks for by_arcs.
+// Arcs per source vertex of `arcs` (n entries).
 std::vector<std::uint64_t> arcs_per_source(std::uint64_t n, const std::vector<Arc>& arcs);
+
+// The by_arcs cut of a graph of n vertices whose arcs are spread over `ranks` ranks: each rank
+// passes the arcs it holds, and `sum(counts)` adds a vector over the ranks in place
+// (collective). The even (whole) cut with one rank.
+template <class Sum>
+VertexSplit cut_by_arcs(std::uint64_t n, const std::vector<Arc>& arcs, int ranks, Sum&& sum) {
+  if (ranks == 1) return VertexSplit::even(n, 1);
+  auto count = arcs_per_source(n, arcs);
+  sum(count);
+  return VertexSplit::by_arcs(count, ranks);
+}
 
 // Sorts arcs by (source, target) and merges parallel ones by summing weights. O(a log r) when
 // they arrive as r ≤ 64 sorted runs (a shuffle of sorted pieces), else O(a + span of sources +

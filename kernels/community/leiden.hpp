@@ -376,13 +376,10 @@ class LeidenRun {
   GraphSlice aggregate(const GraphSlice& g, const std::vector<std::uint64_t>& new_id, std::uint64_t n_next) const {
     const int p = x_.size();
     auto arcs = group_arcs(g, new_id);  // merged locally: fewer bytes to send
-    if (p == 1) return build_graph(n_next, std::move(arcs));
     // Cut by arcs: new ids follow the communities' smallest members, which puts the large
     // communities first. The counts (one allreduce of n_next) are of the arcs before the
     // shuffle merges those that several ranks made: an estimate, the same on every rank.
-    auto count = arcs_per_source(n_next, arcs);
-    x_.sum(count);
-    auto split = VertexSplit::by_arcs(count, p);
+    auto split = cut_by_arcs(n_next, arcs, p, [&](std::vector<std::uint64_t>& count) { x_.sum(count); });
     auto mine = x_.shuffle(std::move(arcs), [&](const Arc& e) { return split.owner(e.source); });
     return build_slice(std::move(split), x_.rank(), std::move(mine));
   }
