@@ -19,6 +19,7 @@
 #include "jobs/cli.hpp"
 #include "jobs/log.hpp"
 #include "kernels/community/edge_csv.hpp"
+#include "kernels/rng.hpp"
 
 namespace ch::jobs {
 namespace {
@@ -253,18 +254,21 @@ EdgeGraph load_edges(const JobEnv& env, const std::filesystem::path& path) {
 
   EdgeGraph g;
   g.bytes = size;
-  const std::string text = my_lines(ctx, path, data_begin, size);
-  const auto lines_here = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')) +
-                          (!text.empty() && text.back() != '\n' ? 1 : 0);
-  const std::uint64_t first_line = 2 + cluster::exclusive_scan(ctx, lines_here);
-  const auto parsed = community::parse_edge_lines(text, columns, first_line);
-  raise_first_error(ctx, path, parsed.error_line, parsed.error);
+  std::vector<Arc> arcs;
+  {
+    const std::string text = my_lines(ctx, path, data_begin, size);
+    const auto lines_here = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')) +
+                            (!text.empty() && text.back() != '\n' ? 1 : 0);
+    const std::uint64_t first_line = 2 + cluster::exclusive_scan(ctx, lines_here);
+    const auto parsed = community::parse_edge_lines(text, columns, first_line);
+    raise_first_error(ctx, path, parsed.error_line, parsed.error);
 
-  // Dense ids: position in the sorted set of all labels, so ids do not depend on the rank count.
-  std::vector<Arc> arcs = all_decimal_labels(ctx, parsed.edges) ? decimal_label_arcs(ctx, parsed.edges, g)
-                                                                  : string_label_arcs(ctx, parsed.edges, g);
-  g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, parsed.self_loops);
-  g.zero_weight = cluster::allreduce_sum<std::uint64_t>(ctx, parsed.zero_weight);
+    // Dense ids: position in the sorted set of all labels, so ids do not depend on the rank count.
+    arcs = all_decimal_labels(ctx, parsed.edges) ? decimal_label_arcs(ctx, parsed.edges, g)
+                                                 : string_label_arcs(ctx, parsed.edges, g);
+    g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, parsed.self_loops);
+    g.zero_weight = cluster::allreduce_sum<std::uint64_t>(ctx, parsed.zero_weight);
+  }
   finish_graph(ctx, path, std::move(arcs), g);
   return g;
 }
@@ -276,8 +280,12 @@ void finish_graph(const cluster::Context& ctx, const std::filesystem::path& path
   const std::uint64_t n = g.entities.empty() ? g.labels.size() : g.entities.size();
   const int p = ctx.size();
   PhaseClock phase(ctx, "communities");
-  auto owner_of_source = [&](const Arc& a) { return community::vertex_owner(a.source, n, p); };
-  auto edges = cluster::shuffle(ctx, std::span<const Arc>(arcs), owner_of_source);
+  // Copies of an edge meet at the owner of the hash of its smaller end: vertex ranges would give
+  // rank 0 most edges (ids follow entity ids, the busiest persons first).
+  auto owner_of_source = [&](const Arc& a) { return static_cast<int>(mix64(a.source) % static_cast<std::uint64_t>(p)); };
+  // Every array below is released as soon as the next is built: fresh memory is the largest
+  // cost of loading on these machines, and the load sets the stage's peak.
+  auto edges = cluster::shuffle(ctx, std::move(arcs), owner_of_source);
   const std::uint64_t before = edges.size();
   community::sort_and_merge(edges);
   std::uint64_t duplicates = before - edges.size();
@@ -291,43 +299,44 @@ void finish_graph(const cluster::Context& ctx, const std::filesystem::path& path
     total += t;
   if (total > cap) throw UsageError(path.string() + ": total edge weight exceeds 2^40; scale the weights down");
 
-  std::vector<Arc> both;
-  both.reserve(2 * edges.size());
-  for (const auto& a : edges) {
-    both.push_back(a);
-    both.push_back({a.target, a.source, a.weight});
-  }
+  g.edges = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
+  g.duplicates = cluster::allreduce_sum<std::uint64_t>(ctx, duplicates);
+  // Both directions: the reversed arcs after the edges, in the same array.
+  const std::size_t m = edges.size();
+  edges.resize(2 * m);
+  for (std::size_t i = 0; i < m; ++i) edges[m + i] = {edges[i].target, edges[i].source, edges[i].weight};
   phase.mark("edges merged");
   // Vertices are numbered by entity id, which puts the busiest persons first: cut by arcs.
-  auto split = community::cut_by_arcs(n, both, p,
+  auto split = community::cut_by_arcs(n, edges, p,
                                       [&](std::vector<std::uint64_t>& count) { cluster::allreduce_sum(ctx, count); });
-  auto in = cluster::shuffle(ctx, std::span<const Arc>(both), [&](const Arc& a) { return split.owner(a.source); });
+  auto in = cluster::shuffle(ctx, std::move(edges), [&](const Arc& a) { return split.owner(a.source); });
   phase.mark("arcs to owners");
   g.slice = community::build_slice(std::move(split), ctx.rank(), std::move(in));
   phase.mark("slice built");
-  g.edges = cluster::allreduce_sum<std::uint64_t>(ctx, edges.size());
-  g.duplicates = cluster::allreduce_sum<std::uint64_t>(ctx, duplicates);
 }
 
 // network.h5 /edges: persons are entity ids; dense ids are their positions in the sorted set.
 EdgeGraph load_network(const JobEnv& env, const std::filesystem::path& path) {
   const auto& ctx = env.ctx;
   PhaseClock phase(ctx, "communities");
-  const io::TableReader network(ctx, path);
-  const auto edges = network.read_my_share("/edges", {"source", "target", "weight"});
-  phase.mark("read edges");
-  const auto& source = edges.get<std::uint64_t>("source");
-  const auto& target = edges.get<std::uint64_t>("target");
-  const auto& weight = edges.get<double>("weight");
-  std::vector<std::uint64_t> value(2 * source.size());
-  for (std::size_t i = 0; i < source.size(); ++i) value[2 * i] = source[i], value[2 * i + 1] = target[i];
-  // Entity ids are numbers below the observation count: a bitmap and a dense table (arcs_by_id).
-  // A person with a self-loop only is a vertex all the same; the loop itself is dropped.
   EdgeGraph g;
-  g.entities = cluster::allgatherv<std::uint64_t>(ctx, distinct_values(value));
-  std::sort(g.entities.begin(), g.entities.end());
-  g.entities.erase(std::unique(g.entities.begin(), g.entities.end()), g.entities.end());
-  auto arcs = arcs_by_id(value, g.entities, [&](std::size_t i) { return community::to_fixed(weight[i]); });
+  std::vector<Arc> arcs;
+  {
+    const io::TableReader network(ctx, path);
+    const auto edges = network.read_my_share("/edges", {"source", "target", "weight"});
+    phase.mark("read edges");
+    const auto& source = edges.get<std::uint64_t>("source");
+    const auto& target = edges.get<std::uint64_t>("target");
+    const auto& weight = edges.get<double>("weight");
+    std::vector<std::uint64_t> value(2 * source.size());
+    for (std::size_t i = 0; i < source.size(); ++i) value[2 * i] = source[i], value[2 * i + 1] = target[i];
+    // Entity ids are numbers below the observation count: a bitmap and a dense table (arcs_by_id).
+    // A person with a self-loop only is a vertex all the same; the loop itself is dropped.
+    g.entities = cluster::allgatherv<std::uint64_t>(ctx, distinct_values(value));
+    std::sort(g.entities.begin(), g.entities.end());
+    g.entities.erase(std::unique(g.entities.begin(), g.entities.end()), g.entities.end());
+    arcs = arcs_by_id(value, g.entities, [&](std::size_t i) { return community::to_fixed(weight[i]); });
+  }
   const auto loops = std::erase_if(arcs, [](const Arc& a) { return a.source == a.target; });
   g.self_loops = cluster::allreduce_sum<std::uint64_t>(ctx, loops);
   g.bytes = std::filesystem::file_size(path);
