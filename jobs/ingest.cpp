@@ -280,6 +280,8 @@ struct PieceOrigin {
   std::uint64_t offset = 0;
 };
 
+void order_by_record(QuarantineRows& q);
+
 void quarantine_duplicates(Batch& b, const std::vector<Duplicate>& dups,
                            const std::vector<Source>& sources,
                            const std::vector<PieceOrigin>& pieces, std::size_t raw_bytes) {
@@ -348,11 +350,16 @@ void quarantine_duplicates(Batch& b, const std::vector<Duplicate>& dups,
     keep_rows(c.duration_s, keep);
     keep_rows(c.raw, keep);
   }
-  // Back into record order.
-  auto& q = b.quarantine;
+  order_by_record(b.quarantine);
+}
+
+// Files in order, each file's rows by record position.
+void order_by_record(QuarantineRows& q) {
   std::vector<std::size_t> order(q.rows());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return q.seq[x] < q.seq[y]; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return std::tie(q.source[x], q.seq[x]) < std::tie(q.source[y], q.seq[y]);
+  });
   permute(q.seq, order);
   permute(q.line, order);
   permute(q.source, order);
@@ -481,99 +488,12 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
   }
   phase.mark("plan");
 
-  // Compute: per window of each piece, split records, validate and normalize blocks of them in
-  // parallel, then append the blocks in order. The window's buffer and the blocks' memory are
-  // reused, so a rank holds its input's rows once, in large columns sized from the first window
-  // of each piece (touching fresh memory — page faults — was the largest cost of ingest). Record
-  // positions are local until the count of every rank's records is known.
-  Batch all;
-  all.counts.resize(sources.size());
-  std::vector<Batch> parts;
-  std::uint64_t local_records = 0;
-  std::vector<std::uint64_t> piece_first(pieces.size()), records_of(sources.size(), 0);
-  std::string window;
-  std::vector<io::RecordSpan> sp;
-  const std::uint64_t window_bytes = std::max<std::uint64_t>(kWindowBytes, 2 * options.max_record_bytes);
-  for (std::size_t k = 0; k < pieces.size(); ++k) {
-    const auto& piece = pieces[k];
-    const auto src = static_cast<std::uint32_t>(piece.source);
-    piece_first[k] = local_records;
-    io::CsvWindowReader reader(data[piece.source].path, piece, data[piece.source].quote, window_bytes);
-    std::uint64_t window_offset = 0;
-    bool first_window = true;
-    while (reader.next(window, sp, window_offset)) {
-      const bool cut = reader.last() && piece.cut_bytes > 0;
-      const std::size_t tasks = (sp.size() + kRecordsPerTask - 1) / kRecordsPerTask;
-      parts.clear();
-      parts.resize(tasks);
-      tbb::parallel_for(std::size_t{0}, tasks, [&](std::size_t t) {
-        auto& part = parts[t];
-        part.counts.resize(sources.size());
-        const std::size_t a = t * kRecordsPerTask, b = std::min(sp.size(), a + kRecordsPerTask);
-        process_records(sources[src], src, limits, static_cast<std::uint32_t>(k), window, sp, a, b,
-                        local_records, cut, part, window_offset);
-      });
-      if (first_window && !window.empty()) {
-        // The rest of the piece looks like its first window; a little more is reserved so that
-        // a column rarely outgrows its estimate (room never touched costs no memory).
-        const double windows_left = static_cast<double>(piece.length + piece.cut_bytes) /
-                                    static_cast<double>(window.size());
-        all.reserve_for(parts, 1.03 * windows_left + 0.01);
-        first_window = false;
-      }
-      for (auto& part : parts) all.append(std::move(part));
-      local_records += sp.size();
-      records_of[src] += sp.size();
-    }
-  }
-  window = std::string();
-  ch::free_storage(sp);
-  parts = std::vector<Batch>();
-  phase.mark("split, validate and normalize");
-  // Global record positions: the files in order, each file's records in rank order.
-  {
-    const auto record_layout = io::RowLayout::parts(ctx, records_of);
-    std::vector<std::uint64_t> delta(pieces.size());
-    for (std::size_t k = 0; k < pieces.size(); ++k)
-      delta[k] = record_layout.global_begin[pieces[k].source] - piece_first[k];
-    all.offset_seq(piece_first, delta);
-  }
-  phase.mark("record positions");
-  {
-    const auto [text, other] = all.footprint();
-    const auto rows = std::max<std::uint64_t>(1, local_records);
-    spdlog::debug("ingest: rows held on rank {}: {:.0f} bytes per feed row ({:.0f} text, {:.0f} numbers)",
-                  ctx.rank(), static_cast<double>(text + other) / static_cast<double>(rows),
-                  static_cast<double>(text) / static_cast<double>(rows),
-                  static_cast<double>(other) / static_cast<double>(rows));
-  }
-  env.stop_point("ingest");
-
-  // Shuffle: duplicate record ids, first by file position wins.
-  quarantine_duplicates(all, find_duplicates(ctx, all), sources, origins, options.quarantine_raw_bytes);
-  phase.mark("duplicates");
-
-  // Combine: the summary, and the verdict on unusable sources (same on every rank).
-  const auto counts = global_counts(ctx, all.counts);
-  std::string unusable;
-  std::uint64_t rows_read = 0;
-  for (std::size_t s = 0; s < sources.size(); ++s) {
-    const auto& c = counts[s];
-    rows_read += c.read;
-    spdlog::info("ingest: {}", describe_counts(sources[s], c));
-    const double fraction = c.read ? static_cast<double>(c.quarantined()) / static_cast<double>(c.read) : 0.0;
-    if (fraction > options.max_bad_fraction)
-      unusable += fmt::format("\n  {} ({}): {:.1f}% of {} rows quarantined, more than the {:.1f}% allowed\n    {}",
-                              sources[s].name, sources[s].file.string(), 100.0 * fraction, c.read,
-                              100.0 * options.max_bad_fraction, describe_counts(sources[s], c));
-  }
-  if (!unusable.empty())
-    throw Error(kExitBadData,
-                "ingest: unusable input, nothing written" + unusable +
-                    "\n  (raise --max-bad-fraction or ingest.max_bad_fraction to accept such data)",
-                true);
-
-  // Write: every table collectively, each rank its slab in record order.
+  // Two sweeps over the inputs: the sources of observations (written to /segments and
+  // /observations), then the call records (/calls). Each sweep's rows are held only until its
+  // tables are written, so the calls reuse the memory the observations held: a rank's peak is the
+  // larger sweep, not both (fresh memory is the largest cost of ingest, docs/ingest.md). Duplicate
+  // ids are looked for within a source, so a sweep needs nothing from the other. The quarantine
+  // rows of both are written last.
   io::TableWriter writer(ctx, out);
   io::Provenance prov{.stage = "ingest", .config_text = "", .inputs = inputs, .started_utc = started, .row_counts = {}};
   {
@@ -590,51 +510,155 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
     for (auto s : source_of_row) ++rows[s];
     return io::RowLayout::parts(ctx, rows);
   };
-  const auto obs_layout = per_source(all.obs.source);
-  {
-    // Segments point at their observation: both are in record order, so one merge pass.
-    auto& sg = all.segments;
-    std::vector<std::uint64_t> seg_obs(sg.rows());
-    std::vector<std::uint32_t> seg_source(sg.rows());
-    for (std::size_t i = 0, j = 0; i < sg.rows(); ++i) {
-      while (all.obs.seq[j] != sg.seq[i]) ++j;
-      seg_obs[i] = obs_layout.global_row(j);
-      seg_source[i] = all.obs.source[j];
+  std::vector<SourceCounts> counts(sources.size());
+  QuarantineRows quarantine;
+  for (const bool calls_sweep : {false, true}) {
+    auto in_sweep = [&](std::size_t src) { return (sources[src].kind == SourceKind::kCalls) == calls_sweep; };
+    // Compute: per window of each piece, split records, validate and normalize blocks of them in
+    // parallel, then append the blocks in order. The window's buffer and the blocks' memory are
+    // reused, so a rank holds its input's rows once, in large columns sized from the first window
+    // of each piece. Record positions are local until the count of every rank's records is known.
+    Batch all;
+    all.counts.resize(sources.size());
+    std::vector<Batch> parts;
+    std::uint64_t local_records = 0;
+    std::vector<std::size_t> sweep_pieces;
+    std::vector<std::uint64_t> piece_first, records_of(sources.size(), 0);
+    std::string window;
+    std::vector<io::RecordSpan> sp;
+    const std::uint64_t window_bytes = std::max<std::uint64_t>(kWindowBytes, 2 * options.max_record_bytes);
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
+      const auto& piece = pieces[k];
+      if (!in_sweep(piece.source)) continue;
+      const auto src = static_cast<std::uint32_t>(piece.source);
+      sweep_pieces.push_back(k);
+      piece_first.push_back(local_records);
+      io::CsvWindowReader reader(data[piece.source].path, piece, data[piece.source].quote, window_bytes);
+      std::uint64_t window_offset = 0;
+      bool first_window = true;
+      while (reader.next(window, sp, window_offset)) {
+        const bool cut = reader.last() && piece.cut_bytes > 0;
+        const std::size_t tasks = (sp.size() + kRecordsPerTask - 1) / kRecordsPerTask;
+        parts.clear();
+        parts.resize(tasks);
+        tbb::parallel_for(std::size_t{0}, tasks, [&](std::size_t t) {
+          auto& part = parts[t];
+          part.counts.resize(sources.size());
+          const std::size_t a = t * kRecordsPerTask, b = std::min(sp.size(), a + kRecordsPerTask);
+          process_records(sources[src], src, limits, static_cast<std::uint32_t>(k), window, sp, a, b,
+                          local_records, cut, part, window_offset);
+        });
+        if (first_window && !window.empty()) {
+          // The rest of the piece looks like its first window; a little more is reserved so that
+          // a column rarely outgrows its estimate (room never touched costs no memory).
+          const double windows_left = static_cast<double>(piece.length + piece.cut_bytes) /
+                                      static_cast<double>(window.size());
+          all.reserve_for(parts, 1.03 * windows_left + 0.01);
+          first_window = false;
+        }
+        for (auto& part : parts) all.append(std::move(part));
+        local_records += sp.size();
+        records_of[src] += sp.size();
+      }
     }
-    io::Table t;
-    t.add("obs", std::move(seg_obs));
-    for (std::size_t c = 0; c < kSegTextCount; ++c)
-      t.add(std::string(kSegTextColumns[c].name), std::move(sg.text[c]), encoding(kSegTextColumns[c].dictionary));
-    t.add("departure_utc", std::move(sg.departure_utc));
-    const auto layout = per_source(seg_source);
-    writer.write_table("/segments", t, layout, io::Codec::kLz4);
-    prov.row_counts["/segments"] = layout.total;
-    phase.mark("write /segments");
+    window = std::string();
+    ch::free_storage(sp);
+    parts = std::vector<Batch>();
+    phase.mark(calls_sweep ? "calls: split, validate and normalize" : "observations: split, validate and normalize");
+    // Record positions within the sweep: its files in order, each file's records in rank order
+    // (positions of the two sweeps overlap; rows of both are only ever ordered by source first).
+    {
+      const auto record_layout = io::RowLayout::parts(ctx, records_of);
+      std::vector<std::uint64_t> delta(sweep_pieces.size());
+      for (std::size_t j = 0; j < sweep_pieces.size(); ++j)
+        delta[j] = record_layout.global_begin[pieces[sweep_pieces[j]].source] - piece_first[j];
+      all.offset_seq(piece_first, delta);
+    }
+    {
+      const auto [text, other] = all.footprint();
+      const auto rows = std::max<std::uint64_t>(1, local_records);
+      spdlog::debug("ingest: rows held on rank {}: {:.0f} bytes per feed row ({:.0f} text, {:.0f} numbers)",
+                    ctx.rank(), static_cast<double>(text + other) / static_cast<double>(rows),
+                    static_cast<double>(text) / static_cast<double>(rows),
+                    static_cast<double>(other) / static_cast<double>(rows));
+    }
+    env.stop_point("ingest");
+
+    // Shuffle: duplicate record ids, first by file position wins.
+    quarantine_duplicates(all, find_duplicates(ctx, all), sources, origins, options.quarantine_raw_bytes);
+    phase.mark("duplicates");
+
+    // Combine: the summary, and the verdict on unusable sources (same on every rank).
+    const auto sweep_counts = global_counts(ctx, all.counts);
+    std::string unusable;
+    for (std::size_t s = 0; s < sources.size(); ++s) {
+      if (!in_sweep(s)) continue;
+      const auto& c = counts[s] = sweep_counts[s];
+      const double fraction = c.read ? static_cast<double>(c.quarantined()) / static_cast<double>(c.read) : 0.0;
+      if (fraction > options.max_bad_fraction)
+        unusable += fmt::format("\n  {} ({}): {:.1f}% of {} rows quarantined, more than the {:.1f}% allowed\n    {}",
+                                sources[s].name, sources[s].file.string(), 100.0 * fraction, c.read,
+                                100.0 * options.max_bad_fraction, describe_counts(sources[s], c));
+    }
+    if (!unusable.empty())
+      throw Error(kExitBadData,
+                  "ingest: unusable input, nothing written" + unusable +
+                      "\n  (raise --max-bad-fraction or ingest.max_bad_fraction to accept such data)",
+                  true);
+    quarantine.append(std::move(all.quarantine));
+
+    // Write: every table collectively, each rank its slab in record order.
+    if (!calls_sweep) {
+      const auto obs_layout = per_source(all.obs.source);
+      {
+        // Segments point at their observation: both are in record order, so one merge pass.
+        auto& sg = all.segments;
+        std::vector<std::uint64_t> seg_obs(sg.rows());
+        std::vector<std::uint32_t> seg_source(sg.rows());
+        for (std::size_t i = 0, j = 0; i < sg.rows(); ++i) {
+          while (all.obs.seq[j] != sg.seq[i]) ++j;
+          seg_obs[i] = obs_layout.global_row(j);
+          seg_source[i] = all.obs.source[j];
+        }
+        io::Table t;
+        t.add("obs", std::move(seg_obs));
+        for (std::size_t c = 0; c < kSegTextCount; ++c)
+          t.add(std::string(kSegTextColumns[c].name), std::move(sg.text[c]), encoding(kSegTextColumns[c].dictionary));
+        t.add("departure_utc", std::move(sg.departure_utc));
+        const auto layout = per_source(seg_source);
+        writer.write_table("/segments", t, layout, io::Codec::kLz4);
+        prov.row_counts["/segments"] = layout.total;
+        phase.mark("write /segments");
+      }
+      const io::Table t = observations_table(all.obs, obs_layout, sources, extra_columns);
+      all.obs = {};
+      writer.write_table("/observations", t, obs_layout, io::Codec::kLz4);
+      prov.row_counts["/observations"] = obs_layout.total;
+      phase.mark("write /observations");
+    } else {
+      auto& c = all.calls;
+      restore_raw(c.text, c.raw_as_normalized, kCallRawPairs);
+      const auto layout = per_source(c.source);
+      io::Table t;
+      t.add("line", std::move(c.line));
+      for (std::size_t k = 0; k < kCallTextCount; ++k)
+        t.add(std::string(kCallTextColumns[k].name), std::move(c.text[k]), encoding(kCallTextColumns[k].dictionary));
+      t.add("start_utc", std::move(c.start_utc));
+      t.add("duration_s", std::move(c.duration_s));
+      all.calls = {};
+      writer.write_table("/calls", t, layout, io::Codec::kLz4);
+      prov.row_counts["/calls"] = layout.total;
+      phase.mark("write /calls");
+    }
+  }
+  std::uint64_t rows_read = 0;
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    rows_read += counts[s].read;
+    spdlog::info("ingest: {}", describe_counts(sources[s], counts[s]));
   }
   {
-    const io::Table t = observations_table(all.obs, obs_layout, sources, extra_columns);
-    all.obs = {};
-    writer.write_table("/observations", t, obs_layout, io::Codec::kLz4);
-    prov.row_counts["/observations"] = obs_layout.total;
-    phase.mark("write /observations");
-  }
-  {
-    auto& c = all.calls;
-    restore_raw(c.text, c.raw_as_normalized, kCallRawPairs);
-    const auto layout = per_source(c.source);
-    io::Table t;
-    t.add("line", std::move(c.line));
-    for (std::size_t k = 0; k < kCallTextCount; ++k)
-      t.add(std::string(kCallTextColumns[k].name), std::move(c.text[k]), encoding(kCallTextColumns[k].dictionary));
-    t.add("start_utc", std::move(c.start_utc));
-    t.add("duration_s", std::move(c.duration_s));
-    all.calls = {};
-    writer.write_table("/calls", t, layout, io::Codec::kLz4);
-    prov.row_counts["/calls"] = layout.total;
-    phase.mark("write /calls");
-  }
-  {
-    auto& q = all.quarantine;
+    auto& q = quarantine;
+    order_by_record(q);
     const auto layout = per_source(q.source);
     std::vector<std::string> file;
     for (auto s : q.source) file.push_back(sources[s].file.filename().string());

@@ -203,6 +203,7 @@ struct QuarantineRows {
   std::vector<std::uint32_t> source;
   std::vector<std::string> field, reason, detail, record_id, raw;
   std::size_t rows() const { return seq.size(); }
+  void append(QuarantineRows&& other);
 };
 
 // Per source: rows read (non-blank records), blank lines, rows kept, quarantined per reason.

@@ -488,6 +488,17 @@ class RecordProcessor {
 
 }  // namespace
 
+void QuarantineRows::append(QuarantineRows&& b) {
+  append_vec(seq, std::move(b.seq));
+  append_vec(line, std::move(b.line));
+  append_vec(source, std::move(b.source));
+  append_vec(field, std::move(b.field));
+  append_vec(reason, std::move(b.reason));
+  append_vec(detail, std::move(b.detail));
+  append_vec(record_id, std::move(b.record_id));
+  append_vec(raw, std::move(b.raw));
+}
+
 void Batch::append(Batch&& b) {
   const std::size_t rows_before = obs.seq.size(), rows_added = b.obs.seq.size();
   append_vec(obs.seq, std::move(b.obs.seq));
@@ -518,16 +529,7 @@ void Batch::append(Batch&& b) {
   append_vec(calls.raw_as_normalized, std::move(b.calls.raw_as_normalized));
   append_vec(calls.start_utc, std::move(b.calls.start_utc));
   append_vec(calls.duration_s, std::move(b.calls.duration_s));
-  auto& q = quarantine;
-  auto& bq = b.quarantine;
-  append_vec(q.seq, std::move(bq.seq));
-  append_vec(q.line, std::move(bq.line));
-  append_vec(q.source, std::move(bq.source));
-  append_vec(q.field, std::move(bq.field));
-  append_vec(q.reason, std::move(bq.reason));
-  append_vec(q.detail, std::move(bq.detail));
-  append_vec(q.record_id, std::move(bq.record_id));
-  append_vec(q.raw, std::move(bq.raw));
+  quarantine.append(std::move(b.quarantine));
   if (counts.size() < b.counts.size()) counts.resize(b.counts.size());
   for (std::size_t s = 0; s < b.counts.size(); ++s) {
     counts[s].read += b.counts[s].read;

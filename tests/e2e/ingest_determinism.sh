@@ -42,7 +42,8 @@ with open(f"{out}/calls.csv", "w", newline="") as f:
 with open(f"{out}/subscribers.csv", "w", newline="") as f:
     line(f, "record_id,agency,releasable_to,phone,given_name,family_name,date_of_birth,nationality,document_number,registered_utc")
     for i in range(1500):
-        line(f, f"S{i},TEL,,{phone()},{rnd.choice(given)},{rnd.choice(family)},1980-01-01,PAK,AB{i:06d},2024-01-01T00:00:00Z")
+        dob = "1980-01-01" if i % 700 != 3 else "1980-13-45"
+        line(f, f"S{i},TEL,,{phone()},{rnd.choice(given)},{rnd.choice(family)},{dob},PAK,AB{i:06d},2024-01-01T00:00:00Z")
 with open(f"{out}/enforcement.csv", "w", newline="") as f:
     line(f, "record_id,agency,releasable_to,date,action,document_number,given_name,family_name,location,date_of_birth,phone")
     for i in range(300):
@@ -99,6 +100,11 @@ with h5py.File(sys.argv[1], "r") as f:
     q = f["quarantine"]
     reasons = [f["quarantine/_dict/reason"][c].decode() for c in q["reason"][()]]
     lines = q["line"][()]
+    # Quarantine rows in input order: files in order (calls, swept after the observation
+    # sources, between travel and subscribers), lines ascending within a file.
+    qfile = [names.index(f["quarantine/_dict/source"][c].decode()) for c in q["source"][()]]
+    assert list(zip(qfile, lines)) == sorted(zip(qfile, lines)), "quarantine not in input order"
+    assert {names.index(n) for n in ("travel", "calls", "subscribers")} <= set(qfile), set(qfile)
     dup_lines = [l for l, r in zip(lines, reasons) if r == "duplicate_record_id"]
     t3_line = f["observations/line"][()][list(ids).index(b"T3")]
     assert all(l > t3_line for l in dup_lines), (dup_lines, t3_line)
