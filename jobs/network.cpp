@@ -287,6 +287,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   auto monthly = network::aggregate(cluster::shuffle(ctx, std::move(evidence),
                                                      [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
   std::vector<PairTotal> totals;
+  totals.reserve(monthly.size());  // an upper bound; untouched room costs no memory
   for (const auto& e : monthly) {
     if (totals.empty() || totals.back().a != e.a || totals.back().b != e.b)
       totals.push_back({e.a, e.b, 0, {}, 0, e.first_utc, e.last_utc});
@@ -345,13 +346,20 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   }
   {
     std::vector<std::uint64_t> a, b, count, seconds;
-    std::vector<std::string> type, month;
+    // Coded from the start: a handful of types and months over tens of millions of rows.
+    auto type = io::StringColumn::coded(), month = io::StringColumn::coded();
     std::vector<double> weight;
+    a.reserve(monthly.size()), b.reserve(monthly.size()), count.reserve(monthly.size());
+    seconds.reserve(monthly.size()), weight.reserve(monthly.size());
+    type.reserve(monthly.size(), 0), month.reserve(monthly.size(), 0);
+    std::unordered_map<std::int32_t, std::string> labels;  // a few dozen months
     for (const auto& e : monthly) {
       a.push_back(e.a);
       b.push_back(e.b);
-      type.emplace_back(network::edge_type_name(static_cast<EdgeType>(e.type)));
-      month.push_back(month_label(e.month));
+      type.push_back(network::edge_type_name(static_cast<EdgeType>(e.type)));
+      auto label = labels.find(e.month);
+      if (label == labels.end()) label = labels.emplace(e.month, month_label(e.month)).first;
+      month.push_back(label->second);
       count.push_back(e.count);
       weight.push_back(network::from_fixed(e.weight));
       seconds.push_back(e.seconds);

@@ -50,7 +50,10 @@ void group_pairs(std::span<const std::uint64_t> persons, EdgeType type, double t
 
 std::vector<Evidence> aggregate(std::vector<Evidence> items) {
   // After a shuffle of aggregated parts the items are a few sorted runs: merged, not sorted.
+  // Room for every item is reserved: pages never written cost nothing, and the sums are not
+  // copied again and again as a growing vector would (tens of millions of items).
   std::vector<Evidence> out;
+  out.reserve(items.size());
   visit_in_order(items, [](const Evidence& x, const Evidence& y) { return evidence_key_less(x, y); }, [&](const Evidence& e) {
     if (!out.empty() && same_key(out.back(), e)) {
       auto& acc = out.back();
@@ -72,24 +75,40 @@ std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, co
   std::sort(uses.begin(), uses.end(), [](const IdentifierUse& x, const IdentifierUse& y) {
     return std::tie(x.type, x.value, x.person, x.utc) < std::tie(y.type, y.value, y.person, y.utc);
   });
-  std::vector<Evidence> out;
+  // Visits each group of uses of one value: uses [i, j), its distinct persons and first time.
   std::vector<std::uint64_t> persons;
-  for (std::size_t i = 0; i < uses.size();) {
-    std::size_t j = i;
-    std::int64_t first = std::numeric_limits<std::int64_t>::max();
-    persons.clear();
-    for (; j < uses.size() && uses[j].type == uses[i].type && uses[j].value == uses[i].value; ++j) {
-      if (persons.empty() || persons.back() != uses[j].person) persons.push_back(uses[j].person);
-      if (uses[j].utc != kUnknownTime) first = std::min(first, uses[j].utc);
+  auto each_group = [&](auto&& visit) {
+    for (std::size_t i = 0; i < uses.size();) {
+      std::size_t j = i;
+      std::int64_t first = std::numeric_limits<std::int64_t>::max();
+      persons.clear();
+      for (; j < uses.size() && uses[j].type == uses[i].type && uses[j].value == uses[i].value; ++j) {
+        if (persons.empty() || persons.back() != uses[j].person) persons.push_back(uses[j].person);
+        if (uses[j].utc != kUnknownTime) first = std::min(first, uses[j].utc);
+      }
+      if (first == std::numeric_limits<std::int64_t>::max()) first = 0;
+      visit(i, j, first);
+      i = j;
     }
-    if (first == std::numeric_limits<std::int64_t>::max()) first = 0;
+  };
+  auto cap_of = [&](std::uint8_t type) {
+    return static_cast<EdgeType>(type) == EdgeType::kCoTravelled ? rules.max_flight_group : rules.max_group;
+  };
+  // The pairs are counted first so that `out` is allocated once: grown by doubling it held up to
+  // three times its final size while reallocating (on medium, the network stage's peak).
+  std::size_t pairs = 0;
+  each_group([&](std::size_t i, std::size_t, std::int64_t) {
+    const std::size_t n = persons.size();
+    if (n >= 2 && n <= cap_of(uses[i].type)) pairs += n * (n - 1) / 2;
+  });
+  std::vector<Evidence> out;
+  out.reserve(pairs);
+  each_group([&](std::size_t i, std::size_t j, std::int64_t first) {
     const auto type = static_cast<EdgeType>(uses[i].type);
-    const std::size_t cap = type == EdgeType::kCoTravelled ? rules.max_flight_group : rules.max_group;
-    group_pairs(persons, type, rules.weight[uses[i].type], cap, first, out, stats[uses[i].type]);
+    group_pairs(persons, type, rules.weight[uses[i].type], cap_of(uses[i].type), first, out, stats[uses[i].type]);
     if (phones && type == EdgeType::kSharedPhone)
       (*phones)[uses[i].value] = phone_holders(std::span<const IdentifierUse>(uses).subspan(i, j - i), rules.max_phone_persons);
-    i = j;
-  }
+  });
   return out;
 }
 
