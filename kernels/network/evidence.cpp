@@ -48,23 +48,41 @@ void group_pairs(std::span<const std::uint64_t> persons, EdgeType type, double t
     }
 }
 
+namespace {
+// Adds `e` to the sums `acc` when it has their key.
+bool add_same_key(Evidence& acc, const Evidence& e) {
+  if (!same_key(acc, e)) return false;
+  acc.weight += e.weight;
+  acc.count += e.count;
+  acc.seconds += e.seconds;
+  acc.first_utc = std::min(acc.first_utc, e.first_utc);
+  acc.last_utc = std::max(acc.last_utc, e.last_utc);
+  return true;
+}
+}  // namespace
+
 std::vector<Evidence> aggregate(std::vector<Evidence> items) {
-  // After a shuffle of aggregated parts the items are a few sorted runs: merged, not sorted.
-  // Room for every item is reserved: pages never written cost nothing, and the sums are not
-  // copied again and again as a growing vector would (tens of millions of items).
+  const auto less = [](const Evidence& x, const Evidence& y) { return evidence_key_less(x, y); };
+  auto bounds = run_bounds(items, less, 256);
+  if (bounds.empty()) {
+    std::sort(items.begin(), items.end(), less);
+    bounds = {0, items.size()};
+  }
+  if (bounds.size() <= 2) {
+    // Sorted: summed in place (the write position never passes the read position), so no
+    // second array of tens of millions of items is touched.
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (w == 0 || !add_same_key(items[w - 1], items[i])) items[w++] = items[i];
+    items.resize(w);
+    return items;
+  }
+  // A few sorted runs (after a shuffle of aggregated parts): merged into room reserved for every
+  // item (pages never written cost nothing; a growing vector would copy the sums again and again).
   std::vector<Evidence> out;
   out.reserve(items.size());
-  visit_in_order(items, [](const Evidence& x, const Evidence& y) { return evidence_key_less(x, y); }, [&](const Evidence& e) {
-    if (!out.empty() && same_key(out.back(), e)) {
-      auto& acc = out.back();
-      acc.weight += e.weight;
-      acc.count += e.count;
-      acc.seconds += e.seconds;
-      acc.first_utc = std::min(acc.first_utc, e.first_utc);
-      acc.last_utc = std::max(acc.last_utc, e.last_utc);
-    } else {
-      out.push_back(e);
-    }
+  visit_in_order(items, less, [&](const Evidence& e) {
+    if (out.empty() || !add_same_key(out.back(), e)) out.push_back(e);
   });
   return out;
 }

@@ -1,6 +1,10 @@
 // Network evidence kernels: Newman weighting, hub cap, exact aggregation, month bucketing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <tuple>
+
 #include "kernels/network/evidence.hpp"
 
 using namespace ch::network;
@@ -41,6 +45,48 @@ TEST(Aggregate, ExactAndOrderFree) {
   EXPECT_EQ(x[0].first_utc, 100);
   EXPECT_EQ(x[0].last_utc, 128);
   EXPECT_EQ(x[1].seconds, 1u + 3 + 5 + 7 + 9 + 11 + 13 + 15 + 17 + 19 + 21 + 23 + 25 + 27 + 29);
+}
+
+// aggregate() sums sorted input in place, merges a few sorted runs and sorts anything else: the
+// same sums from every shape, equal to a plain map's.
+TEST(Aggregate, EveryInputShape) {
+  std::vector<Evidence> items;
+  std::uint64_t state = 7;
+  auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL, state >> 33; };
+  for (int i = 0; i < 5000; ++i) {
+    const std::uint64_t a = next() % 40, b = a + 1 + next() % 5;
+    const auto t = static_cast<std::int64_t>(next() % 1000);
+    items.push_back({a, b, static_cast<std::uint8_t>(next() % 3), static_cast<std::int32_t>(next() % 4),
+                     static_cast<std::int64_t>(next() % 100), 1, next() % 60, t, t});
+  }
+  std::map<std::tuple<std::uint64_t, std::uint64_t, std::uint8_t, std::int32_t>, Evidence> want;
+  for (const auto& e : items) {
+    auto [it, fresh] = want.try_emplace({e.a, e.b, e.type, e.month}, e);
+    if (fresh) continue;
+    auto& acc = it->second;
+    acc.weight += e.weight, acc.count += e.count, acc.seconds += e.seconds;
+    acc.first_utc = std::min(acc.first_utc, e.first_utc), acc.last_utc = std::max(acc.last_utc, e.last_utc);
+  }
+  auto sorted = items;
+  std::sort(sorted.begin(), sorted.end(), evidence_key_less);
+  std::vector<Evidence> runs;  // three sorted runs back to back, as a shuffle delivers them
+  for (int r = 0; r < 3; ++r) {
+    std::vector<Evidence> part;
+    for (std::size_t i = static_cast<std::size_t>(r); i < items.size(); i += 3) part.push_back(items[i]);
+    std::sort(part.begin(), part.end(), evidence_key_less);
+    runs.insert(runs.end(), part.begin(), part.end());
+  }
+  for (const auto* input : {&items, &sorted, &runs}) {
+    const auto got = aggregate(*input);
+    ASSERT_EQ(got.size(), want.size());
+    std::size_t k = 0;
+    for (const auto& [key, e] : want) {
+      const auto& g = got[k++];
+      EXPECT_EQ(std::tie(g.a, g.b, g.type, g.month), key);
+      EXPECT_EQ(std::tie(g.weight, g.count, g.seconds, g.first_utc, g.last_utc),
+                std::tie(e.weight, e.count, e.seconds, e.first_utc, e.last_utc));
+    }
+  }
 }
 
 TEST(Months, FromUnixTime) {
