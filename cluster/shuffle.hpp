@@ -15,6 +15,7 @@
 #include <boost/iostreams/device/array.hpp>
 #include <boost/iostreams/device/back_inserter.hpp>
 #include <boost/iostreams/stream.hpp>
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <span>
@@ -77,11 +78,13 @@ std::vector<T> shuffle(const Context& ctx, std::span<const T> items, OwnerFn own
   return detail::unpack<T>(shuffle_bytes(ctx, detail::pack_by_owner<T>(ctx, items, owner)));
 }
 
-// The same for a vector the caller is done with. The items that stay on this rank are compacted
-// in place instead of being packed and unpacked, and the rest are released once packed: on one
-// rank nothing is copied, and in general the shuffle peaks near twice its data.
+namespace detail {
+
+// The exchange of shuffle(items&&): the items that stay on this rank are compacted at the front of
+// `items` (which is shrunk to them), the rest are packed and released; returns what each other
+// rank sent here (the entry of this rank empty).
 template <class T, class OwnerFn>
-std::vector<T> shuffle(const Context& ctx, std::vector<T>&& items, OwnerFn owner) {
+std::vector<std::vector<std::byte>> exchange_by_owner(const Context& ctx, std::vector<T>& items, OwnerFn& owner) {
   static_assert(std::is_trivially_copyable_v<T>, "use shuffle_serialized for types with pointers");
   const auto p = static_cast<std::size_t>(ctx.size());
   const auto self = static_cast<std::size_t>(ctx.rank());
@@ -104,7 +107,20 @@ std::vector<T> shuffle(const Context& ctx, std::vector<T>&& items, OwnerFn owner
     items.resize(kept);
     items.shrink_to_fit();
   }
-  auto incoming = shuffle_bytes(ctx, std::move(outgoing));
+  return shuffle_bytes(ctx, std::move(outgoing));
+}
+
+}  // namespace detail
+
+// The same for a vector the caller is done with. The items that stay on this rank are compacted
+// in place instead of being packed and unpacked, and the rest are released once packed: on one
+// rank nothing is copied, and in general the shuffle peaks near twice its data.
+template <class T, class OwnerFn>
+std::vector<T> shuffle(const Context& ctx, std::vector<T>&& items, OwnerFn owner) {
+  auto incoming = detail::exchange_by_owner(ctx, items, owner);
+  const auto p = static_cast<std::size_t>(ctx.size());
+  const auto self = static_cast<std::size_t>(ctx.rank());
+  const std::size_t kept = items.size();
   std::size_t total = kept;
   for (const auto& buf : incoming) total += buf.size() / sizeof(T);
   if (total == kept) return std::move(items);
@@ -119,6 +135,55 @@ std::vector<T> shuffle(const Context& ctx, std::vector<T>&& items, OwnerFn owner
       if (!incoming[r].empty()) std::memcpy(out.data() + at, incoming[r].data(), incoming[r].size());
       at += incoming[r].size() / sizeof(T);
       incoming[r] = std::vector<std::byte>();
+    }
+  }
+  return out;
+}
+
+// The same for items sorted by `less` whose owners do not decrease along them (so each rank's
+// part is a sorted run, as in a sample sort): the runs are merged as the result is assembled, so
+// it comes out sorted without the second buffer of a merge afterwards. Equal items keep rank
+// order, then their order within the rank, as a stable merge of the concatenated runs would.
+template <class T, class OwnerFn, class Less>
+std::vector<T> shuffle_merge(const Context& ctx, std::vector<T>&& items, OwnerFn owner, Less less) {
+  auto incoming = detail::exchange_by_owner(ctx, items, owner);
+  const auto p = static_cast<std::size_t>(ctx.size());
+  const auto self = static_cast<std::size_t>(ctx.rank());
+  std::vector<const std::byte*> base(p);
+  std::size_t total = 0;
+  struct Cursor {
+    T head;
+    std::size_t part, at, end;
+  };
+  std::vector<Cursor> heap;
+  for (std::size_t r = 0; r < p; ++r) {
+    base[r] = r == self ? reinterpret_cast<const std::byte*>(items.data()) : incoming[r].data();
+    const std::size_t n = r == self ? items.size() : incoming[r].size() / sizeof(T);
+    total += n;
+    if (n == 0) continue;
+    Cursor c{T{}, r, 0, n};
+    std::memcpy(&c.head, base[r], sizeof(T));
+    heap.push_back(c);
+  }
+  if (heap.size() == 1 && heap.front().part == self) return std::move(items);
+  // A min-heap on (head, part): the smallest head first, the lower rank first among equals.
+  const auto later = [&](const Cursor& a, const Cursor& b) {
+    return less(b.head, a.head) || (!less(a.head, b.head) && a.part > b.part);
+  };
+  std::make_heap(heap.begin(), heap.end(), later);
+  std::vector<T> out;
+  out.reserve(total);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    Cursor& c = heap.back();
+    out.push_back(c.head);
+    if (++c.at < c.end) {
+      std::memcpy(&c.head, base[c.part] + c.at * sizeof(T), sizeof(T));
+      std::push_heap(heap.begin(), heap.end(), later);
+    } else {
+      if (c.part == self) items = std::vector<T>();
+      else incoming[c.part] = std::vector<std::byte>();
+      heap.pop_back();
     }
   }
   return out;

@@ -5,9 +5,10 @@
 // a unique id).
 //
 // Cost: a local sort (a check only when the items arrive sorted, as aggregated ones do), one
-// allgather of P·s samples, one shuffle, and a merge of the P sorted runs received (O(n log P),
-// not a sort from scratch). Balance: with s samples per rank, no rank receives more than about
-// 2n/P items (the PSRS bound) unless many keys are equal.
+// allgather of P·s samples, one shuffle, and a merge of the P sorted runs received as they are
+// assembled (O(n log P), not a sort from scratch, and no second buffer). Balance: with s samples
+// per rank, no rank receives more than about 2n/P items (the PSRS bound) unless many keys are
+// equal.
 #pragma once
 
 #include <algorithm>
@@ -16,7 +17,6 @@
 
 #include "cluster/collectives.hpp"
 #include "cluster/shuffle.hpp"
-#include "kernels/sorted_runs.hpp"
 
 namespace ch::cluster {
 
@@ -40,10 +40,9 @@ std::vector<T> sort_distributed(const Context& ctx, std::vector<T> items, Less l
     return static_cast<int>(std::upper_bound(splitters.begin(), splitters.end(), item, less) -
                             splitters.begin());
   };
-  // Destinations are monotone in sorted items: each rank's part is a sorted run.
-  auto mine = shuffle(ctx, std::move(items), owner);
-  ch::merge_sorted_runs(mine, less);
-  return mine;
+  // Destinations are monotone in sorted items: each rank's part is a sorted run, merged as it
+  // arrives.
+  return shuffle_merge(ctx, std::move(items), owner, less);
 }
 
 }  // namespace ch::cluster

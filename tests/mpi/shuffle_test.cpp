@@ -152,3 +152,34 @@ TEST(SortDistributed, SlicesConcatenateToTheSerialSort) {
     ASSERT_EQ(gathered[i].seq, expected[i].seq);
   }
 }
+
+// shuffle_merge of sorted items with owners monotone along them: each rank's result is its key
+// range, sorted, equal keys in rank order and then in their order within the rank (a stable sort
+// of the concatenated inputs), whatever the rank count.
+TEST(ShuffleMerge, StableMergeOfTheRuns) {
+  const auto ctx = Context::world();
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  constexpr std::uint64_t kKeys = 40;
+  auto items_of = [](int rank) {
+    std::vector<Item> v;
+    for (std::uint32_t i = 0; i < 200 + 30 * static_cast<std::uint32_t>(rank); ++i)
+      v.push_back({(i * 13ULL + static_cast<std::uint64_t>(rank) * 7) % kKeys, static_cast<std::uint32_t>(rank), i});
+    std::stable_sort(v.begin(), v.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
+    return v;
+  };
+  auto by_key = [](const Item& a, const Item& b) { return a.key < b.key; };
+  auto owner = [&](const Item& it) { return static_cast<int>(it.key * p / kKeys); };
+  const auto mine = ch::cluster::shuffle_merge(ctx, items_of(ctx.rank()), owner, by_key);
+  const auto gathered = ch::cluster::allgatherv<Item>(ctx, std::span<const Item>(mine));
+  std::vector<Item> expected;
+  for (int r = 0; r < ctx.size(); ++r) {
+    const auto v = items_of(r);
+    expected.insert(expected.end(), v.begin(), v.end());
+  }
+  std::stable_sort(expected.begin(), expected.end(), by_key);
+  ASSERT_EQ(gathered.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    ASSERT_EQ(std::tie(gathered[i].key, gathered[i].source, gathered[i].seq),
+              std::tie(expected[i].key, expected[i].source, expected[i].seq)) << "at " << i;
+  for (const auto& it : mine) EXPECT_EQ(owner(it), ctx.rank());
+}
