@@ -66,16 +66,11 @@ void merge_sorted_runs(std::vector<T>& items, Less less, std::size_t max_runs = 
   merge_sorted_runs(items, less, max_runs, [&](std::vector<T>& v) { std::sort(v.begin(), v.end(), less); });
 }
 
-// Calls f(item) for every item in sorted order: a heap over the runs' heads, no second buffer
-// (the items are sorted in place first when far from sorted). Equal items of different runs
-// come in no particular order.
+// Calls f(item) for every item of the sorted runs `bounds` (from run_bounds, not empty) in sorted
+// order: a heap over the runs' heads, no second buffer. Equal items of different runs come in no
+// particular order.
 template <class T, class Less, class F>
-void visit_in_order(std::vector<T>& items, Less less, F&& f, std::size_t max_runs = 256) {
-  auto bounds = run_bounds(items, less, max_runs);
-  if (bounds.empty()) {
-    std::sort(items.begin(), items.end(), less);
-    bounds = {0, items.size()};
-  }
+void visit_runs_in_order(const std::vector<T>& items, const std::vector<std::size_t>& bounds, Less less, F&& f) {
   if (bounds.size() <= 2) {
     for (const T& x : items) f(x);
     return;
@@ -95,6 +90,17 @@ void visit_in_order(std::vector<T>& items, Less less, F&& f, std::size_t max_run
     if (++c.at < c.end) std::push_heap(heap.begin(), heap.end(), later);
     else heap.pop_back();
   }
+}
+
+// The same for any items: sorted in place first when far from sorted.
+template <class T, class Less, class F>
+void visit_in_order(std::vector<T>& items, Less less, F&& f, std::size_t max_runs = 256) {
+  auto bounds = run_bounds(items, less, max_runs);
+  if (bounds.empty()) {
+    std::sort(items.begin(), items.end(), less);
+    bounds = {0, items.size()};
+  }
+  visit_runs_in_order(items, bounds, less, f);
 }
 
 }  // namespace ch

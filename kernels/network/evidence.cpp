@@ -81,7 +81,7 @@ std::vector<Evidence> aggregate(std::vector<Evidence> items) {
   // item (pages never written cost nothing; a growing vector would copy the sums again and again).
   std::vector<Evidence> out;
   out.reserve(items.size());
-  visit_in_order(items, less, [&](const Evidence& e) {
+  visit_runs_in_order(items, bounds, less, [&](const Evidence& e) {
     if (out.empty() || !add_same_key(out.back(), e)) out.push_back(e);
   });
   return out;
