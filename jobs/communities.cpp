@@ -282,10 +282,9 @@ void finish_graph(const cluster::Context& ctx, const std::filesystem::path& path
   PhaseClock phase(ctx, "communities");
   // Copies of an edge meet at the owner of the hash of its smaller end: vertex ranges would give
   // rank 0 most edges (ids follow entity ids, the busiest persons first).
-  auto owner_of_source = [&](const Arc& a) { return static_cast<int>(mix64(a.source) % static_cast<std::uint64_t>(p)); };
   // Every array below is released as soon as the next is built: fresh memory is the largest
   // cost of loading on these machines, and the load sets the stage's peak.
-  auto edges = cluster::shuffle(ctx, std::move(arcs), owner_of_source);
+  auto edges = cluster::shuffle(ctx, std::move(arcs), [p](const Arc& a) { return hash_owner(a.source, p); });
   const std::uint64_t before = edges.size();
   community::sort_and_merge(edges);
   std::uint64_t duplicates = before - edges.size();

@@ -22,6 +22,12 @@ constexpr std::uint64_t mix64(std::uint64_t z) {
   return z ^ (z >> 31);
 }
 
+// The rank of `ranks` that owns `key` when keys are spread by hash: balanced even where ids are
+// not (dense ids that put the busiest vertices or the most labels first).
+constexpr int hash_owner(std::uint64_t key, int ranks) {
+  return static_cast<int>(mix64(key) % static_cast<std::uint64_t>(ranks));
+}
+
 // A hash of bytes that is the same on every platform and run (std::hash is not): FNV-1a seeded
 // with mix64(seed), finished with mix64. For owner ranks and value keys, not for security.
 constexpr std::uint64_t stable_hash(std::string_view s, std::uint64_t seed) {

@@ -593,9 +593,7 @@ class LeidenRun {
     const int p = x_.size();
     // Owners by hash: labels are smallest members, so owners by range put most communities on
     // the first rank.
-    const auto subs = gather_communities(g, comm, nw, x_, [&](std::uint64_t c) {
-      return static_cast<int>(mix64(c) % static_cast<std::uint64_t>(p));
-    });
+    const auto subs = gather_communities(g, comm, nw, x_, [&](std::uint64_t c) { return hash_owner(c, p); });
     std::vector<std::vector<std::uint64_t>> labels(subs.size());
     tbb::parallel_for(std::size_t{0}, subs.size(), [&](std::size_t i) { labels[i] = kernel(subs[i]); });
     std::vector<Label> mine;
