@@ -70,6 +70,24 @@ void BM_ComparePairs(benchmark::State& state) {
 }
 BENCHMARK(BM_ComparePairs);
 
+// compare_pairs as resolve calls it: pairs sorted by their first row, the second at random in a
+// store of millions of observations, so that the second rows come from memory, not cache.
+void BM_ComparePairsInStore(benchmark::State& state) {
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  static const auto obs = observations(std::size_t{1} << 22, 4);
+  ComparisonSpec spec;
+  spec.document = spec.phone = true;
+  ch::Rng rng(3, 3);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs(std::size_t{1} << 20);
+  for (auto& p : pairs) p = {static_cast<std::uint32_t>(rng.below(n)), static_cast<std::uint32_t>(rng.below(n))};
+  std::sort(pairs.begin(), pairs.end());
+  for (auto _ : state) benchmark::DoNotOptimize(compare_pairs(obs, pairs, spec).data());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * pairs.size()) * 5);  // fields
+  state.SetLabel("items = field comparisons");
+}
+// Second rows among 4 k (in cache) and among 4 M observations (resolve's case).
+BENCHMARK(BM_ComparePairsInStore)->Arg(1 << 12)->Arg(1 << 22)->Unit(benchmark::kMillisecond);
+
 void BM_Blocking(benchmark::State& state) {
   const auto obs = observations(static_cast<std::size_t>(state.range(0)), 3);
   const std::vector<std::string> none;
