@@ -1,9 +1,8 @@
 // Key-partitioned shuffle: send each item to the rank that owns its key.
 //
-// Built on MPI_Alltoallv in rounds: each round moves at most Context::max_message_bytes() between
-// any pair of ranks, so no single message reaches MPI's 2 GiB `int` limit however large the data.
-// The number of rounds is agreed by all ranks (a max-reduction), so ranks with little data still
-// join every round.
+// Built on an MPI_Alltoall of the sizes and point-to-point messages between the ranks' buffers,
+// each at most Context::max_message_bytes(), so no single message reaches MPI's 2 GiB `int` limit
+// however large the data.
 //
 // Order contract: the result holds what rank 0 sent, then rank 1, ... and within each source the
 // items keep the order in which they were sent. Callers that need a rank-count-independent order
@@ -75,6 +74,7 @@ std::vector<T> unpack(std::vector<std::vector<std::byte>> incoming) {
 template <class T, class OwnerFn>
 std::vector<T> shuffle(const Context& ctx, std::span<const T> items, OwnerFn owner) {
   static_assert(std::is_trivially_copyable_v<T>, "use shuffle_serialized for types with pointers");
+  if (ctx.size() == 1) return std::vector<T>(items.begin(), items.end());  // one copy, not two
   return detail::unpack<T>(shuffle_bytes(ctx, detail::pack_by_owner<T>(ctx, items, owner)));
 }
 
@@ -87,6 +87,8 @@ template <class T, class OwnerFn>
 std::vector<std::vector<std::byte>> exchange_by_owner(const Context& ctx, std::vector<T>& items, OwnerFn& owner) {
   static_assert(std::is_trivially_copyable_v<T>, "use shuffle_serialized for types with pointers");
   const auto p = static_cast<std::size_t>(ctx.size());
+  // Alone, every item stays where it is: the owner of each needs no asking (twice, below).
+  if (p == 1) return std::vector<std::vector<std::byte>>(1);
   const auto self = static_cast<std::size_t>(ctx.rank());
   std::vector<std::size_t> count(p, 0);
   for (const auto& item : items) ++count[static_cast<std::size_t>(owner(item))];
