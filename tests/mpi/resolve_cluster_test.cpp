@@ -22,6 +22,14 @@ TEST(RowPartition, MatchesEvenShare) {
       for (std::uint64_t row = b; row < e; ++row) ASSERT_EQ(part.owner(row), r) << "n=" << n;
     }
   }
+  // Rank counts other than this run's, against the community kernel's split it must equal.
+  for (int ranks : {1, 2, 3, 4, 7, 64})
+    for (std::uint64_t n : {0ull, 1ull, 5ull, 63ull, 1000ull, 4097ull}) {
+      const jobs::RowPartition part{n, ranks};
+      for (std::uint64_t row = 0; row < n; ++row)
+        ASSERT_EQ(part.owner(row), community::vertex_owner(row, n, ranks)) << "n=" << n << " ranks=" << ranks;
+      for (int r = 0; r < ranks; ++r) ASSERT_EQ(part.begin(r), community::vertex_range(n, r, ranks).first);
+    }
 }
 
 TEST(GuardedComponents, EqualSerialReference) {
