@@ -1,8 +1,6 @@
 #include "cluster/shuffle.hpp"
 
 #include <algorithm>
-#include <type_traits>
-#include <utility>
 
 #include "cluster/collectives.hpp"
 
@@ -11,8 +9,8 @@ namespace ch::cluster {
 namespace {
 
 // `take`: the caller's buffers (== &outgoing) when they may be consumed: the one to this rank is
-// moved, not copied, and all are released once sent, so a large shuffle holds its data twice
-// (sent and received) at most.
+// moved, not copied, and all are released once sent, so a large shuffle holds its data about
+// twice rather than four times.
 std::vector<std::vector<std::byte>> exchange(const Context& ctx, const std::vector<std::vector<std::byte>>& outgoing,
                                              std::vector<std::vector<std::byte>>* take) {
   const auto p = static_cast<std::size_t>(ctx.size());
@@ -21,52 +19,59 @@ std::vector<std::vector<std::byte>> exchange(const Context& ctx, const std::vect
   const double started = MPI_Wtime();
 
   std::vector<std::uint64_t> send_total(p), recv_total(p);
-  // This rank's own part never goes through MPI.
+  std::uint64_t local_max = 0;
+  // This rank's own part never goes through MPI (nor through the round buffers).
   for (std::size_t r = 0; r < p; ++r) {
     send_total[r] = r == self ? 0 : outgoing[r].size();
+    local_max = std::max(local_max, send_total[r]);
     ctx.add_bytes_sent(send_total[r]);
   }
   detail::check(MPI_Alltoall(send_total.data(), 1, MPI_UINT64_T, recv_total.data(), 1,
                              MPI_UINT64_T, ctx.comm()),
                 "MPI_Alltoall");
+  // A round's packed buffer holds one piece per peer and is indexed by `int`.
+  const std::uint64_t piece = std::max<std::uint64_t>(
+      1, std::min<std::uint64_t>(ctx.max_message_bytes(), INT32_MAX / p));
+  const std::uint64_t rounds = (allreduce_max(ctx, local_max) + piece - 1) / piece;
+
   std::vector<std::vector<std::byte>> incoming(p);
   for (std::size_t r = 0; r < p; ++r)
     if (r != self) incoming[r].resize(recv_total[r]);
   if (take) incoming[self] = std::move((*take)[self]);
   else incoming[self] = outgoing[self];
 
-  // Point to point, straight from each outgoing buffer into its incoming one, in pieces whose
-  // byte counts fit MPI's `int`. Packed into one buffer per round for MPI_Alltoallv, everything
-  // sent and received was copied twice more and the round buffers came on top (resolve on
-  // medium: 3.5 GB per rank through its shuffles). Both sides know every size, and MPI keeps the
-  // order of messages between two ranks on one tag, so the pieces arrive where they belong.
-  const std::uint64_t piece = std::max<std::uint64_t>(1, std::min<std::uint64_t>(ctx.max_message_bytes(), INT32_MAX));
-  constexpr int kTag = 7301;
-  std::vector<MPI_Request> requests;
-  // A const buffer is sent, a mutable one received into.
-  const auto post = [&](auto* data, std::uint64_t bytes, std::size_t peer) {
-    constexpr bool send = std::is_const_v<std::remove_pointer_t<decltype(data)>>;
-    for (std::uint64_t at = 0; at < bytes; at += piece) {
-      const int n = static_cast<int>(std::min(piece, bytes - at));
-      MPI_Request q;
-      if constexpr (send)
-        detail::check(MPI_Isend(data + at, n, MPI_BYTE, static_cast<int>(peer), kTag, ctx.comm(), &q), "MPI_Isend");
-      else
-        detail::check(MPI_Irecv(data + at, n, MPI_BYTE, static_cast<int>(peer), kTag, ctx.comm(), &q), "MPI_Irecv");
-      requests.push_back(q);
+  std::vector<int> scount(p), sdispl(p), rcount(p), rdispl(p);
+  std::vector<std::byte> sendbuf, recvbuf;
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    const std::uint64_t begin = round * piece;
+    std::uint64_t soff = 0, roff = 0;
+    for (std::size_t r = 0; r < p; ++r) {
+      const auto s = send_total[r] > begin ? std::min(piece, send_total[r] - begin) : 0;
+      const auto v = recv_total[r] > begin ? std::min(piece, recv_total[r] - begin) : 0;
+      scount[r] = static_cast<int>(s);
+      rcount[r] = static_cast<int>(v);
+      // Displacements are `int` too: pack per round into a buffer small enough to index.
+      sdispl[r] = static_cast<int>(soff);
+      rdispl[r] = static_cast<int>(roff);
+      soff += s;
+      roff += v;
     }
-  };
-  // Receives first, so that sends find them posted; peers in ring order from this rank, so that
-  // not every rank sends to rank 0 first.
-  for (std::size_t k = 1; k < p; ++k) {
-    const auto r = (self + p - k) % p;
-    post(incoming[r].data(), recv_total[r], r);
+    if (soff > INT32_MAX || roff > INT32_MAX)
+      throw std::runtime_error("shuffle round exceeds 2 GiB; lower max_message_bytes");
+    sendbuf.resize(soff);
+    recvbuf.resize(roff);
+    for (std::size_t r = 0; r < p; ++r)
+      if (scount[r] > 0)
+        std::memcpy(sendbuf.data() + sdispl[r], outgoing[r].data() + begin,
+                    static_cast<std::size_t>(scount[r]));
+    detail::check(MPI_Alltoallv(sendbuf.data(), scount.data(), sdispl.data(), MPI_BYTE,
+                                recvbuf.data(), rcount.data(), rdispl.data(), MPI_BYTE, ctx.comm()),
+                  "MPI_Alltoallv");
+    for (std::size_t r = 0; r < p; ++r)
+      if (rcount[r] > 0)
+        std::memcpy(incoming[r].data() + begin, recvbuf.data() + rdispl[r],
+                    static_cast<std::size_t>(rcount[r]));
   }
-  for (std::size_t k = 1; k < p; ++k) {
-    const auto r = (self + k) % p;
-    post(std::as_const(outgoing[r]).data(), send_total[r], r);
-  }
-  detail::check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
   if (take) *take = {};
   ctx.add_shuffle_seconds(MPI_Wtime() - started);
   return incoming;
