@@ -15,32 +15,13 @@
 namespace ch::jobs {
 
 // Rows 0..n-1 split evenly as io::TableReader::read_my_share does (the split of the community
-// kernel's vertex ranges). Resolve asks for the owner of a row once or more per candidate pair
-// (twice per pair in each shuffle of them: 10^8 per rank on medium), so the ranks' first rows
-// are kept and a row's owner costs one division and a comparison or two, not vertex_owner's four
-// divisions (an out-of-line 128-bit division before that cost 3 % of resolve's CPU).
-class RowPartition {
- public:
-  RowPartition(std::uint64_t rows, int rank_count) : n(rows), ranks(rank_count), starts_(static_cast<std::size_t>(rank_count) + 1) {
-    for (int r = 0; r < ranks; ++r) starts_[static_cast<std::size_t>(r)] = community::vertex_range(n, r, ranks).first;
-    starts_.back() = n;
-  }
+// kernel's vertex ranges). Inline: resolve asks for the owner of a row once or more per candidate
+// pair, and the out-of-line 128-bit division it used to do cost 3 % of resolve's CPU on two ranks.
+struct RowPartition {
   std::uint64_t n = 0;
   int ranks = 1;
-  std::uint64_t begin(int rank) const { return starts_[static_cast<std::size_t>(rank)]; }
-  int owner(std::uint64_t row) const {
-    if (ranks == 1 || n == 0) return 0;
-    // floor(row · p / n) is at most one rank past the owner (community::vertex_owner).
-    const auto p = static_cast<std::uint64_t>(ranks);
-    auto r = static_cast<std::size_t>(row <= UINT64_MAX / p ? row * p / n
-                                                            : static_cast<std::uint64_t>(static_cast<community::Wide>(row) * p / n));
-    while (r > 0 && starts_[r] > row) --r;
-    while (r + 1 < starts_.size() && starts_[r + 1] <= row) ++r;
-    return static_cast<int>(r);
-  }
-
- private:
-  std::vector<std::uint64_t> starts_;  // starts_[r]: rank r's first row; starts_[ranks] = n
+  std::uint64_t begin(int rank) const { return community::vertex_range(n, rank, ranks).first; }
+  int owner(std::uint64_t row) const { return n == 0 ? 0 : community::vertex_owner(row, n, ranks); }
 };
 
 struct GuardStats {

@@ -48,7 +48,7 @@ TEST_P(Shuffle, EveryItemReachesItsOwnerInOrder) {
   const double exchanging_before = ctx.shuffle_seconds();
   const auto got = ch::cluster::shuffle(ctx, std::span<const Item>(mine),
                                         [&](const Item& it) { return owner_of(it.key, ctx.size()); });
-  // The exchange's time is counted for the stage metrics (dozens of pieces at 7 bytes); alone,
+  // The exchange's time is counted for the stage metrics (dozens of rounds at 7 bytes); alone,
   // a rank exchanges nothing.
   if (ctx.size() > 1)
     EXPECT_GT(ctx.shuffle_seconds(), exchanging_before);
