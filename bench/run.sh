@@ -4,7 +4,7 @@
 #                       similarity, comparison, blocking, EM (bench_similarity, bench_resolve),
 #                       union-find (bench_graph), local moving, aggregation, Leiden
 #                       (bench_community), network evidence (bench_network), generator
-#                       (bench_generate)
+#                       (bench_generate), ingest's row path (bench_ingest)
 #   io-LABEL.json       HDF5 table write/read (bench_table_io: depends on the disk as much as on us)
 # and, when an earlier kernels-*.json exists, prints bench/compare.py's diff against it.
 #
@@ -24,7 +24,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_va
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-kernels=(bench_similarity bench_resolve bench_graph bench_community bench_network bench_generate)
+kernels=(bench_similarity bench_resolve bench_graph bench_community bench_network bench_generate bench_ingest)
 io=(bench_table_io)
 for b in "${kernels[@]}" "${io[@]}"; do
   [[ -x $build/bench/$b ]] || { echo "missing $build/bench/$b: build the bench targets first" >&2; exit 2; }

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -64,7 +65,8 @@ class StringColumn {
   // Memory held (capacity), for the per-record figures of the scale harness.
   std::size_t footprint() const {
     std::size_t n = chunks_.capacity() * sizeof(Chunk) + codes_.capacity() * sizeof(std::uint32_t) +
-                    slots_.capacity() * sizeof(std::uint32_t) + hashes_.capacity() * sizeof(std::uint64_t);
+                    slots_.capacity() * sizeof(std::uint32_t) + hashes_.capacity() * sizeof(std::uint64_t) +
+                    recent_.capacity() * sizeof(Recent);
     for (const auto& v : values_) n += sizeof(v) + (v.capacity() > 15 ? v.capacity() : 0);
     for (const auto& c : chunks_) n += c.bytes.capacity() + c.ends.capacity() * sizeof(std::uint32_t);
     return n;
@@ -241,8 +243,8 @@ class StringColumn {
     std::vector<std::string>().swap(values_);
     std::vector<std::uint64_t>().swap(hashes_);
     std::vector<std::uint32_t>().swap(slots_);
+    std::vector<Recent>().swap(recent_);
     rows_ = bytes_ = longest_ = 0;
-    last_code_ = 0;
   }
 
   // Same cells in the same order, however they are chunked.
@@ -282,21 +284,52 @@ class StringColumn {
   }
 
   // Coded columns: the code of `v`, added to the values when new. Looked up once per cell (tens
-  // of millions in ingest), so runs of one value skip the lookup and the rest go through an
-  // open-addressing table over ch::word_hash.
+  // of millions in ingest), so a cell of at most 16 bytes (agencies, country codes, partner
+  // lists: nearly all) is first looked up by its bytes as two words in a small direct-mapped
+  // cache, and the rest go through an open-addressing table over ch::word_hash.
   std::uint32_t code(std::string_view v) {
-    if (!values_.empty() && values_[last_code_] == v) return last_code_;
+    if (v.size() > 16) return lookup(v);
+    if (recent_.empty()) recent_.assign(kRecentSlots, Recent{{0, 0}, kNoSize, 0});
+    std::uint64_t w[2];
+    load_padded(v, w);
+    const std::size_t slot = ((w[0] ^ (w[1] * 0xff51afd7ed558ccdULL) ^ v.size()) * 0x9e3779b97f4a7c15ULL) >> 58;
+    Recent& r = recent_[slot];
+    if (r.words[0] == w[0] && r.words[1] == w[1] && r.size == v.size()) return r.code;
+    r = {{w[0], w[1]}, static_cast<std::uint32_t>(v.size()), lookup(v)};
+    return r.code;
+  }
+  // The bytes of `v` (at most 16) as two zero-padded words, in registers: a memcpy of a
+  // variable length through the stack stalled on store forwarding. Loads overlap, never pass `v`.
+  static void load_padded(std::string_view v, std::uint64_t (&w)[2]) {
+    const char* p = v.data();
+    const std::size_t n = v.size();
+    auto load = [](const char* at, auto word) {
+      std::memcpy(&word, at, sizeof word);
+      return static_cast<std::uint64_t>(word);
+    };
+    w[0] = w[1] = 0;
+    if (n >= 8) {
+      w[0] = load(p, std::uint64_t{});
+      if (n > 8) w[1] = load(p + n - 8, std::uint64_t{}) >> (8 * (16 - n));
+    } else if (n >= 4) {
+      w[0] = load(p, std::uint32_t{}) | load(p + n - 4, std::uint32_t{}) << (8 * (n - 4));
+    } else if (n > 0) {
+      w[0] = static_cast<unsigned char>(p[0]) | std::uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |
+             std::uint64_t{static_cast<unsigned char>(p[n - 1])} << (8 * (n - 1));
+    }
+  }
+  std::uint32_t lookup(std::string_view v) {
     if (4 * (values_.size() + 1) > 3 * slots_.size()) grow();
     const std::uint64_t h = word_hash(v, 0);
     for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       const std::uint32_t s = slots_[i];
       if (s == kNoValue) {
-        slots_[i] = last_code_ = static_cast<std::uint32_t>(values_.size());
+        slots_[i] = static_cast<std::uint32_t>(values_.size());
         values_.emplace_back(v);
         hashes_.push_back(h);
-        return last_code_;
+        return slots_[i];
       }
-      if (hashes_[s] == h && values_[s] == v) return last_code_ = s;
+      if (hashes_[s] == h && values_[s] == v) return s;
     }
   }
   void grow() {
@@ -318,7 +351,14 @@ class StringColumn {
   std::vector<std::string> values_;    // coded: distinct values, first seen first
   std::vector<std::uint64_t> hashes_;  // coded: hash of each value
   std::vector<std::uint32_t> slots_;   // coded: open-addressing table of value indices
-  std::uint32_t last_code_ = 0;
+  struct Recent {
+    std::uint64_t words[2];  // the cell's bytes, zero-padded
+    std::uint32_t size;      // kNoSize: an empty slot
+    std::uint32_t code;
+  };
+  static constexpr std::size_t kRecentSlots = 64;  // the shift by 58 above
+  static constexpr std::uint32_t kNoSize = ~std::uint32_t{0};
+  std::vector<Recent> recent_;         // coded: cells looked up lately, by their bytes
 };
 
 }  // namespace ch::io

@@ -149,6 +149,8 @@ class RecordProcessor {
     if (spec.has_constant) return spec.constant;
     return {};
   }
+  // A short code, normalized; views `raw` or this processor's buffer until the next call.
+  std::string_view code(std::string_view raw) { return text::normalize_code(raw, code_buf_); }
   std::string name_of(Field f) const {
     const auto& spec = s_.spec(f);
     return spec.index >= 0 ? s_.header[static_cast<std::size_t>(spec.index)]
@@ -375,12 +377,12 @@ class RecordProcessor {
     push_raw(t[kObsDobRaw], get(Field::kDateOfBirth), dob, same, 1);
     t[kObsDob].push_back(std::move(dob));
     t[kObsSex].push_back(std::move(sex));
-    t[kObsNationality].push_back(text::normalize_code(get(Field::kNationality)));
-    t[kObsDocumentType].push_back(text::normalize_code(get(Field::kDocumentType)));
+    t[kObsNationality].push_back(code(get(Field::kNationality)));
+    t[kObsDocumentType].push_back(code(get(Field::kDocumentType)));
     const std::string document = text::normalize_identifier(get(Field::kDocumentNumber));
     push_raw(t[kObsDocumentNumberRaw], get(Field::kDocumentNumber), document, same, 2);
     t[kObsDocumentNumber].push_back(document);
-    t[kObsDocumentCountry].push_back(text::normalize_code(get(Field::kDocumentCountry)));
+    t[kObsDocumentCountry].push_back(code(get(Field::kDocumentCountry)));
     push_raw(t[kObsPhoneRaw], get(Field::kPhone), phone_e164, same, 0);
     t[kObsPhone].push_back(phone_e164);
     o.raw_as_normalized.push_back(same);
@@ -403,7 +405,7 @@ class RecordProcessor {
     t[kObsAddressLocality].push_back(text::normalize_name(get(Field::kAddressLocality)));
     t[kObsAddressPostcode].push_back(text::normalize_identifier(get(Field::kAddressPostcode)));
     t[kObsAddressRegion].push_back(text::normalize_name(get(Field::kAddressRegion)));
-    t[kObsAddressCountry].push_back(text::normalize_code(get(Field::kAddressCountry)));
+    t[kObsAddressCountry].push_back(code(get(Field::kAddressCountry)));
     t[kObsAction].push_back(get(Field::kAction));
     t[kObsLocation].push_back(get(Field::kLocation));
     o.event_utc.push_back(event);
@@ -426,10 +428,10 @@ class RecordProcessor {
       auto& sg = out_.segments;
       sg.seq.push_back(seq_);
       sg.text[kSegBookingRef].push_back(get(Field::kBookingRef));
-      sg.text[kSegCarrier].push_back(text::normalize_code(get(Field::kCarrier)));
+      sg.text[kSegCarrier].push_back(code(get(Field::kCarrier)));
       sg.text[kSegFlightNumber].push_back(text::normalize_identifier(get(Field::kFlightNumber)));
-      sg.text[kSegOrigin].push_back(text::normalize_code(get(Field::kOrigin)));
-      sg.text[kSegDestination].push_back(text::normalize_code(get(Field::kDestination)));
+      sg.text[kSegOrigin].push_back(code(get(Field::kOrigin)));
+      sg.text[kSegDestination].push_back(code(get(Field::kDestination)));
       sg.departure_utc.push_back(departure);
     }
   }
@@ -463,8 +465,8 @@ class RecordProcessor {
     c.raw_as_normalized.push_back(same);
     c.text[kCallCaller].push_back(caller);
     c.text[kCallCallee].push_back(callee);
-    c.text[kCallCallerCountry].push_back(text::normalize_code(get(Field::kCallerCountry)));
-    c.text[kCallCalleeCountry].push_back(text::normalize_code(get(Field::kCalleeCountry)));
+    c.text[kCallCallerCountry].push_back(code(get(Field::kCallerCountry)));
+    c.text[kCallCalleeCountry].push_back(code(get(Field::kCalleeCountry)));
     c.start_utc.push_back(start);
     c.duration_s.push_back(duration);
     ++counts_.kept;
@@ -479,6 +481,7 @@ class RecordProcessor {
   std::vector<std::pair<std::string, std::string>> partner_spellings_;  // reserved: views stay valid
   std::string unlisted_partners_;
   std::string phone_a_, phone_b_;  // normalized phones, reused from record to record
+  std::string code_buf_;
   std::vector<std::string_view> fields_;
   std::string scratch_;
   std::string_view record_;

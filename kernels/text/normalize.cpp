@@ -12,7 +12,6 @@ bool is_alnum(char c) {
 }
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // Folds into a per-thread buffer so that the common call does not allocate twice.
 std::string_view folded(std::string_view raw) {
@@ -23,12 +22,6 @@ std::string_view folded(std::string_view raw) {
 }
 
 }  // namespace
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 void normalize_name(std::string_view raw, std::string& out) {
   const std::string_view f = folded(raw);
@@ -76,6 +69,17 @@ std::string normalize_code(std::string_view raw) {
   std::string out;
   for (char c : trim(folded(trim(raw)))) out.push_back(upper(c));
   return out;
+}
+
+std::string_view normalize_code(std::string_view raw, std::string& buf) {
+  // Already normalized: ASCII with no lower-case letter and no blank at either end (folding
+  // leaves such text as it is).
+  const bool plain = std::all_of(raw.begin(), raw.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80 && !(c >= 'a' && c <= 'z');
+  });
+  if (plain && trim(raw).size() == raw.size()) return raw;
+  buf = normalize_code(raw);
+  return buf;
 }
 
 std::string normalize_email(std::string_view raw) {

@@ -27,6 +27,9 @@ std::string normalize_identifier(std::string_view raw);
 
 // Short codes (nationality, country, carrier): fold, trim, upper-case; inner spaces kept.
 std::string normalize_code(std::string_view raw);
+// The same, without a copy for a code already in that form (the usual "USA", "AA"): returns
+// `raw` itself then, else the normalized code written into `buf`.
+std::string_view normalize_code(std::string_view raw, std::string& buf);
 
 // E-mail: trim and lower-case (ASCII letters only; the local part's case is not significant in
 // practice for matching).
@@ -45,8 +48,13 @@ struct SplitName {
 // last whitespace-separated token as the family name and kFamilyFirst the first.
 SplitName split_full_name(std::string_view raw, NameOrder order);
 
-// Trims ASCII whitespace (space, tab, CR, LF) from both ends.
-std::string_view trim(std::string_view s);
+// Trims ASCII whitespace (space, tab, CR, LF) from both ends. Inline: ingest trims every field.
+inline std::string_view trim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
 
 // Partner handling codes of `releasable_to`: semicolon-separated, case-insensitive, blanks
 // ignored; the result is the sorted distinct lower-case codes joined by ';' ("" = domestic

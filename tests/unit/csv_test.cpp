@@ -141,6 +141,13 @@ TEST(SplitFields, Rfc4180AndDamage) {
   CsvDialect semi;
   semi.delimiter = ';';
   EXPECT_EQ(fields_of("a;b,c", semi), (std::vector<std::string>{"a", "b,c"}));
+  // Fields are found eight bytes a step: delimiters at every offset of a word, long fields,
+  // bytes >= 0x80 (which must not look like a match) and a delimiter as the last byte.
+  for (std::size_t len = 0; len < 20; ++len) {
+    const std::string a(len, 'x'), b(len + 3, '\xc3');
+    EXPECT_EQ(fields_of(a + "," + b + "," + a), (std::vector<std::string>{a, b, a})) << len;
+    EXPECT_EQ(fields_of(b + ","), (std::vector<std::string>{b, ""})) << len;
+  }
 }
 
 TEST(CsvHeader, BomCrlfQuotedNewlineAndErrors) {

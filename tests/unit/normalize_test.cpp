@@ -24,6 +24,14 @@ TEST(Normalize, IdentifiersCodesAndEmail) {
   EXPECT_EQ(normalize_identifier(" x/y.z "), "XYZ");
   EXPECT_EQ(normalize_identifier("Ø123"), "O123");
   EXPECT_EQ(normalize_code(" pak "), "PAK");
+  // The buffered form views its input when that is already a code, else the buffer.
+  std::string buf;
+  const std::string_view usa = "USA";
+  EXPECT_EQ(normalize_code(usa, buf).data(), usa.data());
+  EXPECT_EQ(normalize_code(" pak ", buf), "PAK");
+  EXPECT_EQ(normalize_code("Pak", buf), "PAK");
+  EXPECT_EQ(normalize_code("PAK ", buf), "PAK");
+  EXPECT_EQ(normalize_code("Ö", buf), "O");
   EXPECT_EQ(normalize_email("  Jose@Example.COM "), "jose@example.com");
   EXPECT_EQ(trim(" \t a b \r\n"), "a b");
 }

@@ -206,3 +206,38 @@ TEST(StringColumn, CodedFilterKeepsOnlyUsedValues) {
   EXPECT_TRUE(col.empty());
   EXPECT_TRUE(col.values().empty());
 }
+
+// Short cells are coded through a cache keyed by their bytes as two words (io::StringColumn's
+// load_padded): cells that differ in one byte at any position of 0–17 bytes, that differ only by
+// a trailing NUL, or that are prefixes of each other must keep distinct codes, whatever order
+// they arrive in and however often the cache's 64 slots are overwritten.
+TEST(StringColumn, CodedCellsThatDifferInOneByteKeepTheirOwnCodes) {
+  std::vector<std::string> distinct;
+  for (std::size_t n = 0; n <= 17; ++n) {
+    const std::string base(n, 'a');
+    distinct.push_back(base);
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string s = base;
+      s[at] = 'b';
+      distinct.push_back(s);
+      s[at] = '\0';
+      distinct.push_back(s);
+    }
+  }
+  distinct.push_back(std::string("ab\0", 3));
+  distinct.push_back("ab");
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::mt19937_64 rng(5);
+  std::vector<std::string> cells;
+  for (int i = 0; i < 20000; ++i) cells.push_back(distinct[rng() % distinct.size()]);
+  auto col = StringColumn::coded();
+  for (const auto& c : cells) col.push_back(c);
+  for (std::size_t i = 0; i < cells.size(); ++i) ASSERT_EQ(col[i], cells[i]) << i;
+  EXPECT_EQ(sorted_unique(col.values()), distinct);
+  col.clear();  // the cache goes with the values: a cleared column codes afresh
+  col.push_back("ab");
+  col.push_back(std::string("ab\0", 3));
+  EXPECT_EQ(col.to_strings(), (std::vector<std::string>{"ab", std::string("ab\0", 3)}));
+  EXPECT_EQ(col.values().size(), 2u);
+}

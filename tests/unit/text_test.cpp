@@ -155,4 +155,37 @@ TEST(Phone, NormalizesToE164) {
   EXPECT_EQ(country_code_length("4915112345678"), 2u);
   EXPECT_EQ(country_code_length("15551234567"), 1u);
   EXPECT_EQ(country_code_length("8801712345678"), 3u);
+  // Already-E.164 input takes a shortcut; its verdicts are those of the general path.
+  EXPECT_EQ(normalize_phone(" +12019363043 ", "", e), PhoneError::kNone);
+  EXPECT_EQ(e, "+12019363043");
+  EXPECT_EQ(normalize_phone("+0123456789", "", e), PhoneError::kUnknownCountryCode);
+  EXPECT_EQ(normalize_phone("+", "", e), PhoneError::kEmpty);
+  // Short digit strings: only a code that short can match.
+  EXPECT_EQ(country_code_length("7"), 1u);
+  EXPECT_EQ(country_code_length("44"), 2u);
+  EXPECT_EQ(country_code_length("88"), 0u);
+  EXPECT_EQ(country_code_length("21"), 0u);
+  EXPECT_EQ(country_code_length("212"), 3u);
+  EXPECT_EQ(country_code_length("0"), 0u);
+}
+
+// The prefix table agrees with the ITU list read directly: every 3-digit prefix.
+TEST(Phone, CountryCodeTableAgreesWithTheAssignedCodes) {
+  const std::vector<int> one = {1, 7};
+  const std::vector<int> two = {20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54,
+                                55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98};
+  std::size_t threes = 0;
+  for (int p = 100; p < 1000; ++p) {
+    const std::string digits = std::to_string(p) + "1234567";
+    const auto n = country_code_length(digits);
+    if (std::find(one.begin(), one.end(), p / 100) != one.end()) {
+      EXPECT_EQ(n, 1u) << p;
+    } else if (std::find(two.begin(), two.end(), p / 10) != two.end()) {
+      EXPECT_EQ(n, 2u) << p;
+    } else {
+      EXPECT_TRUE(n == 0 || n == 3) << p;
+      threes += n == 3;
+    }
+  }
+  EXPECT_EQ(threes, 170u);  // the three-digit codes of the list in kernels/text/phone.cpp
 }
