@@ -5,7 +5,10 @@
 // building, concatenating and freeing those blocks dominated ingest's time (page faults of fresh
 // memory, not parsing). Here a cell costs its bytes plus a 4-byte end offset. The column is a
 // list of chunks, so appending another column (the output of a block of records processed in
-// parallel) moves its chunks and copies no cell.
+// parallel) moves its chunks and copies no cell. Empty cells before the first non-empty one cost
+// nothing (a count): many of ingest's columns are empty in every row of a feed (addresses of
+// travel rows, raw phones equal to their normalized form), and their offsets faulted in as much
+// fresh memory as the text of the others.
 //
 // A *coded* column (StringColumn::coded()) is for cells with few distinct values (a feed's agency,
 // partner lists, country codes): each cell is a 4-byte code into the column's distinct values, so
@@ -75,6 +78,7 @@ class StringColumn {
   // Random access costs a binary search over the chunks; loops over many cells use for_each.
   std::string_view operator[](std::size_t i) const {
     if (coded_) return values_[codes_[i]];
+    if (i < lead_) return {};
     const auto k = chunk_of(i);
     return chunks_[k].cell(i - chunks_[k].first_row);
   }
@@ -88,6 +92,8 @@ class StringColumn {
       for (; begin < end; ++begin) f(begin, std::string_view(values_[codes_[begin]]));
       return;
     }
+    for (; begin < end && begin < lead_; ++begin) f(begin, std::string_view{});
+    if (begin >= end) return;
     for (std::size_t k = chunk_of(begin); k < chunks_.size() && begin < end; ++k) {
       const Chunk& c = chunks_[k];
       const std::size_t stop = std::min(end, c.first_row + c.ends.size());
@@ -107,6 +113,11 @@ class StringColumn {
       ++rows_;
       bytes_ += s.size();
       longest_ = std::max(longest_, s.size());
+      return;
+    }
+    if (s.empty() && chunks_.empty()) {
+      ++lead_;
+      ++rows_;
       return;
     }
     Chunk& c = writable(s.size());
@@ -142,6 +153,11 @@ class StringColumn {
       rows_ = rows;
       return;
     }
+    if (chunks_.empty()) {
+      lead_ += rows - rows_;
+      rows_ = rows;
+      return;
+    }
     Chunk& c = writable(0);
     c.ends.resize(c.ends.size() + (rows - rows_), static_cast<std::uint32_t>(c.bytes.size()));
     rows_ = rows;
@@ -149,6 +165,11 @@ class StringColumn {
   void reserve(std::size_t rows, std::size_t bytes) {
     if (coded_) {
       codes_.reserve(codes_.size() + rows);
+      return;
+    }
+    if (chunks_.empty()) {  // kept for the first chunk: a column that stays empty takes none
+      pending_rows_ += rows;
+      pending_bytes_ += bytes;
       return;
     }
     Chunk& c = writable(0);
@@ -170,6 +191,7 @@ class StringColumn {
       other.clear();
       return;
     }
+    pad_to(rows_ + other.lead_);
     for (auto& c : other.chunks_) {
       if (c.ends.empty()) continue;
       c.first_row = rows_;
@@ -201,6 +223,7 @@ class StringColumn {
       other.for_each([&](std::size_t, std::string_view s) { push_back(s); });
       return;
     }
+    pad_to(rows_ + other.lead_);
     for (const auto& c : other.chunks_) {
       if (c.ends.empty()) continue;
       Chunk& d = writable(c.bytes.size());
@@ -244,7 +267,7 @@ class StringColumn {
     std::vector<std::uint64_t>().swap(hashes_);
     std::vector<std::uint32_t>().swap(slots_);
     std::vector<Recent>().swap(recent_);
-    rows_ = bytes_ = longest_ = 0;
+    rows_ = bytes_ = longest_ = lead_ = pending_rows_ = pending_bytes_ = 0;
   }
 
   // Same cells in the same order, however they are chunked.
@@ -273,6 +296,11 @@ class StringColumn {
     if (chunks_.empty() || chunks_.back().bytes.size() + n > kMaxChunkBytes) {
       chunks_.emplace_back();
       chunks_.back().first_row = rows_;
+      if (chunks_.size() == 1 && (pending_rows_ > 0 || pending_bytes_ > 0)) {
+        chunks_.back().ends.reserve(pending_rows_);
+        chunks_.back().bytes.reserve(std::min<std::size_t>(pending_bytes_, kMaxChunkBytes));
+        pending_rows_ = pending_bytes_ = 0;
+      }
     }
     return chunks_.back();
   }
@@ -346,6 +374,8 @@ class StringColumn {
 
   std::vector<Chunk> chunks_;
   std::size_t rows_ = 0, bytes_ = 0, longest_ = 0;
+  std::size_t lead_ = 0;  // rows [0, lead_) are empty cells held by no chunk (chunks start there)
+  std::size_t pending_rows_ = 0, pending_bytes_ = 0;  // reserve() before the first chunk
   bool coded_ = false;
   std::vector<std::uint32_t> codes_;   // coded: per cell, an index into values_
   std::vector<std::string> values_;    // coded: distinct values, first seen first

@@ -353,6 +353,14 @@ void write_dictionary(const cluster::Context& ctx, hid_t group, const std::strin
   write_codes(ctx, group, name, coded, layout, codec);
 }
 
+// Every column of a table has the rank's rows of its layout.
+void check_rows(const std::string& group_path, const Column& c, const RowLayout& layout) {
+  if (column_size(c.data) != layout.local_rows())
+    throw std::runtime_error("table " + group_path + ": column '" + c.name + "' has " +
+                             std::to_string(column_size(c.data)) + " rows, expected " +
+                             std::to_string(layout.local_rows()));
+}
+
 }  // namespace
 
 TableWriter::TableWriter(const cluster::Context& ctx, std::filesystem::path final_path)
@@ -390,13 +398,31 @@ void TableWriter::write_table(const std::string& group_path, const Table& local,
 
 void TableWriter::write_table(const std::string& group_path, const Table& local, const RowLayout& layout,
                               Codec codec) {
-  const std::uint64_t local_rows = layout.local_rows();
+  for (const auto& c : local.columns()) check_rows(group_path, c, layout);
+  write_columns(
+      group_path, local.columns().size(), [&](std::size_t k) -> const Column& { return local.columns()[k]; }, layout,
+      codec);
+}
+
+void TableWriter::write_table(const std::string& group_path, std::size_t columns,
+                              const std::function<Column(std::size_t)>& column, const RowLayout& layout,
+                              Codec codec) {
+  Column current;
+  write_columns(
+      group_path, columns,
+      [&](std::size_t k) -> const Column& {
+        current = Column{};  // released before the next is made
+        current = column(k);
+        check_rows(group_path, current, layout);
+        return current;
+      },
+      layout, codec);
+}
+
+void TableWriter::write_columns(const std::string& group_path, std::size_t columns,
+                                const std::function<const Column&(std::size_t)>& column, const RowLayout& layout,
+                                Codec codec) {
   const std::uint64_t total = layout.total;
-  for (const auto& c : local.columns())
-    if (column_size(c.data) != local_rows)
-      throw std::runtime_error("table " + group_path + ": column '" + c.name + "' has " +
-                               std::to_string(column_size(c.data)) + " rows, expected " +
-                               std::to_string(local_rows));
 
   Hid lcpl = checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "create link list");
   check(H5Pset_create_intermediate_group(lcpl, 1), "set intermediate groups");
@@ -407,7 +433,8 @@ void TableWriter::write_table(const std::string& group_path, const Table& local,
                       H5Gclose, "create group " + group_path + " in " + partial_path_.string());
 
   std::string column_list;
-  for (const auto& c : local.columns()) {
+  for (std::size_t k = 0; k < columns; ++k) {
+    const Column& c = column(k);
     column_list += (column_list.empty() ? "" : ",") + c.name;
     try {
     std::visit(

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -127,6 +128,12 @@ class TableWriter {
   // Collective: the rows placed by `layout` (a table of parts).
   void write_table(const std::string& group, const Table& local_rows, const RowLayout& layout,
                    Codec codec = Codec::kDeflate);
+  // Collective: a table of `columns` columns made one at a time by `column(k)`, each written and
+  // released before the next is made, so that a column built for the write (ingest's raw cells,
+  // restored from their normalized form) reuses the memory of the columns written before it.
+  void write_table(const std::string& group, std::size_t columns,
+                   const std::function<Column(std::size_t)>& column, const RowLayout& layout,
+                   Codec codec = Codec::kDeflate);
   // Collective; every rank passes the same values. `object` is "/" or a table's group.
   void set_attributes(const std::string& object, const Attributes& attributes);
   // Collective. `sync`: also fsync the file before the rename and its directory after it, so
@@ -136,6 +143,11 @@ class TableWriter {
   const std::filesystem::path& final_path() const { return final_path_; }
 
  private:
+  // The group and its columns, column(k) for k < columns, in order (a reference valid until the
+  // next call).
+  void write_columns(const std::string& group, std::size_t columns,
+                     const std::function<const Column&(std::size_t)>& column, const RowLayout& layout, Codec codec);
+
   const cluster::Context& ctx_;
   std::filesystem::path final_path_, partial_path_;
   std::unique_ptr<H5File> file_;

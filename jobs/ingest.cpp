@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <stdexcept>
 
 #include "cluster/collectives.hpp"
 #include "cluster/shuffle.hpp"
@@ -418,6 +419,39 @@ io::StringColumn names_of(const std::vector<std::uint32_t>& index, const std::ve
   return out;
 }
 
+// Writes table `t`, whose raw columns of `pairs` (text columns named by `names`) hold empty cells
+// where bit k of `same` says the raw value equals its normalized one: each raw column is made
+// whole only when its turn to be written comes, in memory the columns written before it freed
+// (a raw column precedes its normalized one in every table). Restoring all of them before the
+// write raised the calls' peak by 0.35 GB on one rank.
+template <std::size_t N, std::size_t P>
+void write_restoring_raw(io::TableWriter& writer, const std::string& group, io::Table& t,
+                         const std::vector<std::uint8_t>& same, const std::array<TextColumn, N>& names,
+                         const std::array<RawPair, P>& pairs, const io::RowLayout& layout) {
+  auto& columns = t.columns();
+  auto named = [&](std::string_view name) -> io::Column& {
+    for (auto& c : columns)
+      if (c.name == name) return c;
+    throw std::logic_error("ingest: no column " + std::string(name));
+  };
+  writer.write_table(
+      group, columns.size(),
+      [&](std::size_t k) {
+        for (std::size_t j = 0; j < P; ++j) {
+          if (columns[k].name != names[pairs[j].raw].name) continue;
+          const auto& normalized = std::get<io::StringColumn>(named(names[pairs[j].normalized].name).data);
+          io::Column whole{columns[k].name,
+                           restored_raw(std::get<io::StringColumn>(columns[k].data), normalized, same,
+                                        static_cast<unsigned>(j)),
+                           columns[k].encoding};
+          columns[k].data = io::StringColumn();
+          return whole;
+        }
+        return std::move(columns[k]);
+      },
+      layout, io::Codec::kLz4);
+}
+
 io::Table observations_table(ObservationRows& o, const io::RowLayout& layout, const std::vector<Source>& sources,
                              const std::vector<ExtraColumn>& extras) {
   io::Table t;
@@ -428,7 +462,6 @@ io::Table observations_table(ObservationRows& o, const io::RowLayout& layout, co
   t.add("obs", std::move(obs));
   t.add("source", names_of(o.source, sources), io::StringEncoding::kDictionary);
   t.add("line", std::move(o.line));
-  restore_raw(o.text, o.raw_as_normalized, kObsRawPairs);
   for (std::size_t c = 0; c < kObsTextCount; ++c)
     t.add(std::string(kObsTextColumns[c].name), std::move(o.text[c]), encoding(kObsTextColumns[c].dictionary));
   t.add("event_utc", std::move(o.event_utc));
@@ -630,14 +663,14 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
         prov.row_counts["/segments"] = layout.total;
         phase.mark("write /segments");
       }
-      const io::Table t = observations_table(all.obs, obs_layout, sources, extra_columns);
+      io::Table t = observations_table(all.obs, obs_layout, sources, extra_columns);
+      const auto same = std::move(all.obs.raw_as_normalized);
       all.obs = {};
-      writer.write_table("/observations", t, obs_layout, io::Codec::kLz4);
+      write_restoring_raw(writer, "/observations", t, same, kObsTextColumns, kObsRawPairs, obs_layout);
       prov.row_counts["/observations"] = obs_layout.total;
       phase.mark("write /observations");
     } else {
       auto& c = all.calls;
-      restore_raw(c.text, c.raw_as_normalized, kCallRawPairs);
       const auto layout = per_source(c.source);
       io::Table t;
       t.add("line", std::move(c.line));
@@ -645,8 +678,9 @@ void ingest(const JobEnv& env, const fs::path& feeds_dir, const std::vector<Mapp
         t.add(std::string(kCallTextColumns[k].name), std::move(c.text[k]), encoding(kCallTextColumns[k].dictionary));
       t.add("start_utc", std::move(c.start_utc));
       t.add("duration_s", std::move(c.duration_s));
+      const auto same = std::move(c.raw_as_normalized);
       all.calls = {};
-      writer.write_table("/calls", t, layout, io::Codec::kLz4);
+      write_restoring_raw(writer, "/calls", t, same, kCallTextColumns, kCallRawPairs, layout);
       prov.row_counts["/calls"] = layout.total;
       phase.mark("write /calls");
     }

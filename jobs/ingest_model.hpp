@@ -144,18 +144,22 @@ inline constexpr std::array<RawPair, 3> kObsRawPairs = {
     {{kObsPhoneRaw, kObsPhone}, {kObsDobRaw, kObsDob}, {kObsDocumentNumberRaw, kObsDocumentNumber}}};
 inline constexpr std::array<RawPair, 2> kCallRawPairs = {{{kCallCallerRaw, kCallCaller}, {kCallCalleeRaw, kCallCallee}}};
 
+// The raw column of a pair made whole: the rows whose bit `bit` of `same` is set get their
+// normalized cell.
+inline io::StringColumn restored_raw(const io::StringColumn& raw, const io::StringColumn& normalized,
+                                     const std::vector<std::uint8_t>& same, unsigned bit) {
+  io::StringColumn full;
+  full.reserve(raw.size(), raw.bytes() + normalized.bytes());
+  raw.for_each([&](std::size_t i, std::string_view cell) { full.push_back((same[i] >> bit & 1) ? normalized[i] : cell); });
+  return full;
+}
+
 // The raw cells of pairs[k] for rows whose bit k of `same` is set: their normalized cells.
 template <std::size_t N, std::size_t P>
 void restore_raw(std::array<io::StringColumn, N>& text, const std::vector<std::uint8_t>& same,
                  const std::array<RawPair, P>& pairs) {
-  for (std::size_t k = 0; k < P; ++k) {
-    auto& raw = text[pairs[k].raw];
-    const auto& normalized = text[pairs[k].normalized];
-    io::StringColumn full;
-    full.reserve(raw.size(), raw.bytes() + normalized.bytes());
-    raw.for_each([&](std::size_t i, std::string_view cell) { full.push_back((same[i] >> k & 1) ? normalized[i] : cell); });
-    raw = std::move(full);
-  }
+  for (std::size_t k = 0; k < P; ++k)
+    text[pairs[k].raw] = restored_raw(text[pairs[k].raw], text[pairs[k].normalized], same, static_cast<unsigned>(k));
 }
 
 // Where a kept row's bytes are in this rank's input pieces: a row found to be a duplicate later
