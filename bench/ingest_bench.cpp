@@ -60,11 +60,7 @@ std::string travel_csv(std::size_t rows) {
 // One window of `rows` records processed in blocks of 2048 records and appended, per iteration.
 void run_window(benchmark::State& state, SourceKind kind, const char* file, const std::string& header,
                 const std::string& data) {
-  Source source = feed_source(kind, file);
-  std::vector<std::string_view> fields;
-  std::string scratch;
-  ch::io::split_fields(header, source.dialect, fields, scratch);
-  bind_header(source, {fields.begin(), fields.end()});
+  const Source source = feed_source(kind, file, header);
   Limits limits;
   limits.today = ch::text::days_from_civil(2026, 1, 1);
   limits.default_country_code = "44";

@@ -302,6 +302,18 @@ Source parse_mapping(std::string_view text, const std::string& origin,
   return s;
 }
 
+Source feed_source(SourceKind kind, const std::filesystem::path& file, std::string_view header) {
+  Source s = feed_source(kind, file);
+  std::vector<std::string_view> fields;
+  std::string scratch;
+  if (io::split_fields(header, s.dialect, fields, scratch) != io::FieldsStatus::kOk)
+    throw UsageError(file.string() + ": the header row has malformed quotes");
+  std::vector<std::string> names;
+  for (auto f : fields) names.emplace_back(text::trim(f));
+  bind_header(s, names);
+  return s;
+}
+
 void bind_header(Source& s, const std::vector<std::string>& header) {
   s.header = header;
   auto find = [&](const std::string& column, const std::string& needed_by) {

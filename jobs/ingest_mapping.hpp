@@ -23,6 +23,10 @@ Source parse_mapping(std::string_view toml_text, const std::string& origin,
 
 // Resolves the source's column names against its header row.
 void bind_header(Source& source, const std::vector<std::string>& header);
+// A generator feed bound to the header line `header` (split in the feed's dialect, fields
+// trimmed), as ingest binds it after reading a file's first record: for tests and benchmarks of
+// the row path.
+Source feed_source(SourceKind kind, const std::filesystem::path& file, std::string_view header);
 
 // Gives every extra field a slot in the run's union of extra columns; two sources may share an
 // extra only with the same type.

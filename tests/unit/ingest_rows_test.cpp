@@ -13,11 +13,7 @@ using namespace ch::jobs::ingestion;
 namespace {
 
 Batch process(SourceKind kind, const char* file, const std::string& header, const std::string& data) {
-  Source s = feed_source(kind, file);
-  std::vector<std::string_view> f;
-  std::string scratch;
-  ch::io::split_fields(header, s.dialect, f, scratch);
-  bind_header(s, {f.begin(), f.end()});
+  const Source s = feed_source(kind, file, header);
   Limits limits;
   limits.today = ch::text::days_from_civil(2025, 6, 1);
   limits.default_country_code = "44";
