@@ -136,7 +136,7 @@ std::array<io::StringColumn, N> text_columns(const std::array<TextColumn, N>& ki
 
 // Raw values kept beside their normalized form are mostly equal to it (E.164 phones, ISO dates,
 // plain document numbers: every call of the generator's feeds): such a raw cell is held empty with
-// a flag bit per pair, and restore_raw() puts the value back for the write.
+// a flag bit per pair, and restored_raw() puts the value back for the write.
 struct RawPair {
   std::uint8_t raw, normalized;  // text column indices
 };
@@ -152,14 +152,6 @@ inline io::StringColumn restored_raw(const io::StringColumn& raw, const io::Stri
   full.reserve(raw.size(), raw.bytes() + normalized.bytes());
   raw.for_each([&](std::size_t i, std::string_view cell) { full.push_back((same[i] >> bit & 1) ? normalized[i] : cell); });
   return full;
-}
-
-// The raw cells of pairs[k] for rows whose bit k of `same` is set: their normalized cells.
-template <std::size_t N, std::size_t P>
-void restore_raw(std::array<io::StringColumn, N>& text, const std::vector<std::uint8_t>& same,
-                 const std::array<RawPair, P>& pairs) {
-  for (std::size_t k = 0; k < P; ++k)
-    text[pairs[k].raw] = restored_raw(text[pairs[k].raw], text[pairs[k].normalized], same, static_cast<unsigned>(k));
 }
 
 // Where a kept row's bytes are in this rank's input pieces: a row found to be a duplicate later

@@ -274,7 +274,7 @@ class RecordProcessor {
   }
 
   // Pushes the raw cell of pair k of a table (empty when it equals its normalized cell, which
-  // then stands for it: restore_raw) and sets the pair's bit in `same`.
+  // then stands for it: restored_raw) and sets the pair's bit in `same`.
   static void push_raw(io::StringColumn& raw, std::string_view value, std::string_view normalized,
                        std::uint8_t& same, unsigned k) {
     const bool equal = value == normalized;

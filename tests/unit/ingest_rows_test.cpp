@@ -1,5 +1,5 @@
 // The row path holds a raw cell that equals its normalized form (an E.164 phone, an ISO date, a
-// plain document number) as an empty cell with a flag, and restore_raw() gives back exactly the
+// plain document number) as an empty cell with a flag, and restored_raw() gives back exactly the
 // raw values: what records.h5 shows must not depend on that saving.
 #include <gtest/gtest.h>
 
@@ -23,6 +23,14 @@ Batch process(SourceKind kind, const char* file, const std::string& header, cons
   process_records(s, 0, limits, 0, data, spans, 0, spans.size(), 0, false, out);
   EXPECT_EQ(out.counts[0].quarantined(), 0u);
   return out;
+}
+
+// Every raw column of `pairs` made whole, as the write does one column at a time.
+template <std::size_t N, std::size_t P>
+void restore_raw(std::array<ch::io::StringColumn, N>& text, const std::vector<std::uint8_t>& same,
+                 const std::array<RawPair, P>& pairs) {
+  for (std::size_t k = 0; k < P; ++k)
+    text[pairs[k].raw] = restored_raw(text[pairs[k].raw], text[pairs[k].normalized], same, static_cast<unsigned>(k));
 }
 
 }  // namespace
