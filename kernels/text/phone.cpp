@@ -78,41 +78,36 @@ PhoneError normalize_phone(std::string_view raw, std::string_view default_countr
                            std::string& e164) {
   e164.clear();
   const std::string_view s = trim(raw);
+  std::string digits, national;
+  std::string_view international;
   // Already E.164 ("+" and digits only, as call records carry them): no digit copy.
   if (s.size() > 1 && s[0] == '+' &&
       std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    const std::string_view international = s.substr(1);
-    if (international.size() < 7 || international.size() > 15) return PhoneError::kBadLength;
-    if (country_code_length(international) == 0) return PhoneError::kUnknownCountryCode;
-    e164.assign(s);
-    return PhoneError::kNone;
-  }
-  bool plus = false;
-  std::string digits;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c >= '0' && c <= '9') {
-      digits.push_back(c);
-    } else if (c == '+' && digits.empty() && !plus) {
-      plus = true;
-    } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/') {
-      // separators
-    } else {
-      return PhoneError::kBadCharacter;
-    }
-  }
-  if (digits.empty()) return PhoneError::kEmpty;
-  std::string_view international;
-  std::string national;
-  if (plus) {
-    international = digits;
-  } else if (digits.size() > 2 && digits[0] == '0' && digits[1] == '0') {
-    international = std::string_view(digits).substr(2);
+    international = s.substr(1);
   } else {
-    if (default_country_code.empty()) return PhoneError::kNoCountryCode;
-    national.assign(default_country_code);
-    national.append(digits[0] == '0' ? std::string_view(digits).substr(1) : std::string_view(digits));
-    international = national;
+    bool plus = false;
+    for (const char c : s) {
+      if (c >= '0' && c <= '9') {
+        digits.push_back(c);
+      } else if (c == '+' && digits.empty() && !plus) {
+        plus = true;
+      } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/') {
+        // separators
+      } else {
+        return PhoneError::kBadCharacter;
+      }
+    }
+    if (digits.empty()) return PhoneError::kEmpty;
+    if (plus) {
+      international = digits;
+    } else if (digits.size() > 2 && digits[0] == '0' && digits[1] == '0') {
+      international = std::string_view(digits).substr(2);
+    } else {
+      if (default_country_code.empty()) return PhoneError::kNoCountryCode;
+      national.assign(default_country_code);
+      national.append(digits[0] == '0' ? std::string_view(digits).substr(1) : std::string_view(digits));
+      international = national;
+    }
   }
   if (international.size() < 7 || international.size() > 15) return PhoneError::kBadLength;
   if (country_code_length(international) == 0) return PhoneError::kUnknownCountryCode;
