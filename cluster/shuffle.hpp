@@ -84,8 +84,8 @@ std::vector<T> shuffle(const Context& ctx, std::span<const T> items, OwnerFn own
 namespace detail {
 
 // The exchange of shuffle(items&&): the items that stay on this rank are compacted at the front of
-// `items` (which is shrunk to them), the rest are packed and released; returns what each other
-// rank sent here (the entry of this rank empty).
+// `items`, the rest are packed and sent; returns what each other rank sent here (the entry of this
+// rank empty). `items` keeps its capacity: the result is usually assembled in it (fits_in_place).
 template <class T, class OwnerFn>
 std::vector<std::vector<std::byte>> exchange_by_owner(const Context& ctx, std::vector<T>& items, OwnerFn& owner) {
   static_assert(std::is_trivially_copyable_v<T>, "use shuffle_serialized for types with pointers");
@@ -108,34 +108,58 @@ std::vector<std::vector<std::byte>> exchange_by_owner(const Context& ctx, std::v
       outgoing[r].insert(outgoing[r].end(), b, b + sizeof(T));
     }
   }
-  if (kept < items.size()) {
-    items.resize(kept);
-    items.shrink_to_fit();
-  }
+  items.resize(kept);
   return shuffle_bytes(ctx, std::move(outgoing));
+}
+
+// Whether the result of `total` items is assembled in the input's own buffer: when it fits and
+// would not leave most of it idle. A new buffer of the result's size, allocated next to the
+// incoming parts, set the peak of the stages' largest shuffles; the input's memory was freed
+// at the same moment but too late to be reused for it.
+template <class T>
+bool fits_in_place(const std::vector<T>& items, std::size_t total) {
+  return total <= items.capacity() && total >= items.capacity() / 4;
+}
+
+template <class T>
+std::vector<T> shrunk(std::vector<T>&& items) {
+  if (items.capacity() / 4 > items.size()) items.shrink_to_fit();
+  return std::move(items);
 }
 
 }  // namespace detail
 
 // The same for a vector the caller is done with. The items that stay on this rank are compacted
-// in place instead of being packed and unpacked, and the rest are released once packed: on one
-// rank nothing is copied, and in general the shuffle peaks near twice its data.
+// in place instead of being packed and unpacked, the rest are released once packed, and the
+// result is assembled in the input's buffer when it fits: on one rank nothing is copied, and in
+// general the shuffle peaks near the input plus what arrives.
 template <class T, class OwnerFn>
 std::vector<T> shuffle(const Context& ctx, std::vector<T>&& items, OwnerFn owner) {
   auto incoming = detail::exchange_by_owner(ctx, items, owner);
   const auto p = static_cast<std::size_t>(ctx.size());
   const auto self = static_cast<std::size_t>(ctx.rank());
   const std::size_t kept = items.size();
-  std::size_t total = kept;
-  for (const auto& buf : incoming) total += buf.size() / sizeof(T);
-  if (total == kept) return std::move(items);
-  std::vector<T> out(total);
+  std::size_t total = kept, before_self = 0;
+  for (std::size_t r = 0; r < p; ++r) {
+    total += incoming[r].size() / sizeof(T);
+    if (r < self) before_self += incoming[r].size() / sizeof(T);
+  }
+  if (total == kept) return detail::shrunk(std::move(items));
+  const bool in_place = detail::fits_in_place(items, total);
+  std::vector<T> out;
+  if (in_place) {
+    items.resize(total);
+    if (kept > 0 && before_self > 0) std::memmove(items.data() + before_self, items.data(), kept * sizeof(T));
+    out = std::move(items);
+  } else {
+    out.resize(total);
+    if (kept > 0) std::memcpy(out.data() + before_self, items.data(), kept * sizeof(T));
+    items = std::vector<T>();
+  }
   std::size_t at = 0;
   for (std::size_t r = 0; r < p; ++r) {
     if (r == self) {
-      if (kept > 0) std::memcpy(out.data() + at, items.data(), kept * sizeof(T));
       at += kept;
-      items = std::vector<T>();
     } else {
       if (!incoming[r].empty()) std::memcpy(out.data() + at, incoming[r].data(), incoming[r].size());
       at += incoming[r].size() / sizeof(T);
@@ -154,36 +178,68 @@ std::vector<T> shuffle_merge(const Context& ctx, std::vector<T>&& items, OwnerFn
   auto incoming = detail::exchange_by_owner(ctx, items, owner);
   const auto p = static_cast<std::size_t>(ctx.size());
   const auto self = static_cast<std::size_t>(ctx.rank());
-  std::vector<const std::byte*> base(p);
+  const std::size_t kept = items.size();
   std::size_t total = 0;
+  for (std::size_t r = 0; r < p; ++r) total += r == self ? kept : incoming[r].size() / sizeof(T);
+  if (total == kept) return detail::shrunk(std::move(items));
+  const auto base = [&](std::size_t r) {
+    return r == self ? reinterpret_cast<const std::byte*>(items.data()) : incoming[r].data();
+  };
+  const auto load = [&](std::size_t r, std::size_t at) {
+    T x;
+    std::memcpy(&x, base(r) + at * sizeof(T), sizeof(T));
+    return x;
+  };
   struct Cursor {
     T head;
-    std::size_t part, at, end;
+    std::size_t part, left;  // items of the part not yet placed
   };
   std::vector<Cursor> heap;
-  for (std::size_t r = 0; r < p; ++r) {
-    base[r] = r == self ? reinterpret_cast<const std::byte*>(items.data()) : incoming[r].data();
-    const std::size_t n = r == self ? items.size() : incoming[r].size() / sizeof(T);
-    total += n;
-    if (n == 0) continue;
-    Cursor c{T{}, r, 0, n};
-    std::memcpy(&c.head, base[r], sizeof(T));
-    heap.push_back(c);
+  if (detail::fits_in_place(items, total)) {
+    // From the back into `items` itself: the next free place is never before this rank's own
+    // unread items, so nothing is overwritten before it is read. A max-heap on (head, part): the
+    // largest head first, the higher rank first among equals — a stable merge, backwards.
+    items.resize(total);
+    for (std::size_t r = 0; r < p; ++r) {
+      const std::size_t n = r == self ? kept : incoming[r].size() / sizeof(T);
+      if (n > 0) heap.push_back({load(r, n - 1), r, n});
+    }
+    const auto before = [&](const Cursor& a, const Cursor& b) {
+      return less(a.head, b.head) || (!less(b.head, a.head) && a.part < b.part);
+    };
+    std::make_heap(heap.begin(), heap.end(), before);
+    for (std::size_t w = total; w-- > 0;) {
+      std::pop_heap(heap.begin(), heap.end(), before);
+      Cursor& c = heap.back();
+      items[w] = c.head;
+      if (--c.left > 0) {
+        c.head = load(c.part, c.left - 1);
+        std::push_heap(heap.begin(), heap.end(), before);
+      } else {
+        if (c.part != self) incoming[c.part] = std::vector<std::byte>();
+        heap.pop_back();
+      }
+    }
+    return std::move(items);
   }
-  if (heap.size() == 1 && heap.front().part == self) return std::move(items);
   // A min-heap on (head, part): the smallest head first, the lower rank first among equals.
+  for (std::size_t r = 0; r < p; ++r) {
+    const std::size_t n = r == self ? kept : incoming[r].size() / sizeof(T);
+    if (n > 0) heap.push_back({load(r, 0), r, n});
+  }
   const auto later = [&](const Cursor& a, const Cursor& b) {
     return less(b.head, a.head) || (!less(a.head, b.head) && a.part > b.part);
   };
   std::make_heap(heap.begin(), heap.end(), later);
   std::vector<T> out;
   out.reserve(total);
+  std::vector<std::size_t> at(p, 0);
   while (!heap.empty()) {
     std::pop_heap(heap.begin(), heap.end(), later);
     Cursor& c = heap.back();
     out.push_back(c.head);
-    if (++c.at < c.end) {
-      std::memcpy(&c.head, base[c.part] + c.at * sizeof(T), sizeof(T));
+    if (++at[c.part] < c.left) {
+      c.head = load(c.part, at[c.part]);
       std::push_heap(heap.begin(), heap.end(), later);
     } else {
       if (c.part == self) items = std::vector<T>();

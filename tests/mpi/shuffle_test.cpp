@@ -187,3 +187,52 @@ TEST(ShuffleMerge, StableMergeOfTheRuns) {
               std::tie(expected[i].key, expected[i].source, expected[i].seq)) << "at " << i;
   for (const auto& it : mine) EXPECT_EQ(owner(it), ctx.rank());
 }
+
+// The moved-in shuffle and shuffle_merge assemble their result in the input's buffer when it fits
+// (the receivers' total within its capacity) and in a new one otherwise: both give what the
+// copying shuffle and a stable sort give, whether the input has room to spare or none.
+TEST(ShuffleInPlace, SameResultWithAndWithoutRoom) {
+  const auto ctx = Context::world();
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  auto items_of = [](int rank) {
+    std::vector<Item> v;
+    // Unequal counts per rank, so some ranks receive more than they send and others less.
+    for (std::uint32_t i = 0; i < 150 + 90 * static_cast<std::uint32_t>(rank); ++i)
+      v.push_back({(i * 29ULL + static_cast<std::uint64_t>(rank) * 11) % 50, static_cast<std::uint32_t>(rank), i});
+    return v;
+  };
+  const auto owner = [&](const Item& it) { return owner_of(it.key, ctx.size()); };
+  const auto mine = items_of(ctx.rank());
+  const auto reference = ch::cluster::shuffle(ctx, std::span<const Item>(mine), owner);
+  auto by_key = [](const Item& a, const Item& b) { return a.key < b.key; };
+  auto sorted_of = [&](int rank) {
+    auto v = items_of(rank);
+    std::stable_sort(v.begin(), v.end(), by_key);
+    return v;
+  };
+  const auto range_owner = [&](const Item& it) { return static_cast<int>(it.key * p / 50); };
+  std::vector<Item> merged_reference;
+  for (int r = 0; r < ctx.size(); ++r)
+    for (const auto& it : sorted_of(r))
+      if (range_owner(it) == ctx.rank()) merged_reference.push_back(it);
+  std::stable_sort(merged_reference.begin(), merged_reference.end(), by_key);
+  const auto same = [](const std::vector<Item>& a, const std::vector<Item>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (std::tie(a[i].key, a[i].source, a[i].seq) != std::tie(b[i].key, b[i].source, b[i].seq)) return false;
+    return true;
+  };
+  for (const std::size_t room : {std::size_t{0}, std::size_t{100}, std::size_t{1000}}) {
+    auto input = mine;
+    input.shrink_to_fit();
+    input.reserve(input.size() + room);
+    const auto got = ch::cluster::shuffle(ctx, std::move(input), owner);
+    EXPECT_TRUE(same(got, reference)) << "shuffle, room " << room;
+
+    auto sorted = sorted_of(ctx.rank());
+    sorted.shrink_to_fit();
+    sorted.reserve(sorted.size() + room);
+    const auto merged = ch::cluster::shuffle_merge(ctx, std::move(sorted), range_owner, by_key);
+    EXPECT_TRUE(same(merged, merged_reference)) << "shuffle_merge, room " << room;
+  }
+}
