@@ -397,6 +397,73 @@ int compared_at(const RowPartition& part, const match::CandidatePair& c) {
   return part.owner((mix64(c.lo ^ mix64(c.hi)) & 1) ? c.lo : c.hi);
 }
 
+// The smaller-row ranges blocking plans one at a time: as many as it takes to keep each rank's
+// raw pairs of a range near cfg.plan_piece_pairs (medium, 2 ranks: 136 M raw pairs per rank were
+// planned at once, 1.1 GB, and sorted through as much again). Cut where the pairs counted over
+// all ranks reach equal shares; the same ranges on every rank. Collective.
+struct PlanPieces {
+  std::vector<match::RowRange> ranges;
+  std::vector<std::uint64_t> planned;  // this rank's raw pairs in each range
+};
+PlanPieces plan_pieces(const cluster::Context& ctx, std::span<const match::BlockMember> blocks, std::uint64_t n,
+                       const ResolveConfig& cfg) {
+  const std::uint64_t mine = match::planned_pairs(blocks, cfg.max_block_size, cfg.window);
+  const std::uint64_t per_rank = cluster::allreduce_sum<std::uint64_t>(ctx, mine) / static_cast<std::uint64_t>(ctx.size());
+  constexpr std::size_t kBuckets = 4096;
+  const auto pieces = std::min<std::uint64_t>(kBuckets, (per_rank + cfg.plan_piece_pairs - 1) / cfg.plan_piece_pairs);
+  if (pieces <= 1) return {{match::RowRange{}}, {mine}};
+  const auto local = match::pairs_by_smaller_row(blocks, cfg.max_block_size, cfg.window, n, kBuckets);
+  auto global = local;
+  cluster::allreduce_sum(ctx, global);
+  PlanPieces out{match::row_pieces(global, n, pieces), {}};
+  const std::uint64_t width = match::bucket_rows(n, kBuckets);
+  for (const auto& r : out.ranges) {
+    std::uint64_t count = 0;
+    for (std::size_t b = r.begin / width; b < kBuckets && b * width < r.end; ++b) count += local[b];
+    out.planned.push_back(count);
+  }
+  return out;
+}
+
+void dedupe(std::vector<std::uint64_t>& words) { match::dedupe_packed(words); }
+void dedupe(std::vector<match::CandidatePair>& pairs) { match::dedupe_pairs(pairs); }
+match::CandidatePair as_pair(std::uint64_t word) { return match::unpack_pair(word); }
+const match::CandidatePair& as_pair(const match::CandidatePair& c) { return c; }
+
+// The candidate pairs compared on this rank, sorted by (lo, hi) with the union of their rules:
+// planned range by range, de-duplicated before the shuffle as well (rules overlap: about 40 % of
+// the raw pairs on the small scenario are repeats) and after it, where the pair is compared
+// (compared_at). `raw_pairs` gets this rank's planned count. Collective.
+template <class Pair, class OnOversize>
+std::vector<Pair> plan_and_send(const cluster::Context& ctx, const RowPartition& part,
+                                std::span<const match::BlockMember> blocks, const PlanPieces& pieces,
+                                const ResolveConfig& cfg, std::uint64_t& raw_pairs, OnOversize on_oversize) {
+  std::vector<Pair> out;
+  const auto ignore = [](std::uint64_t, std::size_t, std::uint8_t) {};
+  for (std::size_t r = 0; r < pieces.ranges.size(); ++r) {
+    match::BlockingStats stats;
+    std::vector<Pair> piece;
+    piece.reserve(pieces.planned[r]);
+    if (r == 0)  // every call visits every block: the oversize ones are logged once
+      match::plan_blocks(blocks, cfg.max_block_size, cfg.window, piece, stats, on_oversize, pieces.ranges[r]);
+    else
+      match::plan_blocks(blocks, cfg.max_block_size, cfg.window, piece, stats, ignore, pieces.ranges[r]);
+    raw_pairs += stats.pairs;
+    dedupe(piece);
+    piece = cluster::shuffle<Pair>(ctx, std::move(piece), [&](const Pair& p) { return compared_at(part, as_pair(p)); });
+    dedupe(piece);
+    if (out.empty()) {
+      // The ranges hold about equal shares: reserving for all from the first spares the copies
+      // of doubling (pages reserved but never written are not resident).
+      out = std::move(piece);
+      out.reserve(out.size() + out.size() * (pieces.ranges.size() - 1 - r) * 5 / 4);
+    } else {
+      out.insert(out.end(), piece.begin(), piece.end());
+    }
+  }
+  return out;
+}
+
 // Blocking, de-duplication, comparison and the random-pair sample. Collective.
 Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part, std::uint64_t first,
                            const ObservationStore& fields, const match::ComparisonSpec& spec,
@@ -423,7 +490,6 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   auto blocks = cluster::shuffle<match::BlockMember>(
       ctx, std::move(members), [p](const match::BlockMember& m) { return static_cast<int>(m.key % p); });
   tbb::parallel_sort(blocks.begin(), blocks.end());
-  match::BlockingStats bstats;
   auto& oversize_by_rule = out.oversize_by_rule;
   oversize_by_rule.assign(rules.size(), 0);
   std::vector<std::uint64_t> largest_by_rule(rules.size(), 0);
@@ -432,19 +498,15 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
     largest_by_rule[rule] = std::max<std::uint64_t>(largest_by_rule[rule], size);
   };
   // Packed one word per pair from planning on, while they are many (sorted, merged and sent: a
-  // third of the bytes), unless the rows or rules do not fit a word. Planned as pairs and packed
-  // afterwards, both arrays were alive at blocking's peak (medium, 1 rank: 6.5 + 2.2 GB).
+  // third of the bytes), unless the rows or rules do not fit a word.
   const bool packed = match::packable(n, rules.size());
-  std::vector<match::CandidatePair> candidates;
-  std::vector<std::uint64_t> words;
-  const auto planned = match::planned_pairs(blocks, cfg.max_block_size, cfg.window);
-  if (packed) {
-    words.reserve(planned);
-    match::plan_blocks(blocks, cfg.max_block_size, cfg.window, words, bstats, on_oversize);
-  } else {
-    candidates.reserve(planned);
-    match::plan_blocks(blocks, cfg.max_block_size, cfg.window, candidates, bstats, on_oversize);
-  }
+  const auto pieces = plan_pieces(ctx, blocks, n, cfg);
+  spdlog::debug("resolve: candidate pairs planned in {} ranges of their smaller row", pieces.ranges.size());
+  std::uint64_t raw_pairs = 0;
+  if (packed)
+    out.packed = plan_and_send<std::uint64_t>(ctx, part, blocks, pieces, cfg, raw_pairs, on_oversize);
+  else
+    out.wide = plan_and_send<match::CandidatePair>(ctx, part, blocks, pieces, cfg, raw_pairs, on_oversize);
   // Not `blocks = {}`: assigning an empty list keeps the capacity, i.e. all of the memory.
   blocks = std::vector<match::BlockMember>();
   cluster::allreduce_sum(ctx, oversize_by_rule);
@@ -454,24 +516,7 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
       spdlog::info("resolve: {} blocks of rule '{}' exceed {} observations (largest {}): compared by "
                    "sorted neighbourhood, window {}",
                    oversize_by_rule[r], rules[r].text, cfg.max_block_size, largest_by_rule[r], cfg.window);
-  const std::uint64_t raw_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, bstats.pairs);
-
-  // De-duplicate where the pair is compared (compared_at); the pairs stay there, sorted by
-  // (lo, hi), until scoring has picked the matches.
-  // Rules overlap (about 40 % of the raw pairs on the small scenario are repeats), so
-  // de-duplicating before the shuffle as well shrinks the largest array resolve holds.
-  if (packed) {
-    match::dedupe_packed(words);
-    words = cluster::shuffle<std::uint64_t>(ctx, std::move(words),
-                                            [&](std::uint64_t w) { return compared_at(part, match::unpack_pair(w)); });
-    match::dedupe_packed(words);
-  } else {
-    match::dedupe_pairs(candidates);
-    out.wide = cluster::shuffle<match::CandidatePair>(
-        ctx, std::move(candidates), [&](const match::CandidatePair& c) { return compared_at(part, c); });
-    match::dedupe_pairs(out.wide);
-  }
-  out.packed = std::move(words);
+  raw_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, raw_pairs);
   // Reserved before the comparison fetches remote fields, so that nothing grows at resolve's peak.
   out.patterns.reserve(out.size());
   out.names_swapped.reserve(out.size());

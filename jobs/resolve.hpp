@@ -31,6 +31,9 @@ struct ResolveConfig {
                                        "name_pair_phonetic+birth_year", "dob+given_initial"};
   std::uint64_t max_block_size = 100;     // larger blocks: sorted neighbourhood
   std::uint64_t window = 20;              // sorted-neighbourhood window
+  // Candidate pairs planned at a time per rank (2^25: 256 MB as packed words): blocking plans
+  // them in ranges of their smaller row, each de-duplicated and sent on before the next.
+  std::uint64_t plan_piece_pairs = std::uint64_t{1} << 25;
   // Extra comparisons "column:kind" (kind: name, identifier, exact); used when the column
   // exists in /observations and is non-empty somewhere.
   std::vector<std::string> extra_comparisons = {

@@ -26,6 +26,7 @@ const Key kKeys[] = {
     {"blocking", &ResolveConfig::blocking},
     {"max_block_size", &ResolveConfig::max_block_size},
     {"window", &ResolveConfig::window},
+    {"plan_piece_pairs", &ResolveConfig::plan_piece_pairs},
     {"extra_comparisons", &ResolveConfig::extra_comparisons},
     {"u_sample_pairs", &ResolveConfig::u_sample_pairs},
     {"u_from_random_pairs", &ResolveConfig::u_from_random_pairs},
@@ -105,6 +106,7 @@ void validate(const ResolveConfig& c, const std::string& where) {
     bad(where, "guard_probability", "must be in (0, 1)");
   if (c.window < 2) bad(where, "window", "must be at least 2");
   if (c.max_block_size < 2) bad(where, "max_block_size", "must be at least 2");
+  if (c.plan_piece_pairs < 1) bad(where, "plan_piece_pairs", "must be at least 1");
   if (c.blocking.empty() || c.blocking.size() > 32) bad(where, "blocking", "1 to 32 rules");
   if (c.em_max_iterations < 1) bad(where, "em_max_iterations", "must be at least 1");
 }

@@ -152,6 +152,42 @@ std::uint64_t planned_pairs(std::span<const BlockMember> sorted, std::size_t max
   return total;
 }
 
+std::uint64_t bucket_rows(std::uint64_t rows, std::size_t buckets) {
+  return std::max<std::uint64_t>(1, (rows + buckets - 1) / std::max<std::size_t>(buckets, 1));
+}
+
+std::vector<std::uint64_t> pairs_by_smaller_row(std::span<const BlockMember> sorted, std::size_t max_block,
+                                                std::size_t window, std::uint64_t rows, std::size_t buckets) {
+  std::vector<std::uint64_t> count(buckets, 0);
+  const std::uint64_t width = bucket_rows(rows, buckets);
+  for_each_planned_pair(
+      sorted, max_block, window, [](std::size_t, std::size_t) {},
+      [&](std::uint64_t a, std::uint64_t b, std::uint8_t) {
+        ++count[std::min<std::uint64_t>(std::min(a, b) / width, buckets - 1)];
+      });
+  return count;
+}
+
+std::vector<RowRange> row_pieces(std::span<const std::uint64_t> histogram, std::uint64_t rows, std::size_t pieces) {
+  const std::uint64_t width = bucket_rows(rows, histogram.size());
+  std::uint64_t total = 0;
+  for (const auto c : histogram) total += c;
+  std::vector<RowRange> out;
+  RowRange next;  // begins at 0
+  std::uint64_t seen = 0;
+  for (std::size_t b = 0; b + 1 < histogram.size() && out.size() + 1 < pieces; ++b) {
+    seen += histogram[b];
+    // Cut after bucket b once it holds this piece's share of the pairs.
+    if (seen * pieces >= total * (out.size() + 1) && seen > 0) {
+      next.end = (b + 1) * width;
+      out.push_back(next);
+      next = RowRange{next.end};
+    }
+  }
+  out.push_back(next);  // the rest, to the last row and beyond
+  return out;
+}
+
 namespace {
 
 // Rows below 2^28 and rule sets below 2^8 fit one word as (lo, hi, rules): sorting 8-byte words

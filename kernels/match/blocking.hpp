@@ -17,7 +17,9 @@
 // rules never meet.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -93,14 +95,34 @@ inline bool packable(std::uint64_t rows, std::size_t rules) {
   return rows <= (std::uint64_t{1} << kPackedRowBits) && rules <= static_cast<std::size_t>(kPackedRuleBits);
 }
 
+// The pairs whose smaller row lies in [begin, end). Planned one range after another, every copy
+// of a pair — from every rule, on every rank — falls in the same range, and the ranges follow
+// (lo, hi) order: each range is de-duplicated alone and the results concatenate sorted, so the
+// raw pairs of one range at a time are held instead of all of them.
+struct RowRange {
+  std::uint64_t begin = 0, end = std::numeric_limits<std::uint64_t>::max();
+  bool contains(std::uint64_t row) const { return row >= begin && row < end; }
+};
+
 // Candidate pairs of members sorted by operator<, block by block, appended to `out` as
 // CandidatePair or, for std::uint64_t, packed (pack_pair; the caller checks `packable`: on
 // `medium` the planned pairs are 272 M, 6.5 GB as pairs against 2.2 GB as words). Blocks above
 // `max_block` members use a sorted-neighbourhood window of `window` (≥ 2).
-// `on_oversize(key, size, rule)` is called for each such block (for logging).
+// Only pairs whose smaller row is in `lo` are emitted and counted in `stats.pairs`; the block
+// figures (blocks, oversize, largest, and `on_oversize(key, size, rule)` for each oversize
+// block, for logging) describe all blocks on every call.
 template <class Pair, class OnOversize>
 void plan_blocks(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window,
-                 std::vector<Pair>& out, BlockingStats& stats, OnOversize on_oversize);
+                 std::vector<Pair>& out, BlockingStats& stats, OnOversize on_oversize, RowRange lo = {});
+
+// How many pairs plan_blocks emits with their smaller row in each of `buckets` ranges of
+// `bucket_rows(rows, buckets)` rows: summed over ranks, where to cut `row_pieces`.
+std::uint64_t bucket_rows(std::uint64_t rows, std::size_t buckets);
+std::vector<std::uint64_t> pairs_by_smaller_row(std::span<const BlockMember> sorted, std::size_t max_block,
+                                                std::size_t window, std::uint64_t rows, std::size_t buckets);
+// At most `pieces` consecutive row ranges, cut at bucket edges, holding about equal shares of the
+// pairs counted in `histogram` (from pairs_by_smaller_row); together they cover every row.
+std::vector<RowRange> row_pieces(std::span<const std::uint64_t> histogram, std::uint64_t rows, std::size_t pieces);
 
 // How many pairs plan_blocks emits at most (it skips an observation paired with itself), so its
 // output can be sized once instead of grown by doubling.
@@ -119,40 +141,50 @@ std::vector<CandidatePair> unpack_pairs(std::span<const std::uint64_t> words);
 
 // ---- implementation ------------------------------------------------------------------------
 
-template <class Pair, class OnOversize>
-void plan_blocks(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window,
-                 std::vector<Pair>& out, BlockingStats& stats, OnOversize on_oversize) {
-  static_assert(std::is_same_v<Pair, CandidatePair> || std::is_same_v<Pair, std::uint64_t>);
-  auto emit = [&](std::uint64_t a, std::uint64_t b, std::uint8_t rule) {
-    if (a == b) return;  // the same observation can share a key with itself through two terms
-    const CandidatePair c{std::min(a, b), std::max(a, b), std::uint32_t{1} << (rule & 31)};
-    if constexpr (std::is_same_v<Pair, std::uint64_t>)
-      out.push_back(pack_pair(c));
-    else
-      out.push_back(c);
-    ++stats.pairs;
-  };
+// Calls on_block(begin, end) for each block of two or more members and on_pair(a, b, rule) for
+// each pair it plans, in plan order: what plan_blocks emits and pairs_by_smaller_row counts.
+template <class OnBlock, class OnPair>
+void for_each_planned_pair(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window,
+                           OnBlock on_block, OnPair on_pair) {
   std::size_t begin = 0;
   while (begin < sorted.size()) {
     std::size_t end = begin + 1;
     while (end < sorted.size() && sorted[end].key == sorted[begin].key) ++end;
     const std::size_t n = end - begin;
     if (n >= 2) {
-      ++stats.blocks;
-      stats.largest = std::max<std::uint64_t>(stats.largest, n);
-      if (n <= max_block) {
-        for (std::size_t i = begin; i < end; ++i)
-          for (std::size_t j = i + 1; j < end; ++j) emit(sorted[i].row, sorted[j].row, sorted[i].rule);
-      } else {
-        ++stats.oversize;
-        on_oversize(sorted[begin].key, n, sorted[begin].rule);
-        for (std::size_t i = begin; i < end; ++i)
-          for (std::size_t j = i + 1; j < std::min(end, i + window); ++j)
-            emit(sorted[i].row, sorted[j].row, sorted[i].rule);
-      }
+      on_block(begin, end);
+      const std::size_t reach = n <= max_block ? n : window;
+      for (std::size_t i = begin; i < end; ++i)
+        for (std::size_t j = i + 1; j < std::min(end, i + reach); ++j)
+          if (sorted[i].row != sorted[j].row)  // the same observation can share a key with itself through two terms
+            on_pair(sorted[i].row, sorted[j].row, sorted[i].rule);
     }
     begin = end;
   }
+}
+
+template <class Pair, class OnOversize>
+void plan_blocks(std::span<const BlockMember> sorted, std::size_t max_block, std::size_t window,
+                 std::vector<Pair>& out, BlockingStats& stats, OnOversize on_oversize, RowRange lo) {
+  static_assert(std::is_same_v<Pair, CandidatePair> || std::is_same_v<Pair, std::uint64_t>);
+  const auto on_block = [&](std::size_t begin, std::size_t end) {
+    const std::size_t n = end - begin;
+    ++stats.blocks;
+    stats.largest = std::max<std::uint64_t>(stats.largest, n);
+    if (n > max_block) {
+      ++stats.oversize;
+      on_oversize(sorted[begin].key, n, sorted[begin].rule);
+    }
+  };
+  for_each_planned_pair(sorted, max_block, window, on_block, [&](std::uint64_t a, std::uint64_t b, std::uint8_t rule) {
+    const CandidatePair c{std::min(a, b), std::max(a, b), std::uint32_t{1} << (rule & 31)};
+    if (!lo.contains(c.lo)) return;
+    if constexpr (std::is_same_v<Pair, std::uint64_t>)
+      out.push_back(pack_pair(c));
+    else
+      out.push_back(c);
+    ++stats.pairs;
+  });
 }
 
 }  // namespace ch::match

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <limits>
 #include <random>
 #include <set>
 #include <tuple>
@@ -196,4 +198,94 @@ TEST(PackedPairs, RowsOrRulesTooWideAreNotPackable) {
   EXPECT_EQ(p.lo, 12345u);
   EXPECT_EQ(p.hi, (std::uint64_t{1} << 28) - 1);
   EXPECT_EQ(p.rules, 0x81u);
+}
+
+// Planning by smaller-row ranges: the ranges row_pieces cuts from pairs_by_smaller_row cover
+// every row, and planning them one after another gives exactly the pairs of one whole plan, each
+// in the range of its smaller row.
+TEST(PlanBlocks, RowRangesPartitionThePlan) {
+  std::vector<BlockMember> m;
+  std::uint64_t state = 12345;
+  const auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+  constexpr std::uint64_t kRows = 1000;
+  for (std::uint64_t key = 0; key < 60; ++key) {
+    const std::size_t size = 2 + next() % (key % 10 == 0 ? 40 : 8);  // some above max_block
+    for (std::size_t i = 0; i < size; ++i) {
+      BlockMember x{key, (next() >> 33) % kRows, static_cast<std::uint8_t>(key % 3), {}};
+      std::snprintf(x.sort, sizeof x.sort, "s%05llu", static_cast<unsigned long long>(next() % 997));
+      m.push_back(x);
+    }
+  }
+  std::sort(m.begin(), m.end());
+  const auto ignore = [](std::uint64_t, std::size_t, std::uint8_t) {};
+  std::vector<std::uint64_t> whole;
+  BlockingStats all;
+  plan_blocks(m, 20, 4, whole, all, ignore);
+
+  for (const std::size_t buckets : {1, 7, 64, 5000}) {
+    const auto histogram = pairs_by_smaller_row(m, 20, 4, kRows, buckets);
+    ASSERT_EQ(histogram.size(), buckets);
+    std::uint64_t counted = 0;
+    for (const auto c : histogram) counted += c;
+    EXPECT_EQ(counted, whole.size());
+    for (const std::size_t pieces : {1, 2, 5, 40}) {
+      const auto ranges = row_pieces(histogram, kRows, pieces);
+      ASSERT_FALSE(ranges.empty());
+      EXPECT_LE(ranges.size(), pieces);
+      EXPECT_EQ(ranges.front().begin, 0u);
+      EXPECT_EQ(ranges.back().end, std::numeric_limits<std::uint64_t>::max());
+      for (std::size_t r = 1; r < ranges.size(); ++r) EXPECT_EQ(ranges[r].begin, ranges[r - 1].end);
+      if (buckets >= 64 && pieces > 1) {
+        EXPECT_GT(ranges.size(), 1u) << buckets << " buckets, " << pieces << " pieces";
+      }
+      std::vector<std::uint64_t> joined;
+      std::uint64_t emitted = 0;
+      for (const auto& range : ranges) {
+        std::vector<std::uint64_t> part;
+        BlockingStats stats;
+        plan_blocks(m, 20, 4, part, stats, ignore, range);
+        EXPECT_EQ(stats.blocks, all.blocks);  // block figures describe every block on every call
+        EXPECT_EQ(stats.pairs, part.size());
+        emitted += stats.pairs;
+        for (const auto w : part) EXPECT_TRUE(range.contains(unpack_pair(w).lo));
+        joined.insert(joined.end(), part.begin(), part.end());
+      }
+      EXPECT_EQ(emitted, whole.size());
+      auto a = whole, b = joined;
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      EXPECT_EQ(a, b) << buckets << " buckets, " << pieces << " pieces";
+      // The de-duplicated ranges, concatenated, are the de-duplicated whole: already in order.
+      std::vector<std::uint64_t> concatenated;
+      for (const auto& range : ranges) {
+        std::vector<std::uint64_t> part;
+        BlockingStats stats;
+        plan_blocks(m, 20, 4, part, stats, ignore, range);
+        dedupe_packed(part);
+        concatenated.insert(concatenated.end(), part.begin(), part.end());
+      }
+      auto deduped = whole;
+      dedupe_packed(deduped);
+      EXPECT_EQ(concatenated, deduped);
+    }
+  }
+}
+
+TEST(PlanBlocks, RowPiecesHoldAboutEqualShares) {
+  // 100 buckets of 10 rows; the pairs fall off linearly, as with smaller rows of uniform pairs.
+  std::vector<std::uint64_t> histogram(100);
+  std::uint64_t total = 0;
+  for (std::size_t b = 0; b < histogram.size(); ++b) total += histogram[b] = 2 * (100 - b);
+  const auto ranges = row_pieces(histogram, 1000, 4);
+  ASSERT_EQ(ranges.size(), 4u);
+  for (const auto& r : ranges) {
+    std::uint64_t share = 0;
+    for (std::size_t b = 0; b < histogram.size(); ++b)
+      if (r.contains(b * 10)) share += histogram[b];
+    EXPECT_NEAR(static_cast<double>(share), total / 4.0, 200.0);  // within one bucket
+  }
+  // An empty histogram (no pairs anywhere) is one range over every row.
+  const auto none = row_pieces(std::vector<std::uint64_t>(16, 0), 1000, 4);
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_TRUE(none[0].contains(0) && none[0].contains(999));
 }
