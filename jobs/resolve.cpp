@@ -31,6 +31,7 @@
 #include "kernels/match/chaining.hpp"
 #include "kernels/match/comparison.hpp"
 #include "kernels/match/handover.hpp"
+#include "kernels/match/pair_kinds.hpp"
 #include "kernels/memory.hpp"
 #include "kernels/rng.hpp"
 #include "kernels/sorted_runs.hpp"
@@ -184,15 +185,18 @@ void count_name_values(const cluster::Context& ctx, const RowPartition& part, st
 }
 
 // Sum of per-rank (pattern, count) lists, sorted by pattern: a dense integer Allreduce when
-// the pattern space is small, else a gather of the sparse lists merged in pattern order.
+// the pattern space is small, else a gather of the sparse lists merged in pattern order. The
+// pairs are counted by kind (an array index per pair), the kinds then by pattern.
 std::vector<std::pair<std::uint64_t, std::uint64_t>> global_pattern_counts(
     const cluster::Context& ctx, const std::vector<match::ComparisonLevels>& spec,
-    const std::vector<std::uint64_t>& patterns) {
+    const std::vector<std::uint32_t>& kind, const match::PairKinds& kinds) {
+  std::vector<std::uint64_t> per_kind(kinds.size(), 0);
+  for (const auto k : kind) ++per_kind[k];
   const std::uint64_t space = match::pattern_space(spec);
   std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
   if (space <= (std::uint64_t{1} << 22)) {
     std::vector<std::uint64_t> dense(space, 0);
-    for (const auto c : patterns) ++dense[c];
+    for (std::uint32_t k = 0; k < kinds.size(); ++k) dense[kinds[k].pattern] += per_kind[k];
     cluster::allreduce_sum(ctx, dense);
     for (std::uint64_t c = 0; c < space; ++c)
       if (dense[c] > 0) out.emplace_back(c, dense[c]);
@@ -201,17 +205,14 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> global_pattern_counts(
   struct PatternCount {
     std::uint64_t pattern, count;
   };
-  // Counted in a hash map: thousands of distinct patterns against 10^8 pairs (a sorted copy of
-  // the codes was 2 % of resolve).
-  std::unordered_map<std::uint64_t, std::uint64_t> counts;
-  for (const auto c : patterns) ++counts[c];
+  const auto by_pattern = [](const PatternCount& a, const PatternCount& b) { return a.pattern < b.pattern; };
   std::vector<PatternCount> local;
-  local.reserve(counts.size());
-  for (const auto& [pattern, count] : counts) local.push_back({pattern, count});
-  std::sort(local.begin(), local.end(), [](const PatternCount& a, const PatternCount& b) { return a.pattern < b.pattern; });
+  for (std::uint32_t k = 0; k < kinds.size(); ++k) local.push_back({kinds[k].pattern, per_kind[k]});
+  std::sort(local.begin(), local.end(), by_pattern);
   auto all = cluster::allgatherv<PatternCount>(ctx, local);
-  std::sort(all.begin(), all.end(), [](const PatternCount& a, const PatternCount& b) { return a.pattern < b.pattern; });
+  std::sort(all.begin(), all.end(), by_pattern);
   for (const auto& pc : all) {
+    if (pc.count == 0) continue;
     if (!out.empty() && out.back().first == pc.pattern) out.back().second += pc.count;
     else out.emplace_back(pc.pattern, pc.count);
   }
@@ -335,10 +336,11 @@ struct Candidates {
   // of 24 bytes per pair through comparison, EM and scoring (medium: 1.2 GB per rank).
   std::vector<std::uint64_t> packed;
   std::vector<match::CandidatePair> wide;
-  // Each pair's levels as its pattern code (match::encode_pattern) and whether the names were
-  // compared crossed: 8 bytes and a bit instead of a PairLevels (25 bytes).
-  std::vector<std::uint64_t> patterns;
-  std::vector<bool> names_swapped;
+  // Each pair's levels and whether the names were compared crossed, as the number of that
+  // outcome among this rank's distinct ones (match::PairKinds): 4 bytes instead of a pattern
+  // code and a flag (8 bytes and a bit), or a PairLevels (25 bytes).
+  std::vector<std::uint32_t> kind;
+  match::PairKinds kinds;
   std::vector<std::vector<double>> u_random;   // per comparison: level frequencies in random pairs
   std::vector<std::uint64_t> oversize_by_rule;  // blocks compared by sorted neighbourhood
   std::uint64_t total_pairs = 0;
@@ -354,19 +356,19 @@ struct Candidates {
   void free_pairs() {
     ch::free_storage(packed);
     ch::free_storage(wide);
-    ch::free_storage(patterns);
-    ch::free_storage(names_swapped);
+    ch::free_storage(kind);
   }
 
+  const match::PairKind& outcome(std::size_t i) const { return kinds[kind[i]]; }
   match::PairLevels levels(const std::vector<match::ComparisonLevels>& spec, std::size_t i) const {
     match::PairLevels l;
-    match::decode_pattern(spec, patterns[i], std::span<std::uint8_t>(l.level, spec.size()));
-    l.names_swapped = names_swapped[i];
+    match::decode_pattern(spec, outcome(i).pattern, std::span<std::uint8_t>(l.level, spec.size()));
+    l.names_swapped = outcome(i).names_swapped;
     return l;
   }
   void add(const std::vector<match::ComparisonLevels>& spec, const match::PairLevels& l) {
-    patterns.push_back(match::encode_pattern(spec, std::span<const std::uint8_t>(l.level, spec.size())));
-    names_swapped.push_back(l.names_swapped);
+    kind.push_back(
+        kinds.id(match::encode_pattern(spec, std::span<const std::uint8_t>(l.level, spec.size())), l.names_swapped));
   }
 };
 
@@ -518,8 +520,7 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
                    oversize_by_rule[r], rules[r].text, cfg.max_block_size, largest_by_rule[r], cfg.window);
   raw_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, raw_pairs);
   // Reserved before the comparison fetches remote fields, so that nothing grows at resolve's peak.
-  out.patterns.reserve(out.size());
-  out.names_swapped.reserve(out.size());
+  out.kind.reserve(out.size());
   out.total_pairs = cluster::allreduce_sum<std::uint64_t>(ctx, out.size());
   spdlog::info("resolve: {} candidate pairs from {} blocking rules ({} before de-duplication)", out.total_pairs,
                rules.size(), raw_pairs);
@@ -1072,7 +1073,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     tf.u_family_exact = u_random[match::kFamilyComparison][4];
     tf.u_given_exact = u_random[match::kGivenComparison][4];
   }
-  const auto pattern_counts = global_pattern_counts(ctx, levels_spec, cand.patterns);
+  const auto pattern_counts = global_pattern_counts(ctx, levels_spec, cand.kind, cand.kinds);
   match::FsModel model;
   if (saved_model) {
     model = std::move(*saved_model);
@@ -1159,6 +1160,9 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     // Below this weight a pair's probability is below match_probability with room to spare for
     // rounding, so its exp2 is skipped (most candidates: 110 M of 150 M on medium).
     const double clearly_below = model.weight_for_probability(cfg.match_probability) - 1e-6;
+    // Each kind of outcome weighed once: an array lookup per pair, not a hash lookup.
+    std::vector<PatternScore> kind_scores(cand.kinds.size());
+    for (std::uint32_t id = 0; id < cand.kinds.size(); ++id) kind_scores[id] = pattern_score(cand.kinds[id].pattern);
     // The pairs are sorted by lo: `at` (the smaller row's place in lo_counts) advances with lo.
     // `f(i, pair, at, probability)` for each match, in pair order.
     const auto for_each_match = [&](auto&& f) {
@@ -1167,7 +1171,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
         const auto c = cand.pair(i);
         if (i > 0 && c.lo != lo) ++at;
         lo = c.lo;
-        const auto& ps = pattern_score(cand.patterns[i]);
+        const auto& ps = kind_scores[cand.kind[i]];
         const double weight = match::pair_weight(ps.weight, match::pair_tf_terms(ps.levels, exact_terms[at]));
         if (weight < clearly_below) continue;
         const double prob = model.match_probability(weight);
@@ -1181,7 +1185,8 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     matches.reserve(count);
     match_probability.reserve(count);
     for_each_match([&](std::size_t i, const match::CandidatePair& c, std::size_t at, double prob) {
-      matches.push_back({c.lo, c.hi, cand.patterns[i], c.rules, lo_counts[at], cand.names_swapped[i]});
+      const auto& outcome = cand.outcome(i);
+      matches.push_back({c.lo, c.hi, outcome.pattern, c.rules, lo_counts[at], outcome.names_swapped});
       match_probability.push_back(prob);
     });
     checkpoint.safe_point("scored", save);
