@@ -179,8 +179,9 @@ std::vector<T> shuffle_merge(const Context& ctx, std::vector<T>&& items, OwnerFn
   const auto p = static_cast<std::size_t>(ctx.size());
   const auto self = static_cast<std::size_t>(ctx.rank());
   const std::size_t kept = items.size();
+  const auto count = [&](std::size_t r) { return r == self ? kept : incoming[r].size() / sizeof(T); };
   std::size_t total = 0;
-  for (std::size_t r = 0; r < p; ++r) total += r == self ? kept : incoming[r].size() / sizeof(T);
+  for (std::size_t r = 0; r < p; ++r) total += count(r);
   if (total == kept) return detail::shrunk(std::move(items));
   const auto base = [&](std::size_t r) {
     return r == self ? reinterpret_cast<const std::byte*>(items.data()) : incoming[r].data();
@@ -192,7 +193,7 @@ std::vector<T> shuffle_merge(const Context& ctx, std::vector<T>&& items, OwnerFn
   };
   struct Cursor {
     T head;
-    std::size_t part, left;  // items of the part not yet placed
+    std::size_t part, at;  // the head is item `at` of the part
   };
   std::vector<Cursor> heap;
   if (detail::fits_in_place(items, total)) {
@@ -200,10 +201,8 @@ std::vector<T> shuffle_merge(const Context& ctx, std::vector<T>&& items, OwnerFn
     // unread items, so nothing is overwritten before it is read. A max-heap on (head, part): the
     // largest head first, the higher rank first among equals — a stable merge, backwards.
     items.resize(total);
-    for (std::size_t r = 0; r < p; ++r) {
-      const std::size_t n = r == self ? kept : incoming[r].size() / sizeof(T);
-      if (n > 0) heap.push_back({load(r, n - 1), r, n});
-    }
+    for (std::size_t r = 0; r < p; ++r)
+      if (count(r) > 0) heap.push_back({load(r, count(r) - 1), r, count(r) - 1});
     const auto before = [&](const Cursor& a, const Cursor& b) {
       return less(a.head, b.head) || (!less(b.head, a.head) && a.part < b.part);
     };
@@ -212,8 +211,8 @@ std::vector<T> shuffle_merge(const Context& ctx, std::vector<T>&& items, OwnerFn
       std::pop_heap(heap.begin(), heap.end(), before);
       Cursor& c = heap.back();
       items[w] = c.head;
-      if (--c.left > 0) {
-        c.head = load(c.part, c.left - 1);
+      if (c.at > 0) {
+        c.head = load(c.part, --c.at);
         std::push_heap(heap.begin(), heap.end(), before);
       } else {
         if (c.part != self) incoming[c.part] = std::vector<std::byte>();
@@ -223,23 +222,20 @@ std::vector<T> shuffle_merge(const Context& ctx, std::vector<T>&& items, OwnerFn
     return std::move(items);
   }
   // A min-heap on (head, part): the smallest head first, the lower rank first among equals.
-  for (std::size_t r = 0; r < p; ++r) {
-    const std::size_t n = r == self ? kept : incoming[r].size() / sizeof(T);
-    if (n > 0) heap.push_back({load(r, 0), r, n});
-  }
+  for (std::size_t r = 0; r < p; ++r)
+    if (count(r) > 0) heap.push_back({load(r, 0), r, 0});
   const auto later = [&](const Cursor& a, const Cursor& b) {
     return less(b.head, a.head) || (!less(a.head, b.head) && a.part > b.part);
   };
   std::make_heap(heap.begin(), heap.end(), later);
   std::vector<T> out;
   out.reserve(total);
-  std::vector<std::size_t> at(p, 0);
   while (!heap.empty()) {
     std::pop_heap(heap.begin(), heap.end(), later);
     Cursor& c = heap.back();
     out.push_back(c.head);
-    if (++at[c.part] < c.left) {
-      c.head = load(c.part, at[c.part]);
+    if (++c.at < count(c.part)) {
+      c.head = load(c.part, c.at);
       std::push_heap(heap.begin(), heap.end(), later);
     } else {
       if (c.part == self) items = std::vector<T>();

@@ -212,7 +212,6 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> global_pattern_counts(
   auto all = cluster::allgatherv<PatternCount>(ctx, local);
   std::sort(all.begin(), all.end(), by_pattern);
   for (const auto& pc : all) {
-    if (pc.count == 0) continue;
     if (!out.empty() && out.back().first == pc.pattern) out.back().second += pc.count;
     else out.emplace_back(pc.pattern, pc.count);
   }
