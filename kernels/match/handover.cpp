@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include <tbb/parallel_sort.h>
+
 #include "kernels/rng.hpp"
 
 namespace ch::match {
@@ -12,15 +14,32 @@ std::uint64_t phone_pair_value(std::uint64_t phone_a, std::uint64_t phone_b) {
   return mix64(mix64(lo) ^ (hi * 0x9e3779b97f4a7c15ULL));
 }
 
+void collapse_calls(std::vector<PhoneCall>& calls) {
+  tbb::parallel_sort(calls.begin(), calls.end(), [](const PhoneCall& x, const PhoneCall& y) {
+    return std::tie(x.phone, x.contact) < std::tie(y.phone, y.contact);
+  });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const auto& c = calls[i];
+    if (kept > 0 && calls[kept - 1].phone == c.phone && calls[kept - 1].contact == c.contact) {
+      calls[kept - 1].first_day = std::min(calls[kept - 1].first_day, c.first_day);
+      calls[kept - 1].last_day = std::max(calls[kept - 1].last_day, c.last_day);
+    } else {
+      calls[kept++] = c;
+    }
+  }
+  calls.resize(kept);
+}
+
 void contacts_of_phone(std::span<const PhoneCall> calls, std::span<const std::uint64_t> holders,
                        const HandoverParams& params, std::vector<ContactPhone>& out) {
   if (calls.empty()) return;
-  std::int32_t first = calls[0].day, last = calls[0].day;
+  std::int32_t first = calls[0].first_day, last = calls[0].last_day;
   std::vector<std::uint64_t> contacts;
   contacts.reserve(calls.size());
   for (const auto& c : calls) {
-    first = std::min(first, c.day);
-    last = std::max(last, c.day);
+    first = std::min(first, c.first_day);
+    last = std::max(last, c.last_day);
     contacts.push_back(c.contact);
   }
   std::sort(contacts.begin(), contacts.end());
@@ -44,6 +63,8 @@ void shares_of_contact(std::span<const ContactPhone> rows, const HandoverParams&
   std::sort(phones.begin(), phones.end());
   const auto df = static_cast<std::size_t>(std::unique(phones.begin(), phones.end()) - phones.begin());
   if (df < 2 || df > params.max_contact_phones || held.size() < 2) return;
+  // With min_private_shared = 0 no contact counts as private (step 3 never looks for them).
+  const bool is_private = params.min_private_shared > 0 && df <= params.max_private_phones;
   std::sort(held.begin(), held.end(), [](const ContactPhone& x, const ContactPhone& y) {
     return std::tie(x.entity, x.phone) < std::tie(y.entity, y.phone);
   });
@@ -52,54 +73,51 @@ void shares_of_contact(std::span<const ContactPhone> rows, const HandoverParams&
       const auto& a = held[i];
       const auto& b = held[j];
       if (a.entity == b.entity || a.phone == b.phone) continue;
-      out.push_back({a.entity, b.entity, a.phone, b.phone, a.contact, a.first_day, a.last_day, b.first_day,
-                     b.last_day, static_cast<std::uint32_t>(df)});
+      const auto verdict = span_verdict(a.first_day, a.last_day, b.first_day, b.last_day, params);
+      if (verdict == SpanVerdict::kNone && !is_private) continue;  // can change no pair's outcome
+      out.push_back({a.entity, b.entity, phone_pair_value(a.phone, b.phone), is_private ? a.contact : 0, verdict,
+                     is_private});
     }
+}
+
+SpanVerdict span_verdict(std::int32_t first_a, std::int32_t last_a, std::int32_t first_b, std::int32_t last_b,
+                         const HandoverParams& params) {
+  const std::int32_t overlap = std::min(last_a, last_b) - std::max(first_a, first_b);
+  if (overlap > params.max_overlap_days) return SpanVerdict::kConcurrent;
+  // Not concurrent: the later phone's first call after the earlier one's last (≥ −max_overlap).
+  const std::int32_t gap = first_a <= first_b ? first_b - last_a : first_a - last_b;
+  return gap <= params.max_gap_days ? SpanVerdict::kHandover : SpanVerdict::kNone;
 }
 
 void handover_evidence(std::span<const PhonePairShare> shares, const HandoverParams& params,
                        std::vector<AliasEvidence>& out) {
   if (shares.empty()) return;
-  std::vector<std::uint64_t> contacts;
-  for (const auto& s : shares) contacts.push_back(s.contact);
-  std::sort(contacts.begin(), contacts.end());
-  const auto shared = static_cast<std::size_t>(std::unique(contacts.begin(), contacts.end()) - contacts.begin());
-  if (shared < params.min_shared) return;
-  if (params.min_private_shared > 0) {
-    std::vector<std::uint64_t> priv;
-    for (const auto& x : shares)
-      if (x.contact_phones <= params.max_private_phones) priv.push_back(x.contact);
-    std::sort(priv.begin(), priv.end());
-    priv.erase(std::unique(priv.begin(), priv.end()), priv.end());
-    if (priv.size() >= params.min_private_shared) {
-      for (const auto c : priv)
-        out.push_back({shares[0].entity_a, shares[0].entity_b, mix64(c ^ 0x5c0e7ac75ULL),
-                       static_cast<std::uint8_t>(AliasEvidenceKind::kSharedContacts)});
-      return;
-    }
-  }
   const auto& s = shares[0];
-  const std::int32_t overlap = std::min(s.last_a, s.last_b) - std::max(s.first_a, s.first_b);
-  const std::uint64_t value = phone_pair_value(s.phone_a, s.phone_b);
-  if (overlap > params.max_overlap_days) {
-    out.push_back({s.entity_a, s.entity_b, value, static_cast<std::uint8_t>(AliasEvidenceKind::kConcurrentPhones)});
+  std::vector<std::uint64_t> priv;
+  for (const auto& x : shares)
+    if (x.is_private) priv.push_back(x.private_contact);
+  std::sort(priv.begin(), priv.end());
+  priv.erase(std::unique(priv.begin(), priv.end()), priv.end());
+  if (params.min_private_shared > 0 && priv.size() >= params.min_private_shared) {
+    for (const auto c : priv)
+      out.push_back({s.entity_a, s.entity_b, mix64(c ^ 0x5c0e7ac75ULL), static_cast<std::uint8_t>(AliasEvidenceKind::kSharedContacts)});
     return;
   }
-  // Not concurrent: the later phone's first call after the earlier one's last (≥ −max_overlap).
-  const std::int32_t gap = s.first_a <= s.first_b ? s.first_b - s.last_a : s.first_a - s.last_b;
-  if (gap <= params.max_gap_days)
-    out.push_back({s.entity_a, s.entity_b, value, static_cast<std::uint8_t>(AliasEvidenceKind::kPhoneHandover)});
+  if (s.verdict == SpanVerdict::kConcurrent)
+    out.push_back({s.entity_a, s.entity_b, s.phones, static_cast<std::uint8_t>(AliasEvidenceKind::kConcurrentPhones)});
+  else if (s.verdict == SpanVerdict::kHandover)
+    out.push_back({s.entity_a, s.entity_b, s.phones, static_cast<std::uint8_t>(AliasEvidenceKind::kPhoneHandover)});
 }
 
 void handover_evidence_grouped(std::vector<PhonePairShare> shares, const HandoverParams& params,
                                std::vector<AliasEvidence>& out) {
-  const auto key = [](const PhonePairShare& s) { return std::tie(s.entity_a, s.entity_b, s.phone_a, s.phone_b, s.contact); };
-  std::sort(shares.begin(), shares.end(), [&](const PhonePairShare& x, const PhonePairShare& y) { return key(x) < key(y); });
+  const auto group = [](const PhonePairShare& s) { return std::tie(s.entity_a, s.entity_b, s.phones); };
+  tbb::parallel_sort(shares.begin(), shares.end(), [&](const PhonePairShare& x, const PhonePairShare& y) {
+    return group(x) < group(y);
+  });
   for (std::size_t i = 0; i < shares.size();) {
     std::size_t j = i;
-    while (j < shares.size() && shares[j].entity_a == shares[i].entity_a && shares[j].entity_b == shares[i].entity_b &&
-           shares[j].phone_a == shares[i].phone_a && shares[j].phone_b == shares[i].phone_b)
-      ++j;
+    while (j < shares.size() && group(shares[j]) == group(shares[i])) ++j;
     handover_evidence(std::span<const PhonePairShare>(shares.data() + i, j - i), params, out);
     i = j;
   }
@@ -123,9 +141,7 @@ void contacts_of_phones(std::span<const PhoneCall> calls, std::span<const PhoneH
 
 std::vector<AliasEvidence> phone_handover_serial(std::vector<PhoneCall> calls, std::vector<PhoneHolder> holders,
                                                  const HandoverParams& params) {
-  std::sort(calls.begin(), calls.end(), [](const PhoneCall& x, const PhoneCall& y) {
-    return std::tie(x.phone, x.contact, x.day) < std::tie(y.phone, y.contact, y.day);
-  });
+  collapse_calls(calls);
   std::sort(holders.begin(), holders.end(), [](const PhoneHolder& x, const PhoneHolder& y) {
     return std::tie(x.phone, x.entity) < std::tie(y.phone, y.entity);
   });

@@ -17,16 +17,21 @@
 //   2. by contact: a contact reached by 2..`max_contact_phones` distinct phones is rare enough to
 //                  say something (a contact of many phones — a travel agency, a popular
 //                  number — is not); every pair of its phones held by different entities shares it.
-//   3. by (entity pair, phone pair): distinct shared contacts; at least `min_private_shared`
-//                  of them reached by ≤ `max_private_phones` phones → `shared_contacts` items
-//                  (value: the contact); otherwise spans overlapping by more than
-//                  `max_overlap_days` → concurrent (veto); else the later phone starting at most
-//                  `max_gap_days` after the earlier one's last call, with ≥ `min_shared` shared
-//                  contacts → one `phone_handover` item (value: the phone pair).
+//                  The pair's verdict from the two spans is taken here: concurrent (overlapping by
+//                  more than `max_overlap_days`), handover (the later phone starting at most
+//                  `max_gap_days` after the earlier one's last call) or neither.
+//   3. by (entity pair, phone pair): at least `min_private_shared` distinct shared contacts
+//                  reached by ≤ `max_private_phones` phones → `shared_contacts` items (value: the
+//                  contact), whatever the spans; otherwise the verdict → one `phone_handover`
+//                  item or a `concurrent_phones` veto (value: the phone pair), or nothing.
 // Only rare contacts make pairs, so step 2 costs Σ df² over contacts with df ≤ max_contact_phones
-// (no all-pairs over phones). All counts are integers and every output is sorted: the result is
-// the same for any partition of the calls. The serial reference `phone_handover_serial` runs the
-// three steps on one array; tests compare the stepwise path against it.
+// (no all-pairs over phones). Step 1 needs of the calls between two phones only their first and
+// last day, so they may be collapsed into one item at any point (`collapse_calls`); step 3 needs
+// of a shared contact only whether it is private, so step 2 passes on a non-private contact as the
+// verdict alone, and none at all when the verdict is neither. All counts are integers and every
+// output is sorted: the result is the same for any partition of the calls. The serial reference
+// `phone_handover_serial` runs the three steps on one array; tests compare the stepwise path
+// against it and against hand-made cases.
 #pragma once
 
 #include <cstdint>
@@ -45,16 +50,20 @@ struct HandoverParams {
   std::uint32_t max_contact_phones = 20;   // a contact of more phones says nothing
   std::int32_t max_overlap_days = 1;       // spans overlapping longer: concurrent phones
   std::int32_t max_gap_days = 60;          // later phone's first call after the earlier's last
-  std::uint32_t min_shared = 1;            // distinct shared contacts for a handover
   std::uint32_t max_private_phones = 4;    // a contact of at most this many phones is private
   std::uint32_t min_private_shared = 1;    // private contacts shared for `shared_contacts` (0: off)
 };
 
-// One end of a call as seen from `phone`: the other end and the day.
+// Calls between `phone` and `contact` as seen from `phone`, on days first_day..last_day (one call:
+// first_day = last_day).
 struct PhoneCall {
   std::uint64_t phone, contact;
-  std::int32_t day;
+  std::int32_t first_day, last_day;
 };
+
+// Sorts `calls` by (phone, contact) and collapses the calls between the same two phones into one
+// item spanning their days. Step 1 gives the same rows for the calls before and after.
+void collapse_calls(std::vector<PhoneCall>& calls);
 
 // A phone (hash) held by an entity: an observation's own phone (not a booking contact).
 struct PhoneHolder {
@@ -68,12 +77,22 @@ struct ContactPhone {
   std::int32_t first_day, last_day;
 };
 
-// One shared contact of two phones held by different entities (entity_a < entity_b; phone_a is
-// entity_a's phone).
+// What two phones' spans say of their holders (step 2).
+enum class SpanVerdict : std::uint8_t { kNone, kConcurrent, kHandover };
+
+// The verdict on phone a (days first_a..last_a, held by the smaller entity) and phone b.
+SpanVerdict span_verdict(std::int32_t first_a, std::int32_t last_a, std::int32_t first_b, std::int32_t last_b,
+                         const HandoverParams& params);
+
+// A contact shared by two phones held by different entities (entity_a < entity_b), reduced to
+// what step 3 needs: the phone pair, its verdict (the same for every contact the pair shares) and,
+// if the contact is private, the contact.
 struct PhonePairShare {
-  std::uint64_t entity_a, entity_b, phone_a, phone_b, contact;
-  std::int32_t first_a, last_a, first_b, last_b;
-  std::uint32_t contact_phones;  // distinct phones reaching the contact (its df)
+  std::uint64_t entity_a, entity_b;
+  std::uint64_t phones;           // phone_pair_value of the two phones
+  std::uint64_t private_contact;  // the contact if `is_private`, else 0
+  SpanVerdict verdict;
+  bool is_private;
 };
 
 // Step 1 for the calls of one phone (all `calls[i].phone` equal) and its holders (their
@@ -86,12 +105,13 @@ void contacts_of_phone(std::span<const PhoneCall> calls, std::span<const std::ui
 void contacts_of_phones(std::span<const PhoneCall> calls, std::span<const PhoneHolder> holders,
                         const HandoverParams& params, std::vector<ContactPhone>& out);
 
-// Step 2 for the rows of one contact (all `rows[i].contact` equal, any order).
+// Step 2 for the rows of one contact (all `rows[i].contact` equal, any order). A pair whose
+// verdict is kNone is passed on only through a private contact.
 void shares_of_contact(std::span<const ContactPhone> rows, const HandoverParams& params,
                        std::vector<PhonePairShare>& out);
 
-// Step 3 for the shares of one (entity pair, phone pair): kSharedContacts items, a kPhoneHandover
-// or kConcurrentPhones item, or nothing.
+// Step 3 for the shares of one (entity pair, phone pair), any order: kSharedContacts items, a
+// kPhoneHandover or kConcurrentPhones item, or nothing.
 void handover_evidence(std::span<const PhonePairShare> shares, const HandoverParams& params,
                        std::vector<AliasEvidence>& out);
 

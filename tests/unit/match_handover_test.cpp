@@ -17,8 +17,8 @@ using namespace ch::match;
 
 namespace {
 void call(std::vector<PhoneCall>& calls, std::uint64_t a, std::uint64_t b, std::int32_t day) {
-  calls.push_back({a, b, day});
-  calls.push_back({b, a, day});
+  calls.push_back({a, b, day, day});
+  calls.push_back({b, a, day, day});
 }
 int kind_of(const std::vector<AliasEvidence>& ev, std::uint64_t a, std::uint64_t b) {
   for (const auto& e : ev)
@@ -184,6 +184,18 @@ TEST(PhoneHandover, UnheldPhonesCountButMakeNoPairs) {
 
 // The stepwise path with the calls split over `parts` groups by hash, as resolve does across
 // ranks, gives the serial reference's evidence.
+TEST(PhoneHandover, CollapsedCallsKeepEachPairsFirstAndLastDay) {
+  std::vector<PhoneCall> calls = {{2, 9, 5, 5}, {1, 9, 7, 7}, {2, 9, 3, 4}, {2, 8, 1, 1}, {2, 9, 6, 8}};
+  collapse_calls(calls);
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(std::tie(calls[0].phone, calls[0].contact, calls[0].first_day, calls[0].last_day),
+            std::make_tuple(1u, 9u, 7, 7));
+  EXPECT_EQ(std::tie(calls[1].phone, calls[1].contact, calls[1].first_day, calls[1].last_day),
+            std::make_tuple(2u, 8u, 1, 1));
+  EXPECT_EQ(std::tie(calls[2].phone, calls[2].contact, calls[2].first_day, calls[2].last_day),
+            std::make_tuple(2u, 9u, 3, 8));
+}
+
 TEST(PhoneHandover, StepwiseEqualsSerialOnRandomInputs) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     ch::Rng rng(seed, 7);
@@ -200,11 +212,20 @@ TEST(PhoneHandover, StepwiseEqualsSerialOnRandomInputs) {
     const auto want = phone_handover_serial(calls, holders, p);
 
     for (std::uint64_t parts : {1u, 2u, 3u}) {
-      // Step 1 per part (phones split by hash), in reverse input order.
+      // The calls collapsed in slices of `parts * 150` (as resolve reads them).
+      std::vector<PhoneCall> sliced;
+      for (std::size_t a = 0; a < calls.size(); a += parts * 150) {
+        std::vector<PhoneCall> slice(calls.begin() + static_cast<std::ptrdiff_t>(a),
+                                     calls.begin() + static_cast<std::ptrdiff_t>(std::min(calls.size(), a + parts * 150)));
+        collapse_calls(slice);
+        sliced.insert(sliced.end(), slice.begin(), slice.end());
+      }
+      ASSERT_LT(sliced.size(), calls.size());
+      // Step 1 per part (phones split by hash), in reverse order.
       std::vector<ContactPhone> rows;
       for (std::uint64_t r = 0; r < parts; ++r) {
         std::map<std::uint64_t, std::vector<PhoneCall>> by_phone;
-        for (auto it = calls.rbegin(); it != calls.rend(); ++it)
+        for (auto it = sliced.rbegin(); it != sliced.rend(); ++it)
           if (it->phone % parts == r) by_phone[it->phone].push_back(*it);
         for (const auto& [ph, cs] : by_phone) {
           std::vector<std::uint64_t> ents;
