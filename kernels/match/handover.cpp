@@ -115,6 +115,11 @@ void handover_evidence_grouped(std::vector<PhonePairShare> shares, const Handove
   tbb::parallel_sort(shares.begin(), shares.end(), [&](const PhonePairShare& x, const PhonePairShare& y) {
     return group(x) < group(y);
   });
+  // At most one item per group, or one per private contact: reserved at once, since the items
+  // (8.7 M vetoes on one rank of `medium`) grown by doubling left holes the size of the array.
+  std::size_t most = 0;
+  for (std::size_t i = 0; i < shares.size(); ++i) most += shares[i].is_private || i == 0 || group(shares[i]) != group(shares[i - 1]);
+  out.reserve(out.size() + most);
   for (std::size_t i = 0; i < shares.size();) {
     std::size_t j = i;
     while (j < shares.size() && group(shares[j]) == group(shares[i])) ++j;
