@@ -1,7 +1,8 @@
 // Key-partitioned shuffle: send each item to the rank that owns its key.
 //
 // Built on MPI_Alltoallv in rounds: each round moves at most Context::max_message_bytes() between
-// any pair of ranks, so no single message reaches MPI's 2 GiB `int` limit however large the data.
+// any pair of ranks, so no single message reaches MPI's 2 GiB `int` limit however large the data,
+// and at most 64 MiB to or from a rank in all, so the round buffers stay small beside the data.
 // The number of rounds is agreed by all ranks (a max-reduction), so ranks with little data still
 // join every round. (Point-to-point pieces straight between the ranks' buffers, without the round
 // buffers, copied less but raised the peaks of resolve and network by 0.4–0.5 GB per rank on
@@ -20,6 +21,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <functional>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -34,6 +36,14 @@ std::vector<std::vector<std::byte>> shuffle_bytes(const Context& ctx,
                                                   const std::vector<std::vector<std::byte>>& outgoing);
 // The same, releasing `outgoing` as it goes (this rank's own part is moved, not copied).
 std::vector<std::vector<std::byte>> shuffle_bytes(const Context& ctx, std::vector<std::vector<std::byte>>&& outgoing);
+
+// Where the bytes from each rank are to be written, given how many each sends here (`from`; this
+// rank's own entry is 0 and its address is not used).
+using Placement = std::function<std::vector<std::byte*>(const std::vector<std::uint64_t>& from)>;
+// The exchange of shuffle_bytes(&&) without buffers for what arrives: once the sizes are known,
+// `place` says where each rank's bytes go, and every round's pieces are copied there.
+// `outgoing[self]` is not sent (it is left to the caller). Collective.
+void exchange_into(const Context& ctx, std::vector<std::vector<std::byte>>&& outgoing, const Placement& place);
 
 namespace detail {
 
@@ -83,15 +93,13 @@ std::vector<T> shuffle(const Context& ctx, std::span<const T> items, OwnerFn own
 
 namespace detail {
 
-// The exchange of shuffle(items&&): the items that stay on this rank are compacted at the front of
-// `items`, the rest are packed and sent; returns what each other rank sent here (the entry of this
-// rank empty). `items` keeps its capacity: the result is usually assembled in it (fits_in_place).
+// The packing of shuffle(items&&): the items that stay on this rank are compacted at the front of
+// `items` (which keeps its capacity: the result is usually assembled in it, fits_in_place), the
+// rest are packed per destination; the entry of this rank is empty.
 template <class T, class OwnerFn>
-std::vector<std::vector<std::byte>> exchange_by_owner(const Context& ctx, std::vector<T>& items, OwnerFn& owner) {
+std::vector<std::vector<std::byte>> pack_others(const Context& ctx, std::vector<T>& items, OwnerFn& owner) {
   static_assert(std::is_trivially_copyable_v<T>, "use shuffle_serialized for types with pointers");
   const auto p = static_cast<std::size_t>(ctx.size());
-  // Alone, every item stays where it is: the owner of each needs no asking (twice, below).
-  if (p == 1) return std::vector<std::vector<std::byte>>(1);
   const auto self = static_cast<std::size_t>(ctx.rank());
   std::vector<std::size_t> count(p, 0);
   for (const auto& item : items) ++count[static_cast<std::size_t>(owner(item))];
@@ -109,7 +117,15 @@ std::vector<std::vector<std::byte>> exchange_by_owner(const Context& ctx, std::v
     }
   }
   items.resize(kept);
-  return shuffle_bytes(ctx, std::move(outgoing));
+  return outgoing;
+}
+
+// pack_others, then the exchange; returns what each other rank sent here.
+template <class T, class OwnerFn>
+std::vector<std::vector<std::byte>> exchange_by_owner(const Context& ctx, std::vector<T>& items, OwnerFn& owner) {
+  // Alone, every item stays where it is: the owner of each needs no asking (twice, below).
+  if (ctx.size() == 1) return std::vector<std::vector<std::byte>>(1);
+  return shuffle_bytes(ctx, pack_others(ctx, items, owner));
 }
 
 // Whether the result of `total` items is assembled in the input's own buffer: when it fits and
@@ -135,37 +151,35 @@ std::vector<T> shrunk(std::vector<T>&& items) {
 // general the shuffle peaks near the input plus what arrives.
 template <class T, class OwnerFn>
 std::vector<T> shuffle(const Context& ctx, std::vector<T>&& items, OwnerFn owner) {
-  auto incoming = detail::exchange_by_owner(ctx, items, owner);
-  const auto p = static_cast<std::size_t>(ctx.size());
+  if (ctx.size() == 1) return detail::shrunk(std::move(items));
+  auto outgoing = detail::pack_others(ctx, items, owner);
   const auto self = static_cast<std::size_t>(ctx.rank());
   const std::size_t kept = items.size();
-  std::size_t total = kept, before_self = 0;
-  for (std::size_t r = 0; r < p; ++r) {
-    total += incoming[r].size() / sizeof(T);
-    if (r < self) before_self += incoming[r].size() / sizeof(T);
-  }
-  if (total == kept) return detail::shrunk(std::move(items));
-  const bool in_place = detail::fits_in_place(items, total);
   std::vector<T> out;
-  if (in_place) {
-    items.resize(total);
-    if (kept > 0 && before_self > 0) std::memmove(items.data() + before_self, items.data(), kept * sizeof(T));
-    out = std::move(items);
-  } else {
-    out.resize(total);
-    if (kept > 0) std::memcpy(out.data() + before_self, items.data(), kept * sizeof(T));
-    items = std::vector<T>();
-  }
-  std::size_t at = 0;
-  for (std::size_t r = 0; r < p; ++r) {
-    if (r == self) {
-      at += kept;
-    } else {
-      if (!incoming[r].empty()) std::memcpy(out.data() + at, incoming[r].data(), incoming[r].size());
-      at += incoming[r].size() / sizeof(T);
-      incoming[r] = std::vector<std::byte>();
+  // What arrives is copied straight to its place in the result, round by round.
+  exchange_into(ctx, std::move(outgoing), [&](const std::vector<std::uint64_t>& from) {
+    std::size_t total = kept, before_self = 0;
+    for (std::size_t r = 0; r < from.size(); ++r) {
+      total += from[r] / sizeof(T);
+      if (r < self) before_self += from[r] / sizeof(T);
     }
-  }
+    if (detail::fits_in_place(items, total)) {
+      items.resize(total);
+      if (kept > 0 && before_self > 0) std::memmove(items.data() + before_self, items.data(), kept * sizeof(T));
+      out = std::move(items);
+    } else {
+      out.resize(total);
+      if (kept > 0) std::memcpy(out.data() + before_self, items.data(), kept * sizeof(T));
+      items = std::vector<T>();
+    }
+    std::vector<std::byte*> at(from.size());
+    std::size_t pos = 0;
+    for (std::size_t r = 0; r < from.size(); ++r) {
+      at[r] = reinterpret_cast<std::byte*>(out.data() + pos);
+      pos += r == self ? kept : from[r] / sizeof(T);
+    }
+    return at;
+  });
   return out;
 }
 

@@ -190,9 +190,10 @@ TEST(ShuffleMerge, StableMergeOfTheRuns) {
 
 // The moved-in shuffle and shuffle_merge assemble their result in the input's buffer when it fits
 // (the receivers' total within its capacity) and in a new one otherwise: both give what the
-// copying shuffle and a stable sort give, whether the input has room to spare or none.
+// copying shuffle and a stable sort give, whether the input has room to spare or none, and
+// whether what arrives comes in one round or in pieces of 40 bytes (items cut across rounds).
 TEST(ShuffleInPlace, SameResultWithAndWithoutRoom) {
-  const auto ctx = Context::world();
+  auto ctx = Context::world();
   const auto p = static_cast<std::uint64_t>(ctx.size());
   auto items_of = [](int rank) {
     std::vector<Item> v;
@@ -222,17 +223,19 @@ TEST(ShuffleInPlace, SameResultWithAndWithoutRoom) {
       if (std::tie(a[i].key, a[i].source, a[i].seq) != std::tie(b[i].key, b[i].source, b[i].seq)) return false;
     return true;
   };
+  for (const std::size_t limit : {std::size_t{1} << 30, std::size_t{40}})
   for (const std::size_t room : {std::size_t{0}, std::size_t{100}, std::size_t{1000}}) {
+    ctx.set_max_message_bytes(limit);
     auto input = mine;
     input.shrink_to_fit();
     input.reserve(input.size() + room);
     const auto got = ch::cluster::shuffle(ctx, std::move(input), owner);
-    EXPECT_TRUE(same(got, reference)) << "shuffle, room " << room;
+    EXPECT_TRUE(same(got, reference)) << "shuffle, room " << room << ", pieces of " << limit;
 
     auto sorted = sorted_of(ctx.rank());
     sorted.shrink_to_fit();
     sorted.reserve(sorted.size() + room);
     const auto merged = ch::cluster::shuffle_merge(ctx, std::move(sorted), range_owner, by_key);
-    EXPECT_TRUE(same(merged, merged_reference)) << "shuffle_merge, room " << room;
+    EXPECT_TRUE(same(merged, merged_reference)) << "shuffle_merge, room " << room << ", pieces of " << limit;
   }
 }
