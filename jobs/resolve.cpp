@@ -1295,11 +1295,10 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     std::vector<const PatternScore*> patterns;
     std::vector<std::uint32_t> pattern_of(rows);
     {
-      std::unordered_map<const PatternScore*, std::uint32_t> index;
+      std::unordered_map<std::uint64_t, std::uint32_t> index;  // pattern → its place in `patterns`
       for (std::size_t i = 0; i < rows; ++i) {
-        const auto* ps = &pattern_score(matches[i].pattern);
-        const auto [it, added] = index.try_emplace(ps, static_cast<std::uint32_t>(patterns.size()));
-        if (added) patterns.push_back(ps);
+        const auto [it, added] = index.try_emplace(matches[i].pattern, static_cast<std::uint32_t>(patterns.size()));
+        if (added) patterns.push_back(&pattern_score(matches[i].pattern));
         pattern_of[i] = it->second;
       }
     }
