@@ -7,6 +7,9 @@
 //   clusters  the resolve shape: match pairs inside small clusters (1–8 observations of one
 //             person) whose members are scattered over the row ids; most unites join two
 //             short trees.
+//
+// And the owner of a vertex under the even split of n vertices over p ranks
+// (community::vertex_owner), which shuffles ask for every item they send. Items = lookups.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -16,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/community/graph.hpp"
 #include "kernels/graph/union_find.hpp"
 #include "kernels/rng.hpp"
 
@@ -71,6 +75,22 @@ void BM_UnionFindRandom(benchmark::State& state) { run(state, false); }
 void BM_UnionFindClusters(benchmark::State& state) { run(state, true); }
 BENCHMARK(BM_UnionFindRandom)->Arg(1 << 16)->Arg(1 << 20)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_UnionFindClusters)->Arg(1 << 16)->Arg(1 << 20)->Unit(benchmark::kMillisecond);
+
+// `medium`'s 5.4 M observations over 2 and 64 ranks, vertices at random.
+void BM_VertexOwner(benchmark::State& state) {
+  constexpr std::uint64_t n = 5'409'777;
+  const int ranks = static_cast<int>(state.range(0));
+  ch::Rng rng(11, ch::stream_key(3, 4));
+  std::vector<std::uint64_t> v(1 << 16);
+  for (auto& x : v) x = rng.below(n);
+  for (auto _ : state) {
+    int sum = 0;
+    for (const auto x : v) sum += ch::community::vertex_owner(x, n, ranks);
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(v.size()));
+}
+BENCHMARK(BM_VertexOwner)->Arg(2)->Arg(64);
 
 }  // namespace
 

@@ -43,24 +43,26 @@ __extension__ using Wide = unsigned __int128;  // vertex * ranks may exceed 64 b
 
 // Range of vertices owned by `rank` of `ranks` when n vertices are split evenly.
 constexpr std::pair<std::uint64_t, std::uint64_t> vertex_range(std::uint64_t n, int rank, int ranks) {
-  // 64-bit arithmetic when n · ranks fits (shuffles call this per item through vertex_owner; a
-  // 128-bit division is a library call), else 128-bit. Both give the same values.
-  if (ranks > 0 && n <= UINT64_MAX / static_cast<std::uint64_t>(ranks)) {
-    const auto r64 = static_cast<std::uint64_t>(rank), p64 = static_cast<std::uint64_t>(ranks);
-    return {n * r64 / p64, n * (r64 + 1) / p64};
-  }
+  // 64-bit arithmetic when n · (rank + 1) fits (shuffles call this per item; a 128-bit division
+  // is a library call), else 128-bit. Both give the same values.
+  const auto r64 = static_cast<std::uint64_t>(rank), p64 = static_cast<std::uint64_t>(ranks);
+  std::uint64_t first = 0, second = 0;
+  if (!__builtin_mul_overflow(n, r64, &first) && !__builtin_mul_overflow(n, r64 + 1, &second))
+    return {first / p64, second / p64};
   const auto r = static_cast<Wide>(rank), p = static_cast<Wide>(ranks);
   return {static_cast<std::uint64_t>(n * r / p), static_cast<std::uint64_t>(n * (r + 1) / p)};
 }
-// The rank whose vertex_range holds v (v < n). O(1).
+// The rank whose vertex_range holds v (v < n). O(1), one division: the owner is the last rank
+// whose range starts at or before v (empty ranges are skipped), the largest r with
+// floor(n·r / p) ≤ v, i.e. n·r < p·(v + 1), i.e. r = floor((p·(v + 1) − 1) / n). Shuffles ask
+// it for every item (docs/performance.md: stepping an estimate by vertex_range cost up to eight
+// divisions a call).
 constexpr int vertex_owner(std::uint64_t v, std::uint64_t n, int ranks) {
   if (ranks == 1) return 0;
-  // floor(v * p / n) is at most one rank past the owner's start; step back when needed.
   const auto p = static_cast<std::uint64_t>(ranks);
-  auto r = static_cast<int>(v <= UINT64_MAX / p ? v * p / n : static_cast<std::uint64_t>(static_cast<Wide>(v) * p / n));
-  while (r > 0 && vertex_range(n, r, ranks).first > v) --r;
-  while (vertex_range(n, r, ranks).second <= v) ++r;
-  return r;
+  std::uint64_t scaled = 0;
+  if (!__builtin_mul_overflow(p, v + 1, &scaled)) return static_cast<int>((scaled - 1) / n);
+  return static_cast<int>((static_cast<Wide>(p) * (static_cast<Wide>(v) + 1) - 1) / n);
 }
 
 // Where the vertices [0, n) are cut into one contiguous range per rank, in rank order. The

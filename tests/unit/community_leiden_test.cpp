@@ -287,3 +287,35 @@ TEST(CommunityGraph, SortAndMergeEveryInputShape) {
     check(v, "runs");
   }
 }
+
+// vertex_owner's closed form against the ranges it inverts: every vertex of small splits
+// (more ranks than vertices included, whose empty ranges own nothing), and the vertices around
+// each range's edges where n · ranks overflows 64 bits (the 128-bit paths).
+TEST(CommunityGraph, VertexOwnerHoldsTheVertexInItsRange) {
+  auto check = [](std::uint64_t v, std::uint64_t n, int ranks) {
+    const int r = vertex_owner(v, n, ranks);
+    ASSERT_GE(r, 0);
+    ASSERT_LT(r, ranks);
+    const auto [b, e] = vertex_range(n, r, ranks);
+    ASSERT_LE(b, v) << "v=" << v << " n=" << n << " ranks=" << ranks;
+    ASSERT_LT(v, e) << "v=" << v << " n=" << n << " ranks=" << ranks;
+  };
+  for (int ranks : {1, 2, 3, 4, 7, 64, 1000})
+    for (std::uint64_t n : {1ull, 2ull, 5ull, 63ull, 999ull, 1000ull, 1001ull, 4097ull})
+      for (std::uint64_t v = 0; v < n; ++v) check(v, n, ranks);
+  for (int ranks : {2, 3, 1000, 65536})
+    for (std::uint64_t n : {std::uint64_t{UINT64_MAX}, std::uint64_t{UINT64_MAX / 3}, (std::uint64_t{1} << 63) + 12345}) {
+      std::uint64_t previous_end = 0;
+      for (int r = 0; r < ranks; r += std::max(1, ranks / 50)) {
+        const auto [b, e] = vertex_range(n, r, ranks);
+        if (r == 0) {
+          EXPECT_EQ(b, 0u);
+        } else {
+          EXPECT_GE(b, previous_end);
+        }
+        previous_end = e;
+        for (std::uint64_t v : {b, b + 1, e - 2, e - 1})
+          if (v >= b && v < e) check(v, n, ranks);
+      }
+    }
+}
