@@ -39,11 +39,13 @@ class MpiExchange {
   // every level). Arrival order: by source rank, then send order, like cluster::shuffle.
   template <class T, class OwnerFn>
   std::vector<T> shuffle(std::span<const T> items, OwnerFn owner) const;
-  // The same, consuming `items`: with one rank they are returned without a copy.
+  // The same, consuming `items` (cluster::shuffle's in-place form): what stays is compacted in
+  // place, what leaves is freed once sent, and what arrives is assembled in the input's buffer.
+  // The copying form held the input, a bucketed copy and the arrivals at once: three times the
+  // internal arcs of refinement, the peak of the communities stage.
   template <class T, class OwnerFn>
   std::vector<T> shuffle(std::vector<T>&& items, OwnerFn owner) const {
-    if (size() == 1) return std::move(items);
-    return shuffle(std::span<const T>(items), owner);
+    return cluster::shuffle(ctx_, std::move(items), owner);
   }
 
  private:
