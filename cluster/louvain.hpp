@@ -34,15 +34,11 @@ class MpiExchange {
   void sum(std::vector<T>& values) const {
     allreduce_sum(ctx_, values);
   }
-  // Typed all-to-all: items are bucketed by destination in one pass and exchanged with
-  // MPI_Alltoallv directly (no per-item byte packing — refinement moves most arcs of the graph
-  // every level). Arrival order: by source rank, then send order, like cluster::shuffle.
-  template <class T, class OwnerFn>
-  std::vector<T> shuffle(std::span<const T> items, OwnerFn owner) const;
-  // The same, consuming `items` (cluster::shuffle's in-place form): what stays is compacted in
-  // place, what leaves is freed once sent, and what arrives is assembled in the input's buffer.
-  // The copying form held the input, a bucketed copy and the arrivals at once: three times the
-  // internal arcs of refinement, the peak of the communities stage.
+  // All-to-all of a vector the driver is done with (cluster::shuffle's in-place form): what
+  // stays is compacted in place, what leaves is freed once sent, and what arrives is assembled in
+  // the input's buffer. Arrival order: by source rank, then send order. A copying form held the
+  // input, a bucketed copy and the arrivals at once: three times refinement's internal arcs, the
+  // peak of the communities stage.
   template <class T, class OwnerFn>
   std::vector<T> shuffle(std::vector<T>&& items, OwnerFn owner) const {
     return cluster::shuffle(ctx_, std::move(items), owner);
@@ -101,81 +97,6 @@ std::vector<T> MpiExchange::allgather(std::span<const T> local) const {
     if (most == 0) break;
   }
   return out;
-}
-
-template <class T, class OwnerFn>
-std::vector<T> MpiExchange::shuffle(std::span<const T> items, OwnerFn owner) const {
-  static_assert(std::is_trivially_copyable_v<T>);
-  if (size() == 1) return community::SerialExchange{}.shuffle(items, owner);
-  const auto p = static_cast<std::size_t>(size());
-  std::vector<int> dest(items.size());
-  std::vector<std::uint64_t> send(p, 0), recv(p, 0);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    dest[i] = owner(items[i]);
-    ++send[static_cast<std::size_t>(dest[i])];
-  }
-  std::vector<std::uint64_t> send_at(p + 1, 0), recv_at(p + 1, 0);
-  for (std::size_t r = 0; r < p; ++r) send_at[r + 1] = send_at[r] + send[r];
-  std::vector<T> out_buf(items.size());
-  {
-    std::vector<std::uint64_t> at(send_at.begin(), send_at.end() - 1);
-    for (std::size_t i = 0; i < items.size(); ++i) out_buf[at[static_cast<std::size_t>(dest[i])]++] = items[i];
-  }
-  detail::check(MPI_Alltoall(send.data(), 1, MPI_UINT64_T, recv.data(), 1, MPI_UINT64_T, ctx_.comm()),
-                "MPI_Alltoall");
-  for (std::size_t r = 0; r < p; ++r) recv_at[r + 1] = recv_at[r] + recv[r];
-  std::vector<T> in(recv_at[p]);
-  // MPI counts are int: each round moves at most `piece` items between any pair, so a rank's
-  // total per round stays below 2^31 bytes and below the context's message limit.
-  const std::uint64_t limit = std::min<std::uint64_t>(ctx_.max_message_bytes(), INT32_MAX / p);
-  const std::uint64_t piece = std::max<std::uint64_t>(1, limit / sizeof(T));
-  std::uint64_t most = 0;
-  for (std::size_t r = 0; r < p; ++r) most = std::max({most, send[r], recv[r]});
-  const std::uint64_t rounds = allreduce_max<std::uint64_t>(ctx_, (most + piece - 1) / piece);
-  std::vector<int> sc(p), sd(p), rc(p), rd(p);
-  if (rounds == 1) {  // everything fits one call: no staging copies
-    for (std::size_t r = 0; r < p; ++r) {
-      sc[r] = static_cast<int>(send[r] * sizeof(T));
-      sd[r] = static_cast<int>(send_at[r] * sizeof(T));
-      rc[r] = static_cast<int>(recv[r] * sizeof(T));
-      rd[r] = static_cast<int>(recv_at[r] * sizeof(T));
-    }
-    detail::check(MPI_Alltoallv(out_buf.data(), sc.data(), sd.data(), MPI_BYTE, in.data(), rc.data(), rd.data(),
-                                MPI_BYTE, ctx_.comm()),
-                  "MPI_Alltoallv");
-  }
-  for (std::uint64_t k = 0; rounds > 1 && k < rounds; ++k) {
-    const std::uint64_t done = k * piece;
-    auto part = [&](std::uint64_t count) { return count > done ? std::min(piece, count - done) : 0; };
-    for (std::size_t r = 0; r < p; ++r) {
-      // Displacements in bytes from the buffer start can exceed int, so pass offset pointers
-      // through per-round staging buffers instead.
-      sc[r] = static_cast<int>(part(send[r]) * sizeof(T));
-      rc[r] = static_cast<int>(part(recv[r]) * sizeof(T));
-    }
-    std::vector<T> s_stage, r_stage;
-    int s_total = 0, r_total = 0;
-    for (std::size_t r = 0; r < p; ++r) {
-      sd[r] = s_total;
-      rd[r] = r_total;
-      s_total += sc[r];
-      r_total += rc[r];
-    }
-    s_stage.resize(static_cast<std::size_t>(s_total) / sizeof(T));
-    r_stage.resize(static_cast<std::size_t>(r_total) / sizeof(T));
-    for (std::size_t r = 0; r < p; ++r)
-      std::copy_n(out_buf.begin() + static_cast<std::ptrdiff_t>(send_at[r] + std::min(done, send[r])),
-                  static_cast<std::size_t>(sc[r]) / sizeof(T),
-                  s_stage.begin() + sd[r] / static_cast<int>(sizeof(T)));
-    detail::check(MPI_Alltoallv(s_stage.data(), sc.data(), sd.data(), MPI_BYTE, r_stage.data(), rc.data(),
-                                rd.data(), MPI_BYTE, ctx_.comm()),
-                  "MPI_Alltoallv");
-    for (std::size_t r = 0; r < p; ++r)
-      std::copy_n(r_stage.begin() + rd[r] / static_cast<int>(sizeof(T)), static_cast<std::size_t>(rc[r]) / sizeof(T),
-                  in.begin() + static_cast<std::ptrdiff_t>(recv_at[r] + std::min(done, recv[r])));
-  }
-  ctx_.add_bytes_sent((items.size() - send[static_cast<std::size_t>(rank())]) * sizeof(T));
-  return in;
 }
 
 }  // namespace ch::cluster

@@ -56,7 +56,7 @@ std::vector<KeyActorRow> key_actors(const GraphSlice& g, const std::vector<std::
   });
   std::vector<KeyActorRow> flat;
   for (auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
-  auto mine = x.shuffle(std::span<const KeyActorRow>(flat), [&](const KeyActorRow& r) {
+  auto mine = x.shuffle(std::move(flat), [&](const KeyActorRow& r) {
     return g.split.owner(r.vertex);
   });
   std::sort(mine.begin(), mine.end(), [](const KeyActorRow& a, const KeyActorRow& b) { return a.vertex < b.vertex; });

@@ -162,11 +162,7 @@ struct SerialExchange {
   }
   template <class T>
   void sum(std::vector<T>&) const {}
-  template <class T, class OwnerFn>
-  std::vector<T> shuffle(std::span<const T> items, OwnerFn) const {
-    return allgather(items);
-  }
-  // The same, consuming `items` (one process: nothing to copy).
+  // All-to-all of a vector the caller is done with (one process: nothing to copy).
   template <class T, class OwnerFn>
   std::vector<T> shuffle(std::vector<T>&& items, OwnerFn) const {
     return std::move(items);
