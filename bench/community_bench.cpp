@@ -116,8 +116,8 @@ const CommunitySubgraph& community(std::uint64_t size) {
     for (std::uint64_t v = 0; v < p.n; ++v) members.push_back({0, v, to_fixed(1.0)});
     std::vector<InternalArc> arcs;
     for (const auto& e : p.edges) {
-      arcs.push_back({0, e.u, e.v, to_fixed(e.w)});
-      arcs.push_back({0, e.v, e.u, to_fixed(e.w)});
+      arcs.push_back({e.u, e.v, to_fixed(e.w)});
+      arcs.push_back({e.v, e.u, to_fixed(e.w)});
     }
     it = cache.emplace(size, std::move(assemble_subgraphs(std::move(members), std::move(arcs)).front())).first;
   }

@@ -213,12 +213,12 @@ std::vector<CommunitySubgraph> gather_communities(const GraphSlice& g, const std
       const auto nb = g.neighbours(v);
       const auto ws = g.neighbour_weights(v);
       for (std::size_t j = 0; j < nb.size(); ++j)
-        if (comm[nb[j]] == c) arcs[at++] = {c, gv, nb[j], ws[j]};
+        if (comm[nb[j]] == c) arcs[at++] = {gv, nb[j], ws[j]};
     }
   });
   return assemble_subgraphs(
       x.shuffle(std::move(members), [&](const MemberRecord& r) { return owner(r.community); }),
-      x.shuffle(std::move(arcs), [&](const InternalArc& a) { return owner(a.community); }));
+      x.shuffle(std::move(arcs), [&](const InternalArc& a) { return owner(comm[a.source]); }));
 }
 
 template <class Exchange>

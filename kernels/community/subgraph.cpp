@@ -87,6 +87,10 @@ std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> memb
       weight[k] = a.weight;
     }
   }
+  // Every arc is in target/weight now. Freed here, the arcs are not held beside the subgraphs
+  // built from those arrays (medium, 2 ranks: refinement's gather set the communities stage's
+  // peak).
+  arcs = std::vector<InternalArc>();
   std::vector<std::pair<std::size_t, std::size_t>> ranges;  // [first, last) member per community
   for (std::size_t i = 0; i < members.size();) {
     std::size_t j = i;
@@ -102,6 +106,11 @@ std::vector<CommunitySubgraph> assemble_subgraphs(std::vector<MemberRecord> memb
     CommunitySubgraph& c = out[r];
     c.community = members[first].community;
     c.offsets.assign(1, 0);
+    c.offsets.reserve(last - first + 1);
+    c.members.reserve(last - first);
+    c.node_weight.reserve(last - first);
+    c.targets.reserve(start[last] - start[first]);
+    c.weights.reserve(start[last] - start[first]);
     std::vector<std::pair<std::uint32_t, Weight>> row;
     for (std::size_t i = first; i < last; ++i) {
       c.members.push_back(members[i].vertex);

@@ -27,13 +27,10 @@ struct MemberRecord {
   std::uint64_t vertex;
   Weight node_weight;
 };
-// An arc between two members of the same community.
-struct InternalArc {
-  std::uint64_t community;
-  std::uint64_t source;
-  std::uint64_t target;
-  Weight weight;
-};
+// An arc between two members of the same community. Its community is its source's (the member
+// records carry it), so the arc does not: 24 bytes instead of 32 for most arcs of the graph,
+// gathered every level by refinement and once by the key actors.
+using InternalArc = Arc;
 
 struct CommunitySubgraph {
   std::uint64_t community = 0;
@@ -53,7 +50,7 @@ struct CommunitySubgraph {
 
 // One community of a graph slice that holds the whole graph (one rank), read in place: the
 // members' rows are scanned and arcs leaving the community skipped, where gathering copied every
-// internal arc (32 bytes each) into a CommunitySubgraph first. Same members, node weights and
+// internal arc (24 bytes each) into a CommunitySubgraph first. Same members, node weights and
 // arcs, in the same order (rows sorted by target, members ascending), as the gathered subgraph.
 struct CommunityView {
   std::uint64_t community = 0;
