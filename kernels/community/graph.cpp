@@ -120,39 +120,76 @@ std::vector<std::uint64_t> arcs_per_source(std::uint64_t n, const std::vector<Ar
 GraphSlice build_slice(VertexSplit split, int rank, std::vector<Arc> arcs) {
   const std::uint64_t n = split.n();
   const auto [begin, end] = split.range(rank);
-  // Read-only parallel checks first: aggregated graphs arrive without self-loops or zero weights
-  // and, from one rank, sorted and merged, so those passes are skipped.
-  const auto chunk = tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 16);
-  const bool dirty = tbb::parallel_reduce(chunk, false, [&](const auto& r, bool found) {
-    for (std::size_t i = r.begin(); i != r.end() && !found; ++i)
-      found = arcs[i].source == arcs[i].target || arcs[i].weight == 0;
-    return found;
-  }, std::logical_or<>());
-  if (dirty) std::erase_if(arcs, [](const Arc& a) { return a.source == a.target || a.weight == 0; });
-  sort_and_merge(arcs);
   GraphSlice g;
   g.n = n;
   g.begin = begin;
   g.end = end;
   g.split = std::move(split);
   const std::uint64_t owned = end - begin;
-  g.offsets.resize(owned + 1);
-  g.targets.resize(arcs.size());
-  g.weights.resize(arcs.size());
-  // Arcs are sorted by source: offsets[s] is the first arc with source ≥ s, written where the
-  // source changes (every entry exactly once), so the fill runs in parallel.
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 14), [&](const auto& r) {
-    for (std::size_t i = r.begin(); i != r.end(); ++i) {
-      g.targets[i] = arcs[i].target;
-      g.weights[i] = arcs[i].weight;
-      if (i == 0 || arcs[i - 1].source != arcs[i].source) {
-        const std::uint64_t from = i == 0 ? 0 : arcs[i - 1].source - begin + 1;
-        for (std::uint64_t k = from; k <= arcs[i].source - begin; ++k) g.offsets[k] = i;
+  // Counted by source and scattered straight into the CSR arrays, which are needed anyway; the
+  // arcs are freed before each row is sorted by target and its parallel arcs summed. Sorting the
+  // arcs first held them twice (the counting sort's copy), then once more beside the CSR arrays:
+  // the largest array of the communities stage's load.
+  const auto keep = [](const Arc& a) { return a.source != a.target && a.weight != 0; };
+  g.offsets.assign(owned + 1, 0);
+  for (const Arc& a : arcs)
+    if (keep(a)) ++g.offsets[a.source - begin + 1];
+  for (std::uint64_t v = 0; v < owned; ++v) g.offsets[v + 1] += g.offsets[v];
+  g.targets.resize(g.offsets[owned]);
+  g.weights.resize(g.offsets[owned]);
+  {
+    std::vector<std::uint64_t> at(g.offsets.begin(), g.offsets.end() - 1);
+    for (const Arc& a : arcs)
+      if (keep(a)) {
+        const std::uint64_t k = at[a.source - begin]++;
+        g.targets[k] = a.target;
+        g.weights[k] = a.weight;
       }
+  }
+  arcs = std::vector<Arc>();
+  // Rows in target order with parallel arcs summed (integers: the order of the sums does not
+  // matter). The scatter is stable, so rows that arrived in order (aggregation's merged rows,
+  // both directions of sorted edges) are only checked. `kept[v]`: row v's length afterwards.
+  std::vector<std::uint64_t> kept(owned, 0);
+  tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, owned, 1024), [&](const auto& r) {
+    std::vector<std::pair<std::uint64_t, Weight>> row;
+    for (std::uint64_t v = r.begin(); v != r.end(); ++v) {
+      const std::uint64_t b = g.offsets[v], e = g.offsets[v + 1];
+      if (!std::is_sorted(g.targets.begin() + static_cast<std::ptrdiff_t>(b),
+                          g.targets.begin() + static_cast<std::ptrdiff_t>(e))) {
+        row.clear();
+        for (std::uint64_t k = b; k < e; ++k) row.emplace_back(g.targets[k], g.weights[k]);
+        std::sort(row.begin(), row.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+        for (std::uint64_t k = b; k < e; ++k) std::tie(g.targets[k], g.weights[k]) = row[k - b];
+      }
+      std::uint64_t out = b;
+      for (std::uint64_t k = b; k < e; ++k) {
+        if (out > b && g.targets[out - 1] == g.targets[k]) {
+          g.weights[out - 1] += g.weights[k];
+        } else {
+          g.targets[out] = g.targets[k];
+          g.weights[out] = g.weights[k];
+          ++out;
+        }
+      }
+      kept[v] = out - b;
     }
   });
-  const std::uint64_t after_last = arcs.empty() ? 0 : arcs.back().source - begin + 1;
-  for (std::uint64_t k = after_last; k <= owned; ++k) g.offsets[k] = arcs.size();
+  // Close the gaps parallel arcs left (none in most inputs: then nothing moves).
+  std::uint64_t w = 0;
+  for (std::uint64_t v = 0; v < owned; ++v) {
+    const std::uint64_t b = g.offsets[v];
+    if (w != b)
+      for (std::uint64_t k = 0; k < kept[v]; ++k) {
+        g.targets[w + k] = g.targets[b + k];
+        g.weights[w + k] = g.weights[b + k];
+      }
+    g.offsets[v] = w;
+    w += kept[v];
+  }
+  g.offsets[owned] = w;
+  g.targets.resize(w);
+  g.weights.resize(w);
   return g;
 }
 

@@ -319,3 +319,41 @@ TEST(CommunityGraph, VertexOwnerHoldsTheVertexInItsRange) {
       }
     }
 }
+
+// build_slice from arcs in any order, with parallel arcs, self-loops and zero weights, for each
+// rank of a 3-way split: each owned row holds its distinct targets ascending, weights summed,
+// loops and zero-weight arcs left out.
+TEST(CommunityGraph, BuildSliceRowsSortedAndMerged) {
+  ch::Rng rng(9, ch::stream_key(5, 6));
+  const std::uint64_t n = 200;
+  std::vector<Arc> all;
+  for (int i = 0; i < 6000; ++i)
+    all.push_back({rng.below(n), rng.below(n), static_cast<Weight>(rng.below(4))});  // weight 0 sometimes
+  for (std::uint64_t v = 0; v < n; v += 3) all.push_back({v, v + 1 < n ? v + 1 : 0, 5});  // rows in order
+  const auto split = VertexSplit::even(n, 3);
+  for (int rank = 0; rank < 3; ++rank) {
+    const auto [b, e] = split.range(rank);
+    std::vector<Arc> mine;
+    std::map<std::pair<std::uint64_t, std::uint64_t>, Weight> want;
+    for (const auto& a : all)
+      if (a.source >= b && a.source < e) {
+        mine.push_back(a);
+        if (a.source != a.target && a.weight != 0) want[{a.source, a.target}] += a.weight;
+      }
+    const auto g = build_slice(split, rank, mine);
+    ASSERT_EQ(g.offsets.size(), e - b + 1);
+    ASSERT_EQ(g.targets.size(), want.size());
+    auto it = want.begin();
+    for (std::uint64_t v = 0; v < g.owned(); ++v) {
+      const auto nb = g.neighbours(v);
+      const auto ws = g.neighbour_weights(v);
+      for (std::size_t k = 0; k < nb.size(); ++k, ++it) {
+        ASSERT_NE(it, want.end());
+        EXPECT_EQ(it->first.first, b + v);
+        EXPECT_EQ(it->first.second, nb[k]);
+        EXPECT_EQ(it->second, ws[k]);
+      }
+    }
+    EXPECT_EQ(it, want.end());
+  }
+}
