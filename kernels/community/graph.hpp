@@ -112,7 +112,7 @@ struct GraphSlice {
 
 // Builds rank `rank`'s slice of `split` from arcs whose source lies in its range (any order;
 // parallel arcs are summed, self-loops are skipped: callers account for them in degrees).
-// O(a log a) for a arcs.
+// O(a + owned + Σ d log d) for a arcs, d per row (rows that arrive in order are not sorted).
 GraphSlice build_slice(VertexSplit split, int rank, std::vector<Arc> arcs);
 // The whole graph of n vertices as one slice.
 inline GraphSlice build_graph(std::uint64_t n, std::vector<Arc> arcs) {
