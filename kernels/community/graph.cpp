@@ -118,49 +118,36 @@ std::vector<std::uint64_t> arcs_per_source(std::uint64_t n, const std::vector<Ar
   return count;
 }
 
-GraphSlice build_slice(VertexSplit split, int rank, std::vector<Arc> arcs) {
-  const std::uint64_t n = split.n();
-  const auto [begin, end] = split.range(rank);
-  GraphSlice g;
-  g.n = n;
-  g.begin = begin;
-  g.end = end;
-  g.split = std::move(split);
-  const std::uint64_t owned = end - begin;
-  // Arcs already sorted and merged without loops or zero weights (aggregation on one rank) are
-  // copied into the CSR arrays in parallel: offsets[s] is the first arc with source ≥ s, written
-  // where the source changes (every entry exactly once).
-  const auto clean_and_sorted = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 16), true,
-      [&](const auto& r, bool ok) {
-        for (std::size_t i = r.begin(); i != r.end() && ok; ++i)
-          ok = arcs[i].source != arcs[i].target && arcs[i].weight != 0 &&
-               (i == 0 || std::tie(arcs[i - 1].source, arcs[i - 1].target) < std::tie(arcs[i].source, arcs[i].target));
-        return ok;
-      },
-      std::logical_and<>());
-  if (clean_and_sorted) {
-    g.offsets.resize(owned + 1);
-    g.targets.resize(arcs.size());
-    g.weights.resize(arcs.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 14), [&](const auto& r) {
-      for (std::size_t i = r.begin(); i != r.end(); ++i) {
-        g.targets[i] = arcs[i].target;
-        g.weights[i] = arcs[i].weight;
-        if (i == 0 || arcs[i - 1].source != arcs[i].source) {
-          const std::uint64_t from = i == 0 ? 0 : arcs[i - 1].source - begin + 1;
-          for (std::uint64_t k = from; k <= arcs[i].source - begin; ++k) g.offsets[k] = i;
-        }
+namespace {
+
+// build_slice for arcs sorted by (source, target), merged, without loops or zero weights
+// (aggregation on one rank): copied in parallel; offsets[s] is the first arc with source ≥ s,
+// written where the source changes (every entry exactly once).
+void copy_sorted_arcs(GraphSlice& g, const std::vector<Arc>& arcs) {
+  const std::uint64_t owned = g.owned(), begin = g.begin;
+  g.offsets.resize(owned + 1);
+  g.targets.resize(arcs.size());
+  g.weights.resize(arcs.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 14), [&](const auto& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      g.targets[i] = arcs[i].target;
+      g.weights[i] = arcs[i].weight;
+      if (i == 0 || arcs[i - 1].source != arcs[i].source) {
+        const std::uint64_t from = i == 0 ? 0 : arcs[i - 1].source - begin + 1;
+        for (std::uint64_t k = from; k <= arcs[i].source - begin; ++k) g.offsets[k] = i;
       }
-    });
-    const std::uint64_t after_last = arcs.empty() ? 0 : arcs.back().source - begin + 1;
-    for (std::uint64_t k = after_last; k <= owned; ++k) g.offsets[k] = arcs.size();
-    return g;
-  }
-  // Otherwise counted by source and scattered straight into the CSR arrays, which are needed anyway; the
-  // arcs are freed before each row is sorted by target and its parallel arcs summed. Sorting the
-  // arcs first held them twice (the counting sort's copy), then once more beside the CSR arrays:
-  // the largest array of the communities stage's load.
+    }
+  });
+  const std::uint64_t after_last = arcs.empty() ? 0 : arcs.back().source - begin + 1;
+  for (std::uint64_t k = after_last; k <= owned; ++k) g.offsets[k] = arcs.size();
+}
+
+// build_slice for arcs in any order: counted by source and scattered straight into the CSR
+// arrays, which are needed anyway; the arcs are freed before each row is sorted by target and
+// its parallel arcs summed. Sorting the arcs first held them twice (the counting sort's copy),
+// then once more beside the CSR arrays: the largest array of the communities stage's load.
+void scatter_arcs(GraphSlice& g, std::vector<Arc> arcs) {
+  const std::uint64_t owned = g.owned(), begin = g.begin;
   const auto keep = [](const Arc& a) { return a.source != a.target && a.weight != 0; };
   g.offsets.assign(owned + 1, 0);
   for (const Arc& a : arcs)
@@ -221,6 +208,30 @@ GraphSlice build_slice(VertexSplit split, int rank, std::vector<Arc> arcs) {
   g.offsets[owned] = w;
   g.targets.resize(w);
   g.weights.resize(w);
+}
+
+}  // namespace
+
+GraphSlice build_slice(VertexSplit split, int rank, std::vector<Arc> arcs) {
+  const auto [begin, end] = split.range(rank);
+  GraphSlice g;
+  g.n = split.n();
+  g.begin = begin;
+  g.end = end;
+  g.split = std::move(split);
+  const auto clean_and_sorted = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, arcs.size(), 1 << 16), true,
+      [&](const auto& r, bool ok) {
+        for (std::size_t i = r.begin(); i != r.end() && ok; ++i)
+          ok = arcs[i].source != arcs[i].target && arcs[i].weight != 0 &&
+               (i == 0 || std::tie(arcs[i - 1].source, arcs[i - 1].target) < std::tie(arcs[i].source, arcs[i].target));
+        return ok;
+      },
+      std::logical_and<>());
+  if (clean_and_sorted)
+    copy_sorted_arcs(g, arcs);
+  else
+    scatter_arcs(g, std::move(arcs));
   return g;
 }
 
