@@ -19,6 +19,8 @@ CH_PACKAGES=(
   # the LZ4 plugin of this package.
   hdf5-filter-plugin
   slurmctld slurmd slurm-client munge
+  # tests/e2e/lib/common.bash: a command that hangs is shown with its processes' stacks.
+  gdb
   # tests/e2e/report_render.sh: headless Chromium renders the HTML report; a font for its text
   # (with --no-install-recommends Chromium brings none); PIL checks the screenshot.
   chromium fonts-dejavu-core python3-pil
