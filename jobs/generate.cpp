@@ -24,7 +24,9 @@ constexpr std::uint64_t kUnitsPerBatch = 1 << 14;
 constexpr std::uint64_t kUnitsPerTask = 256;
 
 struct FeedTruth {
-  std::vector<std::string> record_id;
+  // Packed cells: as std::string each 12-character id took 32 bytes (medium: 28 M rows, 0.9 GB
+  // on one rank, generate's largest array).
+  io::StringColumn record_id;
   std::vector<std::uint64_t> person;
   std::vector<std::uint32_t> identity;
 };
@@ -56,8 +58,7 @@ FeedTruth generate_feed(const JobEnv& env, const world::World& world, world::Fee
     for (auto& part : parts) batch.append(std::move(part));
     local_bytes += batch.csv.size();
     file.write(batch.csv);
-    truth.record_id.insert(truth.record_id.end(), std::make_move_iterator(batch.record_id.begin()),
-                           std::make_move_iterator(batch.record_id.end()));
+    for (const auto& id : batch.record_id) truth.record_id.push_back(id);
     truth.person.insert(truth.person.end(), batch.person.begin(), batch.person.end());
     truth.identity.insert(truth.identity.end(), batch.identity.begin(), batch.identity.end());
     progress.advance(hi - begin);
