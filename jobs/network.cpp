@@ -342,7 +342,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     for (std::size_t k = 0; k < network::kEdgeTypeCount; ++k)
       edges.add(std::string(network::edge_type_name(static_cast<EdgeType>(k))), std::move(counts[k]));
     edges.add("call_seconds", std::move(seconds)).add("first_utc", std::move(first)).add("last_utc", std::move(last));
-    writer.write_table("/edges", edges);
+    writer.write_table("/edges", edges, io::Codec::kLz4);
   }
   {
     std::vector<std::uint64_t> a, b, count, seconds;
@@ -368,7 +368,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     t.add("source", std::move(a)).add("target", std::move(b));
     t.add("type", std::move(type), io::StringEncoding::kDictionary).add("month", std::move(month), io::StringEncoding::kDictionary);
     t.add("count", std::move(count)).add("weight", std::move(weight)).add("seconds", std::move(seconds));
-    writer.write_table("/edges_monthly", t);
+    writer.write_table("/edges_monthly", t, io::Codec::kLz4);
   }
   {
     std::vector<std::uint64_t> person;
