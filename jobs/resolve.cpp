@@ -1480,7 +1480,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     io::Table m;
     std::vector<std::uint64_t> obs = batch.obs, ent = label_obs;
     m.add("record_id", std::move(batch.record_id)).add("obs", std::move(obs)).add("entity_id", std::move(ent));
-    writer.write_table("/membership", m);
+    writer.write_table("/membership", m, io::Codec::kLz4);
   }
   {
     auto t = entity_table(ctx, part, fields, labels);
@@ -1488,7 +1488,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
     auto& ids = std::get<std::vector<std::uint64_t>>(t.columns()[0].data);
     for (auto& id : ids) id = batch.obs[id - first];
     prov.row_counts["/entities"] = cluster::allreduce_sum<std::uint64_t>(ctx, t.rows());
-    writer.write_table("/entities", t);
+    writer.write_table("/entities", t, io::Codec::kLz4);
   }
   phase.mark("write /membership, /entities");
   {

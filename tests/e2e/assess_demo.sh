@@ -24,7 +24,7 @@ def filters(path, dataset):
         plist = d.id.get_create_plist()
         return {plist.get_filter(i)[0] for i in range(plist.get_nfilters())}
 run = sys.argv[1]
-for path, dataset in [("records.h5", "calls/caller"), ("entities.h5", "pairs/row_a"),
+for path, dataset in [("records.h5", "calls/caller"), ("entities.h5", "pairs/row_a"), ("entities.h5", "membership/obs"),
                       ("network.h5", "edges/source"), ("network.h5", "edges_monthly/weight")]:
     assert 32004 in filters(f"{run}/{path}", dataset), (path, dataset, "not LZ4")
 assert 1 in filters(f"{run}/network.h5", "person_phone/person"), "small tables are deflated"
