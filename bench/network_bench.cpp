@@ -65,11 +65,11 @@ BENCHMARK(BM_EvidenceAggregate)->Arg(1 << 16)->Arg(1 << 20)->Unit(benchmark::kMi
 // Identifier uses like the stage's: booking references shared by 1–4 persons, phones by 1–3,
 // e-mails and payment references mostly by one, and flights (carrier+number@day) by 1–20 linked
 // passengers (the cap of 150 is for the rare full flight; big groups would dominate the time).
-std::vector<ch::network::IdentifierUse> uses(std::size_t n) {
+ch::network::IdentifierUses uses(std::size_t n) {
   using ch::network::EdgeType;
   ch::Rng rng(22, n);
-  std::vector<ch::network::IdentifierUse> out;
-  out.reserve(n);
+  ch::network::IdentifierUses out;
+  out.uses.reserve(n);
   std::uint64_t id = 0;
   while (out.size() < n) {
     const auto kind = rng.below(5);
@@ -84,10 +84,10 @@ std::vector<ch::network::IdentifierUse> uses(std::size_t n) {
     value += std::to_string(1000000 + id++);
     const std::int64_t utc = kJan2025 + static_cast<std::int64_t>(rng.below(365 * 86400));
     for (std::uint64_t i = 0; i < group && out.size() < n; ++i)
-      out.push_back({value, rng.below(n / 2), utc, static_cast<std::uint8_t>(type)});
+      out.add(value, rng.below(n / 2), utc, type);
   }
   // Arrival order after the shuffle is arbitrary.
-  for (std::size_t i = out.size() - 1; i > 0; --i) std::swap(out[i], out[rng.below(i + 1)]);
+  for (std::size_t i = out.size() - 1; i > 0; --i) std::swap(out.uses[i], out.uses[rng.below(i + 1)]);
   return out;
 }
 

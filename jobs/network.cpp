@@ -4,9 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/serialization/string.hpp>
 #include <charconv>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -94,6 +94,83 @@ struct EvenShareOwner {
   }
 };
 
+
+// A column of one field of every row, made when the table writer asks for it.
+template <class Row, class Field>
+io::Column column_of(std::string name, const std::vector<Row>& rows, Field field) {
+  std::vector<std::remove_cvref_t<decltype(field(std::declval<const Row&>()))>> values;
+  values.reserve(rows.size());
+  for (const auto& r : rows) values.push_back(field(r));
+  return io::Column{std::move(name), std::move(values)};
+}
+
+// Sends every identifier use to the owner of its value's key, packed as its fixed fields and the
+// value's bytes (as Boost-serialized structs around a std::string the uses cost more time and
+// memory than their values). The uses that stay are compacted in place, values included.
+network::IdentifierUses shuffle_uses(const cluster::Context& ctx, network::IdentifierUses&& local) {
+  const auto p = static_cast<std::uint64_t>(ctx.size());
+  if (p == 1) return std::move(local);
+  const auto self = static_cast<std::uint64_t>(ctx.rank());
+  constexpr std::size_t kHead = 8 + 8 + 8 + 4 + 1 + 1;  // key, person, utc, length, type, contact
+  std::vector<std::size_t> bytes(p, 0);
+  for (const auto& u : local.uses)
+    if (u.key % p != self) bytes[u.key % p] += kHead + u.length;
+  std::vector<std::vector<std::byte>> outgoing(p);
+  for (std::uint64_t r = 0; r < p; ++r) outgoing[r].reserve(bytes[r]);
+  // Uses were added with their values in order (offsets ascend), so a value only ever moves down.
+  std::size_t kept = 0, kept_bytes = 0;
+  for (std::size_t i = 0; i < local.uses.size(); ++i) {
+    auto u = local.uses[i];
+    const char* value = local.values.data() + u.offset;
+    if (const auto r = u.key % p; r != self) {
+      auto& out = outgoing[r];
+      const auto at = out.size();
+      out.resize(at + kHead + u.length);
+      std::byte* w = out.data() + at;
+      std::memcpy(w, &u.key, 8);
+      std::memcpy(w + 8, &u.person, 8);
+      std::memcpy(w + 16, &u.utc, 8);
+      std::memcpy(w + 24, &u.length, 4);
+      w[28] = std::byte{u.type};
+      w[29] = std::byte{static_cast<std::uint8_t>(u.contact)};
+      std::memcpy(w + kHead, value, u.length);
+      continue;
+    }
+    std::memmove(local.values.data() + kept_bytes, value, u.length);
+    u.offset = kept_bytes;
+    kept_bytes += u.length;
+    local.uses[kept++] = u;
+  }
+  local.uses.resize(kept);
+  local.values.resize(kept_bytes);
+  const auto arrived = cluster::shuffle_bytes(ctx, std::move(outgoing));
+  auto each_arrived = [&](auto&& visit) {
+    for (const auto& buf : arrived)
+      for (std::size_t at = 0; at + kHead <= buf.size();) {
+        std::uint32_t length = 0;
+        std::memcpy(&length, buf.data() + at + 24, 4);
+        visit(buf.data() + at, length);
+        at += kHead + length;
+      }
+  };
+  std::size_t uses = kept, value_bytes = kept_bytes;
+  each_arrived([&](const std::byte*, std::uint32_t length) {
+    ++uses;
+    value_bytes += length;
+  });
+  local.uses.reserve(uses);
+  local.values.reserve(value_bytes);
+  each_arrived([&](const std::byte* w, std::uint32_t length) {
+    std::uint64_t key = 0, person = 0;
+    std::int64_t utc = 0;
+    std::memcpy(&key, w, 8);
+    std::memcpy(&person, w + 8, 8);
+    std::memcpy(&utc, w + 16, 8);
+    local.add_keyed(key, std::string_view(reinterpret_cast<const char*>(w + kHead), length), person, utc,
+                    static_cast<std::uint8_t>(w[28]), w[29] != std::byte{0});
+  });
+  return std::move(local);
+}
 }  // namespace
 
 NetworkConfig load_network_config(const JobEnv& env) {
@@ -160,44 +237,58 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
 
   phase.mark("read observations and membership");
   // 1. Shared identifiers (and flights, below) grouped at the owner of the identifier.
-  std::vector<network::IdentifierUse> keys;
   const std::pair<const char*, EdgeType> identifier_columns[] = {
       {"booking_ref", EdgeType::kCoBooked}, {"phone", EdgeType::kSharedPhone},
       {"email", EdgeType::kSharedEmail}, {"payment_ref", EdgeType::kSharedPayment}};
+  const auto segments = records.read_my_share("/segments", {"obs", "carrier", "flight_number", "departure_utc"},
+                                              io::StringCells::kColumn);
+  const auto& carrier = segments.text("carrier");
+  const auto& flight = segments.text("flight_number");
+  network::IdentifierUses keys;
+  {
+    // Sized once (grown by doubling, the uses would be copied and held up to twice).
+    std::size_t uses = segments.rows(), bytes = carrier.bytes() + flight.bytes() + 8 * segments.rows();
+    for (const auto& [column, type] : identifier_columns) {
+      const auto& values = obs.text(column);
+      bytes += values.bytes();
+      values.for_each([&](std::size_t, std::string_view v) { uses += !v.empty(); });
+    }
+    // With room for the uses that arrive in the shuffle (about as many as leave, when ranks are
+    // several): the result is assembled in these arrays, and room never touched costs nothing.
+    const double spare = p > 1 ? 1.05 : 1.0;
+    keys.uses.reserve(static_cast<std::size_t>(spare * static_cast<double>(uses)));
+    keys.values.reserve(static_cast<std::size_t>(spare * static_cast<double>(bytes)));
+  }
   const auto& utc = obs.get<std::int64_t>("event_utc");
   for (const auto& [column, type] : identifier_columns) {
     const auto& values = obs.text(column);
-    for (std::size_t i = 0; i < values.size(); ++i)
-      if (const auto v = values[i]; !v.empty())
-        keys.push_back({std::string(v), entity[i], utc[i], static_cast<std::uint8_t>(type),
-                        type == EdgeType::kSharedPhone && !booking_ref[i].empty()});
+    values.for_each([&](std::size_t i, std::string_view v) {
+      if (!v.empty()) keys.add(v, entity[i], utc[i], type, type == EdgeType::kSharedPhone && !booking_ref[i].empty());
+    });
   }
 
   // 2. Flights: carrier + flight number + departure date; persons via their observation.
-  const auto segments = records.read_my_share("/segments", {"obs", "carrier", "flight_number", "departure_utc"},
-                                              io::StringCells::kColumn);
   const auto& seg_obs = segments.get<std::uint64_t>("obs");
   const auto seg_person = cluster::fetch(
       ctx, seg_obs, EvenShareOwner{n_obs, p},
       [&](std::uint64_t k) { return entity[k - share_begin]; });
   {
-    const auto& carrier = segments.text("carrier");
-    const auto& flight = segments.text("flight_number");
     const auto& departure = segments.get<std::int64_t>("departure_utc");
+    std::string key;
     for (std::size_t i = 0; i < seg_obs.size(); ++i) {
       if (departure[i] == network::kUnknownTime) continue;
       const std::int64_t day = departure[i] >= 0 ? departure[i] / 86400 : -((-departure[i] + 86399) / 86400);
-      keys.push_back({std::string(carrier[i]).append(flight[i]).append("@").append(std::to_string(day)), seg_person[i],
-                      departure[i], static_cast<std::uint8_t>(EdgeType::kCoTravelled)});
+      key.assign(carrier[i]).append(flight[i]).append("@").append(std::to_string(day));
+      keys.add(key, seg_person[i], departure[i], EdgeType::kCoTravelled);
     }
   }
   const std::uint64_t key_rows = keys.size();
-  auto grouped = cluster::shuffle_serialized(ctx, std::move(keys),
-                                             [p](const network::IdentifierUse& k) { return owner_of_value(k.value, k.type, p); });
+  auto grouped = shuffle_uses(ctx, std::move(keys));
   std::array<network::GroupStats, network::kEdgeTypeCount> stats{};
   network::PhoneHolders phone_persons;
   auto evidence = network::group_identifier_uses(grouped, config.rules, stats, &phone_persons);
-  ch::free_storage(grouped);
+  ch::free_storage(grouped.uses);
+  ch::free_storage(grouped.values);
   env.stop_point("network");
 
   // Co-flights become co-travel only for pairs sharing at least min_co_travel flights.
@@ -251,25 +342,25 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
       const auto at_caller = cluster::shuffle(ctx, std::span<const CallLeg>(legs), owner);
       legs.clear();
       for (const auto& c : at_caller) {
-        const auto* who = persons_of(c.phone);
-        if (!who) {
+        const auto who = persons_of(c.phone);
+        if (who.empty()) {
           ++calls_unattributed;
           continue;
         }
-        for (std::uint64_t person : *who)
-          legs.push_back({c.other, {}, person, static_cast<std::uint32_t>(who->size()), c.start, c.seconds});
+        for (std::uint64_t person : who)
+          legs.push_back({c.other, {}, person, static_cast<std::uint32_t>(who.size()), c.start, c.seconds});
       }
       const auto at_callee = cluster::shuffle(ctx, std::span<const CallLeg>(legs), owner);
       legs.clear();
       for (const auto& c : at_callee) {
-        const auto* who = persons_of(c.phone);
-        if (!who) {
+        const auto who = persons_of(c.phone);
+        if (who.empty()) {
           ++callee_unattributed;  // per caller person: a shared caller phone counts once per user
           continue;
         }
-        for (std::uint64_t person : *who) {
+        for (std::uint64_t person : who) {
           if (person == c.person) continue;
-          const auto weight = network::to_fixed(w / (static_cast<double>(c.share) * static_cast<double>(who->size())));
+          const auto weight = network::to_fixed(w / (static_cast<double>(c.share) * static_cast<double>(who.size())));
           evidence.push_back({std::min(person, c.person), std::max(person, c.person),
                               static_cast<std::uint8_t>(EdgeType::kCalls), network::month_of(c.start), weight, 1,
                               c.seconds, c.start, c.start});
@@ -287,7 +378,14 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   auto monthly = network::aggregate(cluster::shuffle(ctx, std::move(evidence),
                                                      [p](const Evidence& e) { return owner_of_pair(e.a, e.b, p); }));
   std::vector<PairTotal> totals;
-  totals.reserve(monthly.size());  // an upper bound; untouched room costs no memory
+  {
+    // Sized exactly (pairs counted first): a block the size of an upper bound fitted none of the
+    // memory freed before it, so it was all fresh memory (on one rank, 0.85 GB of the stage's peak).
+    std::size_t pairs = 0;
+    for (std::size_t i = 0; i < monthly.size(); ++i)
+      pairs += i == 0 || monthly[i].a != monthly[i - 1].a || monthly[i].b != monthly[i - 1].b;
+    totals.reserve(pairs);
+  }
   for (const auto& e : monthly) {
     if (totals.empty() || totals.back().a != e.a || totals.back().b != e.b)
       totals.push_back({e.a, e.b, 0, {}, 0, e.first_utc, e.last_utc});
@@ -307,7 +405,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   phase.mark("aggregate and sort");
   // 5. Who uses which phone, sorted by (person, phone).
   std::vector<PhoneUse> uses;
-  for (const auto& [phone, persons] : phone_persons)
+  phone_persons.for_each([&](std::string_view phone, std::span<const std::uint64_t> persons) {
     for (std::uint64_t person : persons) {
       PhoneUse u;
       u.person = person;
@@ -315,6 +413,7 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
       u.persons_sharing = static_cast<std::uint32_t>(persons.size());
       uses.push_back(u);
     }
+  });
   uses = cluster::sort_distributed(ctx, std::move(uses), [](const PhoneUse& x, const PhoneUse& y) {
     const int c = std::strcmp(x.phone, y.phone);
     return x.person != y.person ? x.person < y.person : c < 0;
@@ -323,53 +422,56 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
   phase.mark("phone users");
   // 6. Write.
   io::TableWriter writer(ctx, out);
+  // Each column is made from the rows just before it is written and released after: built all at
+  // once, the columns held the tables a second time beside their rows (the stage's peak on one rank).
+  const auto n_edges = cluster::allreduce_sum<std::uint64_t>(ctx, totals.size());
+  const auto n_monthly = cluster::allreduce_sum<std::uint64_t>(ctx, monthly.size());
   {
-    std::vector<std::uint64_t> a, b, seconds;
-    std::vector<double> weight;
-    std::array<std::vector<std::uint32_t>, network::kEdgeTypeCount> counts;
-    std::vector<std::int64_t> first, last;
-    for (const auto& t : totals) {
-      a.push_back(t.a);
-      b.push_back(t.b);
-      weight.push_back(network::from_fixed(t.weight));
-      for (std::size_t k = 0; k < network::kEdgeTypeCount; ++k) counts[k].push_back(t.count[k]);
-      seconds.push_back(t.seconds);
-      first.push_back(t.first_utc);
-      last.push_back(t.last_utc);
-    }
-    io::Table edges;
-    edges.add("source", std::move(a)).add("target", std::move(b)).add("weight", std::move(weight));
+    std::vector<std::function<io::Column()>> columns = {
+        [&] { return column_of("source", totals, [](const PairTotal& t) { return t.a; }); },
+        [&] { return column_of("target", totals, [](const PairTotal& t) { return t.b; }); },
+        [&] { return column_of("weight", totals, [](const PairTotal& t) { return network::from_fixed(t.weight); }); }};
     for (std::size_t k = 0; k < network::kEdgeTypeCount; ++k)
-      edges.add(std::string(network::edge_type_name(static_cast<EdgeType>(k))), std::move(counts[k]));
-    edges.add("call_seconds", std::move(seconds)).add("first_utc", std::move(first)).add("last_utc", std::move(last));
-    writer.write_table("/edges", edges, io::Codec::kLz4);
+      columns.push_back([&, k] {
+        return column_of(std::string(network::edge_type_name(static_cast<EdgeType>(k))), totals,
+                         [k](const PairTotal& t) { return t.count[k]; });
+      });
+    columns.push_back([&] { return column_of("call_seconds", totals, [](const PairTotal& t) { return t.seconds; }); });
+    columns.push_back([&] { return column_of("first_utc", totals, [](const PairTotal& t) { return t.first_utc; }); });
+    columns.push_back([&] { return column_of("last_utc", totals, [](const PairTotal& t) { return t.last_utc; }); });
+    writer.write_table("/edges", columns.size(), [&](std::size_t k) { return columns[k](); },
+                       io::RowLayout::contiguous(ctx, totals.size()), io::Codec::kLz4);
   }
+  ch::free_storage(totals);
   {
-    std::vector<std::uint64_t> a, b, count, seconds;
-    // Coded from the start: a handful of types and months over tens of millions of rows.
-    auto type = io::StringColumn::coded(), month = io::StringColumn::coded();
-    std::vector<double> weight;
-    a.reserve(monthly.size()), b.reserve(monthly.size()), count.reserve(monthly.size());
-    seconds.reserve(monthly.size()), weight.reserve(monthly.size());
-    type.reserve(monthly.size(), 0), month.reserve(monthly.size(), 0);
+    // Type and month coded from the start: a handful of values over tens of millions of rows.
+    auto coded = [&](const char* name, auto&& label) {
+      auto cells = io::StringColumn::coded();
+      cells.reserve(monthly.size(), 0);
+      for (const auto& e : monthly) cells.push_back(label(e));
+      return io::Column{name, std::move(cells), io::StringEncoding::kDictionary};
+    };
     std::unordered_map<std::int32_t, std::string> labels;  // a few dozen months
-    for (const auto& e : monthly) {
-      a.push_back(e.a);
-      b.push_back(e.b);
-      type.push_back(network::edge_type_name(static_cast<EdgeType>(e.type)));
-      auto label = labels.find(e.month);
-      if (label == labels.end()) label = labels.emplace(e.month, month_label(e.month)).first;
-      month.push_back(label->second);
-      count.push_back(e.count);
-      weight.push_back(network::from_fixed(e.weight));
-      seconds.push_back(e.seconds);
-    }
-    io::Table t;
-    t.add("source", std::move(a)).add("target", std::move(b));
-    t.add("type", std::move(type), io::StringEncoding::kDictionary).add("month", std::move(month), io::StringEncoding::kDictionary);
-    t.add("count", std::move(count)).add("weight", std::move(weight)).add("seconds", std::move(seconds));
-    writer.write_table("/edges_monthly", t, io::Codec::kLz4);
+    const std::vector<std::function<io::Column()>> columns = {
+        [&] { return column_of("source", monthly, [](const Evidence& e) { return e.a; }); },
+        [&] { return column_of("target", monthly, [](const Evidence& e) { return e.b; }); },
+        [&] {
+          return coded("type", [](const Evidence& e) { return network::edge_type_name(static_cast<EdgeType>(e.type)); });
+        },
+        [&] {
+          return coded("month", [&](const Evidence& e) -> std::string_view {
+            auto label = labels.find(e.month);
+            if (label == labels.end()) label = labels.emplace(e.month, month_label(e.month)).first;
+            return label->second;
+          });
+        },
+        [&] { return column_of("count", monthly, [](const Evidence& e) { return e.count; }); },
+        [&] { return column_of("weight", monthly, [](const Evidence& e) { return network::from_fixed(e.weight); }); },
+        [&] { return column_of("seconds", monthly, [](const Evidence& e) { return e.seconds; }); }};
+    writer.write_table("/edges_monthly", columns.size(), [&](std::size_t k) { return columns[k](); },
+                       io::RowLayout::contiguous(ctx, monthly.size()), io::Codec::kLz4);
   }
+  ch::free_storage(monthly);
   {
     std::vector<std::uint64_t> person;
     std::vector<std::string> phone;
@@ -384,8 +486,6 @@ void build_network(const JobEnv& env, const std::filesystem::path& records_path,
     writer.write_table("/person_phone", t);
   }
 
-  const auto n_edges = cluster::allreduce_sum<std::uint64_t>(ctx, totals.size());
-  const auto n_monthly = cluster::allreduce_sum<std::uint64_t>(ctx, monthly.size());
   const auto unattributed = cluster::allreduce_sum(ctx, calls_unattributed);
   io::Attributes attrs;
   for (std::size_t k = 0; k < network::kEdgeTypeCount; ++k) {

@@ -87,23 +87,67 @@ std::vector<Evidence> aggregate(std::vector<Evidence> items) {
   return out;
 }
 
-std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, const EdgeRules& rules,
+void IdentifierUses::add(std::string_view value, std::uint64_t person, std::int64_t utc, EdgeType type,
+                         bool contact) {
+  const auto t = static_cast<std::uint8_t>(type);
+  add_keyed(identifier_hash(value, t), value, person, utc, t, contact);
+}
+
+void IdentifierUses::add_keyed(std::uint64_t key, std::string_view value, std::uint64_t person, std::int64_t utc,
+                               std::uint8_t type, bool contact) {
+  uses.push_back({key, person, utc, values.size(), static_cast<std::uint32_t>(value.size()), type, contact});
+  values.append(value);
+}
+
+std::vector<Evidence> group_identifier_uses(IdentifierUses& all, const EdgeRules& rules,
                                             std::array<GroupStats, kEdgeTypeCount>& stats,
                                             PhoneHolders* phones) {
+  auto& uses = all.uses;
   std::sort(uses.begin(), uses.end(), [](const IdentifierUse& x, const IdentifierUse& y) {
-    return std::tie(x.type, x.value, x.person, x.utc) < std::tie(y.type, y.value, y.person, y.utc);
+    return std::tie(x.type, x.key, x.person, x.utc) < std::tie(y.type, y.key, y.person, y.utc);
   });
-  // Visits each group of uses of one value: uses [i, j), its distinct persons and first time.
+  // Where each group of uses of one value begins. A run of one (type, key) is one group unless its
+  // values differ (two values whose 64-bit keys collide): such a run is ordered by value, keeping
+  // (person, utc) order within each value, and split where the value changes.
+  std::vector<bool> starts(uses.size() + 1, false);
+  const std::size_t total = uses.size();
+  auto same_key = [&](std::size_t x, std::size_t y) { return uses[x].type == uses[y].type && uses[x].key == uses[y].key; };
+  // After the sort a value's bytes are anywhere in `values`: those that will be compared (uses
+  // with a neighbour of the same key) are fetched ahead of time.
+  constexpr std::size_t kAhead = 16;
+  auto prefetch = [&](std::size_t m) {
+    if (m < total && ((m > 0 && same_key(m, m - 1)) || (m + 1 < total && same_key(m, m + 1))))
+      __builtin_prefetch(all.values.data() + uses[m].offset);
+  };
+  for (std::size_t m = 0; m < std::min(total, kAhead); ++m) prefetch(m);
+  for (std::size_t i = 0; i < total;) {
+    starts[i] = true;
+    std::size_t j = i + 1;
+    bool mixed = false;
+    for (; j < total && same_key(j, i); ++j) {
+      prefetch(j + kAhead);
+      mixed = mixed || all.value(uses[j]) != all.value(uses[i]);
+    }
+    prefetch(i + kAhead);
+    if (mixed) {
+      std::stable_sort(uses.begin() + static_cast<std::ptrdiff_t>(i), uses.begin() + static_cast<std::ptrdiff_t>(j),
+                       [&](const IdentifierUse& x, const IdentifierUse& y) { return all.value(x) < all.value(y); });
+      for (std::size_t k = i + 1; k < j; ++k) starts[k] = all.value(uses[k]) != all.value(uses[k - 1]);
+    }
+    i = j;
+  }
+  starts[uses.size()] = true;
+  // Visits each group: uses [i, j), its distinct persons and first time.
   std::vector<std::uint64_t> persons;
   auto each_group = [&](auto&& visit) {
     for (std::size_t i = 0; i < uses.size();) {
       std::size_t j = i;
       std::int64_t first = std::numeric_limits<std::int64_t>::max();
       persons.clear();
-      for (; j < uses.size() && uses[j].type == uses[i].type && uses[j].value == uses[i].value; ++j) {
+      do {
         if (persons.empty() || persons.back() != uses[j].person) persons.push_back(uses[j].person);
         if (uses[j].utc != kUnknownTime) first = std::min(first, uses[j].utc);
-      }
+      } while (!starts[++j]);
       if (first == std::numeric_limits<std::int64_t>::max()) first = 0;
       visit(i, j, first);
       i = j;
@@ -125,7 +169,8 @@ std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, co
     const auto type = static_cast<EdgeType>(uses[i].type);
     group_pairs(persons, type, rules.weight[uses[i].type], cap_of(uses[i].type), first, out, stats[uses[i].type]);
     if (phones && type == EdgeType::kSharedPhone)
-      (*phones)[uses[i].value] = phone_holders(std::span<const IdentifierUse>(uses).subspan(i, j - i), rules.max_phone_persons);
+      phones->add(all.value(uses[i]),
+                  phone_holders(std::span<const IdentifierUse>(uses).subspan(i, j - i), rules.max_phone_persons));
   });
   return out;
 }
@@ -145,11 +190,45 @@ std::vector<std::uint64_t> phone_holders(std::span<const IdentifierUse> uses, st
   return {};
 }
 
-const std::vector<std::uint64_t>* call_parties(const PhoneHolders& phones, std::string_view phone,
-                                               const EdgeRules& rules) {
-  const auto it = phones.find(phone);
-  if (it == phones.end() || it->second.empty() || it->second.size() > rules.max_phone_persons) return nullptr;
-  return &it->second;
+void PhoneHolders::add(std::string_view phone, std::span<const std::uint64_t> holders) {
+  if (2 * (entries_.size() + 1) > slots_.size()) grow();
+  const auto hash = identifier_hash(phone, static_cast<std::uint64_t>(EdgeType::kSharedPhone));
+  const auto mask = slots_.size() - 1;
+  auto slot = hash & mask;
+  while (slots_[slot] != kEmpty) slot = (slot + 1) & mask;
+  slots_[slot] = static_cast<std::uint32_t>(entries_.size());
+  entries_.push_back({hash, phones_.size(), holders_.size(), static_cast<std::uint32_t>(phone.size()),
+                      static_cast<std::uint32_t>(holders.size())});
+  phones_.append(phone);
+  holders_.insert(holders_.end(), holders.begin(), holders.end());
+}
+
+void PhoneHolders::grow() {
+  slots_.assign(std::max<std::size_t>(16, 2 * slots_.size()), kEmpty);
+  const auto mask = slots_.size() - 1;
+  for (std::size_t k = 0; k < entries_.size(); ++k) {
+    auto slot = entries_[k].hash & mask;
+    while (slots_[slot] != kEmpty) slot = (slot + 1) & mask;
+    slots_[slot] = static_cast<std::uint32_t>(k);
+  }
+}
+
+std::optional<std::span<const std::uint64_t>> PhoneHolders::find(std::string_view phone) const {
+  if (slots_.empty()) return std::nullopt;
+  const auto hash = identifier_hash(phone, static_cast<std::uint64_t>(EdgeType::kSharedPhone));
+  const auto mask = slots_.size() - 1;
+  for (auto slot = hash & mask; slots_[slot] != kEmpty; slot = (slot + 1) & mask) {
+    const auto& e = entries_[slots_[slot]];
+    if (e.hash == hash && std::string_view(phones_.data() + e.phone, e.length) == phone)
+      return std::span<const std::uint64_t>(holders_.data() + e.holders, e.count);
+  }
+  return std::nullopt;
+}
+
+std::span<const std::uint64_t> call_parties(const PhoneHolders& phones, std::string_view phone, const EdgeRules& rules) {
+  const auto holders = phones.find(phone);
+  if (!holders || holders->size() > rules.max_phone_persons) return {};
+  return *holders;
 }
 
 bool keep_co_travel(Evidence& f, const EdgeRules& rules) {

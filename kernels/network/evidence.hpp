@@ -15,11 +15,11 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <span>
 #include <string_view>
 #include <tuple>
-#include <unordered_map>
 #include <vector>
 
 namespace ch::network {
@@ -82,33 +82,71 @@ inline constexpr std::int64_t kUnknownTime = std::numeric_limits<std::int64_t>::
 
 // One use of an identifier by a person: a booking reference, phone, e-mail or payment reference
 // on one of their records, or a flight (carrier + number + day) they were on. `type` is the
-// EdgeType the shared identifier yields.
+// EdgeType the shared identifier yields. The value's bytes are held by IdentifierUses: a use is a
+// fixed 40-byte struct, sorted by integers (as a struct around a std::string it took 56 bytes,
+// a heap block for long values, and string comparisons in every sort step).
 struct IdentifierUse {
-  std::string value;
+  std::uint64_t key = 0;  // identifier_hash(value, type): equal values share it
   std::uint64_t person = 0;
   std::int64_t utc = kUnknownTime;
+  std::uint64_t offset = 0;  // the value: IdentifierUses::values[offset, offset + length)
+  std::uint32_t length = 0;
   std::uint8_t type = 0;
   // A phone given as a booking's contact: it may be the booker's, not the passenger's own.
   bool contact = false;
-  template <class Archive>
-  void serialize(Archive& ar, unsigned) {  // Boost.Serialization, for shuffles
-    ar & value & person & utc & type & contact;
-  }
 };
 
-// The holders of every phone, looked up by a view: both ends of tens of millions of calls are
-// looked up (a std::map with a std::string built per call end was a quarter of the stage).
-struct PhoneHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+// Identifier uses and the bytes of their values, one after the other.
+struct IdentifierUses {
+  std::vector<IdentifierUse> uses;
+  std::string values;
+
+  void add(std::string_view value, std::uint64_t person, std::int64_t utc, EdgeType type, bool contact = false);
+  // A use whose key is known (it arrived from another rank).
+  void add_keyed(std::uint64_t key, std::string_view value, std::uint64_t person, std::int64_t utc,
+                 std::uint8_t type, bool contact);
+  std::string_view value(const IdentifierUse& u) const { return {values.data() + u.offset, u.length}; }
+  std::size_t size() const { return uses.size(); }
 };
-using PhoneHolders = std::unordered_map<std::string, std::vector<std::uint64_t>, PhoneHash, std::equal_to<>>;
+
+// The holders of every phone, in flat arrays with an open-addressing index: both ends of tens of
+// millions of calls are looked up (a std::map with a std::string built per call end was a quarter
+// of the stage; a std::unordered_map still took a tenth, and its millions of small nodes scattered
+// the heap so that the stage's later arrays could not reuse the memory freed before them).
+class PhoneHolders {
+ public:
+  // Records the holders of `phone` (each phone once).
+  void add(std::string_view phone, std::span<const std::uint64_t> holders);
+  // The holders of `phone`; nullopt if it was never added.
+  std::optional<std::span<const std::uint64_t>> find(std::string_view phone) const;
+  std::size_t size() const { return entries_.size(); }
+  // Visits every phone and its holders, in the order they were added.
+  template <class F>
+  void for_each(F&& visit) const {
+    for (const auto& e : entries_)
+      visit(std::string_view(phones_.data() + e.phone, e.length),
+            std::span<const std::uint64_t>(holders_.data() + e.holders, e.count));
+  }
+
+ private:
+  struct Entry {
+    std::uint64_t hash, phone, holders;
+    std::uint32_t length, count;
+  };
+  static constexpr std::uint32_t kEmpty = std::numeric_limits<std::uint32_t>::max();
+  void grow();
+  std::vector<Entry> entries_;
+  std::string phones_;
+  std::vector<std::uint64_t> holders_;
+  std::vector<std::uint32_t> slots_;  // entry index or kEmpty; a power of two, at most half full
+};
 
 // Sorts the uses and turns each group of uses of one identifier into pair evidence with
-// group_pairs (time: the group's first use). Flights yield one co-travel item per pair and
+// group_pairs (time: the group's first use). Uses are grouped by (type, key) and then checked to
+// have the same value: uses of two values whose keys collide form two groups, as they should. Flights yield one co-travel item per pair and
 // flight, to be counted per pair and kept by keep_co_travel. `phones`, when given, receives the
 // holders of every phone (see phone_holders), for attributing calls.
-std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, const EdgeRules& rules,
+std::vector<Evidence> group_identifier_uses(IdentifierUses& uses, const EdgeRules& rules,
                                             std::array<GroupStats, kEdgeTypeCount>& stats,
                                             PhoneHolders* phones);
 
@@ -123,9 +161,8 @@ std::vector<Evidence> group_identifier_uses(std::vector<IdentifierUse>& uses, co
 std::vector<std::uint64_t> phone_holders(std::span<const IdentifierUse> uses, std::size_t max_persons);
 
 // The persons a call on `phone` is attributed to: its holders, unless the phone is unknown, has
-// no holder or more than max_phone_persons (a call centre) — then nullptr.
-const std::vector<std::uint64_t>* call_parties(const PhoneHolders& phones, std::string_view phone,
-                                               const EdgeRules& rules);
+// no holder or more than max_phone_persons (a call centre) — then none (an empty span).
+std::span<const std::uint64_t> call_parties(const PhoneHolders& phones, std::string_view phone, const EdgeRules& rules);
 
 // A pair's co-flight evidence summed over the whole period (count = shared flights): true if
 // they count as co-travellers, and then sets its weight and month.

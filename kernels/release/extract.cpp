@@ -113,7 +113,7 @@ ReleasedNetwork recompute_network(const std::vector<Observation>& observations,
                                   const std::vector<Flight>& flights, const std::vector<Call>& calls,
                                   const EdgeRules& rules) {
   ReleasedNetwork net;
-  std::vector<network::IdentifierUse> items;
+  network::IdentifierUses items;
   for (std::size_t i = 0; i < observations.size(); ++i) {
     const auto& o = observations[i];
     const std::pair<const std::string*, EdgeType> ids[] = {{&o.booking, EdgeType::kCoBooked},
@@ -122,11 +122,10 @@ ReleasedNetwork recompute_network(const std::vector<Observation>& observations,
                                                            {&o.payment, EdgeType::kSharedPayment}};
     for (const auto& [value, type] : ids)
       if (!value->empty())
-        items.push_back({*value, person_of[i], o.event_utc, static_cast<std::uint8_t>(type),
-                         type == EdgeType::kSharedPhone && !o.booking.empty()});
+        items.add(*value, person_of[i], o.event_utc, type, type == EdgeType::kSharedPhone && !o.booking.empty());
   }
   for (const auto& f : flights)
-    items.push_back({f.key, person_of[f.observation], f.departure_utc, static_cast<std::uint8_t>(EdgeType::kCoTravelled)});
+    items.add(f.key, person_of[f.observation], f.departure_utc, EdgeType::kCoTravelled);
 
   network::PhoneHolders phone_persons;
   std::vector<network::Evidence> evidence, flight_evidence;
@@ -141,16 +140,16 @@ ReleasedNetwork recompute_network(const std::vector<Observation>& observations,
   auto persons_of = [&](const std::string& phone) { return network::call_parties(phone_persons, phone, rules); };
   const double w = rules.weight[static_cast<std::size_t>(EdgeType::kCalls)];
   for (const auto& c : calls) {
-    const auto* from = persons_of(c.caller);
-    const auto* to = persons_of(c.callee);
-    if (!from || !to) {
+    const auto from = persons_of(c.caller);
+    const auto to = persons_of(c.callee);
+    if (from.empty() || to.empty()) {
       ++net.calls_unattributed;
       continue;
     }
-    for (auto a : *from)
-      for (auto b : *to) {
+    for (auto a : from)
+      for (auto b : to) {
         if (a == b) continue;
-        const auto weight = network::to_fixed(w / (static_cast<double>(from->size()) * static_cast<double>(to->size())));
+        const auto weight = network::to_fixed(w / (static_cast<double>(from.size()) * static_cast<double>(to.size())));
         evidence.push_back({std::min(a, b), std::max(a, b), static_cast<std::uint8_t>(EdgeType::kCalls),
                             network::month_of(c.start_utc), weight, 1, c.seconds, c.start_utc, c.start_utc});
       }
@@ -167,8 +166,9 @@ ReleasedNetwork recompute_network(const std::vector<Observation>& observations,
     t.first_utc = std::min(t.first_utc, e.first_utc);
     t.last_utc = std::max(t.last_utc, e.last_utc);
   }
-  for (const auto& [phone, users] : phone_persons)
-    for (auto p : users) net.person_phone.push_back({p, phone, static_cast<std::uint32_t>(users.size())});
+  phone_persons.for_each([&](std::string_view phone, std::span<const std::uint64_t> users) {
+    for (auto p : users) net.person_phone.push_back({p, std::string(phone), static_cast<std::uint32_t>(users.size())});
+  });
   std::sort(net.person_phone.begin(), net.person_phone.end(), [](const PhoneUse& x, const PhoneUse& y) {
     return std::tie(x.person, x.phone) < std::tie(y.person, y.phone);
   });

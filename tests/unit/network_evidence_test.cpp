@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <tuple>
 
@@ -104,11 +105,49 @@ TEST(IdentifierHash, KindSalts) {
   EXPECT_NE(identifier_hash("AB12", 1), identifier_hash("AB13", 1));
 }
 
+// Uses of one value form one group, whatever order they arrive in; values that share a 64-bit key
+// (forced here: real collisions are rare but possible) are still separate groups.
+TEST(GroupIdentifierUses, GroupsByValueEvenWhenKeysCollide) {
+  auto run = [](IdentifierUses uses) {
+    std::array<GroupStats, kEdgeTypeCount> stats{};
+    PhoneHolders phones;
+    auto out = aggregate(group_identifier_uses(uses, EdgeRules{}, stats, &phones));
+    std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint8_t, std::int64_t>> pairs;
+    for (const auto& e : out) pairs.emplace_back(e.a, e.b, e.type, e.first_utc);
+    std::map<std::string, std::vector<std::uint64_t>> holders;
+    phones.for_each([&](std::string_view phone, std::span<const std::uint64_t> h) {
+      holders[std::string(phone)].assign(h.begin(), h.end());
+    });
+    return std::make_tuple(pairs, stats[static_cast<std::size_t>(EdgeType::kSharedPhone)].groups, holders);
+  };
+  IdentifierUses plain;
+  plain.add("+441", 3, 500, EdgeType::kSharedPhone);
+  plain.add("BK1", 1, 100, EdgeType::kCoBooked);
+  plain.add("+441", 1, 300, EdgeType::kSharedPhone);
+  plain.add("BK1", 2, 200, EdgeType::kCoBooked);
+  plain.add("+442", 2, 400, EdgeType::kSharedPhone);
+  plain.add("+442", 3, 600, EdgeType::kSharedPhone);
+  const auto [pairs, phone_groups, phones] = run(plain);
+  using P = std::tuple<std::uint64_t, std::uint64_t, std::uint8_t, std::int64_t>;
+  const auto booked = static_cast<std::uint8_t>(EdgeType::kCoBooked), phone = static_cast<std::uint8_t>(EdgeType::kSharedPhone);
+  EXPECT_EQ(pairs, (std::vector<P>{{1, 2, booked, 100}, {1, 3, phone, 300}, {2, 3, phone, 400}}));
+  EXPECT_EQ(phone_groups, 2u);
+  EXPECT_EQ(phones.at("+441"), (std::vector<std::uint64_t>{1, 3}));
+  EXPECT_EQ(phones.size(), 2u);
+
+  // The same uses with every phone given one key, interleaved by person: same groups, same pairs.
+  IdentifierUses collided;
+  for (const auto& u : plain.uses)
+    collided.add_keyed(u.type == phone ? 42 : u.key, plain.value(u), u.person, u.utc, u.type, u.contact);
+  EXPECT_EQ(run(collided), run(plain));
+  // Merged by key alone, the four phone uses would be one group of persons {1, 2, 3}.
+}
+
 // A booking's contact phone on several tickets is the booker's: its calls belong to nobody on
 // the tickets, while a registration names the holder and a call centre's line holds no one.
 TEST(PhoneHolders, OwnUseBeatsBookingContact) {
   auto use = [](std::uint64_t person, bool contact) {
-    return IdentifierUse{"+4470000000", person, 0, static_cast<std::uint8_t>(EdgeType::kSharedPhone), contact};
+    return IdentifierUse{.person = person, .type = static_cast<std::uint8_t>(EdgeType::kSharedPhone), .contact = contact};
   };
   const std::vector<IdentifierUse> group_ticket = {use(1, true), use(2, true), use(3, true)};
   EXPECT_TRUE(phone_holders(group_ticket, 5).empty());
@@ -121,11 +160,39 @@ TEST(PhoneHolders, OwnUseBeatsBookingContact) {
 
   EdgeRules rules;
   rules.max_phone_persons = 2;
-  const ch::network::PhoneHolders phones = {
-      {"+1", {}}, {"+2", {5}}, {"+3", {5, 6, 8}}};
-  EXPECT_EQ(call_parties(phones, "+1", rules), nullptr);
-  EXPECT_EQ(call_parties(phones, "+0", rules), nullptr);
-  ASSERT_NE(call_parties(phones, "+2", rules), nullptr);
-  EXPECT_EQ(*call_parties(phones, "+2", rules), (std::vector<std::uint64_t>{5}));
-  EXPECT_EQ(call_parties(phones, "+3", rules), nullptr);
+  PhoneHolders phones;
+  const std::vector<std::uint64_t> none, five = {5}, three = {5, 6, 8};
+  phones.add("+1", none);
+  phones.add("+2", five);
+  phones.add("+3", three);
+  EXPECT_TRUE(call_parties(phones, "+1", rules).empty());
+  EXPECT_TRUE(call_parties(phones, "+0", rules).empty());
+  EXPECT_EQ(std::vector<std::uint64_t>(call_parties(phones, "+2", rules).begin(), call_parties(phones, "+2", rules).end()),
+            five);
+  EXPECT_TRUE(call_parties(phones, "+3", rules).empty());  // more holders than max_phone_persons
+}
+
+// The flat table finds every phone it holds, and no other, through many growths of its index.
+TEST(PhoneHolders, FindsEveryPhoneAfterGrowing) {
+  PhoneHolders phones;
+  for (std::uint64_t k = 0; k < 5000; ++k) {
+    const std::vector<std::uint64_t> holders(k % 4, k);
+    phones.add("+44" + std::to_string(k), holders);
+  }
+  EXPECT_EQ(phones.size(), 5000u);
+  for (std::uint64_t k = 0; k < 5000; ++k) {
+    const auto found = phones.find("+44" + std::to_string(k));
+    ASSERT_TRUE(found.has_value()) << k;
+    EXPECT_EQ(found->size(), k % 4);
+    for (auto h : *found) EXPECT_EQ(h, k);
+  }
+  EXPECT_FALSE(phones.find("+445000").has_value());
+  EXPECT_FALSE(phones.find("+44").has_value());
+  std::size_t visited = 0;
+  phones.for_each([&](std::string_view phone, std::span<const std::uint64_t> holders) {
+    EXPECT_EQ(phone, "+44" + std::to_string(visited));  // in the order added
+    EXPECT_EQ(holders.size(), visited % 4);
+    ++visited;
+  });
+  EXPECT_EQ(visited, 5000u);
 }
