@@ -20,14 +20,16 @@
 
 namespace ch::cluster {
 
-template <class T, class Less>
-std::vector<T> sort_distributed(const Context& ctx, std::vector<T> items, Less less,
-                                std::size_t samples_per_rank = 0) {
+// The same, with the slices cut only between items that differ under `group`, an order coarser
+// than `less` (x before y by group implies x before y by less): items equal under `group` (a
+// pair's months) end on one rank, so sums over them need no further shuffle.
+template <class T, class Less, class Group>
+std::vector<T> sort_distributed(const Context& ctx, std::vector<T> items, Less less, Group group) {
   static_assert(std::is_trivially_copyable_v<T>, "sort_distributed moves items with the fast shuffle");
   if (!std::is_sorted(items.begin(), items.end(), less)) std::sort(items.begin(), items.end(), less);
   const auto p = static_cast<std::size_t>(ctx.size());
   if (p == 1) return items;
-  if (samples_per_rank == 0) samples_per_rank = 16 * p;
+  const std::size_t samples_per_rank = 16 * p;
   std::vector<T> sample;
   const std::size_t s = std::min(items.size(), samples_per_rank);
   for (std::size_t i = 0; i < s; ++i) sample.push_back(items[(2 * i + 1) * items.size() / (2 * s)]);
@@ -37,12 +39,17 @@ std::vector<T> sort_distributed(const Context& ctx, std::vector<T> items, Less l
   for (std::size_t r = 1; r < p && !all.empty(); ++r) splitters.push_back(all[r * all.size() / p]);
   // Item goes to the number of splitters not greater than it: equal keys land together.
   auto owner = [&](const T& item) {
-    return static_cast<int>(std::upper_bound(splitters.begin(), splitters.end(), item, less) -
+    return static_cast<int>(std::upper_bound(splitters.begin(), splitters.end(), item, group) -
                             splitters.begin());
   };
   // Destinations are monotone in sorted items: each rank's part is a sorted run, merged as it
   // arrives.
   return shuffle_merge(ctx, std::move(items), owner, less);
+}
+
+template <class T, class Less>
+std::vector<T> sort_distributed(const Context& ctx, std::vector<T> items, Less less) {
+  return sort_distributed(ctx, std::move(items), less, less);
 }
 
 }  // namespace ch::cluster

@@ -157,6 +157,27 @@ TEST(SortDistributed, SlicesConcatenateToTheSerialSort) {
   }
 }
 
+// With a coarser `group` order, no group is cut between ranks: here 7 keys, hundreds of items
+// each, so plain PSRS splitters would fall inside them.
+TEST(SortDistributed, GroupsStayOnOneRank) {
+  const auto ctx = Context::world();
+  std::vector<Item> mine;
+  for (std::uint32_t i = 0; i < 400 + 60 * static_cast<std::uint32_t>(ctx.rank()); ++i)
+    mine.push_back({(i * 31ULL + ctx.rank()) % 7, static_cast<std::uint32_t>(ctx.rank()), i});
+  auto less = [](const Item& a, const Item& b) { return std::tie(a.key, a.source, a.seq) < std::tie(b.key, b.source, b.seq); };
+  auto by_key = [](const Item& a, const Item& b) { return a.key < b.key; };
+  const auto sorted = ch::cluster::sort_distributed(ctx, mine, less, by_key);
+  EXPECT_TRUE(std::is_sorted(sorted.begin(), sorted.end(), less));
+  const auto keys = ch::cluster::allgatherv<std::uint64_t>(ctx, sorted.empty() ? std::vector<std::uint64_t>{}
+                                                                                : std::vector<std::uint64_t>{sorted.front().key, sorted.back().key});
+  // Each rank's first key is greater than the previous non-empty rank's last key.
+  for (std::size_t k = 2; k + 1 < keys.size(); k += 2) EXPECT_LT(keys[k - 1], keys[k]);
+  const auto total = ch::cluster::allreduce_sum<std::uint64_t>(ctx, sorted.size());
+  std::uint64_t expected = 0;
+  for (int r = 0; r < ctx.size(); ++r) expected += 400 + 60 * static_cast<std::uint64_t>(r);
+  EXPECT_EQ(total, expected);
+}
+
 // shuffle_merge of sorted items with owners monotone along them: each rank's result is its key
 // range, sorted, equal keys in rank order and then in their order within the rank (a stable sort
 // of the concatenated inputs), whatever the rank count.
