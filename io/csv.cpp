@@ -359,6 +359,8 @@ std::vector<CsvPieceRange> plan_owned_records(const cluster::Context& ctx,
       if (r.file->read_at(r.b - 1, 1, one) != 1) throw short_file(f);
       r.before = one[0];
     }
+    // Only later ranks use a range's counts: the last rank (the only one, alone) skips the pass.
+    if (me + 1 == p) continue;
     std::uint64_t q = 0, n = 0;
     for (std::uint64_t at = r.b; at < r.e; at += buf.size()) {
       buf.clear();
