@@ -94,7 +94,6 @@ struct EvenShareOwner {
   }
 };
 
-
 // A column of one field of every row, made when the table writer asks for it.
 template <class Row, class Field>
 io::Column column_of(std::string name, const std::vector<Row>& rows, Field field) {
@@ -104,9 +103,10 @@ io::Column column_of(std::string name, const std::vector<Row>& rows, Field field
   return io::Column{std::move(name), std::move(values)};
 }
 
-// Sends every identifier use to the owner of its value's key, packed as its fixed fields and the
-// value's bytes (as Boost-serialized structs around a std::string the uses cost more time and
-// memory than their values). The uses that stay are compacted in place, values included.
+// Sends every identifier use to the owner of its value (key % ranks, as owner_of_value: a phone's
+// call legs go to the rank that learns its holders), packed as its fixed fields and the value's
+// bytes (as Boost-serialized structs around a std::string the uses cost more time and memory than
+// their values). The uses that stay are compacted in place, values included.
 network::IdentifierUses shuffle_uses(const cluster::Context& ctx, network::IdentifierUses&& local) {
   const auto p = static_cast<std::uint64_t>(ctx.size());
   if (p == 1) return std::move(local);

@@ -111,7 +111,9 @@ std::vector<Evidence> group_identifier_uses(IdentifierUses& all, const EdgeRules
   // (person, utc) order within each value, and split where the value changes.
   std::vector<bool> starts(uses.size() + 1, false);
   const std::size_t total = uses.size();
-  auto same_key = [&](std::size_t x, std::size_t y) { return uses[x].type == uses[y].type && uses[x].key == uses[y].key; };
+  auto same_key = [&](std::size_t x, std::size_t y) {
+    return uses[x].type == uses[y].type && uses[x].key == uses[y].key;
+  };
   // After the sort a value's bytes are anywhere in `values`: those that will be compared (uses
   // with a neighbour of the same key) are fetched ahead of time.
   constexpr std::size_t kAhead = 16;
@@ -225,7 +227,8 @@ std::optional<std::span<const std::uint64_t>> PhoneHolders::find(std::string_vie
   return std::nullopt;
 }
 
-std::span<const std::uint64_t> call_parties(const PhoneHolders& phones, std::string_view phone, const EdgeRules& rules) {
+std::span<const std::uint64_t> call_parties(const PhoneHolders& phones, std::string_view phone,
+                                           const EdgeRules& rules) {
   const auto holders = phones.find(phone);
   if (!holders || holders->size() > rules.max_phone_persons) return {};
   return *holders;

@@ -143,9 +143,10 @@ class PhoneHolders {
 
 // Sorts the uses and turns each group of uses of one identifier into pair evidence with
 // group_pairs (time: the group's first use). Uses are grouped by (type, key) and then checked to
-// have the same value: uses of two values whose keys collide form two groups, as they should. Flights yield one co-travel item per pair and
-// flight, to be counted per pair and kept by keep_co_travel. `phones`, when given, receives the
-// holders of every phone (see phone_holders), for attributing calls.
+// have the same value: uses of two values whose keys collide form two groups, as they should.
+// Flights yield one co-travel item per pair and flight, to be counted per pair and kept by
+// keep_co_travel. `phones`, when given, receives the holders of every phone (see phone_holders),
+// for attributing calls.
 std::vector<Evidence> group_identifier_uses(IdentifierUses& uses, const EdgeRules& rules,
                                             std::array<GroupStats, kEdgeTypeCount>& stats,
                                             PhoneHolders* phones);
@@ -162,7 +163,8 @@ std::vector<std::uint64_t> phone_holders(std::span<const IdentifierUse> uses, st
 
 // The persons a call on `phone` is attributed to: its holders, unless the phone is unknown, has
 // no holder or more than max_phone_persons (a call centre) — then none (an empty span).
-std::span<const std::uint64_t> call_parties(const PhoneHolders& phones, std::string_view phone, const EdgeRules& rules);
+std::span<const std::uint64_t> call_parties(const PhoneHolders& phones, std::string_view phone,
+                                           const EdgeRules& rules);
 
 // A pair's co-flight evidence summed over the whole period (count = shared flights): true if
 // they count as co-travellers, and then sets its weight and month.
