@@ -43,6 +43,8 @@ for t in ["organizations", "members", "corridors", "trends", "schemes", "leads",
 assert f.attrs["stage"] == b"assess" and b"records.h5" in f.attrs["inputs"]
 roles = set(f["members/_dict/role"][()].astype(str))
 assert "client" in roles and len(roles) >= 3, roles
+# Burner phones come from the scan of every rank's share of the calls.
+assert (f["members/burner_phones"][()] > 0).any(), "no member has a burner phone"
 EOF
 
 "$PY" "$CH_SOURCE_DIR/examples/analyst.py" "$S/run/assessment.h5" 5 >"$S/analyst.out"
