@@ -111,8 +111,8 @@ struct IdentifierUses {
 
 // The holders of every phone, in flat arrays with an open-addressing index: both ends of tens of
 // millions of calls are looked up (a std::map with a std::string built per call end was a quarter
-// of the stage; a std::unordered_map still took a tenth, and its millions of small nodes scattered
-// the heap so that the stage's later arrays could not reuse the memory freed before them).
+// of the stage; a std::unordered_map of strings to vectors, millions of small nodes, still a tenth
+// on one rank).
 class PhoneHolders {
  public:
   // Records the holders of `phone` (each phone once).
