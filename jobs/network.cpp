@@ -69,8 +69,11 @@ struct PhoneUse {
   std::uint32_t persons_sharing = 0;
 };
 
+// The rank that groups an identifier's uses and, for a phone, attributes its call legs: both must
+// agree, so both go through here.
+int owner_of_key(std::uint64_t key, int ranks) { return static_cast<int>(key % static_cast<std::uint64_t>(ranks)); }
 int owner_of_value(std::string_view value, std::uint8_t type, int ranks) {
-  return static_cast<int>(network::identifier_hash(value, type) % static_cast<std::uint64_t>(ranks));
+  return owner_of_key(network::identifier_hash(value, type), ranks);
 }
 int owner_of_pair(std::uint64_t a, std::uint64_t b, int ranks) {
   return static_cast<int>(mix64(a * 0x9e3779b97f4a7c15ULL ^ b) % static_cast<std::uint64_t>(ranks));
@@ -103,26 +106,26 @@ io::Column column_of(std::string name, const std::vector<Row>& rows, Field field
   return io::Column{std::move(name), std::move(values)};
 }
 
-// Sends every identifier use to the owner of its value (key % ranks, as owner_of_value: a phone's
-// call legs go to the rank that learns its holders), packed as its fixed fields and the value's
-// bytes (as Boost-serialized structs around a std::string the uses cost more time and memory than
+// Sends every identifier use to the owner of its value (owner_of_key), packed as its fixed fields
+// and the value's bytes (as Boost-serialized structs around a std::string the uses cost more time and memory than
 // their values). The uses that stay are compacted in place, values included.
 network::IdentifierUses shuffle_uses(const cluster::Context& ctx, network::IdentifierUses&& local) {
-  const auto p = static_cast<std::uint64_t>(ctx.size());
+  const auto p = static_cast<std::size_t>(ctx.size());
   if (p == 1) return std::move(local);
-  const auto self = static_cast<std::uint64_t>(ctx.rank());
+  const auto self = static_cast<std::size_t>(ctx.rank());
+  auto owner = [&](const network::IdentifierUse& u) { return static_cast<std::size_t>(owner_of_key(u.key, ctx.size())); };
   constexpr std::size_t kHead = 8 + 8 + 8 + 4 + 1 + 1;  // key, person, utc, length, type, contact
   std::vector<std::size_t> bytes(p, 0);
   for (const auto& u : local.uses)
-    if (u.key % p != self) bytes[u.key % p] += kHead + u.length;
+    if (owner(u) != self) bytes[owner(u)] += kHead + u.length;
   std::vector<std::vector<std::byte>> outgoing(p);
-  for (std::uint64_t r = 0; r < p; ++r) outgoing[r].reserve(bytes[r]);
+  for (std::size_t r = 0; r < p; ++r) outgoing[r].reserve(bytes[r]);
   // Uses were added with their values in order (offsets ascend), so a value only ever moves down.
   std::size_t kept = 0, kept_bytes = 0;
   for (std::size_t i = 0; i < local.uses.size(); ++i) {
     auto u = local.uses[i];
     const char* value = local.values.data() + u.offset;
-    if (const auto r = u.key % p; r != self) {
+    if (const auto r = owner(u); r != self) {
       auto& out = outgoing[r];
       const auto at = out.size();
       out.resize(at + kHead + u.length);

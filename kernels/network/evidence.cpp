@@ -195,24 +195,23 @@ std::vector<std::uint64_t> phone_holders(std::span<const IdentifierUse> uses, st
 void PhoneHolders::add(std::string_view phone, std::span<const std::uint64_t> holders) {
   if (2 * (entries_.size() + 1) > slots_.size()) grow();
   const auto hash = identifier_hash(phone, static_cast<std::uint64_t>(EdgeType::kSharedPhone));
-  const auto mask = slots_.size() - 1;
-  auto slot = hash & mask;
-  while (slots_[slot] != kEmpty) slot = (slot + 1) & mask;
-  slots_[slot] = static_cast<std::uint32_t>(entries_.size());
   entries_.push_back({hash, phones_.size(), holders_.size(), static_cast<std::uint32_t>(phone.size()),
                       static_cast<std::uint32_t>(holders.size())});
+  place(static_cast<std::uint32_t>(entries_.size() - 1));
   phones_.append(phone);
   holders_.insert(holders_.end(), holders.begin(), holders.end());
 }
 
 void PhoneHolders::grow() {
   slots_.assign(std::max<std::size_t>(16, 2 * slots_.size()), kEmpty);
+  for (std::size_t k = 0; k < entries_.size(); ++k) place(static_cast<std::uint32_t>(k));
+}
+
+void PhoneHolders::place(std::uint32_t entry) {
   const auto mask = slots_.size() - 1;
-  for (std::size_t k = 0; k < entries_.size(); ++k) {
-    auto slot = entries_[k].hash & mask;
-    while (slots_[slot] != kEmpty) slot = (slot + 1) & mask;
-    slots_[slot] = static_cast<std::uint32_t>(k);
-  }
+  auto slot = entries_[entry].hash & mask;
+  while (slots_[slot] != kEmpty) slot = (slot + 1) & mask;
+  slots_[slot] = entry;
 }
 
 std::optional<std::span<const std::uint64_t>> PhoneHolders::find(std::string_view phone) const {

@@ -135,6 +135,7 @@ class PhoneHolders {
   };
   static constexpr std::uint32_t kEmpty = std::numeric_limits<std::uint32_t>::max();
   void grow();
+  void place(std::uint32_t entry);  // into the first free slot from its hash
   std::vector<Entry> entries_;
   std::string phones_;
   std::vector<std::uint64_t> holders_;
