@@ -1,6 +1,9 @@
 #include "io/parallel_file.hpp"
 
-#include <algorithm>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <stdexcept>
 #include <vector>
 
@@ -8,21 +11,38 @@
 
 namespace ch::io {
 namespace {
-constexpr std::size_t kCopyChunk = std::size_t{64} << 20;  // MPI counts are int; stay well below
+
+constexpr std::uint64_t kFailed = std::uint64_t{1} << 63;  // in a gathered size: that rank's write failed
+
+// Writes all of `bytes` at `offset`; false on an error (a full disk: ENOSPC, EFBIG).
+bool write_fully(int fd, std::string_view bytes, std::uint64_t offset) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return true;
 }
+
+}  // namespace
 
 ParallelFileWriter::ParallelFileWriter(const cluster::Context& ctx, std::filesystem::path final_path)
     : ctx_(ctx), final_path_(std::move(final_path)) {
   partial_path_ = final_path_;
   partial_path_ += ".partial";
-  slice_path_ = partial_path_;
-  slice_path_ += ".rank" + std::to_string(ctx_.rank());
-  std::error_code ec;
-  if (!final_path_.parent_path().empty()) std::filesystem::create_directories(final_path_.parent_path(), ec);
-  slice_ = std::fopen(slice_path_.c_str(), "w+b");
-  if (cluster::allreduce_or(ctx_, slice_ == nullptr)) {
+  if (ctx_.is_root()) {
+    std::error_code ec;
+    if (!final_path_.parent_path().empty()) std::filesystem::create_directories(final_path_.parent_path(), ec);
+    // Truncated: a stale partial file of a larger earlier run must not leave a tail.
+    fd_ = ::open(partial_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  }
+  const bool root_failed = cluster::allreduce_or(ctx_, ctx_.is_root() && fd_ < 0);
+  if (!root_failed && !ctx_.is_root()) fd_ = ::open(partial_path_.c_str(), O_WRONLY | O_CLOEXEC);
+  if (root_failed || cluster::allreduce_or(ctx_, fd_ < 0)) {
     discard();
-    throw std::runtime_error("cannot create " + slice_path_.string());
+    throw std::runtime_error("cannot create " + partial_path_.string());
   }
 }
 
@@ -31,56 +51,47 @@ ParallelFileWriter::~ParallelFileWriter() {
 }
 
 void ParallelFileWriter::discard() {
-  if (slice_) std::fclose(slice_);
-  slice_ = nullptr;
+  // Every rank posted the pending round before any could throw past it, so this completes (a
+  // rank failing elsewhere then ends the job with MPI_Abort); its buffers must outlive it.
+  if (request_ != MPI_REQUEST_NULL) MPI_Wait(&request_, MPI_STATUS_IGNORE);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
   std::error_code ec;
-  std::filesystem::remove(slice_path_, ec);
   if (ctx_.is_root()) std::filesystem::remove(partial_path_, ec);
 }
 
-void ParallelFileWriter::write(std::string_view bytes) {
-  if (bytes.empty()) return;
-  if (std::fwrite(bytes.data(), 1, bytes.size(), slice_) != bytes.size())
-    throw std::runtime_error("cannot write " + slice_path_.string() + " (disk full?)");
-  local_size_ += bytes.size();
+void ParallelFileWriter::settle() {
+  if (request_ == MPI_REQUEST_NULL) return;
+  MPI_Wait(&request_, MPI_STATUS_IGNORE);
+  std::uint64_t offset = file_size_;
+  bool any_failed = false;
+  for (int r = 0; r < ctx_.size(); ++r) {
+    const std::uint64_t word = gathered_[static_cast<std::size_t>(r)];
+    if (r == ctx_.rank()) offset = file_size_;
+    file_size_ += word & ~kFailed;
+    any_failed = any_failed || (word & kFailed) != 0;
+  }
+  if (any_failed) throw std::runtime_error("cannot write " + partial_path_.string() + " (disk full?)");
+  failed_ = failed_ || !write_fully(fd_, pending_, offset);
+  pending_.clear();
+}
+
+void ParallelFileWriter::append(std::string bytes) {
+  settle();
+  pending_ = std::move(bytes);
+  local_size_ += pending_.size();
+  sent_ = pending_.size() | (failed_ ? kFailed : 0);
+  gathered_.resize(static_cast<std::size_t>(ctx_.size()));
+  MPI_Iallgather(&sent_, 1, MPI_UINT64_T, gathered_.data(), 1, MPI_UINT64_T, ctx_.comm(), &request_);
 }
 
 void ParallelFileWriter::commit() {
-  bool failed = std::fflush(slice_) != 0 || std::fseek(slice_, 0, SEEK_SET) != 0;
-  if (cluster::allreduce_or(ctx_, failed))
-    throw std::runtime_error("cannot write " + slice_path_.string() + " (disk full?)");
-  const std::uint64_t offset = cluster::exclusive_scan(ctx_, local_size_);
-  if (ctx_.is_root()) {
-    std::error_code ec;
-    std::filesystem::remove(partial_path_, ec);  // MPI_File_open does not truncate
-  }
-  cluster::barrier(ctx_, "stale partial file removed before the collective open");
-  MPI_File file = MPI_FILE_NULL;
-  const int rc = MPI_File_open(ctx_.comm(), partial_path_.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY,
-                               MPI_INFO_NULL, &file);
-  if (cluster::allreduce_or(ctx_, rc != MPI_SUCCESS)) {
-    if (file != MPI_FILE_NULL) MPI_File_close(&file);
-    throw std::runtime_error("cannot create " + partial_path_.string());
-  }
-  // Independent writes: slices differ in size, and each rank copies only its own.
-  std::vector<char> buf(std::min<std::uint64_t>(kCopyChunk, std::max<std::uint64_t>(local_size_, 1)));
-  for (std::uint64_t done = 0; done < local_size_ && !failed;) {
-    const std::size_t n = std::fread(buf.data(), 1, std::min<std::uint64_t>(buf.size(), local_size_ - done), slice_);
-    MPI_Status status;
-    int written = 0;
-    failed = n == 0 ||
-             MPI_File_write_at(file, static_cast<MPI_Offset>(offset + done), buf.data(), static_cast<int>(n),
-                               MPI_BYTE, &status) != MPI_SUCCESS ||
-             MPI_Get_count(&status, MPI_BYTE, &written) != MPI_SUCCESS || static_cast<std::size_t>(written) != n;
-    done += n;
-  }
-  failed = MPI_File_close(&file) != MPI_SUCCESS || failed;
+  settle();
+  const bool failed = ::close(fd_) != 0 || failed_;
+  fd_ = -1;
   if (cluster::allreduce_or(ctx_, failed))
     throw std::runtime_error("cannot write " + partial_path_.string() + " (disk full?)");
-  std::fclose(slice_);
-  slice_ = nullptr;
   std::error_code ec;
-  std::filesystem::remove(slice_path_, ec);
   if (ctx_.is_root()) std::filesystem::rename(partial_path_, final_path_, ec);
   if (cluster::allreduce_or(ctx_, static_cast<bool>(ec)))
     throw std::runtime_error("cannot rename " + partial_path_.string() + ": " + ec.message());
