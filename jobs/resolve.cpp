@@ -433,8 +433,9 @@ const match::CandidatePair& as_pair(const match::CandidatePair& c) { return c; }
 
 // The candidate pairs compared on this rank, sorted by (lo, hi) with the union of their rules:
 // planned range by range, de-duplicated before the shuffle as well (rules overlap: about 40 % of
-// the raw pairs on the small scenario are repeats) and after it, where the pair is compared
-// (compared_at). `raw_pairs` gets this rank's planned count. Collective.
+// the raw pairs on the small scenario are repeats) and merged after it, where the pair is
+// compared (compared_at), into the pairs of the ranges before. `raw_pairs` gets this rank's
+// planned count. Collective.
 template <class Pair, class OnOversize>
 std::vector<Pair> plan_and_send(const cluster::Context& ctx, const RowPartition& part,
                                 std::span<const match::BlockMember> blocks, const PlanPieces& pieces,
@@ -452,18 +453,13 @@ std::vector<Pair> plan_and_send(const cluster::Context& ctx, const RowPartition&
     raw_pairs += stats.pairs;
     dedupe(piece);
     piece = cluster::shuffle<Pair>(ctx, std::move(piece), [&](const Pair& p) { return compared_at(part, as_pair(p)); });
-    dedupe(piece);
-    if (out.empty()) {
-      // Reserved for all ranges from the first: this over-reserves up to 2× on some ranks (a
-      // rank compares few pairs whose rows lie in another rank's row range, so later ranges bring
-      // it fewer), but pages never written are not resident. Joined instead at their exact total
-      // once all had arrived, the later phases found no free span that fit them and the stage's
-      // peak rose (medium: 1 rank 7.5 → 8.6 GB, 2 ranks 4.07 → 4.15 GB).
-      out = std::move(piece);
-      out.reserve(out.size() + out.size() * (pieces.ranges.size() - 1 - r) * 5 / 4);
-    } else {
-      out.insert(out.end(), piece.begin(), piece.end());
-    }
+    // Reserved for all ranges from the first: this over-reserves up to 2× on some ranks (a rank
+    // compares few pairs whose rows lie in another rank's row range, so later ranges bring it
+    // fewer), but pages never written are not resident. Joined instead at their exact total once
+    // all had arrived, the later phases found no free span that fit them and the stage's peak
+    // rose (medium: 1 rank 7.5 → 8.6 GB, 2 ranks 4.07 → 4.15 GB).
+    if (r == 0) out.reserve(piece.size() + piece.size() * (pieces.ranges.size() - 1) * 5 / 4);
+    match::append_merged(out, piece);
   }
   return out;
 }

@@ -279,4 +279,53 @@ void dedupe_pairs(std::vector<CandidatePair>& pairs) {
   pairs.resize(w);
 }
 
+namespace {
+
+// `rows(pair)` orders and identifies a pair; `unite(kept, other)` adds other's rules to kept's.
+template <class Pair, class Rows, class Unite>
+void append_merged(std::vector<Pair>& out, std::vector<Pair>& runs, Rows rows, Unite unite) {
+  const auto less = [&](const Pair& a, const Pair& b) { return rows(a) < rows(b); };
+  auto bounds = run_bounds(runs, less, 256);
+  if (bounds.empty()) {
+    std::sort(runs.begin(), runs.end(), less);
+    bounds = {0, runs.size()};
+  }
+  const std::size_t start = out.size();
+  const auto add = [&](const Pair& x) {
+    if (out.size() > start && rows(out.back()) == rows(x))
+      unite(out.back(), x);
+    else
+      out.push_back(x);
+  };
+  if (bounds.size() != 3) {
+    visit_runs_in_order(runs, bounds, less, add);
+    return;
+  }
+  // Two runs, the usual case of two ranks: a plain merge, which picks its side without a branch
+  // (the runs interleave at random: a branch mispredicted every other pair).
+  const Pair *a = runs.data(), *a_end = a + bounds[1], *b = a_end, *b_end = runs.data() + runs.size();
+  while (a != a_end && b != b_end) {
+    const bool take_b = less(*b, *a);
+    const Pair x = take_b ? *b : *a;
+    b += take_b;
+    a += !take_b;
+    add(x);
+  }
+  for (; a != a_end; ++a) add(*a);
+  for (; b != b_end; ++b) add(*b);
+}
+
+}  // namespace
+
+void append_merged(std::vector<std::uint64_t>& out, std::vector<std::uint64_t>& runs) {
+  append_merged(
+      out, runs, [](std::uint64_t w) { return w >> kRuleBits; }, [](std::uint64_t& a, std::uint64_t b) { a |= b; });
+}
+
+void append_merged(std::vector<CandidatePair>& out, std::vector<CandidatePair>& runs) {
+  append_merged(
+      out, runs, [](const CandidatePair& c) { return std::pair(c.lo, c.hi); },
+      [](CandidatePair& a, const CandidatePair& b) { a.rules |= b.rules; });
+}
+
 }  // namespace ch::match

@@ -139,6 +139,14 @@ void dedupe_packed(std::vector<std::uint64_t>& words);
 CandidatePair unpack_pair(std::uint64_t word);
 std::vector<CandidatePair> unpack_pairs(std::span<const std::uint64_t> words);
 
+// Appends the pairs of `runs` to `out` in (lo, hi) order, each pair once with the union of its
+// rule bits. `runs` is a few sorted, de-duplicated runs back to back, as a shuffle of
+// de-duplicated pieces delivers them (anything else is sorted first), and its pairs all come
+// after those already in `out`. Merged straight into `out`: merged into a second buffer, copied
+// back and then appended, resolve's ranges took three passes and a fresh buffer each.
+void append_merged(std::vector<std::uint64_t>& out, std::vector<std::uint64_t>& runs);
+void append_merged(std::vector<CandidatePair>& out, std::vector<CandidatePair>& runs);
+
 // ---- implementation ------------------------------------------------------------------------
 
 // Calls on_block(begin, end) for each block of two or more members and on_pair(a, b, rule) for

@@ -289,3 +289,43 @@ TEST(PlanBlocks, RowPiecesHoldAboutEqualShares) {
   ASSERT_EQ(none.size(), 1u);
   EXPECT_TRUE(none[0].contains(0) && none[0].contains(999));
 }
+
+TEST(PackedPairs, AppendMergedJoinsRangesOfShuffledRuns) {
+  // Pairs with repeats under different rules, planned in three ranges of their smaller row; each
+  // range's pairs are split over three senders, de-duplicated there and arrive back to back.
+  std::mt19937_64 rng(11);
+  std::vector<CandidatePair> pairs;
+  for (int i = 0; i < 6000; ++i) {
+    const std::uint64_t a = rng() % 300, b = rng() % 300;
+    if (a != b) pairs.push_back({std::min(a, b), std::max(a, b), 1u << (rng() % 5)});
+  }
+  auto expected = pairs;
+  dedupe_pairs(expected);
+  std::vector<std::uint64_t> packed_out;
+  std::vector<CandidatePair> wide_out;
+  for (const std::uint64_t begin : {0, 100, 200}) {
+    std::vector<std::uint64_t> packed_runs;
+    std::vector<CandidatePair> wide_runs;
+    for (std::uint64_t sender = 0; sender < 3; ++sender) {
+      std::vector<CandidatePair> part;
+      for (const auto& p : pairs)
+        if (p.lo >= begin && p.lo < begin + 100 && (p.lo * 7 + p.hi + p.rules) % 3 == sender) part.push_back(p);
+      dedupe_pairs(part);
+      wide_runs.insert(wide_runs.end(), part.begin(), part.end());
+      auto words = pack_pairs(std::move(part));
+      packed_runs.insert(packed_runs.end(), words.begin(), words.end());
+    }
+    append_merged(packed_out, packed_runs);
+    if (begin == 100) std::shuffle(wide_runs.begin(), wide_runs.end(), rng);  // far from sorted: sorted first
+    append_merged(wide_out, wide_runs);
+  }
+  std::vector<CandidatePair> unpacked = unpack_pairs(packed_out);
+  for (const std::vector<CandidatePair>* got : {&unpacked, &wide_out}) {
+    ASSERT_EQ(got->size(), expected.size());
+    for (std::size_t i = 0; i < got->size(); ++i) {
+      EXPECT_EQ((*got)[i].lo, expected[i].lo) << i;
+      EXPECT_EQ((*got)[i].hi, expected[i].hi) << i;
+      EXPECT_EQ((*got)[i].rules, expected[i].rules) << i;
+    }
+  }
+}
