@@ -736,9 +736,9 @@ match::FsModel load_model(const io::TableReader& r, const std::vector<match::Com
 // Phone handover evidence (kernels/match/handover.hpp) from /calls: the calls touching each phone
 // are gathered on the phone's rank (step 1, with the entities holding the phone as their own: rows
 // without a booking reference), the (contact, phone) rows on the contact's rank (step 2), and the
-// shared contacts of each phone pair on the rank owning its first entity (step 3). Appends to
-// `evidence`. Nothing happens (but the collectives) when the records have no /calls table.
-void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& part, const io::TableReader& reader,
+// shared contacts of each phone pair on a rank picked by a hash of the entity pair (step 3).
+// Appends to `evidence`. Nothing happens (but the collectives) when the records have no /calls table.
+void phone_handover_evidence(const cluster::Context& ctx, const io::TableReader& reader,
                              const ObservationStore& fields, const io::StringColumn& booking_ref,
                              const std::vector<std::uint64_t>& labels, const match::HandoverParams& params,
                              std::vector<match::AliasEvidence>& evidence) {
@@ -806,10 +806,14 @@ void phone_handover_evidence(const cluster::Context& ctx, const RowPartition& pa
     i = j;
   }
   by_contact = std::vector<match::ContactPhone>();
-  auto at_owner = cluster::shuffle<match::PhonePairShare>(
-      ctx, std::move(shares), [&](const match::PhonePairShare& s) { return part.owner(s.entity_a); });
+  // Grouped where a hash of the entity pair sends them, not on the owner of entity_a: the smaller
+  // entity of a pair lies in the lower ranks' rows, which drew 3/4 of the shares to rank 0 of two.
+  // The evidence goes to entity_a's owner with all the other evidence afterwards.
+  auto grouped = cluster::shuffle<match::PhonePairShare>(ctx, std::move(shares), [&](const match::PhonePairShare& s) {
+    return static_cast<int>(mix64(s.entity_a ^ mix64(s.entity_b)) % p);
+  });
   const auto before = evidence.size();
-  match::handover_evidence_grouped(std::move(at_owner), params, evidence);
+  match::handover_evidence_grouped(std::move(grouped), params, evidence);
   std::vector<std::uint64_t> counts(3, 0);
   for (std::size_t i = before; i < evidence.size(); ++i)
     ++counts[evidence[i].kind == static_cast<std::uint8_t>(match::AliasEvidenceKind::kPhoneHandover)    ? 0
@@ -1436,7 +1440,7 @@ void resolve(const JobEnv& env, const std::filesystem::path& records, const std:
                                    .max_gap_days = cfg.handover_max_gap_days,
                                    .max_private_phones = static_cast<std::uint32_t>(cfg.handover_max_private_phones),
                                    .min_private_shared = static_cast<std::uint32_t>(cfg.handover_min_private_shared)};
-    phone_handover_evidence(ctx, part, reader, fields, batch.booking_ref, labels, hp, evidence);
+    phone_handover_evidence(ctx, reader, fields, batch.booking_ref, labels, hp, evidence);
     auto at_owner = cluster::shuffle<match::AliasEvidence>(
         ctx, std::move(evidence), [&](const match::AliasEvidence& e) { return part.owner(e.entity_a); });
     identity_evidence(ctx, part, first, fields, labels, aw, at_owner);
