@@ -29,7 +29,7 @@ bool write_fully(int fd, std::string_view bytes, std::uint64_t offset) {
 }  // namespace
 
 ParallelFileWriter::ParallelFileWriter(const cluster::Context& ctx, std::filesystem::path final_path)
-    : ctx_(ctx), final_path_(std::move(final_path)) {
+    : ctx_(ctx), final_path_(std::move(final_path)), gathered_(static_cast<std::size_t>(ctx.size())) {
   partial_path_ = final_path_;
   partial_path_ += ".partial";
   if (ctx_.is_root()) {
@@ -81,7 +81,6 @@ void ParallelFileWriter::append(std::string bytes) {
   pending_ = std::move(bytes);
   local_size_ += pending_.size();
   sent_ = pending_.size() | (failed_ ? kFailed : 0);
-  gathered_.resize(static_cast<std::size_t>(ctx_.size()));
   MPI_Iallgather(&sent_, 1, MPI_UINT64_T, gathered_.data(), 1, MPI_UINT64_T, ctx_.comm(), &request_);
 }
 

@@ -92,15 +92,21 @@ void visit_runs_in_order(const std::vector<T>& items, const std::vector<std::siz
   }
 }
 
-// The same for any items: sorted in place first when far from sorted.
-template <class T, class Less, class F>
-void visit_in_order(std::vector<T>& items, Less less, F&& f, std::size_t max_runs = 256) {
+// run_bounds, but never empty: `items` far from sorted are sorted in place first ({0, n}).
+template <class T, class Less>
+std::vector<std::size_t> sorted_runs(std::vector<T>& items, Less less, std::size_t max_runs = 256) {
   auto bounds = run_bounds(items, less, max_runs);
   if (bounds.empty()) {
     std::sort(items.begin(), items.end(), less);
     bounds = {0, items.size()};
   }
-  visit_runs_in_order(items, bounds, less, f);
+  return bounds;
+}
+
+// The same for any items: sorted in place first when far from sorted.
+template <class T, class Less, class F>
+void visit_in_order(std::vector<T>& items, Less less, F&& f, std::size_t max_runs = 256) {
+  visit_runs_in_order(items, sorted_runs(items, less, max_runs), less, f);
 }
 
 }  // namespace ch

@@ -285,11 +285,7 @@ namespace {
 template <class Pair, class Rows, class Unite>
 void append_merged(std::vector<Pair>& out, std::vector<Pair>& runs, Rows rows, Unite unite) {
   const auto less = [&](const Pair& a, const Pair& b) { return rows(a) < rows(b); };
-  auto bounds = run_bounds(runs, less, 256);
-  if (bounds.empty()) {
-    std::sort(runs.begin(), runs.end(), less);
-    bounds = {0, runs.size()};
-  }
+  const auto bounds = sorted_runs(runs, less);
   const std::size_t start = out.size();
   const auto add = [&](const Pair& x) {
     if (out.size() > start && rows(out.back()) == rows(x))

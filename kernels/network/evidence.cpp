@@ -63,11 +63,7 @@ bool add_same_key(Evidence& acc, const Evidence& e) {
 
 std::vector<Evidence> aggregate(std::vector<Evidence> items) {
   const auto less = [](const Evidence& x, const Evidence& y) { return evidence_key_less(x, y); };
-  auto bounds = run_bounds(items, less, 256);
-  if (bounds.empty()) {
-    std::sort(items.begin(), items.end(), less);
-    bounds = {0, items.size()};
-  }
+  const auto bounds = sorted_runs(items, less);
   if (bounds.size() <= 2) {
     // Sorted: summed in place (the write position never passes the read position), so no
     // second array of tens of millions of items is touched.
