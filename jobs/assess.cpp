@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <span>
@@ -83,12 +84,62 @@ std::string top_keys(const std::map<std::string, std::uint64_t>& counts, std::si
   return join(out);
 }
 
+constexpr std::uint32_t kNoId = std::numeric_limits<std::uint32_t>::max();
+
+// Strings numbered in order of first appearance (an io::StringColumn coded as it is filled: an
+// open-addressing table, where a std::unordered_map of views cost a node per distinct string).
+// The empty string gets no number.
+class Numbering {
+ public:
+  // Numbers the cells of `column` whose row passes `take`: per cell, its number, or kNoId when
+  // empty or not taken.
+  template <class Take>
+  std::vector<std::uint32_t> add(const io::StringColumn& column, Take take) {
+    std::vector<std::uint32_t> out(column.size(), kNoId);
+    column.for_each([&](std::size_t i, std::string_view v) {
+      if (v.empty() || !take(i)) return;
+      seen_.push_back(v);
+      out[i] = seen_.codes().back();
+    });
+    return out;
+  }
+  std::vector<std::uint32_t> add(const io::StringColumn& column) {
+    return add(column, [](std::size_t) { return true; });
+  }
+  // How many numbers there are.
+  std::size_t size() const { return seen_.values().size(); }
+  std::string_view text(std::uint32_t number) const { return seen_.values()[number]; }
+  // Numbers in the order of their strings.
+  std::vector<std::uint32_t> in_text_order() const {
+    const auto& v = seen_.values();
+    // By the first eight bytes as a big-endian word, then whole strings only on a tie: a sort
+    // of views comparing bytes far apart in memory took a second for 1.2 M booking refs.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(v.size());
+    for (std::uint32_t k = 0; k < v.size(); ++k) {
+      std::uint64_t w = 0;
+      for (std::size_t j = 0; j < 8; ++j) w = w << 8 | (j < v[k].size() ? static_cast<unsigned char>(v[k][j]) : 0u);
+      keyed[k] = {w, k};
+    }
+    std::sort(keyed.begin(), keyed.end(), [&](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first < y.first : v[x.second] < v[y.second];
+    });
+    std::vector<std::uint32_t> order(keyed.size());
+    for (std::size_t k = 0; k < keyed.size(); ++k) order[k] = keyed[k].second;
+    return order;
+  }
+
+ private:
+  io::StringColumn seen_ = io::StringColumn::coded();
+};
+
 // Text views the observation columns, which assess holds to the end.
 struct Booking {
+  std::string_view ref;
   std::vector<std::size_t> rows;     // observation rows
   std::vector<std::uint64_t> pax;    // distinct entities, sorted
-  std::string_view payment;
-  std::set<std::string_view> phones;
+  std::string_view payment;          // the last row's that names one
+  std::uint32_t payment_id = kNoId;  // its number (Numbering)
+  std::vector<std::uint32_t> phones;  // numbers of its distinct phones, ascending
   std::int64_t departure = std::numeric_limits<std::int64_t>::max();
   bool smuggling = false;
 };
@@ -317,81 +368,109 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     for (const auto& [e, j] : others)
       if (assess::is_partial_client(j, halves)) partial_client.insert(e);
   }
-  // Grouped by hashing, then put in ref order once (one ordered insertion per booking instead of
-  // an ordered lookup per passenger row).
-  std::map<std::string, Booking> bookings;
-  std::vector<Booking*> booking_of_row(n_obs, nullptr);  // map nodes do not move
+  // Bookings in ref order, found by ref through a binary search (find_booking). The phones and
+  // payment accounts are numbered once (one number space: one identifier is one string wherever
+  // it appears), so the maps keyed by them below are arrays.
+  Numbering identifiers;
+  const auto phone_number = identifiers.add(phone), payment_number = identifiers.add(payment);
+  std::vector<Booking> bookings;
+  std::vector<const Booking*> booking_of_row(n_obs, nullptr);
+  Numbering booking_refs;  // the bookings' refs view its strings
   {
-    std::unordered_map<std::string_view, std::size_t> slot;
-    std::vector<std::pair<std::string_view, Booking>> staged;
+    const auto ref_of_row = booking_refs.add(booking_ref, [&](std::size_t i) { return source[i] == "travel"; });
+    const auto order = booking_refs.in_text_order();
+    std::vector<std::uint32_t> place(booking_refs.size()), rows(booking_refs.size(), 0);
+    bookings.resize(booking_refs.size());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      place[order[k]] = static_cast<std::uint32_t>(k);
+      bookings[k].ref = booking_refs.text(order[k]);
+    }
+    for (const auto r : ref_of_row)
+      if (r != kNoId) ++rows[place[r]];
+    for (std::size_t k = 0; k < bookings.size(); ++k) bookings[k].rows.reserve(rows[k]), bookings[k].pax.reserve(rows[k]);
     for (std::size_t i = 0; i < n_obs; ++i) {
-      if (source[i] != "travel" || booking_ref[i].empty()) continue;
-      const auto [it, fresh] = slot.try_emplace(booking_ref[i], staged.size());
-      if (fresh) staged.emplace_back(booking_ref[i], Booking{});
-      auto& b = staged[it->second].second;
+      if (ref_of_row[i] == kNoId) continue;
+      auto& b = bookings[place[ref_of_row[i]]];
       b.rows.push_back(i);
       b.pax.push_back(entity_of[i]);
-      if (!payment[i].empty()) b.payment = payment[i];
-      if (!phone[i].empty()) b.phones.emplace(phone[i]);
+      if (payment_number[i] != kNoId) b.payment = payment[i], b.payment_id = payment_number[i];
+      if (phone_number[i] != kNoId) b.phones.push_back(phone_number[i]);
       if (event_utc[i] != kNoTime) b.departure = std::min(b.departure, event_utc[i]);
+      booking_of_row[i] = &b;  // the vector is complete: its elements stay where they are
     }
-    std::sort(staged.begin(), staged.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-    for (auto& [ref, b] : staged) {
-      auto& placed = bookings.emplace_hint(bookings.end(), std::string(ref), std::move(b))->second;
-      for (auto r : placed.rows) booking_of_row[r] = &placed;
+    for (auto& b : bookings) {
+      std::sort(b.phones.begin(), b.phones.end());
+      b.phones.erase(std::unique(b.phones.begin(), b.phones.end()), b.phones.end());
     }
   }
+  const auto find_booking = [&](std::string_view ref) -> const Booking* {
+    const auto it = std::lower_bound(bookings.begin(), bookings.end(), ref,
+                                     [](const Booking& b, std::string_view r) { return b.ref < r; });
+    return it != bookings.end() && it->ref == ref ? &*it : nullptr;
+  };
+  // For refs taken from the bookings themselves, which are always found.
+  const auto booking = [&](std::string_view ref) -> const Booking& { return *find_booking(ref); };
+  // Traits of entities by id (ids are observation numbers: docs/schema.md), for the loops over
+  // every passenger and row; the ordered containers stay for what is iterated.
+  const std::size_t entity_bound = entity_of.empty() ? 0 : *std::max_element(entity_of.begin(), entity_of.end()) + 1;
+  enum : std::uint8_t { kReturning = 1, kJourneyClient = 2, kPartialClient = 4, kClient = 8, kEscort = 16 };
+  std::vector<std::uint8_t> trait(entity_bound, 0);
+  for (const auto e : returning) trait[e] |= kReturning;
+  for (const auto& [e, j] : journey_client) trait[e] |= kJourneyClient;
+  for (const auto e : partial_client) trait[e] |= kPartialClient;
+  const auto has = [&](std::uint64_t e, std::uint8_t t) { return (trait[e] & t) != 0; };
   std::unordered_map<std::uint64_t, std::vector<std::string>> smuggling_trips;  // entity → smuggling bookings as passenger
-  for (auto& [ref, b] : bookings) {
+  for (auto& b : bookings) {
     std::sort(b.pax.begin(), b.pax.end());
     b.pax.erase(std::unique(b.pax.begin(), b.pax.end()), b.pax.end());
     std::size_t clients = 0;
-    for (auto e : b.pax) clients += journey_client.count(e) + partial_client.count(e);
+    for (auto e : b.pax) clients += (has(e, kJourneyClient) ? 1 : 0) + (has(e, kPartialClient) ? 1 : 0);
     std::size_t back = 0;
-    for (auto e : b.pax) back += returning.count(e);
+    for (auto e : b.pax) back += has(e, kReturning) ? 1 : 0;
     b.smuggling = assess::is_smuggling_booking(clients, back, b.pax.size());
   }
   // Bookings on the organizations' own phones and accounts (assess::linked_bookings) smuggle too:
   // the legs of migrants whom the resolver split so that no part looks like a hub journey.
   {
-    std::vector<std::vector<std::string_view>> ids;  // views of the bookings' own strings
+    std::vector<std::uint32_t> first{0}, numbers;  // each booking's identifiers, one after another
     std::vector<bool> smuggling;
-    ids.reserve(bookings.size());
-    for (const auto& [ref, b] : bookings) {
-      ids.emplace_back(b.phones.begin(), b.phones.end());
-      if (!b.payment.empty() && b.payment != "CASH") ids.back().push_back(b.payment);
+    first.reserve(bookings.size() + 1);
+    smuggling.reserve(bookings.size());
+    for (const auto& b : bookings) {
+      numbers.insert(numbers.end(), b.phones.begin(), b.phones.end());
+      if (!b.payment.empty() && b.payment != "CASH") numbers.push_back(b.payment_id);
+      first.push_back(static_cast<std::uint32_t>(numbers.size()));
       smuggling.push_back(b.smuggling);
     }
-    const auto linked = assess::linked_bookings(ids, smuggling, cfg.linked_share);
-    std::size_t i = 0;
-    for (auto& [ref, b] : bookings) {  // the order refs were taken in
-      if (!linked[i++]) continue;
+    const auto linked = assess::linked_bookings(first, numbers, identifiers.size(), smuggling, cfg.linked_share);
+    for (std::size_t k = 0; k < bookings.size(); ++k) {  // the order refs were taken in
+      if (!linked[k]) continue;
+      auto& b = bookings[k];
       // Round-trippers on it (the booker's own journeys) leave it an ordinary booking.
-      if (std::none_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) { return returning.count(e) > 0; }))
+      if (std::none_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) { return has(e, kReturning); }))
         b.smuggling = true;
     }
   }
-  for (const auto& [ref, b] : bookings)
+  for (const auto& b : bookings)
     if (b.smuggling)
-      for (auto e : b.pax) smuggling_trips[e].push_back(ref);
+      for (auto e : b.pax) smuggling_trips[e].emplace_back(b.ref);
   // Escorts travel with several groups; every other passenger of a smuggling booking is a client.
   std::set<std::uint64_t> escorts, clients;
   for (const auto& [e, j] : journey_client) clients.insert(e);
   for (const auto& [e, refs] : smuggling_trips) {
     std::vector<std::int64_t> departures;
-    for (const auto& r : refs) departures.push_back(bookings[r].departure);
+    for (const auto& r : refs) departures.push_back(booking(r).departure);
     std::vector<std::uint64_t> group_obs;
     for (const auto& r : refs)
-      for (auto row : bookings[r].rows)
+      for (auto row : booking(r).rows)
         if (entity_of[row] == e) group_obs.push_back(row);
     const bool flew_back = assess::flies_back(legs[e], group_obs);
-    if (!journey_client.count(e) && assess::is_escort(departures, flew_back)) escorts.insert(e);
+    if (!has(e, kJourneyClient) && assess::is_escort(departures, flew_back)) escorts.insert(e);
     else clients.insert(e);
   }
 
   // ---- the network -------------------------------------------------------------------------
-  const auto edges = on_root(network, "/edges", {"source", "target", "weight", "co_booked", "shared_phone",
-                                                 "shared_payment", "calls", "first_utc"});
+  const auto edges = on_root(network, "/edges", {"source", "target", "calls", "first_utc"});
   const auto& ea = edges.get<std::uint64_t>("source");
   const auto& eb = edges.get<std::uint64_t>("target");
   const auto& e_calls = edges.get<std::uint32_t>("calls");
@@ -406,13 +485,22 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       return assess::PersonName{std::string(given_name[r]), std::string(family_name[r]), std::string(dob[r]),
                                 std::string(given_sound[r]), std::string(family_sound[r])};
     };
-    using Key = std::array<std::string, 3>;
-    std::map<Key, std::vector<std::size_t>> client_rows;  // key → clients' travel rows (a spelling's key has no date)
+    // A key is three fields joined by NUL bytes (ingest keeps none in a field): looked up only,
+    // so hashed; a std::map of string triples cost a second on medium.
+    std::unordered_map<std::string, std::vector<std::size_t>> client_rows;  // key → clients' travel rows (a spelling's key has no date)
     auto keys = [&](std::size_t r) {
-      const std::string given(given_name[r]), family(family_name[r]), born(dob[r]), gs(given_sound[r]),
-          fs(family_sound[r]);
-      std::vector<Key> k{{given, family, ""}};
-      if (!born.empty()) k.push_back({gs, fs, born}), k.push_back({fs, gs, born});
+      auto key = [](std::string_view a, std::string_view b, std::string_view c) {
+        std::string k;
+        k.reserve(a.size() + b.size() + c.size() + 2);
+        k.append(a).append(1, '\0').append(b).append(1, '\0').append(c);
+        return k;
+      };
+      const std::string_view born = dob[r];
+      std::vector<std::string> k{key(given_name[r], family_name[r], "")};
+      if (!born.empty()) {
+        k.push_back(key(given_sound[r], family_sound[r], born));
+        k.push_back(key(family_sound[r], given_sound[r], born));
+      }
       return k;
     };
     for (auto c : clients)
@@ -447,66 +535,79 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // A client's phone registered by another entity is the client's (assess::clients_own_phone): an
   // entity whose every phone is such a phone is a client too. An aide's phone may be shown once on a
   // client's row (a recruiter booking for one client with one of his SIMs); his other phones are not.
+  for (const auto e : escorts) trait[e] |= kEscort;
+  const auto mark_clients = [&] {
+    for (const auto e : clients) trait[e] |= kClient;
+  };
+  mark_clients();
   {
-    std::unordered_map<std::string_view, std::vector<assess::PhoneOnBooking>> uses_of_phone;
-    std::vector<std::pair<std::string_view, std::uint64_t>> holders;  // (phone, entity) of one booking
-    for (const auto& [ref, b] : bookings) {
+    std::vector<std::vector<assess::PhoneOnBooking>> uses_of_phone(identifiers.size());
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> holders;  // (phone, entity) of one booking
+    for (const auto& b : bookings) {
       holders.clear();
       for (auto r : b.rows)
-        if (!phone[r].empty()) holders.emplace_back(phone[r], entity_of[r]);
+        if (phone_number[r] != kNoId) holders.emplace_back(phone_number[r], entity_of[r]);
       std::sort(holders.begin(), holders.end());
       holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
       for (std::size_t i = 0, j = 0; i < holders.size(); i = j) {
         while (j < holders.size() && holders[j].first == holders[i].first) ++j;
         const std::size_t h = j - i;
-        uses_of_phone[holders[i].first].push_back({b.smuggling, b.pax.size(), h, h == 1 && clients.count(holders[i].second) > 0});
+        uses_of_phone[holders[i].first].push_back({b.smuggling, b.pax.size(), h, h == 1 && has(holders[i].second, kClient)});
       }
     }
-    std::unordered_map<std::string_view, bool> clients_phone;
-    for (const auto& [p, uses] : uses_of_phone) clients_phone.emplace(p, assess::clients_own_phone(uses));
+    // Per phone: 1 when it is a client's own, 0 when not, -1 when on no booking.
+    std::vector<std::int8_t> clients_phone(identifiers.size(), -1);
+    for (std::size_t p = 0; p < identifiers.size(); ++p)
+      if (!uses_of_phone[p].empty()) clients_phone[p] = assess::clients_own_phone(uses_of_phone[p]) ? 1 : 0;
     std::vector<std::uint64_t> registrations;
     for (const auto& [e, rows] : rows_of) {
-      if (clients.count(e) || escorts.count(e)) continue;
+      if (has(e, kClient | kEscort)) continue;
       bool any = false, all = true;
       for (auto r : rows) {
-        if (phone[r].empty()) continue;
-        const auto it = clients_phone.find(phone[r]);
-        any = true, all = all && it != clients_phone.end() && it->second;
+        if (phone_number[r] == kNoId) continue;
+        any = true, all = all && clients_phone[phone_number[r]] == 1;
       }
       if (any && all) registrations.push_back(e);
     }
     clients.insert(registrations.begin(), registrations.end());
+    mark_clients();
   }
 
-  // Own identifiers: phones and accounts on a person's records outside smuggling bookings.
-  // Keyed by views of the observation table's strings: 5 M rows of copies cost a second.
-  // Owners as vectors, sorted and made distinct once (a std::set per identifier cost 1–2 s).
-  std::unordered_map<std::string_view, std::vector<std::uint64_t>> phone_owner, account_owner;
+  // Own identifiers: phones and accounts on a person's records outside smuggling bookings, by
+  // number. Owners sorted and made distinct once (a std::set per identifier cost 1–2 s).
+  std::vector<std::vector<std::uint64_t>> phone_owner(identifiers.size()), account_owner(identifiers.size());
   for (std::size_t i = 0; i < n_obs; ++i) {
-    if (clients.count(entity_of[i])) continue;
+    if (has(entity_of[i], kClient)) continue;
     if (booking_of_row[i] && booking_of_row[i]->smuggling) continue;
-    if (!phone[i].empty()) phone_owner[phone[i]].push_back(entity_of[i]);
-    if (!payment[i].empty() && payment[i] != "CASH") account_owner[payment[i]].push_back(entity_of[i]);
+    if (phone_number[i] != kNoId) phone_owner[phone_number[i]].push_back(entity_of[i]);
+    if (payment_number[i] != kNoId && payment[i] != "CASH") account_owner[payment_number[i]].push_back(entity_of[i]);
   }
   for (auto* m : {&phone_owner, &account_owner})
-    for (auto& [k, v] : *m) {
+    for (auto& v : *m) {
       std::sort(v.begin(), v.end());
       v.erase(std::unique(v.begin(), v.end()), v.end());
     }
-  auto owners = [&](const std::unordered_map<std::string_view, std::vector<std::uint64_t>>& m, std::string_view k) {
+  auto owners = [&](const std::vector<std::vector<std::uint64_t>>& m, std::uint32_t id) {
     std::vector<std::uint64_t> v;
-    const auto it = m.find(k);
-    if (it != m.end() && it->second.size() <= cfg.max_owner_entities) v.assign(it->second.begin(), it->second.end());
+    if (id != kNoId && m[id].size() <= cfg.max_owner_entities) v = m[id];
     return v;
   };
+  // Whether one of a booking's passengers holds the account that paid it.
+  auto paid_by_passenger = [&](const Booking& b) {
+    if (b.payment_id == kNoId) return false;
+    const auto& holders = account_owner[b.payment_id];
+    return std::any_of(b.pax.begin(), b.pax.end(),
+                       [&](std::uint64_t e) { return std::binary_search(holders.begin(), holders.end(), e); });
+  };
   std::map<std::uint64_t, std::set<std::string>> booked_by, paid_by, escorted_by;  // aide → smuggling bookings
-  for (const auto& [ref, b] : bookings) {
+  for (const auto& b : bookings) {
     if (!b.smuggling) continue;
-    for (const auto& p : b.phones)
+    const std::string ref(b.ref);
+    for (const auto p : b.phones)
       for (auto e : owners(phone_owner, p)) booked_by[e].insert(ref);
-    for (auto e : owners(account_owner, b.payment)) paid_by[e].insert(ref);
+    for (auto e : owners(account_owner, b.payment_id)) paid_by[e].insert(ref);
     for (auto e : b.pax)
-      if (escorts.count(e)) escorted_by[e].insert(ref);
+      if (has(e, kEscort)) escorted_by[e].insert(ref);
   }
 
   phase.mark("journeys and bookings");
@@ -691,9 +792,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // ---- burner phones: the calls are scanned on each rank's share, reduced exactly -----------
   std::vector<std::string> aide_phones;  // sorted, identical on every rank
   std::unordered_map<std::uint64_t, std::set<std::string>> phones_of;  // aide → own phones
-  for (const auto& [p, es] : phone_owner)
-    for (auto e : es)
-      if (aides.count(e)) phones_of[e].emplace(p), aide_phones.emplace_back(p);
+  for (std::uint32_t p = 0; p < phone_owner.size(); ++p)
+    for (auto e : phone_owner[p])
+      if (aides.count(e)) phones_of[e].emplace(identifiers.text(p)), aide_phones.emplace_back(identifiers.text(p));
   std::sort(aide_phones.begin(), aide_phones.end());
   aide_phones.erase(std::unique(aide_phones.begin(), aide_phones.end()), aide_phones.end());
   // Rank 0's list (the others read no rows, theirs is empty) on every rank, which scans its share
@@ -767,12 +868,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     o.sig.clients = static_cast<std::uint32_t>(o.clients.size());
     o.sig.smuggling_bookings = static_cast<std::uint32_t>(refs.size());
     for (const auto& r : refs) {
-      const auto& b = bookings[r];
-      const bool paid_by_passenger = std::any_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) {
-        const auto it = account_owner.find(b.payment);
-        return it != account_owner.end() && std::binary_search(it->second.begin(), it->second.end(), e);
-      });
-      if (b.pax.size() >= 2 && !b.payment.empty() && b.payment != "CASH" && !paid_by_passenger) ++o.sig.third_party_paid;
+      const auto& b = booking(r);
+      if (b.pax.size() >= 2 && !b.payment.empty() && b.payment != "CASH" && !paid_by_passenger(b)) ++o.sig.third_party_paid;
     }
     for (auto c : o.clients)
       if (journey_client.count(c) && journey_client[c].document_swap) ++o.sig.document_swaps;
@@ -871,7 +968,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     std::uint64_t best = 0;
     for (const auto& [c, v] : votes)
       if (v > best) best = v, o.community = c;
-    for (const auto& r : o.bookings) o.months.insert(network::month_of(bookings[r].departure));
+    for (const auto& r : o.bookings) o.months.insert(network::month_of(booking(r).departure));
   }
   phase.mark("predecessors");
   // ---- members and roles ------------------------------------------------------------------------
@@ -965,10 +1062,8 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     auto& o = orgs[k];
     std::vector<std::string> third, oneway, swaps, burner_ids, alias_ids, cash, split;
     for (const auto& r : o.bookings) {
-      const auto& b = bookings[r];
-      const auto it = account_owner.find(b.payment);
-      const bool own = std::any_of(b.pax.begin(), b.pax.end(), [&](std::uint64_t e) { return it != account_owner.end() && std::binary_search(it->second.begin(), it->second.end(), e); });
-      if (b.pax.size() >= 2 && !b.payment.empty() && b.payment != "CASH" && !own) third.emplace_back(record_id[b.rows.front()]);
+      const auto& b = booking(r);
+      if (b.pax.size() >= 2 && !b.payment.empty() && b.payment != "CASH" && !paid_by_passenger(b)) third.emplace_back(record_id[b.rows.front()]);
       if (b.payment == "CASH") cash.emplace_back(record_id[b.rows.front()]);
     }
     std::map<std::string, std::uint64_t> corridor_count, nat_count;
@@ -1052,7 +1147,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   }
   for (const auto& o : orgs)
     for (const auto& r : o.bookings) {
-      const auto& b = bookings[r];
+      const auto& b = booking(r);
       std::uint64_t lead_entity = kNone;
       for (auto e : aides_of_booking[r])
         if (org_index.count(e) && std::binary_search(o.aides.begin(), o.aides.end(), e)) { lead_entity = e; break; }
@@ -1089,7 +1184,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // The last month of any booking: once, not per organization (that loop over every booking
   // was two thirds of assess on medium).
   std::int32_t period_end = 0;
-  for (const auto& [r, b] : bookings)
+  for (const auto& b : bookings)
     if (b.departure != std::numeric_limits<std::int64_t>::max()) period_end = std::max(period_end, network::month_of(b.departure));
 
   phase.mark("leads");
@@ -1162,7 +1257,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       for (const auto* m : {&booked_by, &paid_by, &escorted_by})
         if (const auto it = m->find(a); it != m->end())
           for (const auto& ref : it->second)
-            if (const auto b = bookings.find(ref); b != bookings.end() && network::month_of(b->second.departure) <= month) return true;
+            if (const auto* b = find_booking(ref); b && network::month_of(b->departure) <= month) return true;
       return false;
     };
     std::vector<std::vector<std::uint64_t>> later;
@@ -1297,7 +1392,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
                          : arr > 0                      ? "disrupted"
                                                         : "active");
         std::vector<std::string> ev;
-        for (const auto& r : o.bookings) ev.emplace_back(record_id[bookings[r].rows.front()]);
+        for (const auto& r : o.bookings) ev.emplace_back(record_id[booking(r).rows.front()]);
         evidence.push_back(assess::evidence_ids(ev, cfg.evidence_max_ids));
       }
     io::Table t;

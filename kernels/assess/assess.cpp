@@ -25,11 +25,16 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
   j.destination = legs.back().destination;
   j.departure_utc = legs.front().departure_utc;
   j.last_departure_utc = legs.back().departure_utc;
-  // Going back to an airport left earlier: an escort flying home from the destination.
-  std::set<std::string_view> left;
-  for (const auto& l : legs) {
-    if (left.count(l.destination)) j.backtracks = true;
-    left.insert(l.origin);
+  // Going back to an airport left earlier: an escort flying home from the destination. Leg k
+  // backtracks when some earlier leg left from its destination: the first leg leaving each
+  // airport, found in the legs' origins sorted with their positions (called for every entity
+  // that travelled, so no tree of nodes).
+  std::vector<std::pair<std::string_view, std::size_t>> left(legs.size());
+  for (std::size_t k = 0; k < legs.size(); ++k) left[k] = {legs[k].origin, k};
+  std::sort(left.begin(), left.end());
+  for (std::size_t k = 0; k < legs.size() && !j.backtracks; ++k) {
+    const auto first = std::lower_bound(left.begin(), left.end(), std::pair<std::string_view, std::size_t>{legs[k].destination, 0});
+    j.backtracks = first != left.end() && first->first == legs[k].destination && first->second < k;
   }
   // A return to the first origin means a round trip: tourists, business, diaspora visits.
   for (const auto& l : legs)
@@ -45,10 +50,13 @@ Journey classify_journey(std::vector<Leg> legs, double min_stop_hours, double ma
       break;
     }
   }
-  std::set<std::string_view> docs;
-  for (const auto& l : legs)
-    if (!l.document_country.empty()) docs.insert(l.document_country);
-  j.document_swap = j.one_way_via_hub && docs.size() > 1;
+  // Two documents of different countries shown on the way.
+  std::string_view shown;
+  for (const auto& l : legs) {
+    if (l.document_country.empty()) continue;
+    if (shown.empty()) shown = l.document_country;
+    else if (l.document_country != shown) j.document_swap = j.one_way_via_hub;
+  }
   return j;
 }
 
@@ -113,26 +121,36 @@ bool is_escort(std::vector<std::int64_t> departures_utc, bool flew_back, double 
 
 std::vector<bool> linked_bookings(const std::vector<std::vector<std::string_view>>& identifiers,
                                   const std::vector<bool>& smuggling, double min_share) {
-  // Hashed: only counts per identifier, never iterated.
-  std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>> seen;  // identifier → (smuggling, all)
-  seen.reserve(identifiers.size());
-  std::vector<std::string_view> ids;
-  for (std::size_t b = 0; b < identifiers.size(); ++b) {
-    ids.assign(identifiers[b].begin(), identifiers[b].end());
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    for (const auto id : ids) {
-      auto& [s, n] = seen[id];
-      s += smuggling[b] ? 1 : 0;
-      ++n;
-    }
+  std::unordered_map<std::string_view, std::uint32_t> number;
+  std::vector<std::uint32_t> first{0}, numbered;
+  for (const auto& ids : identifiers) {
+    for (const auto id : ids) numbered.push_back(number.try_emplace(id, static_cast<std::uint32_t>(number.size())).first->second);
+    first.push_back(static_cast<std::uint32_t>(numbered.size()));
   }
-  std::vector<bool> linked(identifiers.size(), false);
-  for (std::size_t b = 0; b < identifiers.size(); ++b) {
+  return linked_bookings(first, numbered, number.size(), smuggling, min_share);
+}
+
+std::vector<bool> linked_bookings(std::span<const std::uint32_t> first, std::span<const std::uint32_t> identifiers,
+                                  std::size_t numbers, const std::vector<bool>& smuggling, double min_share) {
+  const std::size_t n = first.empty() ? 0 : first.size() - 1;
+  // Per identifier: bookings showing it, and smuggling ones among them. A booking counts once
+  // per identifier however often it shows it: `last` is the booking that counted it last.
+  std::vector<std::uint32_t> all(numbers, 0), smuggled(numbers, 0);
+  std::vector<std::size_t> last(numbers, std::numeric_limits<std::size_t>::max());
+  for (std::size_t b = 0; b < n; ++b)
+    for (std::size_t k = first[b]; k < first[b + 1]; ++k) {
+      const auto id = identifiers[k];
+      if (last[id] == b) continue;
+      last[id] = b;
+      ++all[id];
+      smuggled[id] += smuggling[b] ? 1 : 0;
+    }
+  std::vector<bool> linked(n, false);
+  for (std::size_t b = 0; b < n; ++b) {
     if (smuggling[b]) continue;
-    for (const auto& id : identifiers[b]) {
-      const auto& [s, n] = seen.find(id)->second;
-      if (s > 0 && static_cast<double>(s) >= min_share * static_cast<double>(n)) linked[b] = true;
+    for (std::size_t k = first[b]; k < first[b + 1] && !linked[b]; ++k) {
+      const auto id = identifiers[k];
+      if (smuggled[id] > 0 && static_cast<double>(smuggled[id]) >= min_share * static_cast<double>(all[id])) linked[b] = true;
     }
   }
   return linked;

@@ -15,6 +15,7 @@
 #include <set>
 #include <utility>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -88,6 +89,10 @@ bool is_escort(std::vector<std::int64_t> departures_utc, bool flew_back, double 
 // O(total identifiers · log).
 std::vector<bool> linked_bookings(const std::vector<std::vector<std::string_view>>& identifiers,
                                   const std::vector<bool>& smuggling, double min_share = 0.5);
+// The same with identifiers numbered 0 .. `numbers` − 1: booking b shows
+// `identifiers[first[b] .. first[b + 1])` (repeats allowed). O(total identifiers), no hashing.
+std::vector<bool> linked_bookings(std::span<const std::uint32_t> first, std::span<const std::uint32_t> identifiers,
+                                  std::size_t numbers, const std::vector<bool>& smuggling, double min_share = 0.5);
 
 // Names as normalised by ingest, with their primary Double Metaphone keys (ingest's *_dm1);
 // dob "YYYY-MM-DD" or empty.

@@ -79,6 +79,17 @@ TEST(Bookings, LinkedThroughTheOrganizationsPhoneOrAccount) {
   EXPECT_EQ(linked, (std::vector<bool>{false, false, true, false, false, false, false, false}));
 }
 
+// Numbered identifiers give the same verdicts; a booking showing an identifier twice (a phone on
+// two of its rows) counts once for it. Without that, booking 0 would make phone 0 look 2/3
+// smuggling instead of 1/2 and link booking 1 at a share of 0.6.
+TEST(Bookings, LinkedByNumberCountsABookingOncePerIdentifier) {
+  const std::vector<std::uint32_t> first = {0, 2, 3, 4}, ids = {0, 0, 0, 1};
+  const std::vector<bool> smuggling = {true, false, true};
+  EXPECT_EQ(linked_bookings(first, ids, 2, smuggling, 0.6), (std::vector<bool>{false, false, false}));
+  EXPECT_EQ(linked_bookings(first, ids, 2, smuggling, 0.5), (std::vector<bool>{false, true, false}));
+  EXPECT_TRUE(linked_bookings(std::vector<std::uint32_t>{0}, {}, 0, {}, 0.5).empty());
+}
+
 // A subscriber-only entity carrying a client's name is that client's phone: exact given and
 // family names, and no contradicting birth date (registrations often have none).
 TEST(Bookings, PhoneRegistrationWithAClientsNameIsTheClient) {
