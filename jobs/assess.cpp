@@ -133,6 +133,24 @@ class Numbering {
   io::StringColumn seen_ = io::StringColumn::coded();
 };
 
+// Whether an entity is in a set, one byte per entity id (ids are observation numbers, below a
+// known bound): the scans below look up both ends of every edge (11.7 M on medium) several
+// times, and hashing them was most of their time.
+class EntitySet {
+ public:
+  template <class Entities>
+  EntitySet(std::size_t bound, const Entities& members) : in_(bound, 0) {
+    for (const std::uint64_t e : members) {
+      if (e >= in_.size()) in_.resize(e + 1, 0);  // not expected: ids come from the observations
+      in_[e] = 1;
+    }
+  }
+  bool count(std::uint64_t e) const { return e < in_.size() && in_[e] != 0; }
+
+ private:
+  std::vector<std::uint8_t> in_;
+};
+
 // Text views the observation columns, which assess holds to the end.
 struct Booking {
   std::string_view ref;
@@ -416,10 +434,14 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const std::size_t entity_bound = entity_of.empty() ? 0 : *std::max_element(entity_of.begin(), entity_of.end()) + 1;
   enum : std::uint8_t { kReturning = 1, kJourneyClient = 2, kPartialClient = 4, kClient = 8, kEscort = 16 };
   std::vector<std::uint8_t> trait(entity_bound, 0);
-  for (const auto e : returning) trait[e] |= kReturning;
-  for (const auto& [e, j] : journey_client) trait[e] |= kJourneyClient;
-  for (const auto e : partial_client) trait[e] |= kPartialClient;
-  const auto has = [&](std::uint64_t e, std::uint8_t t) { return (trait[e] & t) != 0; };
+  const auto add_trait = [&](std::uint64_t e, std::uint8_t t) {
+    if (e >= trait.size()) trait.resize(e + 1, 0);  // not expected: ids come from the observations
+    trait[e] |= t;
+  };
+  const auto has = [&](std::uint64_t e, std::uint8_t t) { return e < trait.size() && (trait[e] & t) != 0; };
+  for (const auto e : returning) add_trait(e, kReturning);
+  for (const auto& [e, j] : journey_client) add_trait(e, kJourneyClient);
+  for (const auto e : partial_client) add_trait(e, kPartialClient);
   std::unordered_map<std::uint64_t, std::vector<std::string>> smuggling_trips;  // entity → smuggling bookings as passenger
   for (auto& b : bookings) {
     std::sort(b.pax.begin(), b.pax.end());
@@ -536,9 +558,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // A client's phone registered by another entity is the client's (assess::clients_own_phone): an
   // entity whose every phone is such a phone is a client too. An aide's phone may be shown once on a
   // client's row (a recruiter booking for one client with one of his SIMs); his other phones are not.
-  for (const auto e : escorts) trait[e] |= kEscort;
+  for (const auto e : escorts) add_trait(e, kEscort);
   const auto mark_clients = [&] {
-    for (const auto e : clients) trait[e] |= kClient;
+    for (const auto e : clients) add_trait(e, kClient);
   };
   mark_clients();
   {
@@ -622,7 +644,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   // One scan over the edges per round: an adjacency of the whole network (millions of entities)
   // cost more than everything it was used for.
   auto expand = [&](const std::set<std::uint64_t>& anchors, std::uint32_t min_ties) {
-    const std::unordered_set<std::uint64_t> anchor(anchors.begin(), anchors.end());
+    const EntitySet anchor(entity_bound, anchors);
     std::unordered_map<std::uint64_t, std::uint32_t> ties;
     for (std::size_t i = 0; i < ea.size(); ++i) {
       if (e_calls[i] == 0) continue;
@@ -642,7 +664,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const auto client_contacts = expand(clients, cfg.expand_min_ties);
   const auto late_client_contacts = expand(clients, cfg.late_contact_min_clients);
   auto add_client_contacts = [&](const std::vector<std::uint64_t>& contacts) {
-    const std::unordered_set<std::uint64_t> aide_set(aides.begin(), aides.end());
+    const EntitySet aide_set(entity_bound, aides);
     std::unordered_set<std::uint64_t> tied;
     for (std::size_t i = 0; i < ea.size(); ++i) {
       if (e_calls[i] == 0) continue;
@@ -673,7 +695,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   }
   // Migrants' own phones that no record ties to their journey (assess::contacts_like_a_client).
   {
-    const std::unordered_set<std::uint64_t> aide_set(aides.begin(), aides.end()), client_set(clients.begin(), clients.end());
+    const EntitySet aide_set(entity_bound, aides), client_set(entity_bound, clients);
     std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> after_before;  // aide → clients
     for (std::size_t i = 0; i < ea.size(); ++i) {
       if (e_calls[i] == 0) continue;
@@ -710,9 +732,12 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   adjacency.reserve(clients.size() + aides.size());
   for (auto e : clients) adjacency[e];
   for (auto e : aides) adjacency[e];
-  for (std::size_t i = 0; i < ea.size(); ++i) {
-    if (const auto it = adjacency.find(ea[i]); it != adjacency.end()) it->second.push_back(i);
-    if (const auto it = adjacency.find(eb[i]); it != adjacency.end()) it->second.push_back(i);
+  {
+    const EntitySet looked_at(entity_bound, aides), clients_too(entity_bound, clients);
+    auto note = [&](std::uint64_t e, std::size_t i) {
+      if (looked_at.count(e) || clients_too.count(e)) adjacency.find(e)->second.push_back(i);
+    };
+    for (std::size_t i = 0; i < ea.size(); ++i) note(ea[i], i), note(eb[i], i);
   }
 
   // Communities: the coarse structure each organization sits in, and centrality.
@@ -743,7 +768,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     return ca != community_of.end() && cb != community_of.end() && ca->second == cb->second;
   };
   std::vector<std::pair<std::size_t, std::size_t>> links;
+  const EntitySet is_aide(entity_bound, aide_list);
   for (std::size_t i = 0; i < ea.size(); ++i) {
+    if (!is_aide.count(ea[i]) || !is_aide.count(eb[i])) continue;
     const auto ia = aide_index.find(ea[i]), ib = aide_index.find(eb[i]);
     if (ia != aide_index.end() && ib != aide_index.end() && same_community(ea[i], eb[i]))
       links.push_back({ia->second, ib->second});
