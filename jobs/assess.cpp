@@ -535,11 +535,12 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
       if (clients.count(e) || escorts.count(e)) continue;
       if (std::any_of(rows.begin(), rows.end(), [&](std::size_t r) { return source[r] != "subscribers"; })) continue;
       const bool twin = std::any_of(rows.begin(), rows.end(), [&](std::size_t r) {
-        const auto n = name_of(r);
         for (const auto& k : keys(r))
-          if (const auto it = client_rows.find(k); it != client_rows.end())
+          if (const auto it = client_rows.find(k); it != client_rows.end()) {
+            const auto n = name_of(r);
             for (auto c : it->second)
               if (assess::same_person_by_name(n, name_of(c))) return true;
+          }
         return false;
       });
       if (twin) twins.push_back(e);
@@ -547,10 +548,11 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
     // ... and calls like a migrant (assess::calls_like_a_migrant): its call partners, one edge each.
     std::unordered_map<std::uint64_t, std::uint32_t> partners;
     for (auto e : twins) partners[e] = 0;
+    const EntitySet is_twin(entity_bound, twins);
     for (std::size_t i = 0; i < ea.size(); ++i) {
       if (e_calls[i] == 0) continue;
-      if (const auto it = partners.find(ea[i]); it != partners.end()) ++it->second;
-      if (const auto it = partners.find(eb[i]); it != partners.end()) ++it->second;
+      if (is_twin.count(ea[i])) ++partners[ea[i]];
+      if (is_twin.count(eb[i])) ++partners[eb[i]];
     }
     for (auto e : twins)
       if (assess::calls_like_a_migrant(partners[e], cfg.twin_max_partners)) clients.insert(e);
