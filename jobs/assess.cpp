@@ -377,8 +377,9 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const auto& dob = obs.text("dob");
   const std::size_t n_obs = entity_of.size();
 
-  // Lookup-only maps (never iterated where order shows) are hashed: assess spent a fifth of its
-  // time in ordered-map lookups on medium.
+  // Lookup-only maps (never iterated where order shows) are hashed, or arrays by entity id or by
+  // number: assess spent a fifth of its time in ordered-map lookups on medium, later most of its
+  // serial time in node-based hash maps.
   const EntityRows rows_of(entity_of);  // entity → observation rows
   auto ids_of_rows = [&](std::span<const std::size_t> rows) {
     std::vector<std::string> v;
