@@ -127,6 +127,44 @@ class StringColumn {
     bytes_ += s.size();
     longest_ = std::max(longest_, s.size());
   }
+  // Appends `count` cells stored `width` bytes apart, each padded with trailing NUL bytes (HDF5
+  // fixed-length strings). The readers of every stage fill their text columns this way: one scan
+  // per cell for its length (a word at a time) and one copy, where push_back per cell scanned
+  // each cell twice and checked its chunk every time.
+  void append_fixed_width(const char* cells, std::size_t count, std::size_t width) {
+    std::vector<std::uint32_t> length(count);
+    std::size_t total = 0, first = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const char* p = cells + i * width;
+      std::size_t n = width;
+      while (n >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + n - 8, 8);
+        if (w != 0) break;
+        n -= 8;
+      }
+      while (n > 0 && p[n - 1] == '\0') --n;
+      length[i] = static_cast<std::uint32_t>(n);
+      total += n;
+    }
+    if (coded_ || total > kMaxChunkBytes / 2) {  // the general path: codes, or chunks to split
+      for (std::size_t i = 0; i < count; ++i) push_back(std::string_view(cells + i * width, length[i]));
+      return;
+    }
+    if (chunks_.empty())  // leading empty cells stay a count
+      for (; first < count && length[first] == 0; ++first) ++lead_, ++rows_;
+    if (first == count) return;
+    Chunk& c = writable(total);
+    c.bytes.reserve(c.bytes.size() + total);
+    c.ends.reserve(c.ends.size() + (count - first));
+    for (std::size_t i = first; i < count; ++i) {
+      c.bytes.append(cells + i * width, length[i]);
+      c.ends.push_back(static_cast<std::uint32_t>(c.bytes.size()));
+      longest_ = std::max<std::size_t>(longest_, length[i]);
+    }
+    rows_ += count - first;
+    bytes_ += total;
+  }
   // Coded columns only: appends cells given as indices into `dict` (a stored dictionary). Each
   // dictionary value is looked up once, on its first use, not once per cell.
   void append_codes(const std::vector<std::string>& dict, std::span<const std::uint32_t> cells) {

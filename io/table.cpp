@@ -617,12 +617,8 @@ Table TableReader::read(const std::string& group, std::uint64_t begin, std::uint
       Hid mtype = string_type(size);
       check(H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, buf.data()), "read " + path);
       if (cells == StringCells::kColumn) {
-        std::size_t bytes = 0;
-        for (hsize_t i = 0; i < count; ++i) bytes += fixed_length(buf.data() + i * size, size);
         StringColumn v;
-        v.reserve(count, bytes);
-        for (hsize_t i = 0; i < count; ++i)
-          v.push_back(std::string_view(buf.data() + i * size, fixed_length(buf.data() + i * size, size)));
+        v.append_fixed_width(buf.data(), count, size);
         out.add(name, std::move(v));
       } else {
         std::vector<std::string> v(count);

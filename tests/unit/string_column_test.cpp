@@ -300,3 +300,33 @@ TEST(StringColumn, LeadingEmptyCellsCostNothingAndReadBack) {
     }
   }
 }
+
+// Cells read from fixed-width HDF5 strings: trailing NUL bytes are padding, leading empty cells
+// stay a count, and the column equals one filled cell by cell (plain and coded alike). Widths
+// below, at and above a word, so the word-at-a-time scan meets every case.
+TEST(StringColumn, FixedWidthCellsEqualThePushedOnes) {
+  for (const std::size_t width : {std::size_t{1}, std::size_t{5}, std::size_t{8}, std::size_t{19}}) {
+    const std::vector<std::string> cells = {"", "", "a", std::string(width, 'x'), "", std::string("b\0c", 3), std::string(width > 1 ? width - 1 : 1, 'y'), ""};
+    std::string packed;
+    for (const auto& c : cells) {
+      const auto cell = c.substr(0, width);
+      packed += cell + std::string(width - cell.size(), '\0');
+    }
+    for (const bool coded : {false, true}) {
+      auto bulk = coded ? StringColumn::coded() : StringColumn();
+      auto pushed = coded ? StringColumn::coded() : StringColumn();
+      bulk.append_fixed_width(packed.data(), cells.size(), width);
+      for (const auto& c : cells) {
+        auto cell = c.substr(0, width);
+        while (!cell.empty() && cell.back() == '\0') cell.pop_back();
+        pushed.push_back(cell);
+      }
+      ASSERT_EQ(bulk.size(), cells.size()) << width;
+      EXPECT_TRUE(bulk == pushed) << "width " << width << (coded ? " coded" : "");
+      EXPECT_EQ(bulk.max_length(), pushed.max_length()) << width;
+      EXPECT_EQ(bulk.bytes(), pushed.bytes()) << width;
+      bulk.append_fixed_width(packed.data(), cells.size(), width);  // a second batch goes after the first
+      for (std::size_t i = 0; i < cells.size(); ++i) EXPECT_EQ(bulk[cells.size() + i], pushed[i]) << width;
+    }
+  }
+}
