@@ -140,6 +140,10 @@ class EntitySet {
  public:
   template <class Entities>
   EntitySet(std::size_t bound, const Entities& members) : in_(bound, 0) {
+    add(members);
+  }
+  template <class Entities>
+  void add(const Entities& members) {
     for (const std::uint64_t e : members) {
       if (e >= in_.size()) in_.resize(e + 1, 0);  // not expected: ids come from the observations
       in_[e] = 1;
@@ -165,6 +169,8 @@ class EntityRows {
     std::vector<std::size_t> at(first_.begin(), first_.end() - 1);
     for (std::size_t i = 0; i < entity_of.size(); ++i) rows_[at[entity_of[i]]++] = i;
   }
+  // One past the largest entity id.
+  std::size_t bound() const { return first_.size() - 1; }
   std::span<const std::size_t> operator[](std::uint64_t e) const {
     if (e + 1 >= first_.size()) return {};
     return {rows_.data() + first_[e], first_[e + 1] - first_[e]};
@@ -460,7 +466,7 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   const auto booking = [&](std::string_view ref) -> const Booking& { return *find_booking(ref); };
   // Traits of entities by id (ids are observation numbers: docs/schema.md), for the loops over
   // every passenger and row; the ordered containers stay for what is iterated.
-  const std::size_t entity_bound = entity_of.empty() ? 0 : *std::max_element(entity_of.begin(), entity_of.end()) + 1;
+  const std::size_t entity_bound = rows_of.bound();
   enum : std::uint8_t { kReturning = 1, kJourneyClient = 2, kPartialClient = 4, kClient = 8, kEscort = 16 };
   std::vector<std::uint8_t> trait(entity_bound, 0);
   const auto add_trait = [&](std::uint64_t e, std::uint8_t t) {
@@ -764,9 +770,10 @@ void assess(const JobEnv& env, const RunLayout& run, const std::filesystem::path
   for (auto e : clients) adjacency[e];
   for (auto e : aides) adjacency[e];
   {
-    const EntitySet looked_at(entity_bound, aides), clients_too(entity_bound, clients);
+    EntitySet looked_at(entity_bound, aides);
+    looked_at.add(clients);
     auto note = [&](std::uint64_t e, std::size_t i) {
-      if (looked_at.count(e) || clients_too.count(e)) adjacency.find(e)->second.push_back(i);
+      if (looked_at.count(e)) adjacency.find(e)->second.push_back(i);
     };
     for (std::size_t i = 0; i < ea.size(); ++i) note(ea[i], i), note(eb[i], i);
   }
