@@ -30,7 +30,7 @@ out="${OUT:-/tmp/ch-baselines}/$scenario"
 threads="${THREADS:-1}"
 repeat="${REPEAT:-3}"
 py=/usr/bin/python3
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+source "$root/scripts/mpi_env.sh"
 rm -rf "$out"
 mkdir -p "$out" "$root/bench/results"
 

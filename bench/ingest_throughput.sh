@@ -15,8 +15,7 @@ BUILD="${2:-$HERE/../build/release}"
 WORK="${3:-$(mktemp -d)}"
 BIN="$BUILD/jobs/clearinghouse"
 MPIEXEC="${MPIEXEC:-mpiexec}"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
+source "$HERE/../scripts/mpi_env.sh"
 
 if [[ -d "$WHAT" ]]; then
   FEEDS="$WHAT"

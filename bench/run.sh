@@ -20,7 +20,7 @@ label="${2:-$(date -u +%Y%m%d)-$(git -C "$root" rev-parse --short HEAD 2>/dev/nu
 reps="${REPETITIONS:-3}"
 results="$root/bench/results"
 mkdir -p "$results"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+source "$root/scripts/mpi_env.sh"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 

@@ -14,7 +14,7 @@ bin="${BUILD_DIR:-$root/build/release}/jobs/clearinghouse"
 out="${OUT:-/tmp/ch-scale}/$scenario"
 ranks_list="${RANKS:-1 2}"
 threads="${THREADS:-1}"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+source "$root/scripts/mpi_env.sh"
 mkdir -p "$root/bench/results"
 rm -rf "$out"
 mkdir -p "$out"

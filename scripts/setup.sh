@@ -45,10 +45,6 @@ ch_build() {
   cmake --build "$BUILD_DIR" -j "$(nproc)"
 }
 
-# Open MPI as root in containers with few cores (see ../shared/notes/mpi-hdf5-facts.md).
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_btl_vader_single_copy_mechanism=none
-export OMPI_MCA_rmaps_base_oversubscribe=1
-
 ch_install_packages
+source "$CH_ROOT/scripts/mpi_env.sh"
 ch_build

@@ -6,7 +6,9 @@ set -euo pipefail
 : "${CH_MPIEXEC:=mpiexec}"
 : "${CH_MPIEXEC_FLAGS:=--oversubscribe --allow-run-as-root}"
 : "${CH_SCRATCH:=$(mktemp -d)}"
-export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# ctest passes the single-copy mechanism scripts/mpi_env.sh probed; by hand, the safe one.
+export OMPI_MCA_btl_vader_single_copy_mechanism="${OMPI_MCA_btl_vader_single_copy_mechanism:-none}"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 rm -rf "$CH_SCRATCH"
 mkdir -p "$CH_SCRATCH"
 PY=/usr/bin/python3
