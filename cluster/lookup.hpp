@@ -16,13 +16,16 @@ template <class OwnerFn, class ValueFn>
 std::vector<std::uint64_t> fetch(const Context& ctx, std::span<const std::uint64_t> keys,
                                  OwnerFn owner, ValueFn value_at) {
   const auto p = static_cast<std::size_t>(ctx.size());
+  // `owner` is asked again instead of remembering each key's rank or place: it is cheap next to
+  // the memory those would take.
+  std::vector<std::size_t> count(p, 0);
+  for (const auto key : keys) ++count[static_cast<std::size_t>(owner(key))];
   std::vector<std::vector<std::byte>> request(p);
-  std::vector<std::vector<std::size_t>> position(p);
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const auto r = static_cast<std::size_t>(owner(keys[i]));
-    const auto* b = reinterpret_cast<const std::byte*>(&keys[i]);
-    request[r].insert(request[r].end(), b, b + sizeof(std::uint64_t));
-    position[r].push_back(i);
+  auto next = detail::sized_buffers(request, count, p, sizeof(std::uint64_t));
+  for (const auto key : keys) {
+    auto& to = next[static_cast<std::size_t>(owner(key))];
+    std::memcpy(to, &key, sizeof key);
+    to += sizeof key;
   }
   // Answer each requester in the order it asked; the reply goes back to the same rank.
   auto asked = shuffle_bytes(ctx, request);
@@ -35,9 +38,13 @@ std::vector<std::uint64_t> fetch(const Context& ctx, std::span<const std::uint64
     }
   const auto replies = shuffle_bytes(ctx, asked);
   std::vector<std::uint64_t> out(keys.size());
-  for (std::size_t r = 0; r < p; ++r)
-    for (std::size_t i = 0; i < position[r].size(); ++i)
-      std::memcpy(&out[position[r][i]], replies[r].data() + i * sizeof(std::uint64_t), sizeof(std::uint64_t));
+  std::vector<const std::byte*> from(p);
+  for (std::size_t r = 0; r < p; ++r) from[r] = replies[r].data();
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto& reply = from[static_cast<std::size_t>(owner(keys[i]))];
+    std::memcpy(&out[i], reply, sizeof(std::uint64_t));
+    reply += sizeof(std::uint64_t);
+  }
   return out;
 }
 

@@ -47,6 +47,21 @@ void exchange_into(const Context& ctx, std::vector<std::vector<std::byte>>&& out
 
 namespace detail {
 
+// Sizes outgoing[r] to count[r] items of `size` bytes (r ≠ skip) and returns where each one's
+// next item goes. Items are then copied to their place: appended one by one, each cost a
+// capacity check and a library call (1.8 s of memmove more on 2 ranks than on 1 in resolve).
+inline std::vector<std::byte*> sized_buffers(std::vector<std::vector<std::byte>>& outgoing,
+                                             const std::vector<std::size_t>& count, std::size_t skip,
+                                             std::size_t size) {
+  std::vector<std::byte*> at(outgoing.size(), nullptr);
+  for (std::size_t r = 0; r < outgoing.size(); ++r)
+    if (r != skip) {
+      outgoing[r].resize(count[r] * size);
+      at[r] = outgoing[r].data();
+    }
+  return at;
+}
+
 template <class T, class OwnerFn>
 std::vector<std::vector<std::byte>> pack_by_owner(const Context& ctx, std::span<const T> items, OwnerFn& owner) {
   const auto p = static_cast<std::size_t>(ctx.size());
@@ -57,11 +72,11 @@ std::vector<std::vector<std::byte>> pack_by_owner(const Context& ctx, std::span<
     ++count[static_cast<std::size_t>(dest[i])];
   }
   std::vector<std::vector<std::byte>> outgoing(p);
-  for (std::size_t r = 0; r < p; ++r) outgoing[r].reserve(count[r] * sizeof(T));
+  auto at = sized_buffers(outgoing, count, p, sizeof(T));
   for (std::size_t i = 0; i < items.size(); ++i) {
-    auto& buf = outgoing[static_cast<std::size_t>(dest[i])];
-    const auto* b = reinterpret_cast<const std::byte*>(&items[i]);
-    buf.insert(buf.end(), b, b + sizeof(T));
+    auto& to = at[static_cast<std::size_t>(dest[i])];
+    std::memcpy(to, &items[i], sizeof(T));
+    to += sizeof(T);
   }
   return outgoing;
 }
@@ -104,16 +119,15 @@ std::vector<std::vector<std::byte>> pack_others(const Context& ctx, std::vector<
   std::vector<std::size_t> count(p, 0);
   for (const auto& item : items) ++count[static_cast<std::size_t>(owner(item))];
   std::vector<std::vector<std::byte>> outgoing(p);
-  for (std::size_t r = 0; r < p; ++r)
-    if (r != self) outgoing[r].reserve(count[r] * sizeof(T));
+  auto at = sized_buffers(outgoing, count, self, sizeof(T));
   std::size_t kept = 0;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const auto r = static_cast<std::size_t>(owner(items[i]));
     if (r == self) {
       items[kept++] = items[i];
     } else {
-      const auto* b = reinterpret_cast<const std::byte*>(&items[i]);
-      outgoing[r].insert(outgoing[r].end(), b, b + sizeof(T));
+      std::memcpy(at[r], &items[i], sizeof(T));
+      at[r] += sizeof(T);
     }
   }
   items.resize(kept);

@@ -17,6 +17,7 @@
 
 #include "cluster/collectives.hpp"
 #include "cluster/components.hpp"
+#include "cluster/lookup.hpp"
 #include "cluster/shuffle.hpp"
 #include "cluster/sort.hpp"
 #include "io/provenance.hpp"
@@ -114,30 +115,14 @@ class FieldStore {
   std::vector<std::uint32_t> wanted_before_;   // fetched rows in the words before each word
 };
 
-// Values of a row-partitioned array at arbitrary rows (request/reply). Collective.
+// Values of a row-partitioned array at arbitrary rows (request/reply: 8 bytes each way per row).
+// Collective.
 std::vector<std::uint64_t> fetch_by_row(const cluster::Context& ctx, const RowPartition& part,
                                         std::uint64_t first, const std::vector<std::uint64_t>& local,
                                         const std::vector<std::uint64_t>& rows) {
-  struct Req {
-    std::uint64_t row;
-    std::uint64_t index;
-    std::int32_t from;
-  };
-  struct Rep {
-    std::uint64_t index;
-    std::uint64_t value;
-    std::int32_t dest;
-  };
-  std::vector<Req> req(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) req[i] = {rows[i], i, ctx.rank()};
-  const auto at_owner = cluster::shuffle<Req>(ctx, req, [&](const Req& q) { return part.owner(q.row); });
-  std::vector<Rep> rep(at_owner.size());
-  for (std::size_t i = 0; i < at_owner.size(); ++i)
-    rep[i] = {at_owner[i].index, local[at_owner[i].row - first], at_owner[i].from};
-  const auto back = cluster::shuffle<Rep>(ctx, rep, [](const Rep& r) { return r.dest; });
-  std::vector<std::uint64_t> out(rows.size());
-  for (const auto& r : back) out[r.index] = r.value;
-  return out;
+  return cluster::fetch(
+      ctx, rows, [&](std::uint64_t row) { return part.owner(row); },
+      [&](std::uint64_t row) { return local[row - first]; });
 }
 
 // Global counts of each family/given value, written into the fields (shuffle by value).
