@@ -26,8 +26,8 @@
 namespace ch::jobs {
 
 // The records of an entities.h5 joined to their truth: one entry per /membership row whose
-// record_id is in the truth (in membership order). A record id that two truth tables list takes
-// the later table's values.
+// record_id is in the truth (in membership order). Record ids are unique in truth.h5 as generate
+// writes it; one listed twice matches one of its rows.
 struct RecordTruth {
   std::uint64_t records = 0;            // /membership rows, with truth or not
   std::vector<std::uint64_t> entity;    // membership entity_id
@@ -35,8 +35,10 @@ struct RecordTruth {
   std::vector<std::uint32_t> identity;  // which of the person's identities the record shows
 };
 
-// Collective (every rank reads and gets the same). A hash join on record ids through an
-// open-addressing table of row numbers: O(truth rows + membership rows), strings never copied.
+// Collective (every rank reads and gets the same). Each record is looked for first just after
+// the previous one's match and at the tables' first rows (both files keep the feeds' order), and
+// only then in an open-addressing table of the truth's row numbers, built at the first such
+// miss: O(truth rows + membership rows), strings never copied.
 RecordTruth record_truth(const io::TableReader& truth, const io::TableReader& entities);
 
 // For each entity, the value most of its records carry (ties: the smallest value), as pairs
