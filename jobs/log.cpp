@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <string>
 
 #include "cluster/collectives.hpp"
 #include "jobs/job.hpp"
@@ -111,13 +113,36 @@ void release_free_memory() {
   if (MallocExtension_ReleaseFreeMemory) MallocExtension_ReleaseFreeMemory();
 }
 
+std::uint64_t node_available_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key, rest;
+  std::uint64_t kb = 0;
+  while (in >> key >> kb) {
+    if (key == "MemAvailable:") return kb * 1024;
+    std::getline(in, rest);
+  }
+  return 0;
+}
+
+bool room_to_keep(std::uint64_t free_bytes, int node_ranks, std::uint64_t available_bytes) {
+  return free_bytes * static_cast<std::uint64_t>(std::max(1, node_ranks)) <= available_bytes;
+}
+
+bool keep_free_memory(const cluster::Context& ctx) {
+  std::size_t free = 0;
+  if (MallocExtension_GetNumericProperty == nullptr ||
+      !MallocExtension_GetNumericProperty("tcmalloc.pageheap_free_bytes", &free))
+    return false;
+  return room_to_keep(free, ctx.node_local_size(), node_available_bytes());
+}
+
 StageTimer::StageTimer(const JobEnv& env, std::string stage)
     : env_(env),
       stage_(std::move(stage)),
       start_(std::chrono::steady_clock::now()),
       shuffled_at_start_(env.ctx.bytes_sent()),
       shuffle_seconds_at_start_(env.ctx.shuffle_seconds()) {
-  release_free_memory();
+  if (!keep_free_memory(env.ctx)) release_free_memory();
   reset_peak_rss();
 }
 

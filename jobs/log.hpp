@@ -22,9 +22,24 @@ struct JobEnv;
 // of memory). No-op without tcmalloc (sanitizer builds).
 void release_free_memory();
 
+// Whether a stage starting now may keep the memory tcmalloc holds free from the stages before it
+// in the same process (`run`): yes while the node could still give every local rank as much
+// again (free bytes × ranks on the node ≤ MemAvailable), so that a stage whose arrays fit none
+// of the holes still has room. Memory the next stage reuses is not faulted in and zeroed again:
+// on these VMs a fresh page costs ~1.7 s per GB (a third of assess's time on medium), and
+// `run` on medium took 142.9 → 121.4 s on 2 ranks and 239.8 → 195.4 s on 1 (docs/performance.md).
+// False without tcmalloc.
+bool keep_free_memory(const cluster::Context& ctx);
+// The rule: `free_bytes` kept by each of `node_ranks` ranks fit in `available_bytes` again.
+bool room_to_keep(std::uint64_t free_bytes, int node_ranks, std::uint64_t available_bytes);
+// MemAvailable of /proc/meminfo (what the node can still give without swapping); 0 if unknown.
+std::uint64_t node_available_bytes();
+
 // Per-stage summary line: "ingest: 1234567 rows in 2.31 s (534000 rows/s, 85.2 MB/s, peak RSS
-// 412 MB/rank, shuffled 12.0 MB/rank)". Starting a stage releases free memory first, so that the
-// peak is the stage's own (and stages run one after another by `run` do not add up). With --metrics FILE, rank 0 also appends the figures as
+// 412 MB/rank, shuffled 12.0 MB/rank)". Starting a stage keeps the free memory of earlier
+// stages for reuse when the node has room for it (keep_free_memory), else returns it first; the
+// peak is the resident memory during the stage, which in `run` includes what earlier stages left
+// free for it (a stage alone gives its own). With --metrics FILE, rank 0 also appends the figures as
 // one JSON line, which bench/scale.sh collects.
 class StageTimer {
  public:
