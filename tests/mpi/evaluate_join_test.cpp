@@ -12,6 +12,7 @@
 #include "cluster/collectives.hpp"
 #include "io/table.hpp"
 #include "jobs/evaluate_assessment.hpp"
+#include "tests/mpi/scratch.hpp"
 
 namespace fs = std::filesystem;
 using ch::cluster::Context;
@@ -19,13 +20,7 @@ using ch::io::Table;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  const auto ctx = Context::world();
-  fs::path dir = fs::temp_directory_path() / ("ch_evaluate_join_" + std::to_string(ctx.size()));
-  if (ctx.is_root()) fs::create_directories(dir);
-  ch::cluster::barrier(ctx, "scratch directory exists");
-  return dir / name;
-}
+fs::path scratch(const std::string& name) { return ch::test::scratch_dir("ch_evaluate_join_") / name; }
 
 struct TruthRow {
   std::string id;

@@ -12,19 +12,14 @@
 
 #include "cluster/collectives.hpp"
 #include "io/csv.hpp"
+#include "tests/mpi/scratch.hpp"
 
 namespace fs = std::filesystem;
 using ch::cluster::Context;
 
 namespace {
 
-fs::path scratch_dir() {
-  const auto ctx = Context::world();
-  fs::path dir = fs::temp_directory_path() / ("ch_ingest_split_" + std::to_string(ctx.size()));
-  if (ctx.is_root()) fs::create_directories(dir);
-  ch::cluster::barrier(ctx, "scratch directory exists");
-  return dir;
-}
+fs::path scratch_dir() { return ch::test::scratch_dir("ch_ingest_split_"); }
 
 // Records with quoted newlines, doubled quotes, CRLF and blank lines; deterministic.
 std::string tricky_file(std::size_t records, std::uint64_t seed) {

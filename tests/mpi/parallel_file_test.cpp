@@ -11,22 +11,14 @@
 
 #include "cluster/collectives.hpp"
 #include "io/parallel_file.hpp"
+#include "tests/mpi/scratch.hpp"
 
 namespace fs = std::filesystem;
 using ch::cluster::Context;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  const auto ctx = Context::world();
-  fs::path dir = fs::temp_directory_path() / ("ch_parallel_file_" + std::to_string(ctx.size()));
-  if (ctx.is_root()) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ch::cluster::barrier(ctx, "scratch directory exists");
-  return dir / name;
-}
+fs::path scratch(const std::string& name) { return ch::test::scratch_dir("ch_parallel_file_", true) / name; }
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

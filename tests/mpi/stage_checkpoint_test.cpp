@@ -11,22 +11,14 @@
 #include "io/provenance.hpp"
 #include "jobs/checkpoint.hpp"
 #include "kernels/error.hpp"
+#include "tests/mpi/scratch.hpp"
 
 namespace fs = std::filesystem;
 using ch::cluster::Context;
 
 namespace {
 
-fs::path scratch() {
-  const auto ctx = Context::world();
-  const fs::path dir = fs::temp_directory_path() / ("ch_stage_checkpoint_" + std::to_string(ctx.size()));
-  if (ctx.is_root()) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ch::cluster::barrier(ctx, "scratch directory exists");
-  return dir;
-}
+fs::path scratch() { return ch::test::scratch_dir("ch_stage_checkpoint_", true); }
 
 ch::io::Provenance provenance(const std::string& input_digest, const std::string& config) {
   return {.stage = "demo", .config_text = config, .inputs = {{"input.h5", input_digest}}, .started_utc = "",

@@ -10,6 +10,7 @@
 #include "io/hash.hpp"
 #include "io/table.hpp"
 #include "kernels/error.hpp"
+#include "tests/mpi/scratch.hpp"
 
 namespace fs = std::filesystem;
 using ch::cluster::Context;
@@ -17,13 +18,7 @@ using ch::io::Table;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  const auto ctx = Context::world();
-  fs::path dir = fs::temp_directory_path() / ("ch_table_io_" + std::to_string(ctx.size()));
-  if (ctx.is_root()) fs::create_directories(dir);
-  ch::cluster::barrier(ctx, "scratch directory exists");
-  return dir / name;
-}
+fs::path scratch(const std::string& name) { return ch::test::scratch_dir("ch_table_io_") / name; }
 
 // Global rows `ids` of the reference table, in the order given; each rank builds the rows it owns.
 Table reference_rows_at(const std::vector<std::uint64_t>& ids) {
