@@ -1,6 +1,6 @@
 /* Does Open MPI's shared-memory transport work here with the single-copy mechanism the
  * environment selects? Two ranks swap a message far above the eager limit and check every byte;
- * exit 0 only if both did. scripts/setup.sh runs it with `cma` (Linux cross-memory attach,
+ * exit 0 only if both did. scripts/mpi_env.sh runs it with `cma` (Linux cross-memory attach,
  * process_vm_readv), which some containers forbid. */
 #include <mpi.h>
 #include <stdio.h>
