@@ -7,6 +7,10 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <limits>
+#include <optional>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -113,15 +117,68 @@ void release_free_memory() {
   if (MallocExtension_ReleaseFreeMemory) MallocExtension_ReleaseFreeMemory();
 }
 
+namespace {
+
+// The first word of a one-line cgroup file as a byte count; nullopt if absent or "max".
+std::optional<std::uint64_t> cgroup_value(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string word;
+  if (!(in >> word) || word == "max") return std::nullopt;
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
+  if (ec != std::errc() || end != word.data() + word.size()) return std::nullopt;
+  return v;
+}
+
+// The least limit − usage over `dir` and its ancestors up to `top` (both named files present and
+// the limit below 2^62, v1's "no limit" being near 2^63).
+std::uint64_t room_up_to(std::filesystem::path dir, const std::filesystem::path& top, const char* limit_file,
+                         const char* usage_file) {
+  std::uint64_t room = std::numeric_limits<std::uint64_t>::max();
+  for (;;) {
+    const auto limit = cgroup_value(dir / limit_file), usage = cgroup_value(dir / usage_file);
+    if (limit && usage && *limit < (std::uint64_t{1} << 62)) room = std::min(room, *limit > *usage ? *limit - *usage : 0);
+    if (dir == top || !dir.has_relative_path() || dir.parent_path() == dir) break;
+    dir = dir.parent_path();
+  }
+  return room;
+}
+
+}  // namespace
+
+std::uint64_t cgroup_room_bytes(const std::filesystem::path& proc_cgroup, const std::filesystem::path& root) {
+  std::ifstream in(proc_cgroup);
+  std::string line;
+  std::uint64_t room = std::numeric_limits<std::uint64_t>::max();
+  while (std::getline(in, line)) {
+    // "id:controllers:path"; v2's unified line is "0::path".
+    const auto a = line.find(':'), b = a == std::string::npos ? a : line.find(':', a + 1);
+    if (b == std::string::npos) continue;
+    const std::string controllers = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
+    const auto relative = std::filesystem::path(path).relative_path();
+    if (line.compare(0, a, "0") == 0 && controllers.empty()) {
+      room = std::min(room, room_up_to(relative.empty() ? root : root / relative, root, "memory.max", "memory.current"));
+    } else if (("," + controllers + ",").find(",memory,") != std::string::npos) {
+      const auto top = root / "memory";
+      room = std::min(room, room_up_to(relative.empty() ? top : top / relative, top, "memory.limit_in_bytes",
+                                       "memory.usage_in_bytes"));
+    }
+  }
+  return room;
+}
+
 std::uint64_t node_available_bytes() {
   std::ifstream in("/proc/meminfo");
   std::string key, rest;
-  std::uint64_t kb = 0;
+  std::uint64_t kb = 0, available = 0;
   while (in >> key >> kb) {
-    if (key == "MemAvailable:") return kb * 1024;
+    if (key == "MemAvailable:") {
+      available = kb * 1024;
+      break;
+    }
     std::getline(in, rest);
   }
-  return 0;
+  return std::min(available, cgroup_room_bytes());
 }
 
 bool room_to_keep(std::uint64_t free_bytes, int node_ranks, std::uint64_t available_bytes) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "cluster/context.hpp"
@@ -24,7 +25,7 @@ void release_free_memory();
 
 // Whether a stage starting now may keep the memory tcmalloc holds free from the stages before it
 // in the same process (`run`): yes while the node could still give every local rank as much
-// again (free bytes × ranks on the node ≤ MemAvailable), so that a stage whose arrays fit none
+// again (free bytes × ranks on the node ≤ node_available_bytes()), so that a stage whose arrays fit none
 // of the holes still has room. Memory the next stage reuses is not faulted in and zeroed again:
 // on these VMs a fresh page costs ~1.7 s per GB (a third of assess's time on medium), and
 // `run` on medium took 142.9 → 121.4 s on 2 ranks and 239.8 → 195.4 s on 1 (docs/performance.md).
@@ -32,8 +33,15 @@ void release_free_memory();
 bool keep_free_memory(const cluster::Context& ctx);
 // The rule: `free_bytes` kept by each of `node_ranks` ranks fit in `available_bytes` again.
 bool room_to_keep(std::uint64_t free_bytes, int node_ranks, std::uint64_t available_bytes);
-// MemAvailable of /proc/meminfo (what the node can still give without swapping); 0 if unknown.
+// What this process may still take: MemAvailable of /proc/meminfo (what the node can give
+// without swapping; 0 if unknown), or less where its memory cgroup allows less (cgroup_room_bytes).
 std::uint64_t node_available_bytes();
+// The least limit − usage of the process's memory cgroup and its ancestors (cgroup v2
+// memory.max / memory.current, v1 memory.limit_in_bytes / memory.usage_in_bytes), read from
+// `proc_cgroup` and the hierarchy under `root`; UINT64_MAX where none sets a limit. A Slurm job
+// confined by cgroups sees the whole node's MemAvailable, not its own allowance.
+std::uint64_t cgroup_room_bytes(const std::filesystem::path& proc_cgroup = "/proc/self/cgroup",
+                                const std::filesystem::path& root = "/sys/fs/cgroup");
 
 // Per-stage summary line: "ingest: 1234567 rows in 2.31 s (534000 rows/s, 85.2 MB/s, peak RSS
 // 412 MB/rank, shuffled 12.0 MB/rank)". Starting a stage keeps the free memory of earlier

@@ -1,6 +1,12 @@
 // The rule by which a stage of `run` keeps the memory earlier stages left free in tcmalloc
-// (jobs::keep_free_memory): only while the node could give every local rank as much again.
+// (jobs::keep_free_memory): only while the node — or the job's memory cgroup, where it allows
+// less — could give every local rank as much again.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string>
 
 #include "jobs/log.hpp"
 
@@ -26,6 +32,60 @@ TEST(StageMemory, KeepsFreeMemoryOnlyWhileTheNodeHasRoomForItAgain) {
 TEST(StageMemory, ReadsTheNodesAvailableMemory) {
   // Linux always reports MemAvailable; the machines these tests run on have at least 1 GB.
   EXPECT_GT(ch::jobs::node_available_bytes(), kGB);
+}
+
+}  // namespace
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fake /proc/self/cgroup and hierarchy under a fresh temporary directory.
+struct FakeCgroups {
+  fs::path dir;
+  explicit FakeCgroups(const std::string& name) : dir(fs::temp_directory_path() / ("ch_cgroup_" + name)) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~FakeCgroups() { fs::remove_all(dir); }
+  void file(const fs::path& rel, const std::string& text) const {
+    fs::create_directories((dir / rel).parent_path());
+    std::ofstream(dir / rel) << text;
+  }
+  std::uint64_t room() const { return ch::jobs::cgroup_room_bytes(dir / "proc_cgroup", dir / "cg"); }
+};
+
+TEST(StageMemory, CgroupV1RoomIsTheLeastOverTheCgroupAndItsAncestors) {
+  FakeCgroups f("v1");
+  f.file("proc_cgroup", "5:cpu,cpuacct:/job\n4:memory:/job/step\n0::/\n");
+  f.file("cg/memory/job/step/memory.limit_in_bytes", "8000\n");
+  f.file("cg/memory/job/step/memory.usage_in_bytes", "3000\n");
+  f.file("cg/memory/job/memory.limit_in_bytes", "6000\n");
+  f.file("cg/memory/job/memory.usage_in_bytes", "5500\n");
+  f.file("cg/memory/memory.limit_in_bytes", "9223372036854771712\n");  // v1's "no limit"
+  f.file("cg/memory/memory.usage_in_bytes", "100\n");
+  EXPECT_EQ(f.room(), 500u);
+  f.file("cg/memory/job/memory.usage_in_bytes", "7000\n");  // over its limit: no room
+  EXPECT_EQ(f.room(), 0u);
+}
+
+TEST(StageMemory, CgroupV2RoomSkipsMaxAndReadsAncestors) {
+  FakeCgroups f("v2");
+  f.file("proc_cgroup", "0::/slurm/job1\n");
+  f.file("cg/slurm/job1/memory.max", "max\n");
+  f.file("cg/slurm/job1/memory.current", "100\n");
+  f.file("cg/slurm/memory.max", "1000\n");
+  f.file("cg/slurm/memory.current", "400\n");
+  EXPECT_EQ(f.room(), 600u);
+}
+
+TEST(StageMemory, NoMemoryCgroupLimitMeansNoBound) {
+  FakeCgroups f("none");
+  f.file("proc_cgroup", "4:memory:/\n0::/\n");
+  f.file("cg/memory/memory.limit_in_bytes", "9223372036854771712\n");
+  f.file("cg/memory/memory.usage_in_bytes", "100\n");
+  EXPECT_EQ(f.room(), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(ch::jobs::cgroup_room_bytes(f.dir / "missing", f.dir / "cg"), std::numeric_limits<std::uint64_t>::max());
 }
 
 }  // namespace
