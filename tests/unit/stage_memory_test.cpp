@@ -52,38 +52,43 @@ struct FakeCgroups {
     fs::create_directories((dir / rel).parent_path());
     std::ofstream(dir / rel) << text;
   }
+  // A cgroup directory under the fake root: its limit and usage files.
+  void v1(const fs::path& rel, const std::string& limit, const std::string& usage) const {
+    file("cg/memory" / rel / "memory.limit_in_bytes", limit + "\n");
+    file("cg/memory" / rel / "memory.usage_in_bytes", usage + "\n");
+  }
+  void v2(const fs::path& rel, const std::string& max, const std::string& current) const {
+    file("cg" / rel / "memory.max", max + "\n");
+    file("cg" / rel / "memory.current", current + "\n");
+  }
   std::uint64_t room() const { return ch::jobs::cgroup_room_bytes(dir / "proc_cgroup", dir / "cg"); }
 };
+
+const std::string kV1NoLimit = "9223372036854771712";
 
 TEST(StageMemory, CgroupV1RoomIsTheLeastOverTheCgroupAndItsAncestors) {
   FakeCgroups f("v1");
   f.file("proc_cgroup", "5:cpu,cpuacct:/job\n4:memory:/job/step\n0::/\n");
-  f.file("cg/memory/job/step/memory.limit_in_bytes", "8000\n");
-  f.file("cg/memory/job/step/memory.usage_in_bytes", "3000\n");
-  f.file("cg/memory/job/memory.limit_in_bytes", "6000\n");
-  f.file("cg/memory/job/memory.usage_in_bytes", "5500\n");
-  f.file("cg/memory/memory.limit_in_bytes", "9223372036854771712\n");  // v1's "no limit"
-  f.file("cg/memory/memory.usage_in_bytes", "100\n");
+  f.v1("job/step", "8000", "3000");
+  f.v1("job", "6000", "5500");
+  f.v1("", kV1NoLimit, "100");
   EXPECT_EQ(f.room(), 500u);
-  f.file("cg/memory/job/memory.usage_in_bytes", "7000\n");  // over its limit: no room
+  f.v1("job", "6000", "7000");  // over its limit: no room
   EXPECT_EQ(f.room(), 0u);
 }
 
 TEST(StageMemory, CgroupV2RoomSkipsMaxAndReadsAncestors) {
   FakeCgroups f("v2");
   f.file("proc_cgroup", "0::/slurm/job1\n");
-  f.file("cg/slurm/job1/memory.max", "max\n");
-  f.file("cg/slurm/job1/memory.current", "100\n");
-  f.file("cg/slurm/memory.max", "1000\n");
-  f.file("cg/slurm/memory.current", "400\n");
+  f.v2("slurm/job1", "max", "100");
+  f.v2("slurm", "1000", "400");
   EXPECT_EQ(f.room(), 600u);
 }
 
 TEST(StageMemory, NoMemoryCgroupLimitMeansNoBound) {
   FakeCgroups f("none");
   f.file("proc_cgroup", "4:memory:/\n0::/\n");
-  f.file("cg/memory/memory.limit_in_bytes", "9223372036854771712\n");
-  f.file("cg/memory/memory.usage_in_bytes", "100\n");
+  f.v1("", kV1NoLimit, "100");
   EXPECT_EQ(f.room(), std::numeric_limits<std::uint64_t>::max());
   EXPECT_EQ(ch::jobs::cgroup_room_bytes(f.dir / "missing", f.dir / "cg"), std::numeric_limits<std::uint64_t>::max());
 }
